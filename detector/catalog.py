@@ -1,0 +1,104 @@
+"""The curated, versioned catalog of state talking points that narrative matching compares posts with.
+
+The catalog is data (``catalog/talking_points.yaml``), not code: analysts edit it, and every score records the
+catalog version it was made with. ``catalog_version`` joins the human version with a digest of the content, so an
+edit that forgets to bump ``version`` still yields a different version string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from detector.errors import CatalogError
+
+__all__ = ["DEFAULT_CATALOG_PATH", "Source", "TalkingPoint", "TalkingPointCatalog", "load_catalog"]
+
+DEFAULT_CATALOG_PATH = Path(__file__).with_name("catalog") / "talking_points.yaml"
+
+
+class Source(BaseModel):
+    """Who voiced a talking point, where and when."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    who: str
+    where: str
+    when: str
+    note: str | None = None
+
+
+class TalkingPoint(BaseModel):
+    """One state line: our paraphrase of it, and short characteristic phrases per language."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    title: str
+    narrative: str
+    phrases: dict[str, tuple[str, ...]]
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+    @field_validator("phrases")
+    @classmethod
+    def _has_phrases(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        if not any(value.values()):
+            raise ValueError("a talking point needs at least one phrase")
+        return value
+
+
+class TalkingPointCatalog(BaseModel):
+    """A versioned set of talking points with unique ids."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: str
+    title: str
+    description: str = ""
+    languages: tuple[str, ...] = ()
+    talking_points: tuple[TalkingPoint, ...] = Field(min_length=1)
+
+    @field_validator("talking_points")
+    @classmethod
+    def _unique_ids(cls, value: tuple[TalkingPoint, ...]) -> tuple[TalkingPoint, ...]:
+        ids = [tp.id for tp in value]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate talking-point ids: {', '.join(duplicates)}")
+        return value
+
+    @property
+    def digest(self) -> str:
+        """sha256 of the catalog's canonical JSON form."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    @property
+    def catalog_version(self) -> str:
+        """``<version>+<first 8 hex of digest>``: what scores and model cards record."""
+        return f"{self.version}+{self.digest[:8]}"
+
+    def get(self, talking_point_id: str) -> TalkingPoint:
+        for tp in self.talking_points:
+            if tp.id == talking_point_id:
+                return tp
+        raise KeyError(talking_point_id)
+
+
+def load_catalog(path: Path | None = None) -> TalkingPointCatalog:
+    """Read and validate a catalog YAML file (the bundled one by default); raise ``CatalogError`` if invalid."""
+    path = Path(path) if path is not None else DEFAULT_CATALOG_PATH
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogError(f"cannot read talking-point catalog {path}: {exc}") from exc
+    try:
+        return TalkingPointCatalog.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise CatalogError(f"invalid talking-point catalog {path}: {where}: {first['msg']}") from exc

@@ -1,0 +1,41 @@
+"""Errors raised by the detector core.
+
+DetectorError
+├── CatalogError            the talking-point catalog file is invalid
+├── ModelNotFoundError      no such model version, or no active one
+└── ModelIntegrityError     a model artifact does not match its card (tampered, truncated or corrupt)
+"""
+
+from __future__ import annotations
+
+__all__ = ["CatalogError", "DetectorError", "ModelIntegrityError", "ModelNotFoundError"]
+
+
+class DetectorError(Exception):
+    """Base class for detector failures."""
+
+
+class CatalogError(DetectorError):
+    """The talking-point catalog cannot be used as given."""
+
+
+class ModelNotFoundError(DetectorError):
+    """The registry has no model under this version, or no active model."""
+
+    def __init__(self, version: str | None, detail: str | None = None) -> None:
+        what = f"model version {version!r}" if version else "an active model"
+        super().__init__(detail or f"the registry has no {what}")
+        self.version = version
+
+
+class ModelIntegrityError(DetectorError):
+    """A model artifact's bytes do not match the sha256 recorded in its card, so it is not loaded."""
+
+    def __init__(self, version: str, expected_sha256: str | None, actual_sha256: str | None, detail: str = "") -> None:
+        super().__init__(
+            detail
+            or f"model {version} refused: artifact sha256 {actual_sha256} does not match its card ({expected_sha256})"
+        )
+        self.version = version
+        self.expected_sha256 = expected_sha256
+        self.actual_sha256 = actual_sha256

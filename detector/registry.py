@@ -1,0 +1,126 @@
+"""The on-disk model registry: one folder per version and a pointer to the active one.
+
+    models/
+    ├── ACTIVE                    the active version's name (replaced by rename, so readers never see half a name)
+    └── <version>/
+        ├── model.joblib          the fitted AmplifierModel (a pickle: loaded only after its sha256 matches)
+        ├── card.json             metrics, data hash, library versions, thresholds, sha256 of model.joblib
+        └── split.json            which accounts trained and which were held out
+
+Pickles can run code when loaded, so ``load`` reads the card first and refuses an artifact whose bytes differ.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from detector.errors import ModelIntegrityError, ModelNotFoundError
+from detector.model import AmplifierModel
+
+__all__ = ["LoadedModel", "ModelRegistry", "sha256_file"]
+
+ARTIFACT = "model.joblib"
+CARD = "card.json"
+SPLIT = "split.json"
+ACTIVE = "ACTIVE"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    version: str
+    model: AmplifierModel
+    card: dict[str, Any]
+
+
+class ModelRegistry:
+    """Save, list, verify, load and activate model versions under one folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def versions(self) -> list[str]:
+        """Versions with a card, oldest first (names sort by creation time)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if (p / CARD).is_file())
+
+    def active_version(self) -> str | None:
+        pointer = self.root / ACTIVE
+        return pointer.read_text(encoding="utf-8").strip() or None if pointer.is_file() else None
+
+    def save(self, model: AmplifierModel, card: dict[str, Any], split: dict[str, Any]) -> str:
+        """Write a new version and return its name. The folder appears complete or not at all."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
+        joblib.dump(model, staging / ARTIFACT, compress=3)
+        sha = sha256_file(staging / ARTIFACT)
+        version = f"{datetime.now(UTC):%Y%m%dT%H%M%S}Z-{sha[:8]}"
+        full_card = {"version": version, **card, "artifact": {"file": ARTIFACT, "sha256": sha}}
+        (staging / CARD).write_text(json.dumps(full_card, indent=2, sort_keys=False), encoding="utf-8")
+        (staging / SPLIT).write_text(json.dumps(split), encoding="utf-8")
+        os.replace(staging, self.root / version)
+        return version
+
+    def card(self, version: str) -> dict[str, Any]:
+        path = self.root / version / CARD
+        if not path.is_file():
+            raise ModelNotFoundError(version)
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise ModelIntegrityError(version, None, None, f"model {version} refused: card.json is not JSON") from exc
+
+    def split(self, version: str) -> dict[str, Any]:
+        return json.loads((self.root / version / SPLIT).read_text(encoding="utf-8"))
+
+    def load(self, version: str | None = None) -> LoadedModel:
+        """Load a version (the active one by default) after checking its sha256 against the card."""
+        version = version or self.active_version()
+        if version is None:
+            raise ModelNotFoundError(None, f"no active model in {self.root}: train one with `parrotwatch train`")
+        card = self.card(version)
+        artifact = self.root / version / ARTIFACT
+        expected = card.get("artifact", {}).get("sha256")
+        actual = sha256_file(artifact) if artifact.is_file() else None
+        if actual is None or actual != expected:
+            raise ModelIntegrityError(version, expected, actual)
+        try:
+            model = joblib.load(artifact)
+        except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError) as exc:
+            raise ModelIntegrityError(
+                version, expected, actual, f"model {version} refused: artifact cannot be loaded ({exc})"
+            ) from exc
+        if not isinstance(model, AmplifierModel):
+            raise ModelIntegrityError(version, expected, actual, f"model {version} refused: not an AmplifierModel")
+        return LoadedModel(version=version, model=model, card=card)
+
+    def activate(self, version: str) -> None:
+        """Point ACTIVE at a version (atomic: by rename)."""
+        if version not in self.versions():
+            raise ModelNotFoundError(version)
+        _write_atomic(self.root / ACTIVE, version + "\n")

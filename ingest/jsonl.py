@@ -1,0 +1,87 @@
+"""Read and write the account JSONL format (one ``Account`` per line, see ``detector/account.schema.json``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from detector.schema import Account
+from ingest.errors import MalformedFileError, UnknownHandleError
+
+__all__ = ["JsonlAccountSource", "read_accounts", "write_accounts"]
+
+
+def write_accounts(path: Path, accounts: Iterable[Account]) -> int:
+    """Write accounts one per line; return how many were written. Writes to a temp file, then renames."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    n = 0
+    with tmp.open("w", encoding="utf-8") as out:
+        for account in accounts:
+            out.write(account.model_dump_json(exclude_none=True))
+            out.write("\n")
+            n += 1
+    tmp.replace(path)
+    return n
+
+
+def _parse_line(path: Path, lineno: int, line: str) -> Account:
+    try:
+        return Account.model_validate_json(line)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "line"
+        raise MalformedFileError(path, lineno, f"{where}: {first['msg']}") from exc
+
+
+def read_accounts(path: Path) -> Iterator[Account]:
+    """Yield the accounts of a JSONL file in file order; blank lines are skipped.
+
+    Raises ``MalformedFileError`` naming the line of the first invalid record.
+    """
+    with Path(path).open(encoding="utf-8") as lines:
+        for lineno, line in enumerate(lines, start=1):
+            if line.strip():
+                yield _parse_line(Path(path), lineno, line)
+
+
+class JsonlAccountSource:
+    """Look accounts up by handle in a JSONL file without holding every post in memory.
+
+    The constructor reads the file once to index each handle's byte offset; ``get`` parses one line.
+    Handles compare case-insensitively, as on X.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._offsets: dict[str, tuple[int, int]] = {}
+        with self.path.open("rb") as raw:
+            offset = 0
+            for lineno, line in enumerate(raw, start=1):
+                if line.strip():
+                    try:
+                        handle = json.loads(line)["handle"]
+                    except (ValueError, KeyError, TypeError) as exc:
+                        raise MalformedFileError(self.path, lineno, "not a JSON object with a 'handle'") from exc
+                    self._offsets[str(handle).removeprefix("@").lower()] = (offset, lineno)
+                offset += len(line)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __contains__(self, handle: str) -> bool:
+        return handle.removeprefix("@").lower() in self._offsets
+
+    def get(self, handle: str) -> Account:
+        """Return the account, or raise ``UnknownHandleError``."""
+        key = handle.removeprefix("@").lower()
+        if key not in self._offsets:
+            raise UnknownHandleError(handle.removeprefix("@"))
+        offset, lineno = self._offsets[key]
+        with self.path.open("rb") as raw:
+            raw.seek(offset)
+            line = raw.readline().decode("utf-8")
+        return _parse_line(self.path, lineno, line)

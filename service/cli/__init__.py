@@ -1,0 +1,78 @@
+"""The ``parrotwatch`` command line: one Typer app, one sub-app per command group.
+
+Results go to stdout (JSON), messages to stderr. Errors map to exit codes in one table (``EXIT_CODES``):
+0 ok, 1 unexpected, 2 usage, 3 bad input (unknown handle, malformed file, invalid labels),
+4 upstream (the X API, rate limits), 5 model or registry (missing, tampered, corrupt).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from detector.errors import CatalogError, DetectorError
+from ingest.errors import IngestError
+from service.config import Settings
+from service.log_config import configure_logging
+from training.errors import TrainingError
+
+__all__ = ["EXIT_CODES", "app", "err"]
+
+logger = logging.getLogger(__name__)
+err = Console(stderr=True)
+
+EXIT_CODES: dict[type[Exception], int] = {
+    IngestError: 3,
+    TrainingError: 3,
+    CatalogError: 3,
+    DetectorError: 5,
+}
+
+
+class _ErrorMappingGroup(TyperGroup):
+    """Turn a domain error raised by any command into one stderr line and its exit code (tracebacks with -v)."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (typer.TyperException, typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # the CLI's top boundary
+            code = exit_code_for(exc)
+            if code == 1 or (ctx.obj or {}).get("verbose"):
+                logger.exception("command failed")
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(code) from exc
+
+
+app = typer.Typer(
+    cls=_ErrorMappingGroup,
+    name="parrotwatch",
+    help="Score social accounts for amplifying state talking points the way coordinated accounts do.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # commands handle the X bearer token
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log at debug level and show tracebacks."),
+) -> None:
+    settings = Settings()
+    configure_logging("DEBUG" if verbose else settings.log_level, json_lines=settings.log_json)
+    ctx.obj = {"settings": settings, "verbose": verbose}
+
+
+def exit_code_for(exc: Exception) -> int:
+    for cls in type(exc).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return 1
+
+
+from service.cli import commands as _commands  # noqa: E402,F401  (registers the commands on `app`)

@@ -1,0 +1,47 @@
+"""The one configuration object, read from ``PARROTWATCH_*`` environment variables by the entry points only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """Where data and models live, how to serve, and how to reach X.
+
+    Defaults make ``make run`` work from the repository root: data in ``./var``, models in ``./models``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PARROTWATCH_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="Database, caches and demo data.")
+    models_dir: Path = Field(default=Path("models"), description="The model registry.")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under data_dir when unset.")
+    x_bearer_token: SecretStr | None = Field(default=None, description="X API v2 bearer token (app-only auth).")
+    accounts_file: Path | None = Field(
+        default=None, description="JSONL accounts the API looks handles up in; the demo corpus when unset."
+    )
+    catalog_file: Path | None = Field(
+        default=None, description="Talking-point catalog YAML; the bundled one when unset."
+    )
+    max_handles_per_request: int = Field(default=100, ge=1)
+    log_level: str = "INFO"
+    log_json: bool = Field(default=True, description="Structured JSON log lines (set false for plain text).")
+
+    @property
+    def demo_dir(self) -> Path:
+        return self.data_dir / "demo"
+
+    @property
+    def resolved_accounts_file(self) -> Path:
+        return self.accounts_file or self.demo_dir / "accounts.jsonl"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'parrotwatch.db').as_posix()}"

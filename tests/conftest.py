@@ -1,0 +1,111 @@
+"""Shared fixtures: hand-made accounts, a small synthetic corpus, and a model trained on it once per session."""
+
+from __future__ import annotations
+
+import shutil
+import zlib
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from detector.catalog import load_catalog
+from detector.registry import ModelRegistry
+from detector.schema import Account, Post, Profile
+from ingest.jsonl import read_accounts
+from ingest.synthetic import generate_corpus, write_corpus
+from service.config import Settings
+from training.labels import read_labels
+from training.train import assemble_labeled_set, train_model
+
+TEST_SEED = 7
+TEST_ACCOUNTS = 600
+START = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def make_account(
+    handle: str,
+    texts: Sequence[str],
+    *,
+    every: timedelta = timedelta(hours=7),
+    retweets: Sequence[bool] | None = None,
+    **profile: object,
+) -> Account:
+    """An account whose posts are ``texts``, one every ``every`` from ``START``."""
+    defaults = {
+        "created_at": datetime(2015, 1, 1, tzinfo=UTC),
+        "followers_count": 500,
+        "following_count": 300,
+        "description": "writes about things",
+        "verified": False,
+        "default_profile_image": False,
+    }
+    posts = [
+        Post(
+            id=f"{handle}-{i}",
+            created_at=START + i * every,
+            text=text,
+            lang="en",
+            is_retweet=bool(retweets[i]) if retweets else False,
+        )
+        for i, text in enumerate(texts)
+    ]
+    return Account(
+        handle=handle, user_id=str(zlib.crc32(handle.encode())), profile=Profile(**{**defaults, **profile}), posts=posts
+    )
+
+
+@pytest.fixture
+def account_factory() -> Callable[..., Account]:
+    return make_account
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    write_corpus(generate_corpus(seed=TEST_SEED, n_accounts=TEST_ACCOUNTS), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_roles(demo_dir: Path) -> dict[str, list[str]]:
+    """Handles of the demo corpus by role (from labels.csv)."""
+    import csv
+
+    roles: dict[str, list[str]] = {}
+    with (demo_dir / "labels.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            roles.setdefault(row["role"], []).append(row["handle"])
+    return roles
+
+
+@pytest.fixture(scope="session")
+def trained_registry(demo_dir: Path, catalog, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A registry with one active model trained on the demo corpus; copy it before changing it."""
+    root = tmp_path_factory.mktemp("models")
+    data = assemble_labeled_set(
+        read_accounts(demo_dir / "accounts.jsonl"), read_labels(demo_dir / "labels.csv"), min_posts=5
+    )
+    result = train_model(data, catalog=catalog, seed=0)
+    registry = ModelRegistry(root)
+    registry.activate(registry.save(result.model, result.card, result.split))
+    return root
+
+
+@pytest.fixture
+def models_dir(trained_registry: Path, tmp_path: Path) -> Path:
+    """A private copy of the trained registry, safe to tamper with."""
+    return Path(shutil.copytree(trained_registry, tmp_path / "models"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path, models_dir: Path, demo_dir: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "var", models_dir=models_dir, accounts_file=demo_dir / "accounts.jsonl", log_json=False
+    )

@@ -1,0 +1,106 @@
+"""Feature families keep the scikit-learn estimator contract, written by hand since their input is accounts."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from detector.features.behaviour import BehaviourFeatures
+from detector.features.narrative import NarrativeFeatures
+from detector.features.repetition import RepetitionFeatures
+from detector.model import build_features
+
+AMPLIFYING = [
+    "Stop smearing and attacking China! #StopSmearingChina",
+    "Non-interference in internal affairs is a basic principle of China's diplomacy.",
+    "The election interference reports are baseless lies spread by anti-China forces.",
+    "Lovely sunset over the harbour tonight",
+    "Stop smearing and attacking China!! 🇨🇳 https://example.org/x",
+]
+ORDINARY = ["Leafs lost again, classic", "Anyone know a good ramen place downtown?", "Snow again in April..."]
+
+
+@pytest.fixture
+def accounts(account_factory):
+    return [
+        account_factory("amp_12345678", AMPLIFYING, followers_count=3, following_count=400),
+        account_factory("regular_person", ORDINARY),
+        account_factory("empty_one", []),
+    ]
+
+
+def _families(catalog):
+    return [NarrativeFeatures(catalog=catalog), RepetitionFeatures(), BehaviourFeatures()]
+
+
+@pytest.mark.parametrize("family", range(3), ids=["narrative", "repetition", "behaviour"])
+def test_family_keeps_the_estimator_contract(family: int, catalog, accounts) -> None:
+    estimator = _families(catalog)[family]
+    with pytest.raises(NotFittedError):
+        estimator.transform(accounts)
+    assert estimator.fit(accounts) is estimator
+    out = estimator.transform(accounts)
+    assert out.dtype == np.float64
+    assert out.shape == (len(accounts), len(estimator.get_feature_names_out()))
+    # Rows do not depend on order or on the other accounts in the batch.
+    np.testing.assert_array_equal(estimator.transform(accounts[::-1]), out[::-1])
+    np.testing.assert_array_equal(estimator.transform(accounts[1:2]), out[1:2])
+    # clone and pickle give the same output.
+    np.testing.assert_array_equal(clone(estimator).fit(accounts).transform(accounts), out)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(estimator)).transform(accounts), out)
+
+
+def test_account_without_posts_gets_missing_values_not_zeros(catalog, accounts) -> None:
+    features = build_features(catalog).fit(accounts)
+    names = list(features.get_feature_names_out())
+    row = features.transform(accounts[2:])[0]
+    assert np.isnan(row[names.index("narrative__asserted_share")])
+    assert np.isnan(row[names.index("behaviour__gap_cv")])
+    assert row[names.index("behaviour__handle_length")] == len("empty_one")
+
+
+def test_feature_names_follow_family_prefix_convention(catalog, accounts) -> None:
+    names = build_features(catalog).fit(accounts).get_feature_names_out()
+    assert all(name.split("__")[0] in {"narrative", "repetition", "behaviour"} for name in names)
+
+
+def test_narrative_finds_talking_points_in_english_and_chinese(catalog, account_factory) -> None:
+    narrative = NarrativeFeatures(catalog=catalog).fit([])
+    account = account_factory("zh_amp", ["停止抹黑攻击中国！", "今天天气很好", "Stop smearing and attacking China"])
+    matched = {m.post.id for m in narrative.match_posts(account)}
+    assert matched == {"zh_amp-0", "zh_amp-2"}
+
+
+def test_narrative_counts_reported_lines_apart_from_asserted_ones(catalog, account_factory) -> None:
+    narrative = NarrativeFeatures(catalog=catalog).fit([])
+    names = list(narrative.get_feature_names_out())
+    reporter = account_factory(
+        "reporter", ["The embassy said the reports are baseless and told Canada to stop smearing China.", "Budget day."]
+    )
+    row = narrative.transform([reporter])[0]
+    assert row[names.index("asserted_share")] == 0.0
+    assert row[names.index("reported_share")] == 0.5
+
+
+def test_repetition_sees_cosmetic_variants_as_duplicates(account_factory) -> None:
+    rep = RepetitionFeatures().fit([])
+    same = account_factory("rep", ["Stop smearing China! 🇨🇳 #A", "stop smearing china https://x.y/1 #B", "Other."])
+    assert rep.transform([same])[0][0] == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [({"near_duplicate_similarity": 0.0}, "near_duplicate_similarity"), ({"max_posts": 1}, "max_posts")],
+)
+def test_bad_parameters_are_refused_at_fit_naming_the_parameter(params, name, accounts) -> None:
+    with pytest.raises(ValueError, match=name):
+        RepetitionFeatures(**params).fit(accounts)
+
+
+def test_narrative_requires_a_catalog(accounts) -> None:
+    with pytest.raises(ValueError, match="catalog"):
+        NarrativeFeatures().fit(accounts)

@@ -1,0 +1,102 @@
+"""The HTTP contract of POST /v1/scores, health and docs."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def client(settings):
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_scores_amplifier_above_journalist_with_matched_talking_points(client, demo_roles) -> None:
+    amplifier, journalist = demo_roles["amplifier"][0], demo_roles["journalist"][0]
+    response = client.post("/v1/scores", json={"handles": [f"@{amplifier}", journalist]})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["handle"] for r in results] == [amplifier, journalist]
+    assert all(r["status"] == "scored" for r in results)
+    amp, jour = (r["result"] for r in results)
+    assert amp["score"] > jour["score"]
+    assert any(m["attribution"] in ("asserted", "retweet") for m in amp["evidence"]["matched_posts"])
+    for result in (amp, jour):
+        assert {"score", "band", "components", "evidence", "n_posts", "model_version", "catalog_version"} <= set(result)
+
+
+def test_unknown_and_invalid_handles_get_error_entries_not_a_failed_request(client, demo_roles) -> None:
+    known = demo_roles["ordinary"][0]
+    response = client.post("/v1/scores", json={"handles": ["nobody_by_this", known, "not a handle!"]})
+    assert response.status_code == 200
+    unknown, scored, invalid = response.json()["results"]
+    assert unknown["status"] == "error" and unknown["error"]["type"] == "/problems/unknown-handle"
+    assert "nobody_by_this" in unknown["error"]["detail"]
+    assert scored["status"] == "scored"
+    assert invalid["error"]["type"] == "/problems/invalid-handle"
+
+
+def test_more_than_100_handles_is_413_problem(client) -> None:
+    response = client.post("/v1/scores", json={"handles": [f"user{i}" for i in range(101)]})
+    assert response.status_code == 413
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["type"] == "/problems/too-many-handles" and body["limit"] == 100
+
+
+@pytest.mark.parametrize(
+    "body", [{"handles": []}, {"names": ["x"]}, {"handles": "abc"}], ids=["empty", "wrong-key", "not-list"]
+)
+def test_malformed_request_is_422_problem(client, body) -> None:
+    response = client.post("/v1/scores", json=body)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["type"] == "/problems/request-validation"
+
+
+def test_health_reports_model_and_catalog_versions(client) -> None:
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["model_version"] and body["catalog_version"]
+
+
+def test_openapi_docs_describe_the_scoring_endpoint(client) -> None:
+    assert client.get("/docs").status_code == 200
+    assert "/v1/scores" in client.get("/openapi.json").json()["paths"]
+
+
+def test_active_model_card_is_served(client) -> None:
+    body = client.get("/v1/models/active").json()
+    assert body["active"] and body["card"]["metrics"]["held_out"]["n_accounts"] > 0
+
+
+def test_without_a_model_scoring_is_503_and_health_degraded(settings, tmp_path) -> None:
+    settings = settings.model_copy(update={"models_dir": tmp_path / "empty-models"})
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/healthz").json()["status"] == "degraded"
+        response = client.post("/v1/scores", json={"handles": ["anyone"]})
+    assert response.status_code == 503
+    assert response.json()["type"] == "/problems/model-unavailable"
+
+
+def test_tampered_model_is_refused_with_503_model_integrity(settings) -> None:
+    active = (settings.models_dir / "ACTIVE").read_text().strip()
+    artifact = settings.models_dir / active / "model.joblib"
+    artifact.write_bytes(artifact.read_bytes()[:-10] + b"tampered!!")
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/v1/scores", json={"handles": ["anyone"]})
+    assert response.status_code == 503
+    assert response.json()["type"] == "/problems/model-integrity"
+
+
+def test_missing_account_source_is_503_source_unavailable(settings, tmp_path) -> None:
+    settings = settings.model_copy(update={"accounts_file": tmp_path / "absent.jsonl"})
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/v1/scores", json={"handles": ["anyone"]})
+    assert response.status_code == 503
+    assert response.json()["type"] == "/problems/source-unavailable"
+    assert "demo-data" in response.json()["detail"]

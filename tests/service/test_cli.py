@@ -1,0 +1,83 @@
+"""The parrotwatch command line: outputs, and exit codes for each kind of failure."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from service.cli import app
+
+
+@pytest.fixture
+def run(settings, monkeypatch):
+    monkeypatch.setenv("PARROTWATCH_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("PARROTWATCH_MODELS_DIR", str(settings.models_dir))
+    monkeypatch.setenv("PARROTWATCH_ACCOUNTS_FILE", str(settings.accounts_file))
+    monkeypatch.setenv("PARROTWATCH_LOG_JSON", "false")
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, [str(a) for a in args])
+
+
+def test_score_prints_one_json_object_per_handle(run, demo_roles) -> None:
+    handles = demo_roles["amplifier"][:2]
+    result = run("score", *handles)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [line["handle"] for line in lines] == handles
+    assert all(0 <= line["score"] <= 1 for line in lines)
+
+
+def test_score_exits_3_on_unknown_handle_and_still_scores_the_rest(run, demo_roles) -> None:
+    result = run("score", "no_such_handle", demo_roles["ordinary"][0])
+    assert result.exit_code == 3
+    assert "no_such_handle" in result.output
+    assert demo_roles["ordinary"][0] in result.stdout
+
+
+def test_score_whole_file_writes_every_account(run, settings, tmp_path) -> None:
+    out = tmp_path / "scores.jsonl"
+    result = run("score", "--input", settings.accounts_file, "--output", out)
+    assert result.exit_code == 0, result.output
+    n_accounts = sum(1 for _ in settings.accounts_file.open())
+    assert sum(1 for _ in out.open()) == n_accounts
+
+
+def test_score_exits_5_when_the_model_was_tampered_with(run, settings, demo_roles) -> None:
+    active = (settings.models_dir / "ACTIVE").read_text().strip()
+    (settings.models_dir / active / "model.joblib").write_bytes(b"not a model")
+    result = run("score", demo_roles["ordinary"][0])
+    assert result.exit_code == 5
+    assert "does not match its card" in result.output
+
+
+def test_evaluate_prints_the_cards_held_out_figures(run, settings, demo_dir) -> None:
+    result = run("evaluate", "--input", demo_dir / "accounts.jsonl", "--labels", demo_dir / "labels.csv")
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)
+    card = json.loads(run("models", "show").stdout)
+    for name in ("roc_auc", "pr_auc", "f1", "brier", "n_accounts"):
+        assert metrics[name] == card["metrics"]["held_out"][name]
+
+
+def test_train_refuses_bad_labels_and_writes_nothing(run, settings, demo_dir, tmp_path) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text("handle,label\nalice,amplifer\nbob,ordinary\nbob,amplifier\n", encoding="utf-8")
+    before = sorted(p.name for p in settings.models_dir.iterdir())
+    result = run("train", "--input", demo_dir / "accounts.jsonl", "--labels", labels)
+    assert result.exit_code == 3
+    assert "line 2" in result.output and "line 4" in result.output
+    assert sorted(p.name for p in settings.models_dir.iterdir()) == before
+
+
+def test_demo_data_writes_a_labeled_synthetic_corpus(run, tmp_path) -> None:
+    result = run("demo-data", "--out", tmp_path / "demo", "--accounts", 120, "--seed", 3)
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (tmp_path / "demo").iterdir()} >= {"accounts.jsonl", "labels.csv", "README.md"}
+
+
+def test_help_lists_every_command(run) -> None:
+    result = run("--help")
+    for command in ("demo-data", "train", "evaluate", "score", "serve", "models"):
+        assert command in result.output

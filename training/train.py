@@ -1,0 +1,209 @@
+"""Train an amplifier model on labeled accounts and measure it on accounts it never saw.
+
+The split is by group: all accounts of one amplifier network (the ``network`` label column) fall on the same side,
+so the held-out figures say how the model does on an operation it was not trained on. Band thresholds are chosen
+on out-of-fold scores within the training side, then reported on the held-out side.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import StratifiedGroupKFold
+
+from detector.catalog import TalkingPointCatalog
+from detector.model import FAMILIES, AmplifierModel, build_features, build_head, family_columns
+from detector.schema import Account
+from training.errors import InsufficientDataError
+from training.labels import POSITIVE_LABEL, LabelRow
+from training.metrics import choose_thresholds, compute_metrics
+
+__all__ = ["LabeledSet", "TrainingResult", "assemble_labeled_set", "grouped_splits", "train_model"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class LabeledSet:
+    """Accounts with enough posts, their binary target (amplifier or not), label and split group."""
+
+    accounts: list[Account]
+    labels: list[str]
+    groups: np.ndarray
+    y: np.ndarray
+    summary: dict[str, int]
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    model: AmplifierModel
+    card: dict[str, Any]
+    split: dict[str, list[str]]
+
+
+def assemble_labeled_set(accounts: Iterable[Account], labels: dict[str, LabelRow], *, min_posts: int) -> LabeledSet:
+    """Join accounts with their labels; accounts below ``min_posts`` posts are left out and counted."""
+    kept: list[tuple[Account, LabelRow]] = []
+    seen: set[str] = set()
+    unlabeled = too_few = 0
+    for account in accounts:
+        row = labels.get(account.handle.lower())
+        if row is None:
+            unlabeled += 1
+            continue
+        seen.add(account.handle.lower())
+        if len(account.posts) < min_posts:
+            too_few += 1
+            continue
+        kept.append((account, row))
+    kept.sort(key=lambda pair: pair[0].handle.lower())  # input order must not change the model
+    label_list = [row.label for _, row in kept]
+    return LabeledSet(
+        accounts=[account for account, _ in kept],
+        labels=label_list,
+        groups=np.array([row.network or f"account:{row.handle.lower()}" for _, row in kept]),
+        y=np.array([label == POSITIVE_LABEL for label in label_list], dtype=int),
+        summary={
+            "n_accounts": len(kept),
+            "n_positive": sum(label == POSITIVE_LABEL for label in label_list),
+            "n_unlabeled_accounts": unlabeled,
+            "n_dropped_too_few_posts": too_few,
+            "n_labels_without_account": len(set(labels) - seen),
+            **{f"n_{label}": count for label, count in sorted(Counter(label_list).items())},
+        },
+    )
+
+
+def grouped_splits(y: np.ndarray, groups: np.ndarray, *, n_max: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stratified group k-fold splits, with k lowered to the number of positive groups when there are few."""
+    positive_groups = len(np.unique(groups[y == 1]))
+    if positive_groups < 2 or (y == 0).sum() < 2:
+        raise InsufficientDataError(
+            f"need at least 2 positive groups and 2 negative accounts, got {positive_groups} groups "
+            f"and {(y == 0).sum()} negatives"
+        )
+    folds = StratifiedGroupKFold(n_splits=max(2, min(n_max, positive_groups)), shuffle=True, random_state=seed)
+    return list(folds.split(np.zeros(len(y)), y, groups))
+
+
+def dataset_fingerprint(data: LabeledSet) -> str:
+    """sha256 over every account's JSON and label, in handle order: equal data, equal fingerprint."""
+    digest = hashlib.sha256()
+    for account, label in zip(data.accounts, data.labels, strict=True):
+        digest.update(account.model_dump_json().encode("utf-8"))
+        digest.update(label.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for dist in ("scikit-learn", "numpy", "scipy", "joblib", "pydantic", "parrotwatch"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = "unknown"
+    return versions
+
+
+def _fit_head(matrix: np.ndarray, y: np.ndarray, groups: np.ndarray, *, seed: int, C: float):  # noqa: N803
+    calibration_folds = grouped_splits(y, groups, n_max=3, seed=seed)
+    return build_head(cv=calibration_folds, C=C).fit(matrix, y)
+
+
+def train_model(
+    data: LabeledSet,
+    *,
+    catalog: TalkingPointCatalog,
+    seed: int = 0,
+    min_posts: int = 5,
+    test_fraction: float = 0.25,
+    C: float = 1.0,  # noqa: N803
+    high_precision: float = 0.9,
+    elevated_recall: float = 0.9,
+    progress: Progress | None = None,
+) -> TrainingResult:
+    """Split by group, fit features and heads on the training side, and report held-out figures in a card."""
+    say = progress or (lambda _message: None)
+    if not 0.05 <= test_fraction <= 0.5:
+        raise ValueError(f"test_fraction must be in [0.05, 0.5], got {test_fraction!r}")
+    y, groups = data.y, data.groups
+    n_folds = round(1 / test_fraction)
+    train_idx, test_idx = grouped_splits(y, groups, n_max=n_folds, seed=seed)[0]
+    train_accounts = [data.accounts[i] for i in train_idx]
+
+    say(f"extracting features for {len(data.accounts)} accounts")
+    features = build_features(catalog).fit(train_accounts)
+    matrix = features.transform(data.accounts)
+    feature_names = tuple(features.get_feature_names_out())
+    x_train, y_train, g_train = matrix[train_idx], y[train_idx], groups[train_idx]
+
+    say("choosing band thresholds on out-of-fold scores")
+    oof = np.zeros(len(train_idx))
+    for fold_train, fold_test in grouped_splits(y_train, g_train, n_max=5, seed=seed):
+        head = _fit_head(x_train[fold_train], y_train[fold_train], g_train[fold_train], seed=seed, C=C)
+        oof[fold_test] = head.predict_proba(x_train[fold_test])[:, 1]
+    thresholds = choose_thresholds(y_train, oof, high_precision=high_precision, elevated_recall=elevated_recall)
+
+    say("fitting the final model")
+    head = _fit_head(x_train, y_train, g_train, seed=seed, C=C)
+    component_heads = {
+        family: build_head(C=C, calibrated=False).fit(x_train[:, family_columns(feature_names, family)], y_train)
+        for family in FAMILIES
+    }
+    model = AmplifierModel(
+        features=features,
+        head=head,
+        component_heads=component_heads,
+        catalog=catalog,
+        thresholds=thresholds,
+        min_posts=min_posts,
+        feature_names=feature_names,
+    )
+    held_out = compute_metrics(y[test_idx], model.predict_proba(matrix[test_idx]), thresholds)
+    handles = [a.handle for a in data.accounts]
+    test_positive_groups = sorted({str(groups[i]) for i in test_idx if y[i] == 1})
+    card = {
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "target": f"label == {POSITIVE_LABEL!r}",
+        "catalog_version": catalog.catalog_version,
+        "min_posts": min_posts,
+        "thresholds": thresholds,
+        "metrics": {
+            "held_out": held_out,
+            "out_of_fold_train": compute_metrics(y_train, oof, thresholds),
+        },
+        "data": {"fingerprint": dataset_fingerprint(data), **data.summary},
+        "split": {
+            "method": "stratified group k-fold, first fold held out; group = network label, else the account",
+            "seed": seed,
+            "n_train": len(train_idx),
+            "n_test": len(test_idx),
+            "n_groups_train": len(np.unique(g_train)),
+            "n_groups_test": len(np.unique(groups[test_idx])),
+            "positive_groups_test": test_positive_groups,
+        },
+        "features": list(feature_names),
+        "coefficients": dict(
+            zip(
+                feature_names, np.round(head[-1].calibrated_classifiers_[0].estimator.coef_[0], 4).tolist(), strict=True
+            )
+        ),
+        "config": {
+            "seed": seed,
+            "test_fraction": test_fraction,
+            "C": C,
+            "high_precision": high_precision,
+            "elevated_recall": elevated_recall,
+        },
+        "libraries": _library_versions(),
+    }
+    split = {"train": [handles[i] for i in train_idx], "test": [handles[i] for i in test_idx]}
+    return TrainingResult(model=model, card=card, split=split)
