@@ -24,7 +24,7 @@ class Attribution(StrEnum):
 
 
 _REPORTING_CUES_LATIN = (
-    r"\bsaid\b",
+    r"(?<!well )(?<!rightly )\bsaid\b",  # "Well said." is applause, not attribution
     r"\bsays\b",
     r"\bsay\b",
     r"\bsaying\b",
@@ -81,20 +81,21 @@ _COUNTER = re.compile("|".join(_COUNTER_CUES_LATIN), re.IGNORECASE)
 # A quoted fragment: the poster is putting someone else's words in quotation marks.
 # Straight single quotes are left out: apostrophes ("China's ... don't") would pair up as false quotations.
 _QUOTED = re.compile(r"[\"“«「『][^\"”»」』]{3,}[\"”»」』]")
-_RETWEET_PREFIX = re.compile(r"^\s*RT\s+@\w+", re.IGNORECASE)
+_RETWEET_PREFIX = re.compile(r"^\s*RT\s+@\w+:?", re.IGNORECASE)
 
 
 def classify_attribution(post: Post) -> Attribution:
     """Classify a post already known to match a talking point.
 
-    Order matters: a retweet is amplification whatever its wording; then arguing against beats reporting,
-    and reporting beats asserting.
+    Arguing against beats reporting, and reporting beats asserting. A retweet amplifies what it retweets: a retweet
+    of an assertion is ``retweet``, while a retweet of a report or a rebuttal keeps that reading (journalists
+    retweet each other's reporting).
     """
     text = post.text
-    if post.is_retweet or _RETWEET_PREFIX.match(text):
-        return Attribution.RETWEET
+    is_retweet = post.is_retweet or bool(_RETWEET_PREFIX.match(text))
+    text = _RETWEET_PREFIX.sub("", text, count=1)
     if _COUNTER.search(text) or _COUNTER_ZH.search(text):
         return Attribution.COUNTERED
     if _REPORTING.search(text) or _QUOTED.search(text) or _REPORTING_ZH.search(text):
         return Attribution.REPORTED
-    return Attribution.ASSERTED
+    return Attribution.RETWEET if is_retweet else Attribution.ASSERTED

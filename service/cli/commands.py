@@ -83,7 +83,10 @@ def train(
     catalog = load_catalog(settings.catalog_file)
     with err.status("reading accounts"):
         data = assemble_labeled_set(read_input(input_file, fmt), label_rows, min_posts=min_posts)
-    err.print(f"{data.summary}")
+    summary = Table(title="labeled data", show_header=False)
+    for name, value in data.summary.items():
+        summary.add_row(name.removeprefix("n_").replace("_", " "), str(value))
+    err.print(summary)
     with err.status("training") as status:
         result = train_model(
             data,

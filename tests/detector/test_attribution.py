@@ -45,6 +45,15 @@ def test_attribution_of_a_matching_post(text: str, expected: Attribution) -> Non
     assert classify_attribution(post) == expected
 
 
-def test_retweet_flag_wins_over_wording() -> None:
-    post = Post(id="1", created_at=datetime(2023, 3, 1, tzinfo=UTC), text="The embassy said so", is_retweet=True)
-    assert classify_attribution(post) == Attribution.RETWEET
+def test_retweet_of_a_report_stays_a_report() -> None:
+    text = "RT @reporter: The embassy said the reports are baseless"
+    post = Post(id="1", created_at=datetime(2023, 3, 1, tzinfo=UTC), text=text, is_retweet=True)
+    assert classify_attribution(post) == Attribution.REPORTED
+
+
+def test_well_said_is_applause_not_attribution() -> None:
+    text = "Well said. Keep your dirty hands off China's internal affairs."
+    assert (
+        classify_attribution(Post(id="1", created_at=datetime(2023, 3, 1, tzinfo=UTC), text=text))
+        == Attribution.ASSERTED
+    )
