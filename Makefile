@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PW := $(BIN)/parrotwatch
 STAMP := $(VENV)/.installed
-DEMO := var/demo
 export PARROTWATCH_DATA_DIR ?= var
 export PARROTWATCH_MODELS_DIR ?= models
+DEMO := $(PARROTWATCH_DATA_DIR)/demo
 
 .PHONY: run test install lint demo model clean
 
@@ -23,11 +23,17 @@ $(DEMO)/accounts.jsonl: | $(STAMP)
 
 demo: $(DEMO)/accounts.jsonl
 
+# Put the demo accounts into the local store, where the API looks handles up (importing again adds nothing).
+IMPORTED := $(PARROTWATCH_DATA_DIR)/.demo-imported
+$(IMPORTED): $(DEMO)/accounts.jsonl
+	$(PW) import $(DEMO)/accounts.jsonl
+	touch $@
+
 # Train the default model only when the registry has no active version.
 model: demo
 	test -s $(PARROTWATCH_MODELS_DIR)/ACTIVE || $(PW) train --input $(DEMO)/accounts.jsonl --labels $(DEMO)/labels.csv --activate
 
-run: model
+run: model $(IMPORTED)
 	$(PW) serve
 
 lint: $(STAMP)

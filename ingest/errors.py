@@ -2,14 +2,28 @@
 
 IngestError
 ├── UnknownHandleError        the source has no account with this handle
-└── MalformedFileError        a file cannot be read as the format it claims to be (path, line)
+├── AccountUnavailableError   the account exists but cannot be read (suspended, deactivated)
+├── MalformedFileError        a file cannot be read as the format it claims to be (path, line)
+├── XApiConfigurationError    no bearer token, or X refused it (401/403): an operator must act
+├── RateLimitedError          X's rate limit is exhausted; retry after ``retry_after_s``
+└── XApiError                 any other failure of the X API (5xx, unexpected payload)
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["IngestError", "MalformedFileError", "UnknownHandleError"]
+__all__ = [
+    "AccountUnavailableError",
+    "IngestError",
+    "MalformedFileError",
+    "RateLimitedError",
+    "UnknownHandleError",
+    "XApiConfigurationError",
+    "XApiError",
+]
+
+TOKEN_VARIABLE = "PARROTWATCH_X_BEARER_TOKEN"
 
 
 class IngestError(Exception):
@@ -19,9 +33,18 @@ class IngestError(Exception):
 class UnknownHandleError(IngestError):
     """The source has no account under this handle."""
 
-    def __init__(self, handle: str) -> None:
-        super().__init__(f"no account with handle @{handle} in the source")
+    def __init__(self, handle: str, detail: str | None = None) -> None:
+        super().__init__(detail or f"no account with handle @{handle} in the source")
         self.handle = handle
+
+
+class AccountUnavailableError(IngestError):
+    """The account exists (or existed) but its data cannot be read; ``reason`` is e.g. ``suspended``."""
+
+    def __init__(self, handle: str, reason: str, detail: str | None = None) -> None:
+        super().__init__(detail or f"@{handle} is unavailable: {reason}")
+        self.handle = handle
+        self.reason = reason
 
 
 class MalformedFileError(IngestError):
@@ -32,3 +55,23 @@ class MalformedFileError(IngestError):
         self.path = Path(path)
         self.line = line
         self.reason = reason
+
+
+class XApiConfigurationError(IngestError):
+    """The X API cannot be used as configured: the token is missing, invalid, or lacks the access level needed."""
+
+
+class RateLimitedError(IngestError):
+    """X's rate limit is exhausted; ``retry_after_s`` says when to try again (seconds from now)."""
+
+    def __init__(self, retry_after_s: float, detail: str | None = None) -> None:
+        super().__init__(detail or f"X API rate limit reached; retry in {retry_after_s:.0f} s")
+        self.retry_after_s = retry_after_s
+
+
+class XApiError(IngestError):
+    """The X API failed in a way that is neither the caller's nor the configuration's fault."""
+
+    def __init__(self, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.status = status

@@ -1,4 +1,4 @@
-"""The input formats the CLI and training accept, and one function that reads any of them."""
+"""The input formats the CLI and training accept, each read as a stream of rows for the store to import."""
 
 from __future__ import annotations
 
@@ -6,19 +6,41 @@ from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
-from detector.schema import Account
-from ingest.jsonl import read_accounts
+from ingest.io_archive import IoArchiveReader
+from ingest.jsonl import read_account_rows
+from ingest.records import AccountRow, RowProblem
 
-__all__ = ["InputFormat", "read_input"]
+__all__ = ["InputFormat", "RowSource"]
 
 
 class InputFormat(StrEnum):
     JSONL = "jsonl"
+    TWARC2 = "twarc2"
+    IO_ARCHIVE = "io-archive"
 
 
-_READERS = {InputFormat.JSONL: read_accounts}
+class RowSource:
+    """A file read as ``fmt``: iterate it for rows; ``notices`` says what the format could not provide."""
 
+    def __init__(self, path: Path, fmt: InputFormat) -> None:
+        self.path = Path(path)
+        self.format = InputFormat(fmt)
+        self._archive = IoArchiveReader(self.path) if self.format is InputFormat.IO_ARCHIVE else None
 
-def read_input(path: Path, fmt: InputFormat = InputFormat.JSONL) -> Iterator[Account]:
-    """Yield accounts from ``path`` read as ``fmt``."""
-    return _READERS[InputFormat(fmt)](Path(path))
+    def __iter__(self) -> Iterator[AccountRow | RowProblem]:
+        if self._archive is not None:
+            return iter(self._archive)
+        if self.format is InputFormat.TWARC2:
+            from ingest.twarc2 import read_twarc2_rows
+
+            return read_twarc2_rows(self.path)
+        return read_account_rows(self.path)
+
+    @property
+    def notices(self) -> list[str]:
+        if self._archive is not None and self._archive.missing_columns:
+            return [
+                f"{self.path.name}: optional columns absent, their features are missing: "
+                f"{', '.join(self._archive.missing_columns)}"
+            ]
+        return []

@@ -10,8 +10,9 @@ from pydantic import ValidationError
 
 from detector.schema import Account
 from ingest.errors import MalformedFileError, UnknownHandleError
+from ingest.records import AccountRow, RowProblem
 
-__all__ = ["JsonlAccountSource", "read_accounts", "write_accounts"]
+__all__ = ["JsonlAccountSource", "read_account_rows", "read_accounts", "write_accounts"]
 
 
 def write_accounts(path: Path, accounts: Iterable[Account]) -> int:
@@ -46,6 +47,22 @@ def read_accounts(path: Path) -> Iterator[Account]:
         for lineno, line in enumerate(lines, start=1):
             if line.strip():
                 yield _parse_line(Path(path), lineno, line)
+
+
+def read_account_rows(path: Path) -> Iterator[AccountRow | RowProblem]:
+    """Yield each account as rows for the store (its profile, then one row per post); bad lines become problems."""
+    with Path(path).open(encoding="utf-8") as lines:
+        for lineno, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                account = _parse_line(Path(path), lineno, line)
+            except MalformedFileError as exc:
+                yield RowProblem(lineno, exc.reason)
+                continue
+            yield AccountRow(lineno, account.handle, account.user_id, account.profile, None)
+            for post in account.posts:
+                yield AccountRow(lineno, account.handle, account.user_id, None, post)
 
 
 class JsonlAccountSource:

@@ -24,9 +24,11 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under data_dir when unset.")
     x_bearer_token: SecretStr | None = Field(default=None, description="X API v2 bearer token (app-only auth).")
-    accounts_file: Path | None = Field(
-        default=None, description="JSONL accounts the API looks handles up in; the demo corpus when unset."
+    x_max_posts: int = Field(default=200, ge=1, le=3200, description="Recent posts fetched per account from X.")
+    x_max_wait_s: float = Field(
+        default=0.0, ge=0, description="Longest wait for an X rate-limit reset; longer waits report rate_limited."
     )
+    x_cache_max_age_s: float = Field(default=86_400.0, ge=0, description="Refetch accounts from X older than this.")
     catalog_file: Path | None = Field(
         default=None, description="Talking-point catalog YAML; the bundled one when unset."
     )
@@ -37,10 +39,6 @@ class Settings(BaseSettings):
     @property
     def demo_dir(self) -> Path:
         return self.data_dir / "demo"
-
-    @property
-    def resolved_accounts_file(self) -> Path:
-        return self.accounts_file or self.demo_dir / "accounts.jsonl"
 
     @property
     def resolved_database_url(self) -> str:

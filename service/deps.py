@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from detector.registry import LoadedModel
-from ingest.jsonl import JsonlAccountSource
+from ingest.resolve import AccountResolver
 from service.config import Settings
 from service.state import ServiceState
 
-__all__ = ["ModelDep", "SettingsDep", "SourceDep", "StateDep"]
+__all__ = ["ModelDep", "ResolverDep", "SettingsDep", "StateDep"]
 
 
 def get_state(request: Request) -> ServiceState:
@@ -26,11 +26,11 @@ def get_model(state: Annotated[ServiceState, Depends(get_state)]) -> LoadedModel
     return state.require_model()
 
 
-def get_source(state: Annotated[ServiceState, Depends(get_state)]) -> JsonlAccountSource:
-    return state.require_source()
+def get_resolver(state: Annotated[ServiceState, Depends(get_state)]) -> AccountResolver:
+    return state.resolver
 
 
 StateDep = Annotated[ServiceState, Depends(get_state)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ModelDep = Annotated[LoadedModel, Depends(get_model)]
-SourceDep = Annotated[JsonlAccountSource, Depends(get_source)]
+ResolverDep = Annotated[AccountResolver, Depends(get_resolver)]

@@ -8,7 +8,7 @@ ServiceError
 
 from __future__ import annotations
 
-__all__ = ["InvalidHandleError", "ServiceError", "SourceUnavailableError", "TooManyHandlesError"]
+__all__ = ["InvalidHandleError", "ServiceError", "TooManyHandlesError"]
 
 
 class ServiceError(Exception):
@@ -29,7 +29,3 @@ class InvalidHandleError(ServiceError):
     def __init__(self, handle: str) -> None:
         super().__init__(f"{handle!r} is not an X handle: 1-15 letters, digits or underscores, optional leading @")
         self.handle = handle
-
-
-class SourceUnavailableError(ServiceError):
-    """No account source: the demo data was not generated and no accounts file is configured."""

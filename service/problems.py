@@ -14,8 +14,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from detector.errors import CatalogError, DetectorError, ModelIntegrityError, ModelNotFoundError
-from ingest.errors import IngestError, MalformedFileError, UnknownHandleError
-from service.errors import InvalidHandleError, ServiceError, SourceUnavailableError, TooManyHandlesError
+from ingest.errors import (
+    AccountUnavailableError,
+    IngestError,
+    MalformedFileError,
+    RateLimitedError,
+    UnknownHandleError,
+    XApiConfigurationError,
+    XApiError,
+)
+from service.errors import InvalidHandleError, ServiceError, TooManyHandlesError
 from training.errors import InvalidLabelsError, TrainingError
 
 __all__ = ["PROBLEMS", "problem_for", "register_problem_handlers"]
@@ -26,11 +34,14 @@ MEDIA_TYPE = "application/problem+json"
 # error class -> (HTTP status, stable type slug, title)
 PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     UnknownHandleError: (404, "unknown-handle", "No such account"),
+    AccountUnavailableError: (410, "account-unavailable", "Account unavailable"),
+    RateLimitedError: (429, "rate-limited", "X API rate limit reached"),
+    XApiConfigurationError: (503, "x-api-configuration", "X API not usable as configured"),
+    XApiError: (502, "x-api-error", "X API failed"),
     InvalidHandleError: (422, "invalid-handle", "Not an X handle"),
     MalformedFileError: (422, "malformed-file", "Malformed input file"),
     InvalidLabelsError: (422, "invalid-labels", "Invalid labels"),
     TooManyHandlesError: (413, "too-many-handles", "Too many handles for one request"),
-    SourceUnavailableError: (503, "source-unavailable", "No account source"),
     ModelNotFoundError: (503, "model-unavailable", "No model to score with"),
     ModelIntegrityError: (503, "model-integrity", "Model artifact refused"),
     CatalogError: (503, "catalog-invalid", "Talking-point catalog invalid"),
@@ -50,7 +61,7 @@ def problem_for(exc: Exception) -> tuple[int, str, str]:
 
 
 def _extensions(exc: Exception) -> dict[str, Any]:
-    fields = ("handle", "count", "limit", "version", "line")
+    fields = ("handle", "count", "limit", "version", "line", "retry_after_s")
     return {name: getattr(exc, name) for name in fields if getattr(exc, name, None) is not None}
 
 
@@ -64,7 +75,10 @@ def register_problem_handlers(app: FastAPI) -> None:
         status, slug, title = problem_for(exc)
         if status >= 500:
             logger.warning("request failed", extra={"path": request.url.path, "problem": slug, "error": str(exc)})
-        return problem_response(status, slug, title, str(exc), **_extensions(exc))
+        response = problem_response(status, slug, title, str(exc), **_extensions(exc))
+        if isinstance(exc, RateLimitedError):
+            response.headers["Retry-After"] = str(max(1, round(exc.retry_after_s)))
+        return response
 
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [

@@ -22,6 +22,7 @@ def normalize_handle(raw: str) -> str | None:
 
 class ScoreRequest(BaseModel):
     handles: list[str] = Field(min_length=1, description="X handles, with or without @; at most 100 per request.")
+    refresh: bool = Field(default=False, description="Refetch from X even when the local store has the account.")
 
     model_config = {"json_schema_extra": {"examples": [{"handles": ["@some_handle", "another_one"]}]}}
 
@@ -32,11 +33,15 @@ class HandleProblem(BaseModel):
     type: str
     title: str
     detail: str
+    retry_after_s: float | None = None
 
 
 class ScoreResult(BaseModel):
     handle: str
     status: Literal["scored", "error"]
+    source_status: str | None = Field(
+        default=None, description="Where the account came from: cached, stale, found (fetched now) or protected."
+    )
     result: AccountScore | None = None
     error: HandleProblem | None = None
 
@@ -49,7 +54,8 @@ class Health(BaseModel):
     status: Literal["ok", "degraded"]
     model_version: str | None
     catalog_version: str | None
-    accounts_source: str | None
+    n_stored_accounts: int
+    x_api: bool
     problems: list[str]
 
 

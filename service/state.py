@@ -1,4 +1,4 @@
-"""What the running service holds: settings, the model registry, the active model and the account source.
+"""What the running service holds: settings, the model registry, the active model, the account store and resolver.
 
 Built in ``lifespan`` and kept on ``app.state``; swapping the model is one assignment, so a request that already
 took the old model finishes with it.
@@ -11,12 +11,11 @@ from dataclasses import dataclass
 
 from detector.errors import DetectorError, ModelNotFoundError
 from detector.registry import LoadedModel, ModelRegistry
-from ingest.errors import IngestError
-from ingest.jsonl import JsonlAccountSource
+from ingest.resolve import AccountResolver
+from ingest.store import AccountStore, make_engine
 from service.config import Settings
-from service.errors import SourceUnavailableError
 
-__all__ = ["ServiceState", "build_state"]
+__all__ = ["ServiceState", "build_resolver", "build_state"]
 
 logger = logging.getLogger(__name__)
 
@@ -27,22 +26,31 @@ class ServiceState:
     registry: ModelRegistry
     model: LoadedModel | None
     model_error: DetectorError | None
-    source: JsonlAccountSource | None
-    source_error: str | None
+    store: AccountStore
+    resolver: AccountResolver
 
     def require_model(self) -> LoadedModel:
         if self.model is None:
             raise self.model_error or ModelNotFoundError(None)
         return self.model
 
-    def require_source(self) -> JsonlAccountSource:
-        if self.source is None:
-            raise SourceUnavailableError(self.source_error or "no account source configured")
-        return self.source
+
+def build_resolver(settings: Settings, store: AccountStore) -> AccountResolver:
+    """The store, backed by the X API when a bearer token is configured."""
+    x_source = None
+    if settings.x_bearer_token is not None and settings.x_bearer_token.get_secret_value():
+        from ingest.x_api import XApiSource
+
+        x_source = XApiSource(
+            settings.x_bearer_token.get_secret_value(),
+            max_posts=settings.x_max_posts,
+            max_wait_s=settings.x_max_wait_s,
+        )
+    return AccountResolver(store, x_source, max_age_s=settings.x_cache_max_age_s)
 
 
 def build_state(settings: Settings) -> ServiceState:
-    """Load what can be loaded; a missing model or source is reported by health checks, not a crash at start."""
+    """Load what can be loaded; a missing model is reported by health checks, not a crash at start."""
     registry = ModelRegistry(settings.models_dir)
     model = model_error = None
     try:
@@ -51,16 +59,7 @@ def build_state(settings: Settings) -> ServiceState:
     except DetectorError as exc:
         model_error = exc
         logger.warning("no usable model", extra={"error": str(exc)})
-    source = source_error = None
-    path = settings.resolved_accounts_file
-    if path.is_file():
-        try:
-            source = JsonlAccountSource(path)
-            logger.info("account source indexed", extra={"path": str(path), "n_accounts": len(source)})
-        except IngestError as exc:
-            source_error = str(exc)
-    else:
-        source_error = (
-            f"accounts file {path} does not exist: run `parrotwatch demo-data` or set PARROTWATCH_ACCOUNTS_FILE"
-        )
-    return ServiceState(settings, registry, model, model_error, source, source_error)
+    store = AccountStore(make_engine(settings.resolved_database_url))
+    n_accounts, n_posts = store.count()
+    logger.info("account store ready", extra={"n_accounts": n_accounts, "n_posts": n_posts})
+    return ServiceState(settings, registry, model, model_error, store, build_resolver(settings, store))

@@ -13,7 +13,8 @@ import pytest
 from detector.catalog import load_catalog
 from detector.registry import ModelRegistry
 from detector.schema import Account, Post, Profile
-from ingest.jsonl import read_accounts
+from ingest.jsonl import read_account_rows, read_accounts
+from ingest.store import AccountStore, make_engine
 from ingest.synthetic import generate_corpus, write_corpus
 from service.config import Settings
 from training.labels import read_labels
@@ -104,8 +105,20 @@ def models_dir(trained_registry: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(trained_registry, tmp_path / "models"))
 
 
+@pytest.fixture(scope="session")
+def demo_store_file(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite account store holding the demo corpus; copy it before writing to it."""
+    path = tmp_path_factory.mktemp("store") / "parrotwatch.db"
+    engine = make_engine(f"sqlite:///{path}")
+    AccountStore(engine).import_rows(read_account_rows(demo_dir / "accounts.jsonl"), source="file:accounts.jsonl")
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def settings(tmp_path: Path, models_dir: Path, demo_dir: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "var", models_dir=models_dir, accounts_file=demo_dir / "accounts.jsonl", log_json=False
-    )
+def settings(tmp_path: Path, models_dir: Path, demo_store_file: Path) -> Settings:
+    """Settings for one test: a private registry copy and a private store copy preloaded with the demo corpus."""
+    data_dir = tmp_path / "var"
+    data_dir.mkdir()
+    shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
+    return Settings(data_dir=data_dir, models_dir=models_dir, log_json=False, x_bearer_token=None)

@@ -2,7 +2,8 @@
 
 Results go to stdout (JSON), messages to stderr. Errors map to exit codes in one table (``EXIT_CODES``):
 0 ok, 1 unexpected, 2 usage, 3 bad input (unknown handle, malformed file, invalid labels),
-4 upstream (the X API, rate limits), 5 model or registry (missing, tampered, corrupt).
+4 upstream (the X API failed or rate-limited), 5 model or registry (missing, tampered, corrupt),
+6 configuration (no X bearer token, or X refused it).
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 import logging
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 from detector.errors import CatalogError, DetectorError
-from ingest.errors import IngestError
+from ingest.errors import IngestError, RateLimitedError, XApiConfigurationError, XApiError
+from service.cli.console import err
 from service.config import Settings
 from service.log_config import configure_logging
 from training.errors import TrainingError
@@ -22,9 +23,11 @@ from training.errors import TrainingError
 __all__ = ["EXIT_CODES", "app", "err"]
 
 logger = logging.getLogger(__name__)
-err = Console(stderr=True)
 
 EXIT_CODES: dict[type[Exception], int] = {
+    XApiConfigurationError: 6,
+    RateLimitedError: 4,
+    XApiError: 4,
     IngestError: 3,
     TrainingError: 3,
     CatalogError: 3,
@@ -44,7 +47,7 @@ class _ErrorMappingGroup(TyperGroup):
             code = exit_code_for(exc)
             if code == 1 or (ctx.obj or {}).get("verbose"):
                 logger.exception("command failed")
-            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
             raise typer.Exit(code) from exc
 
 

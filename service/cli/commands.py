@@ -1,10 +1,10 @@
-"""The top-level commands: demo-data, train, evaluate, score, serve."""
+"""The top-level commands: demo-data, import, train, evaluate, score, serve."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -14,36 +14,40 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from detector.catalog import load_catalog
-from detector.registry import ModelRegistry
+from detector.registry import LoadedModel, ModelRegistry
 from detector.schema import Account
 from detector.scoring import score_accounts
-from ingest.errors import UnknownHandleError
-from ingest.formats import InputFormat, read_input
-from ingest.jsonl import JsonlAccountSource
-from service.cli import app, err
+from ingest.errors import IngestError, UnknownHandleError
+from ingest.formats import InputFormat
+from ingest.store import AccountStore, make_engine
+from service.cli import app, exit_code_for
+from service.cli.console import err
+from service.cli.inputs import import_inputs, staged_accounts
 from service.cli.models import models_app
 from service.config import Settings
+from service.state import build_resolver
 from training.evaluate import evaluate_model
 from training.labels import read_labels
 from training.train import assemble_labeled_set, train_model
 
 app.add_typer(models_app, name="models")
 
-InputOpt = Annotated[Path, typer.Option("--input", "-i", exists=True, dir_okay=False, help="Accounts file.")]
+InputOpt = Annotated[
+    Path, typer.Option("--input", "-i", exists=True, help="Accounts file, or a folder of files in --format.")
+]
 FormatOpt = Annotated[InputFormat, typer.Option("--format", "-f", help="Format of --input.")]
 LabelsOpt = Annotated[
     Path, typer.Option("--labels", "-l", exists=True, dir_okay=False, help="CSV with handle,label[,network].")
 ]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Stop at the first malformed row instead of skipping it.")]
 
 
 def _settings(ctx: typer.Context) -> Settings:
     return ctx.obj["settings"]
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
-    )
+def _store(settings: Settings) -> AccountStore:
+    return AccountStore(make_engine(settings.resolved_database_url))
 
 
 @app.command("demo-data")
@@ -64,6 +68,30 @@ def demo_data(
     err.print(f"wrote {len(corpus)} accounts and {n_posts} posts to {paths['accounts']} (labels: {paths['labels']})")
 
 
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(exists=True, help="File, or folder of files, to import.")],
+    fmt: FormatOpt = InputFormat.JSONL,
+    strict: StrictOpt = False,
+) -> None:
+    """Import accounts and posts into the local store, so that scoring by handle finds them.
+
+    Each file is imported in one transaction: all its readable rows, or nothing on a fatal error. Rows that cannot
+    be read are skipped and listed as file:line (with --strict the first one stops the import, exit 3). Importing a
+    file again adds nothing twice.
+    """
+    reports = import_inputs(_store(_settings(ctx)), path, fmt, strict=strict)
+    table = Table(title="import")
+    for column in ("source", "rows", "accounts", "posts added", "posts already stored", "rows skipped"):
+        table.add_column(column)
+    for r in reports:
+        table.add_row(
+            r.source, str(r.n_rows), str(len(r.handles)), str(r.n_posts_added), str(r.n_posts_known), str(r.n_problems)
+        )
+    err.print(table)
+
+
 @app.command()
 def train(
     ctx: typer.Context,
@@ -76,13 +104,14 @@ def train(
     activate: Annotated[
         bool, typer.Option(help="Make the new version active (always done when none is active yet).")
     ] = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Train a model on labeled accounts, hold out whole networks, and write a new registry version."""
     settings = _settings(ctx)
     label_rows = read_labels(labels)  # refused before any work
     catalog = load_catalog(settings.catalog_file)
-    with err.status("reading accounts"):
-        data = assemble_labeled_set(read_input(input_file, fmt), label_rows, min_posts=min_posts)
+    with staged_accounts(input_file, fmt, strict=strict) as (handles, store):
+        data = assemble_labeled_set(store.iter_accounts(handles), label_rows, min_posts=min_posts)
     summary = Table(title="labeled data", show_header=False)
     for name, value in data.summary.items():
         summary.add_row(name.removeprefix("n_").replace("_", " "), str(value))
@@ -107,10 +136,11 @@ def train(
 
 
 def _print_metrics(title: str, metrics: dict) -> None:
+    names = ("roc_auc", "pr_auc", "f1", "brier", "n_accounts", "n_positive")
     table = Table(title=title)
-    for name in ("roc_auc", "pr_auc", "f1", "brier", "n_accounts", "n_positive"):
+    for name in names:
         table.add_column(name)
-    table.add_row(*(str(metrics[name]) for name in ("roc_auc", "pr_auc", "f1", "brier", "n_accounts", "n_positive")))
+    table.add_row(*(str(metrics[name]) for name in names))
     err.print(table)
 
 
@@ -123,14 +153,13 @@ def evaluate(
     version: Annotated[str | None, typer.Option(help="Model version; the active one by default.")] = None,
 ) -> None:
     """Measure a model on the labeled accounts it did not train on; print the figures as JSON."""
-    settings = _settings(ctx)
-    registry = ModelRegistry(settings.models_dir)
+    registry = ModelRegistry(_settings(ctx).models_dir)
     loaded = registry.load(version)
     label_rows = read_labels(labels)
-    data = assemble_labeled_set(read_input(input_file, fmt), label_rows, min_posts=loaded.model.min_posts)
+    with staged_accounts(input_file, fmt) as (handles, store):
+        data = assemble_labeled_set(store.iter_accounts(handles), label_rows, min_posts=loaded.model.min_posts)
     trained_on = {h.lower() for h in registry.split(loaded.version)["train"]}
-    metrics = evaluate_model(loaded, data, trained_on=trained_on)
-    typer.echo(json.dumps(metrics, indent=2))
+    typer.echo(json.dumps(evaluate_model(loaded, data, trained_on=trained_on), indent=2))
 
 
 @contextmanager
@@ -143,7 +172,7 @@ def _output(path: Path | None) -> Iterator[TextIO]:
         yield f
 
 
-def _batches(accounts: Iterator[Account], size: int) -> Iterator[list[Account]]:
+def _batches(accounts: Iterable[Account], size: int) -> Iterator[list[Account]]:
     batch: list[Account] = []
     for account in accounts:
         batch.append(account)
@@ -154,54 +183,71 @@ def _batches(accounts: Iterator[Account], size: int) -> Iterator[list[Account]]:
         yield batch
 
 
+def _write_scores(loaded: LoadedModel, accounts: Iterable[Account], total: int, out: TextIO) -> None:
+    if total == 0:
+        return
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+    ) as progress:
+        task = progress.add_task("scoring", total=total)
+        for batch in _batches(accounts, 256):
+            for result in score_accounts(loaded.model, batch, model_version=loaded.version):
+                out.write(result.model_dump_json())
+                out.write("\n")
+            progress.advance(task, len(batch))
+
+
+def _write_error(out: TextIO, handle: str, exc: IngestError) -> None:
+    err.print(f"[yellow]@{handle}:[/] {exc}", highlight=False)
+    out.write(json.dumps({"handle": handle, "error": {"type": type(exc).__name__, "detail": str(exc)}}) + "\n")
+
+
 @app.command()
 def score(
     ctx: typer.Context,
     handles: Annotated[list[str] | None, typer.Argument(help="Handles to score (with or without @).")] = None,
     input_file: Annotated[
-        Path | None,
-        typer.Option("--input", "-i", exists=True, dir_okay=False, help="Accounts file; default: the demo corpus."),
+        Path | None, typer.Option("--input", "-i", exists=True, help="Score the accounts of this file or folder.")
     ] = None,
     fmt: FormatOpt = InputFormat.JSONL,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSONL here instead of stdout.")] = None,
     version: Annotated[str | None, typer.Option(help="Model version; the active one by default.")] = None,
+    refresh: Annotated[bool, typer.Option(help="Refetch handles from X even when the store has them.")] = False,
+    strict: StrictOpt = False,
 ) -> None:
-    """Score HANDLES (looked up in --input), or every account in --input; one JSON object per account.
+    """Score HANDLES, or the accounts in --input (all of them, or only HANDLES); one JSON object per account.
 
-    Unknown handles are reported on stderr and in the output as error objects; the exit code is then 3.
+    Handles are looked up in the local store (`parrotwatch import`) and fetched from the X API when it lacks them
+    (needs PARROTWATCH_X_BEARER_TOKEN). Handles that cannot be scored are reported on stderr and as error objects
+    in the output; the exit code then says why (3 unknown, 4 X API or rate limit, 6 no token).
     """
     settings = _settings(ctx)
     loaded = ModelRegistry(settings.models_dir).load(version)
-    path = input_file or settings.resolved_accounts_file
-    missing: list[str] = []
+    if not handles and input_file is None:
+        raise typer.BadParameter("give handles to score, or --input FILE")
+    failures: list[IngestError] = []
     with _output(output) as out:
-        if handles:
-            source = JsonlAccountSource(path)
-            found = []
-            for handle in handles:
-                try:
-                    found.append(source.get(handle))
-                except UnknownHandleError as exc:
-                    missing.append(exc.handle)
-                    err.print(f"[yellow]unknown handle:[/] @{exc.handle} is not in {path}")
-                    out.write(
-                        json.dumps({"handle": exc.handle, "error": {"type": "unknown-handle", "detail": str(exc)}})
-                    )
-                    out.write("\n")
-            batches: Iterator[list[Account]] = iter([found] if found else [])
-            total = len(found)
+        if input_file is not None:
+            with staged_accounts(input_file, fmt, strict=strict) as (file_handles, store):
+                targets = list(handles) if handles else file_handles
+                known = {h.lower() for h in file_handles}
+                for handle in targets:
+                    handle = handle.removeprefix("@")
+                    if handle.lower() not in known:
+                        failures.append(UnknownHandleError(handle, f"@{handle} is not in {input_file}"))
+                        _write_error(out, handle, failures[-1])
+                _write_scores(loaded, store.iter_accounts(targets), len(targets), out)
         else:
-            batches = _batches(read_input(path, fmt), 256)
-            total = None
-        with _progress() as progress:
-            task = progress.add_task("scoring", total=total)
-            for batch in batches:
-                for result in score_accounts(loaded.model, batch, model_version=loaded.version):
-                    out.write(result.model_dump_json())
-                    out.write("\n")
-                progress.advance(task, len(batch))
-    if missing:
-        raise typer.Exit(3)
+            store = _store(settings)
+            resolutions = build_resolver(settings, store).resolve([h.removeprefix("@") for h in handles])
+            for resolution in resolutions:
+                if resolution.error is not None:
+                    failures.append(resolution.error)
+                    _write_error(out, resolution.handle, resolution.error)
+            found = [r.account for r in resolutions if r.account is not None]
+            _write_scores(loaded, found, len(found), out)
+    if failures:  # the results that could be made are written; the exit code says the gravest reason for the rest
+        raise typer.Exit(max(exit_code_for(e) for e in failures))
 
 
 @app.command()

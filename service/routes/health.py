@@ -16,12 +16,11 @@ def healthz(state: StateDep) -> Health:
     problems = []
     if state.model is None:
         problems.append(str(state.model_error or "no model loaded"))
-    if state.source is None:
-        problems.append(state.source_error or "no account source")
     return Health(
         status="degraded" if problems else "ok",
         model_version=state.model.version if state.model else None,
         catalog_version=state.model.model.catalog_version if state.model else None,
-        accounts_source=str(state.source.path) if state.source else None,
+        n_stored_accounts=state.store.count()[0],
+        x_api=state.resolver.x_source is not None,
         problems=problems,
     )

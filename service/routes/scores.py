@@ -8,8 +8,7 @@ import time
 from fastapi import APIRouter
 
 from detector.scoring import score_accounts
-from ingest.errors import UnknownHandleError
-from service.deps import ModelDep, SettingsDep, SourceDep
+from service.deps import ModelDep, ResolverDep, SettingsDep
 from service.errors import InvalidHandleError, TooManyHandlesError
 from service.problems import problem_for
 from service.schemas import HandleProblem, ScoreRequest, ScoreResponse, ScoreResult, normalize_handle
@@ -20,33 +19,47 @@ logger = logging.getLogger(__name__)
 
 def _failed(handle: str, exc: Exception) -> ScoreResult:
     _, slug, title = problem_for(exc)
+    retry_after = getattr(exc, "retry_after_s", None)
     return ScoreResult(
-        handle=handle, status="error", error=HandleProblem(type=f"/problems/{slug}", title=title, detail=str(exc))
+        handle=handle,
+        status="error",
+        error=HandleProblem(type=f"/problems/{slug}", title=title, detail=str(exc), retry_after_s=retry_after),
     )
 
 
 @router.post("", response_model=ScoreResponse, response_model_exclude_none=True)
-def create_scores(request: ScoreRequest, settings: SettingsDep, loaded: ModelDep, source: SourceDep) -> ScoreResponse:
-    """Score up to 100 handles now. Unknown or invalid handles get an error entry; the others are scored."""
+def create_scores(
+    request: ScoreRequest, settings: SettingsDep, loaded: ModelDep, resolver: ResolverDep
+) -> ScoreResponse:
+    """Score up to 100 handles now, from the local store or live from X.
+
+    Unknown, suspended, rate-limited or invalid handles get an error entry; the others are scored. Protected
+    accounts come back with their profile only, so their band is ``insufficient_data``.
+    """
     limit = settings.max_handles_per_request
     if len(request.handles) > limit:
         raise TooManyHandlesError(len(request.handles), limit)
     started = time.perf_counter()
-    outcomes: list[ScoreResult | None] = []
-    to_score = []
-    for raw in request.handles:
+    outcomes: list[ScoreResult | None] = [None] * len(request.handles)
+    valid: list[tuple[int, str]] = []
+    for position, raw in enumerate(request.handles):
         handle = normalize_handle(raw)
         if handle is None:
-            outcomes.append(_failed(raw, InvalidHandleError(raw)))
-            continue
-        try:
-            to_score.append((len(outcomes), source.get(handle)))
-            outcomes.append(None)
-        except UnknownHandleError as exc:
-            outcomes.append(_failed(handle, exc))
-    scores = score_accounts(loaded.model, [account for _, account in to_score], model_version=loaded.version)
-    for (position, account), score in zip(to_score, scores, strict=True):
-        outcomes[position] = ScoreResult(handle=account.handle, status="scored", result=score)
+            outcomes[position] = _failed(raw, InvalidHandleError(raw))
+        else:
+            valid.append((position, handle))
+    resolutions = resolver.resolve([handle for _, handle in valid], refresh=request.refresh)
+    to_score = []
+    for (position, handle), resolution in zip(valid, resolutions, strict=True):
+        if resolution.account is None:
+            outcomes[position] = _failed(handle, resolution.error)
+        else:
+            to_score.append((position, resolution))
+    scores = score_accounts(loaded.model, [r.account for _, r in to_score], model_version=loaded.version)
+    for (position, resolution), score in zip(to_score, scores, strict=True):
+        outcomes[position] = ScoreResult(
+            handle=resolution.account.handle, status="scored", source_status=resolution.status, result=score
+        )
     logger.info(
         "scored handles",
         extra={

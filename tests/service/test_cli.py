@@ -14,7 +14,7 @@ from service.cli import app
 def run(settings, monkeypatch):
     monkeypatch.setenv("PARROTWATCH_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("PARROTWATCH_MODELS_DIR", str(settings.models_dir))
-    monkeypatch.setenv("PARROTWATCH_ACCOUNTS_FILE", str(settings.accounts_file))
+    monkeypatch.delenv("PARROTWATCH_X_BEARER_TOKEN", raising=False)
     monkeypatch.setenv("PARROTWATCH_LOG_JSON", "false")
     runner = CliRunner()
     return lambda *args: runner.invoke(app, [str(a) for a in args])
@@ -29,19 +29,25 @@ def test_score_prints_one_json_object_per_handle(run, demo_roles) -> None:
     assert all(0 <= line["score"] <= 1 for line in lines)
 
 
-def test_score_exits_3_on_unknown_handle_and_still_scores_the_rest(run, demo_roles) -> None:
-    result = run("score", "no_such_handle", demo_roles["ordinary"][0])
+def test_score_exits_3_on_handle_missing_from_input_and_still_scores_the_rest(run, demo_dir, demo_roles) -> None:
+    result = run("score", "no_such_handle", demo_roles["ordinary"][0], "--input", demo_dir / "accounts.jsonl")
     assert result.exit_code == 3
     assert "no_such_handle" in result.output
     assert demo_roles["ordinary"][0] in result.stdout
 
 
-def test_score_whole_file_writes_every_account(run, settings, tmp_path) -> None:
+def test_score_whole_file_writes_every_account(run, demo_dir, tmp_path) -> None:
     out = tmp_path / "scores.jsonl"
-    result = run("score", "--input", settings.accounts_file, "--output", out)
+    result = run("score", "--input", demo_dir / "accounts.jsonl", "--output", out)
     assert result.exit_code == 0, result.output
-    n_accounts = sum(1 for _ in settings.accounts_file.open())
+    n_accounts = sum(1 for _ in (demo_dir / "accounts.jsonl").open())
     assert sum(1 for _ in out.open()) == n_accounts
+
+
+def test_score_unknown_handle_without_token_exits_6_naming_the_variable(run) -> None:
+    result = run("score", "somehandle")
+    assert result.exit_code == 6
+    assert "PARROTWATCH_X_BEARER_TOKEN" in result.output
 
 
 def test_score_exits_5_when_the_model_was_tampered_with(run, settings, demo_roles) -> None:

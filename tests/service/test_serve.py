@@ -25,7 +25,7 @@ def server(settings):
         **os.environ,
         "PARROTWATCH_DATA_DIR": str(settings.data_dir),
         "PARROTWATCH_MODELS_DIR": str(settings.models_dir),
-        "PARROTWATCH_ACCOUNTS_FILE": str(settings.accounts_file),
+        "PARROTWATCH_X_BEARER_TOKEN": "",
         "PARROTWATCH_PORT": str(port),
     }
     process = subprocess.Popen(

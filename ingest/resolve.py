@@ -1,0 +1,95 @@
+"""Find accounts by handle: from the local store when it has them fresh, else live from the X API.
+
+Accounts imported from files never go stale (there is nothing to refresh them from); accounts fetched from X are
+refetched when older than ``max_age_s`` or when ``refresh`` is asked for. Without a bearer token, handles the store
+lacks get an outcome whose error names ``PARROTWATCH_X_BEARER_TOKEN``: the caller decides whether that is fatal.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from detector.schema import Account
+from ingest.errors import (
+    TOKEN_VARIABLE,
+    AccountUnavailableError,
+    IngestError,
+    RateLimitedError,
+    UnknownHandleError,
+    XApiConfigurationError,
+    XApiError,
+)
+from ingest.store import AccountStore
+
+if TYPE_CHECKING:
+    from ingest.x_api import XApiSource
+
+__all__ = ["X_API_SOURCE", "AccountResolver", "Resolution"]
+
+logger = logging.getLogger(__name__)
+X_API_SOURCE = "x-api"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """One handle's outcome: an account (possibly profile-only, when protected), or the error that explains why not."""
+
+    handle: str
+    account: Account | None
+    error: IngestError | None = None
+    status: str = "cached"
+
+
+class AccountResolver:
+    def __init__(self, store: AccountStore, x_source: XApiSource | None, *, max_age_s: float) -> None:
+        self.store = store
+        self.x_source = x_source
+        self.max_age_s = max_age_s
+
+    def _is_fresh(self, source: str, fetched_at: datetime, refresh: bool) -> bool:
+        if source != X_API_SOURCE:
+            return not (refresh and self.x_source is not None)
+        return not refresh and (datetime.now(UTC) - fetched_at).total_seconds() <= self.max_age_s
+
+    def resolve(self, handles: Sequence[str], *, refresh: bool = False) -> list[Resolution]:
+        """One ``Resolution`` per handle, in order. Raises only ``XApiConfigurationError`` when X rejects the token."""
+        results: dict[int, Resolution] = {}
+        to_fetch: list[tuple[int, str]] = []
+        for position, handle in enumerate(handles):
+            stored = self.store.get(handle)
+            if stored is not None and self._is_fresh(stored.source, stored.fetched_at, refresh):
+                results[position] = Resolution(handle, stored.account)
+            elif self.x_source is None:
+                if stored is not None:  # stale, but the best we have
+                    results[position] = Resolution(handle, stored.account, status="stale")
+                else:
+                    detail = f"@{handle} is not in the local store, and fetching it from X needs {TOKEN_VARIABLE}"
+                    results[position] = Resolution(handle, None, XApiConfigurationError(detail), status="not_local")
+            else:
+                to_fetch.append((position, handle))
+        if to_fetch:
+            outcomes = self.x_source.fetch([handle for _, handle in to_fetch])
+            for (position, handle), outcome in zip(to_fetch, outcomes, strict=True):
+                results[position] = self._from_outcome(handle, outcome)
+        return [results[i] for i in range(len(handles))]
+
+    def _from_outcome(self, handle: str, outcome) -> Resolution:  # type: ignore[no-untyped-def]
+        if outcome.account is not None and outcome.status in ("found", "protected"):
+            self.store.put(outcome.account, source=X_API_SOURCE)
+            stored = self.store.get(outcome.account.handle)
+            account = stored.account if stored is not None else outcome.account
+            return Resolution(handle, account, status=outcome.status)
+        error: IngestError
+        if outcome.status == "not_found":
+            error = UnknownHandleError(handle, outcome.detail)
+        elif outcome.status == "suspended":
+            error = AccountUnavailableError(handle, "suspended", outcome.detail)
+        elif outcome.status == "rate_limited":
+            error = RateLimitedError(outcome.retry_after_s or 60.0, outcome.detail)
+        else:
+            error = XApiError(outcome.detail or f"could not fetch @{handle}")
+        return Resolution(handle, None, error, status=outcome.status)

@@ -1,0 +1,321 @@
+"""The account cache: profiles and posts from every source, kept with when and where they were fetched.
+
+SQLAlchemy Core on SQLite by default (the recipe in DESIGN.md: busy timeout, WAL), Postgres by URL. An import of a
+file runs in one transaction, so a fatal error leaves the store as it was. Posts are keyed by their id at the
+source, so importing a file twice or refreshing an account never duplicates a post.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import StaticPool
+
+from detector.schema import Account, Post, Profile
+from ingest.errors import MalformedFileError
+from ingest.records import AccountRow, RowProblem
+
+__all__ = ["AccountStore", "ImportReport", "StoredAccount", "make_engine"]
+
+logger = logging.getLogger(__name__)
+
+metadata = MetaData()
+
+accounts_table = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("handle_key", String(255), nullable=False, unique=True),
+    Column("handle", String(255), nullable=False),
+    Column("user_id", String(64), index=True),
+    Column("profile", Text, nullable=False),
+    Column("source", String(512), nullable=False),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+)
+
+posts_table = Table(
+    "posts",
+    metadata,
+    Column("post_id", String(64), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("payload", Text, nullable=False),
+)
+
+_BATCH_ROWS = 5000
+_MAX_PROBLEMS_KEPT = 200
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with the settings DESIGN.md measured for SQLite; other databases get defaults."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    if not in_memory:
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 5},
+        poolclass=StaticPool if in_memory else None,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def _insert(engine_or_conn: Connection, table: Table):  # type: ignore[no-untyped-def]
+    """An INSERT that skips rows whose key exists (both dialects we support spell it differently)."""
+    dialect = engine_or_conn.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    raise NotImplementedError(f"unsupported database dialect {dialect!r}")
+
+
+@dataclass(frozen=True)
+class StoredAccount:
+    account: Account
+    source: str
+    fetched_at: datetime
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts, the accounts it touched, and the rows it skipped (first 200 kept)."""
+
+    source: str
+    n_rows: int = 0
+    n_posts_added: int = 0
+    n_posts_known: int = 0
+    handles: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    n_problems: int = 0
+    notices: list[str] = field(default_factory=list)
+
+    def add_problem(self, problem: RowProblem) -> None:
+        self.n_problems += 1
+        if len(self.problems) < _MAX_PROBLEMS_KEPT:
+            self.problems.append(problem)
+
+
+@dataclass
+class _PendingAccount:
+    handle: str
+    user_id: str | None
+    profile: Profile | None
+
+
+class AccountStore:
+    """Read and write cached accounts; every method is its own transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        metadata.create_all(engine)
+
+    # -- reading ---------------------------------------------------------------------------------------------------
+    def get(self, handle: str) -> StoredAccount | None:
+        """The cached account with this handle (case-insensitive), or ``None``."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(accounts_table).where(accounts_table.c.handle_key == handle.removeprefix("@").lower())
+            ).one_or_none()
+            if row is None:
+                return None
+            return self._assemble(conn, row)
+
+    def iter_accounts(self, handles: Iterable[str]) -> Iterator[Account]:
+        """Yield the cached accounts for ``handles`` in that order, one at a time (unknown handles are skipped)."""
+        for handle in handles:
+            stored = self.get(handle)
+            if stored is not None:
+                yield stored.account
+
+    def count(self) -> tuple[int, int]:
+        with self.engine.connect() as conn:
+            n_accounts = conn.execute(select(func.count()).select_from(accounts_table)).scalar_one()
+            n_posts = conn.execute(select(func.count()).select_from(posts_table)).scalar_one()
+        return n_accounts, n_posts
+
+    @staticmethod
+    def _assemble(conn: Connection, row) -> StoredAccount:  # type: ignore[no-untyped-def]
+        payloads = conn.execute(
+            select(posts_table.c.payload)
+            .where(posts_table.c.account_id == row.id)
+            .order_by(posts_table.c.created_at, posts_table.c.post_id)
+        ).scalars()
+        account = Account(
+            handle=row.handle,
+            user_id=row.user_id,
+            profile=Profile.model_validate_json(row.profile),
+            posts=[Post.model_validate_json(p) for p in payloads],
+        )
+        fetched_at = row.fetched_at if row.fetched_at.tzinfo else row.fetched_at.replace(tzinfo=UTC)
+        return StoredAccount(account=account, source=row.source, fetched_at=fetched_at)
+
+    # -- writing ---------------------------------------------------------------------------------------------------
+    def put(self, account: Account, *, source: str, fetched_at: datetime | None = None) -> int:
+        """Upsert one account and add its posts that are new; return how many posts were added."""
+        rows = [AccountRow(line=0, handle=account.handle, user_id=account.user_id, profile=account.profile, post=None)]
+        rows += [
+            AccountRow(line=0, handle=account.handle, user_id=account.user_id, profile=None, post=p)
+            for p in account.posts
+        ]
+        return self.import_rows(rows, source=source, fetched_at=fetched_at).n_posts_added
+
+    def import_rows(
+        self,
+        rows: Iterable[AccountRow | RowProblem],
+        *,
+        source: str,
+        strict: bool = False,
+        path: Path | None = None,
+        fetched_at: datetime | None = None,
+        on_row: Callable[[], None] | None = None,
+    ) -> ImportReport:
+        """Import a stream of rows in one transaction and return what happened.
+
+        Rows that could not be read, and posts whose id appears twice in the stream, are skipped and reported; with
+        ``strict`` (or a ``fatal`` problem) the first one raises ``MalformedFileError`` and nothing is written.
+        A profile seen later in the stream replaces an earlier one.
+        """
+        fetched_at = fetched_at or datetime.now(UTC)
+        report = ImportReport(source=source)
+        where = path or Path(source)
+        pending: dict[str, _PendingAccount] = {}
+        account_ids: dict[str, int] = {}
+        seen_posts: set[str] = set()
+        batch: list[tuple[str, Post]] = []
+        with self.engine.begin() as conn:
+            for row in rows:
+                if on_row is not None:
+                    on_row()
+                if isinstance(row, RowProblem):
+                    if strict or row.fatal:
+                        raise MalformedFileError(where, row.line, row.reason)
+                    report.add_problem(row)
+                    continue
+                report.n_rows += 1
+                key = row.handle.lower()
+                entry = pending.get(key)
+                if entry is None:
+                    pending[key] = _PendingAccount(row.handle, row.user_id, row.profile)
+                    report.handles.append(row.handle)
+                else:
+                    entry.user_id = row.user_id or entry.user_id
+                    entry.profile = row.profile or entry.profile
+                if row.post is not None:
+                    if row.post.id in seen_posts:
+                        problem = RowProblem(row.line, f"duplicate post id {row.post.id}")
+                        if strict:
+                            raise MalformedFileError(where, row.line, problem.reason)
+                        report.add_problem(problem)
+                        continue
+                    seen_posts.add(row.post.id)
+                    batch.append((key, row.post))
+                    if len(batch) >= _BATCH_ROWS:
+                        self._flush(conn, batch, pending, account_ids, report, source, fetched_at)
+                        batch = []
+            self._flush(conn, batch, pending, account_ids, report, source, fetched_at)
+            for key, entry in pending.items():
+                self._ensure_account(conn, key, entry, account_ids, source, fetched_at)
+                values = {"handle": entry.handle, "source": source, "fetched_at": fetched_at}
+                if entry.user_id:
+                    values["user_id"] = entry.user_id
+                if entry.profile is not None:
+                    values["profile"] = entry.profile.model_dump_json(exclude_none=True)
+                conn.execute(update(accounts_table).where(accounts_table.c.id == account_ids[key]).values(**values))
+        logger.info(
+            "import finished",
+            extra={
+                "source": source,
+                "n_rows": report.n_rows,
+                "n_accounts": len(report.handles),
+                "n_posts_added": report.n_posts_added,
+                "n_problems": report.n_problems,
+            },
+        )
+        return report
+
+    def _ensure_account(
+        self,
+        conn: Connection,
+        key: str,
+        entry: _PendingAccount,
+        account_ids: dict[str, int],
+        source: str,
+        fetched_at: datetime,
+    ) -> None:
+        if key in account_ids:
+            return
+        conn.execute(
+            _insert(conn, accounts_table).values(
+                handle_key=key,
+                handle=entry.handle,
+                user_id=entry.user_id,
+                profile=(entry.profile or Profile()).model_dump_json(exclude_none=True),
+                source=source,
+                fetched_at=fetched_at,
+            )
+        )
+        account_ids[key] = conn.execute(
+            select(accounts_table.c.id).where(accounts_table.c.handle_key == key)
+        ).scalar_one()
+
+    def _flush(
+        self,
+        conn: Connection,
+        batch: list[tuple[str, Post]],
+        pending: dict[str, _PendingAccount],
+        account_ids: dict[str, int],
+        report: ImportReport,
+        source: str,
+        fetched_at: datetime,
+    ) -> None:
+        if not batch:
+            return
+        for key, _ in batch:
+            self._ensure_account(conn, key, pending[key], account_ids, source, fetched_at)
+        values = [
+            {
+                "post_id": post.id,
+                "account_id": account_ids[key],
+                "created_at": post.created_at,
+                "payload": post.model_dump_json(exclude_none=True),
+            }
+            for key, post in batch
+        ]
+        added = conn.execute(_insert(conn, posts_table), values).rowcount
+        added = added if added is not None and added >= 0 else len(values)
+        report.n_posts_added += added
+        report.n_posts_known += len(values) - added
