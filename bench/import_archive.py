@@ -27,7 +27,22 @@ COLUMNS = [
     "user_profile_description", "follower_count", "following_count", "account_creation_date", "account_language",
     "tweet_language", "tweet_text", "tweet_time", "tweet_client_name", "is_retweet", "hashtags", "urls",
 ]  # fmt: skip
-WORDS = "china canada election report embassy hockey snow coffee budget housing policy vote trade music".split()
+WORDS = [
+    "china",
+    "canada",
+    "election",
+    "report",
+    "embassy",
+    "hockey",
+    "snow",
+    "coffee",
+    "budget",
+    "housing",
+    "policy",
+    "vote",
+    "trade",
+    "music",
+]
 
 
 def write_archive(path: Path, n_rows: int, n_accounts: int, seed: int = 1) -> None:

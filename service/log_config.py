@@ -31,3 +31,5 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # tweepy logs request headers, the bearer token among them, at DEBUG: never let that through, even with -v.
+    logging.getLogger("tweepy").setLevel(max(logging.INFO, root.level))

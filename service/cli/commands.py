@@ -239,7 +239,9 @@ def score(
                 _write_scores(loaded, store.iter_accounts(targets), len(targets), out)
         else:
             store = _store(settings)
-            resolutions = build_resolver(settings, store).resolve([h.removeprefix("@") for h in handles])
+            resolutions = build_resolver(settings, store).resolve(
+                [h.removeprefix("@") for h in handles], refresh=refresh
+            )
             for resolution in resolutions:
                 if resolution.error is not None:
                     failures.append(resolution.error)

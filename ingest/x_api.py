@@ -1,0 +1,426 @@
+"""The live account source: X API v2 through tweepy's ``Client`` (app-only bearer token).
+
+``XApiSource.fetch`` resolves handles with the users lookup (100 per call) and reads each public account's recent
+timeline, returning one ``FetchOutcome`` per requested handle. Per-account conditions (unknown, suspended, protected,
+rate limited) are outcomes, not exceptions, so one bad handle never costs a batch. Only conditions an operator must
+fix raise: ``XApiConfigurationError`` (no token, or X refused it / its access level) and ``XApiError`` (the users
+lookup itself failed).
+
+Rate limits are handled here, not by tweepy (``wait_on_rate_limit=False``): tweepy retries immediately when the
+``x-rate-limit-reset`` header is missing, which is a tight loop against a limit that has not reset. We wait only up to
+``max_wait_s``, retry a call once, and otherwise report ``rate_limited`` with ``retry_after_s`` for every handle not
+yet fetched instead of hammering the API.
+
+All tweepy and requests exceptions are translated into the ``ingest.errors`` tree in one place
+(``XApiSource._translated``) and chained with ``from exc``. The token and post text are never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any, Literal, TypeVar
+
+import requests
+import tweepy
+
+from detector.schema import Account, Post
+from ingest.errors import (
+    TOKEN_VARIABLE,
+    AccountUnavailableError,
+    RateLimitedError,
+    UnknownHandleError,
+    XApiConfigurationError,
+    XApiError,
+)
+from ingest.x_v2 import tweet_to_post, user_handle, user_to_profile
+
+__all__ = ["FetchOutcome", "FetchStatus", "XApiSource"]
+
+logger = logging.getLogger(__name__)
+
+FetchStatus = Literal["found", "not_found", "suspended", "protected", "rate_limited", "error"]
+
+MAX_TIMELINE_POSTS = 3200  # X serves at most the 3,200 most recent posts of a user timeline.
+LOOKUP_BATCH_SIZE = 100  # users lookup accepts at most 100 usernames per call.
+
+USER_FIELDS = [
+    "created_at",
+    "description",
+    "location",
+    "public_metrics",
+    "verified",
+    "verified_type",
+    "protected",
+    "profile_image_url",
+]
+# ``note_tweet`` carries the full text of posts longer than 280 characters; ``text`` is truncated for those.
+TWEET_FIELDS = [
+    "created_at",
+    "lang",
+    "public_metrics",
+    "referenced_tweets",
+    "entities",
+    "conversation_id",
+    "source",
+    "note_tweet",
+]
+
+_ACCESS_NEEDED = (
+    f"Set {TOKEN_VARIABLE} to the bearer token of an X developer App attached to a Project with at least Basic "
+    "access to X API v2 (user lookup and user Tweet timeline)."
+)
+# X's own handle rule; an invalid name in a lookup makes X reject the whole batch with a 400.
+_HANDLE_PATTERN = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+_ACCESS_LEVEL_MARKERS = (
+    "client-not-enrolled",
+    "client-forbidden",
+    "subset of",
+    "access level",
+    "attached to a project",
+)
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    """What happened to one requested handle.
+
+    ``account`` is set for ``found`` (profile and posts) and ``protected`` (profile only, ``posts=[]``).
+    ``detail`` explains any other status; ``retry_after_s`` is set for ``rate_limited``.
+    """
+
+    handle: str
+    status: FetchStatus
+    account: Account | None
+    detail: str | None = None
+    retry_after_s: float | None = None
+
+
+def _clean_handle(handle: str) -> str:
+    return handle.strip().removeprefix("@")
+
+
+def _normalise_rate_limit_reset(response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+    """Drop an ``x-rate-limit-reset`` header that is not a number and round a fractional one up.
+
+    tweepy 4.17 calls ``int()`` on the header before raising ``TooManyRequests``, so a malformed value would surface
+    as a bare ``ValueError``; removing it lets our missing-header fallback (``default_backoff_s``) apply instead.
+    """
+    value = response.headers.get("x-rate-limit-reset")
+    if value is not None:
+        try:
+            reset = float(value)
+        except ValueError:
+            reset = math.nan
+        if math.isfinite(reset):
+            response.headers["x-rate-limit-reset"] = str(math.ceil(reset))
+        else:
+            del response.headers["x-rate-limit-reset"]
+    return response
+
+
+def _api_messages(exc: tweepy.HTTPException) -> str:
+    parts = [str(m) for m in exc.api_messages]
+    try:
+        body = exc.response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, Mapping):
+        parts += [str(body[k]) for k in ("reason", "type", "title", "detail") if body.get(k)]
+    return " ".join(parts)
+
+
+def _is_access_level_problem(exc: tweepy.HTTPException) -> bool:
+    text = _api_messages(exc).lower()
+    return any(marker in text for marker in _ACCESS_LEVEL_MARKERS)
+
+
+def _classify_api_error(error: Mapping[str, Any]) -> tuple[FetchStatus, str]:
+    """Map one item of an X ``errors`` array (HTTP 200 partial error) to an outcome status and detail.
+
+    Suspended users come back with ``type`` resource-not-found too, so "suspended" in ``detail`` is checked first.
+    """
+    detail = str(error.get("detail") or error.get("title") or error.get("message") or "unspecified X API error")
+    if "suspended" in detail.lower():
+        return "suspended", detail
+    if str(error.get("type", "")).endswith("/resource-not-found"):
+        return "not_found", detail
+    return "error", detail
+
+
+class XApiSource:
+    """Fetch accounts (profile and recent posts) from the X API v2 by handle.
+
+    Parameters
+    ----------
+    bearer_token : str or None
+        App-only bearer token; ``None`` or empty raises ``XApiConfigurationError`` naming
+        ``PARROTWATCH_X_BEARER_TOKEN``.
+    max_posts : int, default=200
+        Most recent posts read per account, 1..3200 (X's timeline depth).
+    max_wait_s : float, default=0.0
+        Longest rate-limit wait this source sleeps through before retrying a call once; longer waits are reported
+        as ``rate_limited`` outcomes so the caller (e.g. a batch job) can reschedule instead of blocking.
+    default_backoff_s : float, default=60.0
+        Wait assumed when a 429 carries no usable ``x-rate-limit-reset`` header.
+    sleep, clock
+        Injected so tests neither sleep nor depend on the wall clock.
+    """
+
+    def __init__(
+        self,
+        bearer_token: str | None,
+        *,
+        max_posts: int = 200,
+        max_wait_s: float = 0.0,
+        default_backoff_s: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if bearer_token is None or not bearer_token.strip():
+            raise XApiConfigurationError(f"no X API bearer token configured. {_ACCESS_NEEDED}")
+        if isinstance(max_posts, bool) or not isinstance(max_posts, int) or not 1 <= max_posts <= MAX_TIMELINE_POSTS:
+            raise ValueError(f"max_posts must be an integer in 1..{MAX_TIMELINE_POSTS}, got {max_posts!r}")
+        if not max_wait_s >= 0:
+            raise ValueError(f"max_wait_s must be >= 0, got {max_wait_s!r}")
+        if not default_backoff_s > 0:
+            raise ValueError(f"default_backoff_s must be > 0, got {default_backoff_s!r}")
+        self.max_posts = max_posts
+        self.max_wait_s = float(max_wait_s)
+        self.default_backoff_s = float(default_backoff_s)
+        self._sleep = sleep
+        self._clock = clock
+        self._client = tweepy.Client(bearer_token=bearer_token.strip(), wait_on_rate_limit=False, return_type=dict)
+        self._client.session.hooks["response"].append(_normalise_rate_limit_reset)
+
+    def __repr__(self) -> str:
+        return f"XApiSource(max_posts={self.max_posts}, max_wait_s={self.max_wait_s})"
+
+    # -- public API -------------------------------------------------------------------------------------------
+
+    def fetch(self, handles: Sequence[str]) -> list[FetchOutcome]:
+        """Return one ``FetchOutcome`` per input handle, in input order; handles compare case-insensitively.
+
+        Each distinct handle is looked up once. Raises ``XApiConfigurationError`` when X refuses the token or its
+        access level (401/403), and ``XApiError`` when a users lookup fails otherwise (5xx, network); everything
+        that concerns one account is an outcome. After a rate limit that cannot be waited out, every handle not yet
+        fetched is ``rate_limited`` (outcomes already known, e.g. ``found`` or ``not_found``, are kept).
+        """
+        requested = [_clean_handle(h) for h in handles]
+        results: dict[str, FetchOutcome] = {}
+        pending: dict[str, str] = {}
+        for handle in requested:
+            key = handle.lower()
+            if key in results or key in pending:
+                continue
+            if _HANDLE_PATTERN.fullmatch(handle):
+                pending[key] = handle
+            else:
+                results[key] = FetchOutcome(
+                    handle, "not_found", None, detail="not a valid X handle (1-15 letters, digits or _)"
+                )
+
+        limited: RateLimitedError | None = None
+        order = list(pending.values())
+        for start in range(0, len(order), LOOKUP_BATCH_SIZE):
+            batch = order[start : start + LOOKUP_BATCH_SIZE]
+            users: dict[str, Mapping[str, Any]] = {}
+            errors: dict[str, Mapping[str, Any]] = {}
+            if limited is None:
+                try:
+                    users, errors = self._lookup(batch)
+                except RateLimitedError as exc:
+                    limited = exc
+            for handle in batch:
+                key = handle.lower()
+                if key not in users and key not in errors and limited is not None:
+                    results[key] = _rate_limited(handle, limited)
+                elif key not in users:
+                    results[key] = _lookup_failure(handle, errors.get(key))
+                else:
+                    try:
+                        results[key] = self._account_outcome(handle, users[key], rate_limited_by=limited)
+                    except RateLimitedError as exc:
+                        limited = exc
+                        results[key] = _rate_limited(handle, exc)
+        logger.debug("fetched %d distinct handle(s) from the X API", len(results))
+        return [replace(results[h.lower()], handle=h) for h in requested]
+
+    # -- per account ----------------------------------------------------------------------------------------
+
+    def _account_outcome(
+        self, handle: str, user: Mapping[str, Any], *, rate_limited_by: RateLimitedError | None
+    ) -> FetchOutcome:
+        """Turn a looked-up user into an outcome, reading its timeline unless it is protected.
+
+        Raises ``RateLimitedError`` when the timeline's rate limit cannot be waited out, and
+        ``XApiConfigurationError`` when X says the token's access level does not cover timelines.
+        """
+        try:
+            account = Account(handle=user_handle(user), user_id=str(user["id"]), profile=user_to_profile(user))
+        except (KeyError, ValueError) as exc:
+            return FetchOutcome(handle, "error", None, detail=f"unreadable user object from X: {exc}")
+        if user.get("protected") is True:
+            return FetchOutcome(handle, "protected", account, detail="protected account: its posts are not public")
+        if rate_limited_by is not None:
+            return _rate_limited(handle, rate_limited_by)
+        try:
+            posts = self._timeline(handle, str(account.user_id))
+        except UnknownHandleError as exc:
+            return FetchOutcome(handle, "not_found", None, detail=str(exc))
+        except AccountUnavailableError as exc:
+            status: FetchStatus = "suspended" if exc.reason == "suspended" else "error"
+            return FetchOutcome(handle, status, None, detail=str(exc))
+        except XApiError as exc:
+            return FetchOutcome(handle, "error", None, detail=str(exc))
+        return FetchOutcome(handle, "found", account.model_copy(update={"posts": posts}))
+
+    def _lookup(self, batch: list[str]) -> tuple[dict[str, Mapping[str, Any]], dict[str, Mapping[str, Any]]]:
+        """Look up to 100 usernames; return users and per-handle errors, both keyed by lowercased handle."""
+        page = self._call(
+            lambda: self._client.get_users(usernames=batch, user_fields=USER_FIELDS),
+            what=f"users lookup of {len(batch)} handle(s)",
+        )
+        if not isinstance(page, Mapping):
+            raise XApiError("users lookup returned an unexpected payload", status=200)
+        users = {
+            str(user.get("username", "")).lower(): user for user in page.get("data") or [] if isinstance(user, Mapping)
+        }
+        errors: dict[str, Mapping[str, Any]] = {}
+        for error in page.get("errors") or []:
+            if isinstance(error, Mapping):
+                subject = error.get("value") or error.get("resource_id")
+                if subject is not None:
+                    errors.setdefault(str(subject).lower(), error)
+        return users, errors
+
+    def _timeline(self, handle: str, user_id: str) -> list[Post]:
+        """Read up to ``max_posts`` recent posts (retweets and replies included), newest first, without duplicates.
+
+        Pages are walked one call at a time, rather than with ``Paginator.flatten``, so that the 200-with-``errors``
+        answer X gives for an account suspended since the lookup is seen, and so a rate-limited page can be retried.
+        """
+        pages = iter(
+            tweepy.Paginator(
+                self._client.get_users_tweets,
+                id=user_id,
+                max_results=min(100, max(5, self.max_posts)),
+                tweet_fields=TWEET_FIELDS,
+            )
+        )
+        posts: dict[str, Post] = {}
+        while len(posts) < self.max_posts:
+            page = self._call(lambda: next(pages, None), what=f"timeline of @{handle}", handle=handle)
+            if page is None:
+                break
+            tweets = page.get("data") or []
+            if not tweets and page.get("errors"):
+                raise _timeline_error(handle, page["errors"][0])
+            known = len(posts)
+            for tweet in tweets:
+                try:
+                    post = tweet_to_post(tweet)
+                except ValueError as exc:
+                    logger.debug("skipping an unreadable post of @%s: %s", handle, exc)
+                    continue
+                posts.setdefault(post.id, post)
+                if len(posts) >= self.max_posts:
+                    break
+            if tweets and len(posts) == known:
+                # A page with nothing new means the cursor is going round in circles: stop rather than loop forever.
+                logger.warning("X API repeated a timeline page of @%s; keeping the %d posts read", handle, known)
+                break
+        return list(posts.values())
+
+    # -- calls, rate limits and error translation ---------------------------------------------------------------
+
+    def _call(self, call: Callable[[], _T], *, what: str, handle: str | None = None) -> _T:
+        """Run one API call; after a 429 whose reset is within ``max_wait_s``, sleep until then and retry once."""
+        try:
+            with self._translated(handle):
+                return call()
+        except RateLimitedError as exc:
+            if exc.retry_after_s > self.max_wait_s:
+                raise
+            wait_s = exc.retry_after_s
+        logger.info(
+            "X API rate limit reached during %s; waiting %.0f s for it to reset, then retrying once", what, wait_s
+        )
+        self._sleep(wait_s)
+        with self._translated(handle):
+            return call()
+
+    def _wait_s(self, exc: tweepy.TooManyRequests) -> float:
+        """Seconds until the limit resets (+1 for clock skew), or ``default_backoff_s`` when X did not say."""
+        header = exc.response.headers.get("x-rate-limit-reset") if exc.response is not None else None
+        try:
+            reset = float(header) if header is not None else math.nan
+        except ValueError:
+            reset = math.nan
+        if not math.isfinite(reset):
+            return self.default_backoff_s
+        # A reset already in the past still gets a second's pause: never a tight retry.
+        return max(reset - self._clock() + 1.0, 1.0)
+
+    @contextmanager
+    def _translated(self, handle: str | None) -> Iterator[None]:
+        """Translate tweepy and requests exceptions into the ``ingest.errors`` tree, chained with ``from exc``.
+
+        ``handle`` is ``None`` for users lookups, where 401/403 can only mean the token or its access level.
+        For a timeline call it names the account: 401/403/404 there concern that account (e.g. suspended since
+        the lookup), unless X's answer is about the access level.
+        """
+        try:
+            yield
+        except tweepy.TooManyRequests as exc:
+            wait_s = self._wait_s(exc)
+            raise RateLimitedError(wait_s, f"X API rate limit reached; retry in {wait_s:.0f} s") from exc
+        except (tweepy.Unauthorized, tweepy.Forbidden) as exc:
+            if handle is None or _is_access_level_problem(exc):
+                raise XApiConfigurationError(f"X API refused the request: {_summary(exc)}. {_ACCESS_NEEDED}") from exc
+            reason = "suspended" if "suspend" in _api_messages(exc).lower() else "forbidden"
+            raise AccountUnavailableError(handle, reason, f"@{handle}: {_summary(exc)}") from exc
+        except tweepy.NotFound as exc:
+            if handle is None:
+                raise XApiError(f"X API users lookup failed: {_summary(exc)}", status=404) from exc
+            raise UnknownHandleError(handle, f"@{handle}: {_summary(exc)}") from exc
+        except tweepy.HTTPException as exc:
+            raise XApiError(f"X API request failed: {_summary(exc)}", status=_status(exc)) from exc
+        except tweepy.TweepyException as exc:
+            raise XApiError(f"X API request failed: {exc}") from exc
+        except requests.RequestException as exc:
+            raise XApiError(f"X API unreachable: {type(exc).__name__}") from exc
+
+
+def _rate_limited(handle: str, exc: RateLimitedError) -> FetchOutcome:
+    return FetchOutcome(handle, "rate_limited", None, detail=str(exc), retry_after_s=exc.retry_after_s)
+
+
+def _lookup_failure(handle: str, error: Mapping[str, Any] | None) -> FetchOutcome:
+    if error is None:
+        return FetchOutcome(handle, "error", None, detail="X returned neither the user nor an error for this handle")
+    status, detail = _classify_api_error(error)
+    return FetchOutcome(handle, status, None, detail=detail)
+
+
+def _timeline_error(handle: str, error: Mapping[str, Any]) -> Exception:
+    status, detail = _classify_api_error(error)
+    if status == "not_found":
+        return UnknownHandleError(handle, detail)
+    return AccountUnavailableError(handle, "suspended" if status == "suspended" else "unavailable", detail)
+
+
+def _status(exc: tweepy.HTTPException) -> int | None:
+    return getattr(exc.response, "status_code", None)
+
+
+def _summary(exc: tweepy.HTTPException) -> str:
+    """One line: HTTP status and X's own words (tweepy's ``str(exc)`` spans several lines)."""
+    return " ".join(str(exc).split())
