@@ -17,7 +17,7 @@ from importlib import metadata
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from detector.catalog import TalkingPointCatalog
 from detector.model import FAMILIES, AmplifierModel, build_features, build_head, family_columns
@@ -82,9 +82,20 @@ def assemble_labeled_set(accounts: Iterable[Account], labels: dict[str, LabelRow
     )
 
 
-def grouped_splits(y: np.ndarray, groups: np.ndarray, *, n_max: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Stratified group k-fold splits, with k lowered to the number of positive groups when there are few."""
+def grouped_splits(
+    y: np.ndarray, groups: np.ndarray, *, n_max: int, seed: int, by_account_if_few_groups: bool = False
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stratified group k-fold splits, with k lowered to the number of positive groups when there are few.
+
+    With ``by_account_if_few_groups``, fewer than two positive groups fall back to stratified splits by account.
+    Only calibration and threshold folds inside the training side use that: the held-out split is always grouped.
+    """
     positive_groups = len(np.unique(groups[y == 1]))
+    if by_account_if_few_groups and positive_groups < 2 and (y == 1).sum() >= 2 and (y == 0).sum() >= 2:
+        folds = StratifiedKFold(
+            n_splits=int(min(n_max, (y == 1).sum(), (y == 0).sum())), shuffle=True, random_state=seed
+        )
+        return list(folds.split(np.zeros(len(y)), y))
     if positive_groups < 2 or (y == 0).sum() < 2:
         raise InsufficientDataError(
             f"need at least 2 positive groups and 2 negative accounts, got {positive_groups} groups "
@@ -114,7 +125,7 @@ def _library_versions() -> dict[str, str]:
 
 
 def _fit_head(matrix: np.ndarray, y: np.ndarray, groups: np.ndarray, *, seed: int, C: float):  # noqa: N803
-    calibration_folds = grouped_splits(y, groups, n_max=3, seed=seed)
+    calibration_folds = grouped_splits(y, groups, n_max=3, seed=seed, by_account_if_few_groups=True)
     return build_head(cv=calibration_folds, C=C).fit(matrix, y)
 
 
@@ -147,7 +158,7 @@ def train_model(
 
     say("choosing band thresholds on out-of-fold scores")
     oof = np.zeros(len(train_idx))
-    for fold_train, fold_test in grouped_splits(y_train, g_train, n_max=5, seed=seed):
+    for fold_train, fold_test in grouped_splits(y_train, g_train, n_max=5, seed=seed, by_account_if_few_groups=True):
         head = _fit_head(x_train[fold_train], y_train[fold_train], g_train[fold_train], seed=seed, C=C)
         oof[fold_test] = head.predict_proba(x_train[fold_test])[:, 1]
     thresholds = choose_thresholds(y_train, oof, high_precision=high_precision, elevated_recall=elevated_recall)

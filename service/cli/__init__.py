@@ -67,7 +67,9 @@ def _root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log at debug level and show tracebacks."),
 ) -> None:
     settings = Settings()
-    configure_logging("DEBUG" if verbose else settings.log_level, json_lines=settings.log_json)
+    # The server's log is its record; a command's messages for people go through rich, so its log stays quiet.
+    level = "DEBUG" if verbose else settings.log_level if ctx.invoked_subcommand == "serve" else "WARNING"
+    configure_logging(level, json_lines=settings.log_json)
     ctx.obj = {"settings": settings, "verbose": verbose}
 
 

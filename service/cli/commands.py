@@ -22,12 +22,12 @@ from ingest.formats import InputFormat
 from ingest.store import AccountStore, make_engine
 from service.cli import app, exit_code_for
 from service.cli.console import err
-from service.cli.inputs import import_inputs, staged_accounts
+from service.cli.inputs import import_inputs, input_files, staged_accounts
 from service.cli.models import models_app
 from service.config import Settings
 from service.state import build_resolver
 from training.evaluate import evaluate_model
-from training.labels import read_labels
+from training.labels import LabelRow, read_label_column, read_labels
 from training.train import assemble_labeled_set, train_model
 
 app.add_typer(models_app, name="models")
@@ -37,13 +37,33 @@ InputOpt = Annotated[
 ]
 FormatOpt = Annotated[InputFormat, typer.Option("--format", "-f", help="Format of --input.")]
 LabelsOpt = Annotated[
-    Path, typer.Option("--labels", "-l", exists=True, dir_okay=False, help="CSV with handle,label[,network].")
+    Path | None, typer.Option("--labels", "-l", exists=True, dir_okay=False, help="CSV with handle,label[,network].")
+]
+LabelColumnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--label-column",
+        help="Take labels from this column of io-archive input (1/0 or label names) instead of --labels.",
+    ),
 ]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Stop at the first malformed row instead of skipping it.")]
 
 
 def _settings(ctx: typer.Context) -> Settings:
     return ctx.obj["settings"]
+
+
+def _read_labels(
+    labels: Path | None, label_column: str | None, input_path: Path, fmt: InputFormat
+) -> dict[str, LabelRow]:
+    """Labels from a file or from a column of the input; exactly one of the two must be given."""
+    if (labels is None) == (label_column is None):
+        raise typer.BadParameter("give exactly one of --labels FILE or --label-column NAME")
+    if labels is not None:
+        return read_labels(labels)
+    if fmt is not InputFormat.IO_ARCHIVE:
+        raise typer.BadParameter("--label-column reads archive CSVs: use it with --format io-archive")
+    return read_label_column(input_files(input_path, fmt), label_column)
 
 
 def _store(settings: Settings) -> AccountStore:
@@ -96,7 +116,8 @@ def import_command(
 def train(
     ctx: typer.Context,
     input_file: InputOpt,
-    labels: LabelsOpt,
+    labels: LabelsOpt = None,
+    label_column: LabelColumnOpt = None,
     fmt: FormatOpt = InputFormat.JSONL,
     seed: Annotated[int, typer.Option(help="Seed for the split and cross-validation.")] = 0,
     min_posts: Annotated[int, typer.Option(min=1, help="Fewest posts a score may rest on.")] = 5,
@@ -108,7 +129,7 @@ def train(
 ) -> None:
     """Train a model on labeled accounts, hold out whole networks, and write a new registry version."""
     settings = _settings(ctx)
-    label_rows = read_labels(labels)  # refused before any work
+    label_rows = _read_labels(labels, label_column, input_file, fmt)  # refused before any work
     catalog = load_catalog(settings.catalog_file)
     with staged_accounts(input_file, fmt, strict=strict) as (handles, store):
         data = assemble_labeled_set(store.iter_accounts(handles), label_rows, min_posts=min_posts)
@@ -148,14 +169,15 @@ def _print_metrics(title: str, metrics: dict) -> None:
 def evaluate(
     ctx: typer.Context,
     input_file: InputOpt,
-    labels: LabelsOpt,
+    labels: LabelsOpt = None,
+    label_column: LabelColumnOpt = None,
     fmt: FormatOpt = InputFormat.JSONL,
     version: Annotated[str | None, typer.Option(help="Model version; the active one by default.")] = None,
 ) -> None:
     """Measure a model on the labeled accounts it did not train on; print the figures as JSON."""
     registry = ModelRegistry(_settings(ctx).models_dir)
     loaded = registry.load(version)
-    label_rows = read_labels(labels)
+    label_rows = _read_labels(labels, label_column, input_file, fmt)
     with staged_accounts(input_file, fmt) as (handles, store):
         data = assemble_labeled_set(store.iter_accounts(handles), label_rows, min_posts=loaded.model.min_posts)
     trained_on = {h.lower() for h in registry.split(loaded.version)["train"]}

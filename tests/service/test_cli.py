@@ -87,3 +87,42 @@ def test_help_lists_every_command(run) -> None:
     result = run("--help")
     for command in ("demo-data", "train", "evaluate", "score", "serve", "models"):
         assert command in result.output
+
+
+def test_train_takes_labels_from_an_archive_column_across_a_folder(run, demo_dir, tmp_path) -> None:
+    """The demo corpus rewritten as three archive files (one per operation), labels in a bot_or_not column."""
+    import csv
+
+    from ingest.jsonl import read_accounts
+
+    labels = {row["handle"]: row for row in csv.DictReader((demo_dir / "labels.csv").open(encoding="utf-8"))}
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    networks = sorted({row["network"] for row in labels.values() if row["network"]})[:3]
+    files = {net: (folder / f"{net}.csv").open("w", encoding="utf-8", newline="") for net in networks}
+    writers = {net: csv.writer(f) for net, f in files.items()}
+    for writer in writers.values():
+        writer.writerow(["tweetid", "user_screen_name", "follower_count", "tweet_text", "tweet_time", "bot_or_not"])
+    for i, account in enumerate(read_accounts(demo_dir / "accounts.jsonl")):
+        row = labels[account.handle]
+        net = row["network"] if row["network"] in writers else networks[i % len(networks)]
+        if row["network"] and row["network"] not in writers:
+            continue
+        flag = "1" if row["label"] == "amplifier" else "0"
+        for post in account.posts:
+            writers[net].writerow([post.id, account.handle, account.profile.followers_count, post.text,
+                                   post.created_at.strftime("%Y-%m-%d %H:%M:%S"), flag])  # fmt: skip
+    for f in files.values():
+        f.close()
+    result = run("train", "--input", folder, "--format", "io-archive", "--label-column", "bot_or_not")
+    assert result.exit_code == 0, result.output
+    version = json.loads(result.stdout.splitlines()[-1])["version"]
+    card = json.loads(run("models", "show", version).stdout)
+    assert len(card["split"]["positive_groups_test"]) == 1
+    assert card["split"]["positive_groups_test"][0] in networks
+
+
+def test_train_needs_exactly_one_label_source(run, demo_dir) -> None:
+    result = run("train", "--input", demo_dir / "accounts.jsonl")
+    assert result.exit_code == 2
+    assert "--labels" in result.output
