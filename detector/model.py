@@ -40,14 +40,14 @@ def build_features(catalog: TalkingPointCatalog) -> FeatureUnion:
     )
 
 
-def build_head(*, cv: int | Iterable = 5, C: float = 1.0, calibrated: bool = True) -> Pipeline:  # noqa: N803
+def build_head(*, cv: int | Iterable = 5, C: float = 1.0) -> Pipeline:  # noqa: N803
     """Return the unfitted classifier over a feature matrix.
 
     ``cv`` is the calibration split: pass grouped splits (lists of index arrays) so that calibration never sees an
     account whose network-mates the base model trained on.
     """
     linear = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
-    classify = CalibratedClassifierCV(linear, method="sigmoid", cv=cv, ensemble=False) if calibrated else linear
+    classify = CalibratedClassifierCV(linear, method="sigmoid", cv=cv, ensemble=False)
     return Pipeline(
         [
             ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
@@ -103,10 +103,7 @@ class AmplifierModel:
     def contributions(self, matrix: np.ndarray) -> np.ndarray:
         """Each feature's additive share of each row's log-odds before calibration (coefficient x z-score)."""
         standardized = self.head[:-1].transform(matrix)
-        classify = self.head[-1]
-        linear = (
-            classify.calibrated_classifiers_[0].estimator if hasattr(classify, "calibrated_classifiers_") else classify
-        )
+        linear = self.head[-1].calibrated_classifiers_[0].estimator
         return standardized * linear.coef_[0]
 
     def band(self, score: float) -> str:

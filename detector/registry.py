@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,11 +44,23 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` by rename after the bytes are on disk, so a crash leaves the old or the new content."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
     os.replace(tmp, path)
+    _fsync_dir(path.parent)
 
 
 @dataclass(frozen=True)
@@ -67,7 +80,8 @@ class ModelRegistry:
         """Versions with a card, oldest first (names sort by creation time)."""
         if not self.root.is_dir():
             return []
-        return sorted(p.name for p in self.root.iterdir() if (p / CARD).is_file())
+        # Dot-folders are staging areas of saves that never finished.
+        return sorted(p.name for p in self.root.iterdir() if not p.name.startswith(".") and (p / CARD).is_file())
 
     def active_version(self) -> str | None:
         pointer = self.root / ACTIVE
@@ -77,13 +91,18 @@ class ModelRegistry:
         """Write a new version and return its name. The folder appears complete or not at all."""
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
-        joblib.dump(model, staging / ARTIFACT, compress=3)
-        sha = sha256_file(staging / ARTIFACT)
-        version = f"{datetime.now(UTC):%Y%m%dT%H%M%S}Z-{sha[:8]}"
-        full_card = {"version": version, **card, "artifact": {"file": ARTIFACT, "sha256": sha}}
-        (staging / CARD).write_text(json.dumps(full_card, indent=2, sort_keys=False), encoding="utf-8")
-        (staging / SPLIT).write_text(json.dumps(split), encoding="utf-8")
-        os.replace(staging, self.root / version)
+        try:
+            joblib.dump(model, staging / ARTIFACT, compress=3)
+            sha = sha256_file(staging / ARTIFACT)
+            version = f"{datetime.now(UTC):%Y%m%dT%H%M%S}Z-{sha[:8]}"
+            full_card = {"version": version, **card, "artifact": {"file": ARTIFACT, "sha256": sha}}
+            (staging / CARD).write_text(json.dumps(full_card, indent=2, sort_keys=False), encoding="utf-8")
+            (staging / SPLIT).write_text(json.dumps(split), encoding="utf-8")
+            os.replace(staging, self.root / version)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _fsync_dir(self.root)
         return version
 
     def card(self, version: str) -> dict[str, Any]:
@@ -96,7 +115,12 @@ class ModelRegistry:
             raise ModelIntegrityError(version, None, None, f"model {version} refused: card.json is not JSON") from exc
 
     def split(self, version: str) -> dict[str, Any]:
-        return json.loads((self.root / version / SPLIT).read_text(encoding="utf-8"))
+        """Which handles trained the version and which were held out."""
+        path = self.root / version / SPLIT
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelIntegrityError(version, None, None, f"model {version}: split.json unreadable ({exc})") from exc
 
     def load(self, version: str | None = None) -> LoadedModel:
         """Load a version (the active one by default) after checking its sha256 against the card."""

@@ -36,7 +36,6 @@ OPTIONAL_COLUMNS = (
     "account_creation_date",
     "account_language",
     "tweet_language",
-    "tweet_time",
     "tweet_client_name",
     "is_retweet",
     "in_reply_to_tweetid",
@@ -44,7 +43,7 @@ OPTIONAL_COLUMNS = (
     "hashtags",
     "urls",
 )
-_REQUIRED = ("tweetid", "tweet_text")
+_REQUIRED = ("tweetid", "tweet_text", "tweet_time")
 # Archive releases use ISO-like times ("2019-05-01 10:00"); accounts re-collected through the v1.1 API carry its
 # "Tue Oct 07 19:55:59 +0000 2014". fromisoformat is C-fast and covers the first; strptime only runs for the second.
 _CLASSIC_FORMAT = "%a %b %d %H:%M:%S %z %Y"
@@ -78,7 +77,18 @@ def _list_field(value: str | None) -> list[str]:
 def _count(value: str | None) -> int | None:
     if value is None or not value.strip():
         return None
-    return int(float(value))
+    try:
+        return int(float(value))
+    except OverflowError:
+        raise ValueError(f"count out of range: {value!r}") from None
+
+
+def _is_valid_utf8(values: list[str]) -> bool:
+    try:
+        "".join(values).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class IoArchiveReader:
@@ -89,7 +99,9 @@ class IoArchiveReader:
         self.missing_columns: list[str] = []
 
     def __iter__(self) -> Iterator[AccountRow | RowProblem]:
-        with self.path.open(encoding="utf-8", newline="") as f:
+        # utf-8-sig drops a byte-order mark (spreadsheets write one); surrogateescape keeps a bad byte from
+        # stopping the file, and the row that holds it is reported below.
+        with self.path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
             reader = csv.reader(f)
             try:
                 header = [name.strip().lower() for name in next(reader)]
@@ -119,6 +131,9 @@ class IoArchiveReader:
                 if len(values) != width:
                     yield RowProblem(line, f"expected {width} columns, found {len(values)}")
                     continue
+                if not _is_valid_utf8(values):
+                    yield RowProblem(line, "not valid UTF-8")
+                    continue
                 yield self._row(line, values, columns)
 
     def _row(self, line: int, values: list[str], columns: dict[str, int]) -> AccountRow | RowProblem:
@@ -140,14 +155,17 @@ class IoArchiveReader:
             account_created = get("account_creation_date")
             profile = Profile(
                 display_name=get("user_display_name"),
-                description=get("user_profile_description") if "user_profile_description" in columns else None,
+                # An empty bio is a known "no bio", not a missing column.
+                description=values[columns["user_profile_description"]].strip()
+                if "user_profile_description" in columns
+                else None,
                 location=get("user_reported_location"),
                 followers_count=_count(get("follower_count")),
                 following_count=_count(get("following_count")),
                 created_at=_parse_account_time(account_created) if account_created else None,
             )
             if created_at is None:
-                return RowProblem(line, "missing tweet_time: a post needs a time")
+                return RowProblem(line, "empty tweet_time: a post needs a time")
             is_retweet = (get("is_retweet") or "").lower() in _TRUE or (text or "").startswith("RT @")
             post = Post(
                 id=tweet_id.strip(),

@@ -38,31 +38,49 @@ def _parse_line(path: Path, lineno: int, line: str) -> Account:
         raise MalformedFileError(path, lineno, f"{where}: {first['msg']}") from exc
 
 
+def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
+    """Yield (line number, text) for non-blank lines; text is ``None`` when the line is not valid UTF-8.
+
+    Lines are decoded one at a time, so one bad byte costs one line, not the file; a byte-order mark is dropped.
+    """
+    with Path(path).open("rb") as raw:
+        for lineno, data in enumerate(raw, start=1):
+            if lineno == 1:
+                data = data.removeprefix(b"\xef\xbb\xbf")
+            try:
+                line = data.decode("utf-8")
+            except UnicodeDecodeError:
+                yield lineno, None
+                continue
+            if line.strip():
+                yield lineno, line
+
+
 def read_accounts(path: Path) -> Iterator[Account]:
     """Yield the accounts of a JSONL file in file order; blank lines are skipped.
 
     Raises ``MalformedFileError`` naming the line of the first invalid record.
     """
-    with Path(path).open(encoding="utf-8") as lines:
-        for lineno, line in enumerate(lines, start=1):
-            if line.strip():
-                yield _parse_line(Path(path), lineno, line)
+    for lineno, line in _lines(path):
+        if line is None:
+            raise MalformedFileError(path, lineno, "not valid UTF-8")
+        yield _parse_line(Path(path), lineno, line)
 
 
 def read_account_rows(path: Path) -> Iterator[AccountRow | RowProblem]:
     """Yield each account as rows for the store (its profile, then one row per post); bad lines become problems."""
-    with Path(path).open(encoding="utf-8") as lines:
-        for lineno, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                account = _parse_line(Path(path), lineno, line)
-            except MalformedFileError as exc:
-                yield RowProblem(lineno, exc.reason)
-                continue
-            yield AccountRow(lineno, account.handle, account.user_id, account.profile, None)
-            for post in account.posts:
-                yield AccountRow(lineno, account.handle, account.user_id, None, post)
+    for lineno, line in _lines(path):
+        if line is None:
+            yield RowProblem(lineno, "not valid UTF-8")
+            continue
+        try:
+            account = _parse_line(Path(path), lineno, line)
+        except MalformedFileError as exc:
+            yield RowProblem(lineno, exc.reason)
+            continue
+        yield AccountRow(lineno, account.handle, account.user_id, account.profile, None)
+        for post in account.posts:
+            yield AccountRow(lineno, account.handle, account.user_id, None, post)
 
 
 class JsonlAccountSource:
@@ -80,7 +98,7 @@ class JsonlAccountSource:
             for lineno, line in enumerate(raw, start=1):
                 if line.strip():
                     try:
-                        handle = json.loads(line)["handle"]
+                        handle = json.loads(line.removeprefix(b"\xef\xbb\xbf"))["handle"]
                     except (ValueError, KeyError, TypeError) as exc:
                         raise MalformedFileError(self.path, lineno, "not a JSON object with a 'handle'") from exc
                     self._offsets[str(handle).removeprefix("@").lower()] = (offset, lineno)
@@ -100,5 +118,5 @@ class JsonlAccountSource:
         offset, lineno = self._offsets[key]
         with self.path.open("rb") as raw:
             raw.seek(offset)
-            line = raw.readline().decode("utf-8")
+            line = raw.readline().removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
         return _parse_line(self.path, lineno, line)

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from detector.schema import Account
 from ingest.errors import (
@@ -24,9 +23,7 @@ from ingest.errors import (
     XApiError,
 )
 from ingest.store import AccountStore
-
-if TYPE_CHECKING:
-    from ingest.x_api import XApiSource
+from ingest.x_api import FetchOutcome, XApiSource
 
 __all__ = ["X_API_SOURCE", "AccountResolver", "Resolution"]
 
@@ -56,9 +53,13 @@ class AccountResolver:
         return not refresh and (datetime.now(UTC) - fetched_at).total_seconds() <= self.max_age_s
 
     def resolve(self, handles: Sequence[str], *, refresh: bool = False) -> list[Resolution]:
-        """One ``Resolution`` per handle, in order. Raises only ``XApiConfigurationError`` when X rejects the token."""
+        """One ``Resolution`` per handle, in order. Raises only ``XApiConfigurationError`` when X rejects the token.
+
+        When a refetch fails for a passing reason (rate limit, X error), a stored copy is still used (``stale``):
+        having a token never makes an answer worse than not having one.
+        """
         results: dict[int, Resolution] = {}
-        to_fetch: list[tuple[int, str]] = []
+        to_fetch: list[tuple[int, str, Account | None]] = []
         for position, handle in enumerate(handles):
             stored = self.store.get(handle)
             if stored is not None and self._is_fresh(stored.source, stored.fetched_at, refresh):
@@ -70,19 +71,24 @@ class AccountResolver:
                     detail = f"@{handle} is not in the local store, and fetching it from X needs {TOKEN_VARIABLE}"
                     results[position] = Resolution(handle, None, XApiConfigurationError(detail), status="not_local")
             else:
-                to_fetch.append((position, handle))
+                to_fetch.append((position, handle, stored.account if stored is not None else None))
         if to_fetch:
-            outcomes = self.x_source.fetch([handle for _, handle in to_fetch])
-            for (position, handle), outcome in zip(to_fetch, outcomes, strict=True):
-                results[position] = self._from_outcome(handle, outcome)
+            try:
+                outcomes = self.x_source.fetch([handle for _, handle, _ in to_fetch])
+            except XApiError as exc:  # the whole lookup failed: every handle in it shares the outcome
+                logger.warning("X API lookup failed", extra={"error": str(exc), "n_handles": len(to_fetch)})
+                outcomes = [FetchOutcome(handle, "error", None, str(exc)) for _, handle, _ in to_fetch]
+            for (position, handle, stored_account), outcome in zip(to_fetch, outcomes, strict=True):
+                results[position] = self._from_outcome(handle, outcome, stored_account)
         return [results[i] for i in range(len(handles))]
 
-    def _from_outcome(self, handle: str, outcome) -> Resolution:  # type: ignore[no-untyped-def]
+    def _from_outcome(self, handle: str, outcome: FetchOutcome, stored: Account | None) -> Resolution:
         if outcome.account is not None and outcome.status in ("found", "protected"):
             self.store.put(outcome.account, source=X_API_SOURCE)
-            stored = self.store.get(outcome.account.handle)
-            account = stored.account if stored is not None else outcome.account
-            return Resolution(handle, account, status=outcome.status)
+            fresh = self.store.get(outcome.account.handle)
+            return Resolution(handle, fresh.account if fresh is not None else outcome.account, status=outcome.status)
+        if stored is not None and outcome.status in ("rate_limited", "error"):
+            return Resolution(handle, stored, status="stale")
         error: IngestError
         if outcome.status == "not_found":
             error = UnknownHandleError(handle, outcome.detail)

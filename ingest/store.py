@@ -278,6 +278,11 @@ class AccountStore:
     ) -> None:
         if key in account_ids:
             return
+        if entry.user_id and self._follow_rename(conn, key, entry):
+            account_ids[key] = conn.execute(
+                select(accounts_table.c.id).where(accounts_table.c.handle_key == key)
+            ).scalar_one()
+            return
         conn.execute(
             _insert(conn, accounts_table).values(
                 handle_key=key,
@@ -291,6 +296,26 @@ class AccountStore:
         account_ids[key] = conn.execute(
             select(accounts_table.c.id).where(accounts_table.c.handle_key == key)
         ).scalar_one()
+
+    @staticmethod
+    def _follow_rename(conn: Connection, key: str, entry: _PendingAccount) -> bool:
+        """Move a known user id to its new handle, so a renamed account keeps its posts. True if it was known."""
+        known = conn.execute(
+            select(accounts_table.c.id, accounts_table.c.handle_key).where(accounts_table.c.user_id == entry.user_id)
+        ).first()
+        if known is None:
+            return False
+        if known.handle_key != key:
+            taken = conn.execute(select(accounts_table.c.id).where(accounts_table.c.handle_key == key)).first()
+            if taken is not None:  # the new name belonged to another account earlier: keep both, by name
+                return False
+            conn.execute(
+                update(accounts_table)
+                .where(accounts_table.c.id == known.id)
+                .values(handle_key=key, handle=entry.handle)
+            )
+            logger.info("account renamed", extra={"user_id": entry.user_id, "handle": entry.handle})
+        return True
 
     def _flush(
         self,

@@ -2,8 +2,7 @@
 
 ServiceError
 ├── TooManyHandlesError        a synchronous request named more handles than allowed
-├── InvalidHandleError         not an X handle (1-15 letters, digits or underscores)
-└── SourceUnavailableError     no account source is configured or readable
+└── InvalidHandleError         not an X handle (1-15 letters, digits or underscores)
 """
 
 from __future__ import annotations

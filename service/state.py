@@ -7,7 +7,8 @@ took the old model finishes with it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from detector.errors import DetectorError, ModelNotFoundError
 from detector.registry import LoadedModel, ModelRegistry
@@ -28,8 +29,29 @@ class ServiceState:
     model_error: DetectorError | None
     store: AccountStore
     resolver: AccountResolver
+    _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _refused_version: str | None = None
 
     def require_model(self) -> LoadedModel:
+        """The active model, following the registry's ACTIVE pointer without a restart.
+
+        A changed pointer loads the new version once and swaps it in with one assignment; requests that already hold
+        the old model finish with it. A version that fails its integrity check is refused once and not retried, and
+        the model already serving keeps serving.
+        """
+        active = self.registry.active_version()
+        current = self.model
+        if active is not None and active != self._refused_version and (current is None or current.version != active):
+            with self._swap_lock:
+                if self.model is None or self.model.version != active:
+                    try:
+                        self.model = self.registry.load(active)
+                        self.model_error = None
+                        logger.info("model activated", extra={"model_version": active})
+                    except DetectorError as exc:
+                        self._refused_version = active
+                        self.model_error = exc
+                        logger.error("active model refused", extra={"model_version": active, "error": str(exc)})
         if self.model is None:
             raise self.model_error or ModelNotFoundError(None)
         return self.model
@@ -62,4 +84,7 @@ def build_state(settings: Settings) -> ServiceState:
     store = AccountStore(make_engine(settings.resolved_database_url))
     n_accounts, n_posts = store.count()
     logger.info("account store ready", extra={"n_accounts": n_accounts, "n_posts": n_posts})
-    return ServiceState(settings, registry, model, model_error, store, build_resolver(settings, store))
+    state = ServiceState(settings, registry, model, model_error, store, build_resolver(settings, store))
+    if model is None and model_error is not None:
+        state._refused_version = registry.active_version()
+    return state

@@ -122,3 +122,13 @@ def settings(tmp_path: Path, models_dir: Path, demo_store_file: Path) -> Setting
     data_dir.mkdir()
     shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
     return Settings(data_dir=data_dir, models_dir=models_dir, log_json=False, x_bearer_token=None)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No PARROTWATCH_* variable of the developer's shell reaches a test (a real token or database, say)."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("PARROTWATCH_"):
+            monkeypatch.delenv(name)

@@ -40,9 +40,10 @@ def read_labels(path: Path) -> dict[str, LabelRow]:
     path = Path(path)
     problems: list[tuple[int, str]] = []
     rows: dict[str, LabelRow] = {}
-    with path.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
         reader = csv.DictReader(f)
-        missing = {"handle", "label"} - set(reader.fieldnames or ())
+        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or ()]
+        missing = {"handle", "label"} - set(reader.fieldnames)
         if missing:
             raise InvalidLabelsError(str(path), [(1, f"missing column(s): {', '.join(sorted(missing))}")])
         for record in reader:
@@ -81,7 +82,7 @@ def read_label_column(files: list[Path], column: str) -> dict[str, LabelRow]:
     problems: list[tuple[int, str]] = []
     rows: dict[str, LabelRow] = {}
     for path in files:
-        with Path(path).open(encoding="utf-8", newline="") as f:
+        with Path(path).open(encoding="utf-8-sig", errors="replace", newline="") as f:
             reader = csv.DictReader(f)
             fields = [name.strip().lower() for name in reader.fieldnames or ()]
             reader.fieldnames = fields

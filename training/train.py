@@ -165,8 +165,9 @@ def train_model(
 
     say("fitting the final model")
     head = _fit_head(x_train, y_train, g_train, seed=seed, C=C)
+    # Each component is a calibrated probability from one family alone, fitted like the main head.
     component_heads = {
-        family: build_head(C=C, calibrated=False).fit(x_train[:, family_columns(feature_names, family)], y_train)
+        family: _fit_head(x_train[:, family_columns(feature_names, family)], y_train, g_train, seed=seed, C=C)
         for family in FAMILIES
     }
     model = AmplifierModel(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import time
 
 import numpy as np
 
@@ -18,6 +19,7 @@ __all__ = ["BehaviourFeatures"]
 
 _DIGIT_SUFFIX = re.compile(r"\d{4,}$")
 _SECONDS_PER_DAY = 86_400.0
+_MIDNIGHT = time(0, 0)
 
 
 def _log1p_or_nan(value: int | None) -> float:
@@ -65,13 +67,18 @@ class BehaviourFeatures(AccountFeatures):
         times = np.sort(np.array([p.created_at.timestamp() for p in posts], dtype=np.float64))
         n = len(posts)
 
-        if n >= 2:
-            span_days = max((times[-1] - times[0]) / _SECONDS_PER_DAY, 1.0)
+        # Timing features need real times: identical stamps give no span, and date-only stamps (all at midnight,
+        # as some archives hold) give no time of day. Unknown is nan, not the extreme value a zero span would fake.
+        span_s = float(times[-1] - times[0]) if n >= 2 else 0.0
+        has_time_of_day = n > 0 and any(p.created_at.time() != _MIDNIGHT for p in posts)
+        if span_s > 0:
+            span_days = max(span_s / _SECONDS_PER_DAY, 1.0)
             gaps = np.diff(times)
-            gap_cv = float(gaps.std() / gaps.mean()) if gaps.mean() > 0 else np.nan
+            gap_cv = float(gaps.std() / gaps.mean())
+            posts_per_day = math.log1p(n / span_days)
         else:
-            span_days, gap_cv = 1.0, np.nan
-        if n:
+            gap_cv = posts_per_day = np.nan
+        if has_time_of_day:
             hours = np.bincount([p.created_at.hour for p in posts], minlength=24) / n
             nonzero = hours[hours > 0]
             hour_entropy = float(-(nonzero * np.log(nonzero)).sum() / math.log(24))
@@ -89,7 +96,7 @@ class BehaviourFeatures(AccountFeatures):
         )
         share = (lambda count: count / n) if n else (lambda count: np.nan)
         return [
-            math.log1p(n / span_days) if n else np.nan,
+            posts_per_day,
             gap_cv,
             hour_entropy,
             log_age,

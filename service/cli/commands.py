@@ -244,9 +244,11 @@ def score(
     in the output; the exit code then says why (3 unknown, 4 X API or rate limit, 6 no token).
     """
     settings = _settings(ctx)
-    loaded = ModelRegistry(settings.models_dir).load(version)
     if not handles and input_file is None:
         raise typer.BadParameter("give handles to score, or --input FILE")
+    if output is not None and output.is_dir():
+        raise typer.BadParameter(f"--output {output} is a folder; give a file name")
+    loaded = ModelRegistry(settings.models_dir).load(version)
     failures: list[IngestError] = []
     with _output(output) as out:
         if input_file is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from detector.errors import DetectorError
 from service.deps import StateDep
 from service.schemas import Health
 
@@ -12,14 +13,18 @@ router = APIRouter(tags=["operations"])
 
 @router.get("/healthz", response_model=Health)
 def healthz(state: StateDep) -> Health:
-    """Always 200 while the process serves; ``status`` is ``degraded`` when scoring cannot work, with reasons."""
+    """Always 200 while the process serves; ``status`` is ``degraded`` when scoring cannot work as asked, with why."""
     problems = []
-    if state.model is None:
-        problems.append(str(state.model_error or "no model loaded"))
+    try:
+        loaded = state.require_model()
+    except DetectorError:
+        loaded = None
+    if state.model_error is not None:  # no model at all, or a newer active version that was refused
+        problems.append(str(state.model_error))
     return Health(
         status="degraded" if problems else "ok",
-        model_version=state.model.version if state.model else None,
-        catalog_version=state.model.model.catalog_version if state.model else None,
+        model_version=loaded.version if loaded else None,
+        catalog_version=loaded.model.catalog_version if loaded else None,
         n_stored_accounts=state.store.count()[0],
         x_api=state.resolver.x_source is not None,
         problems=problems,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from detector.errors import DetectorError
 from service.deps import ModelDep, StateDep
 from service.schemas import ModelCardPublic
 
@@ -12,7 +13,10 @@ router = APIRouter(prefix="/models", tags=["models"])
 
 @router.get("", response_model=list[ModelCardPublic])
 def list_models(state: StateDep) -> list[ModelCardPublic]:
-    active = state.model.version if state.model else None
+    try:
+        active: str | None = state.require_model().version
+    except DetectorError:
+        active = None
     return [
         ModelCardPublic(version=v, active=v == active, card=state.registry.card(v)) for v in state.registry.versions()
     ]

@@ -104,3 +104,31 @@ def test_bad_parameters_are_refused_at_fit_naming_the_parameter(params, name, ac
 def test_narrative_requires_a_catalog(accounts) -> None:
     with pytest.raises(ValueError, match="catalog"):
         NarrativeFeatures().fit(accounts)
+
+
+def test_identical_timestamps_leave_timing_features_missing_not_extreme(account_factory) -> None:
+    from datetime import timedelta
+
+    behaviour = BehaviourFeatures().fit([])
+    names = list(behaviour.get_feature_names_out())
+    same_time = account_factory("batchy", ["a", "b", "c", "d", "e", "f"], every=timedelta(0))
+    row = behaviour.transform([same_time])[0]
+    for name in ("log_posts_per_day", "gap_cv"):
+        assert np.isnan(row[names.index(name)]), name
+
+
+def test_date_only_timestamps_give_no_hour_of_day_signal(account_factory) -> None:
+    from datetime import timedelta
+
+    from tests.conftest import START
+
+    behaviour = BehaviourFeatures().fit([])
+    names = list(behaviour.get_feature_names_out())
+    daily = account_factory("daily", ["a", "b", "c"], every=timedelta(days=1))
+    midnight = daily.model_copy(
+        update={"posts": [p.model_copy(update={"created_at": p.created_at.replace(hour=0)}) for p in daily.posts]}
+    )
+    assert START.hour != 0
+    row = behaviour.transform([midnight])[0]
+    assert np.isnan(row[names.index("hour_entropy")])
+    assert not np.isnan(row[names.index("log_posts_per_day")])

@@ -97,3 +97,40 @@ def test_handle_missing_locally_without_x_token_gets_an_entry_naming_the_variabl
     assert entry["status"] == "error"
     assert entry["error"]["type"] == "/problems/x-api-configuration"
     assert "PARROTWATCH_X_BEARER_TOKEN" in entry["error"]["detail"]
+
+
+def _copy_version(models_dir, new_name: str) -> str:
+    import shutil
+
+    active = (models_dir / "ACTIVE").read_text().strip()
+    shutil.copytree(models_dir / active, models_dir / new_name)
+    return new_name
+
+
+def test_activated_version_serves_the_next_request_without_restart(settings, demo_roles) -> None:
+    from detector.registry import ModelRegistry
+
+    handle = demo_roles["ordinary"][0]
+    with TestClient(create_app(settings)) as client:
+        before = client.post("/v1/scores", json={"handles": [handle]}).json()["results"][0]["result"]
+        newer = _copy_version(settings.models_dir, "29990101T000000Z-newer000")
+        ModelRegistry(settings.models_dir).activate(newer)
+        after = client.post("/v1/scores", json={"handles": [handle]}).json()["results"][0]["result"]
+        health = client.get("/healthz").json()
+    assert before["model_version"] != newer
+    assert after["model_version"] == newer and health["model_version"] == newer
+
+
+def test_tampered_new_version_is_refused_and_the_serving_model_stays(settings, demo_roles) -> None:
+    from detector.registry import ModelRegistry
+
+    handle = demo_roles["ordinary"][0]
+    with TestClient(create_app(settings)) as client:
+        serving = client.get("/healthz").json()["model_version"]
+        newer = _copy_version(settings.models_dir, "29990101T000000Z-tampered")
+        (settings.models_dir / newer / "model.joblib").write_bytes(b"not the model")
+        ModelRegistry(settings.models_dir).activate(newer)
+        response = client.post("/v1/scores", json={"handles": [handle]})
+        health = client.get("/healthz").json()
+    assert response.json()["results"][0]["result"]["model_version"] == serving
+    assert health["status"] == "degraded" and "tampered" in " ".join(health["problems"])

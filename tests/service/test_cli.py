@@ -85,7 +85,8 @@ def test_demo_data_writes_a_labeled_synthetic_corpus(run, tmp_path) -> None:
 
 def test_help_lists_every_command(run) -> None:
     result = run("--help")
-    for command in ("demo-data", "train", "evaluate", "score", "serve", "models"):
+    assert result.exit_code == 0
+    for command in ("demo-data", "import", "train", "evaluate", "score", "serve", "models"):
         assert command in result.output
 
 
@@ -126,3 +127,26 @@ def test_train_needs_exactly_one_label_source(run, demo_dir) -> None:
     result = run("train", "--input", demo_dir / "accounts.jsonl")
     assert result.exit_code == 2
     assert "--labels" in result.output
+
+
+def test_import_exits_3_on_malformed_jsonl_line_with_strict_and_writes_nothing(run, tmp_path, settings) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"handle": "fine_one", "posts": []}\n{"handle": "broken", "posts": [{"id": "1"}]}\n')
+    result = run("import", path, "--strict")
+    assert result.exit_code == 3
+    assert f"{path}:2" in result.output
+    assert run("score", "fine_one").exit_code == 6, "a refused file must leave nothing in the store"
+
+
+def test_import_skips_malformed_lines_and_reports_them(run, tmp_path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"handle": "fine_one", "posts": []}\n\xff\xfe not utf-8\n{"handle": 3\n')
+    result = run("import", path)
+    assert result.exit_code == 0, result.output
+    assert f"{path}:2: not valid UTF-8" in result.output and f"{path}:3" in result.output
+    scored = run("score", "fine_one")
+    assert scored.exit_code == 0 and '"insufficient_data"' in scored.stdout
+
+
+def test_score_without_handles_or_input_is_a_usage_error(run) -> None:
+    assert run("score").exit_code == 2

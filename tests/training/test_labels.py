@@ -73,3 +73,10 @@ def test_label_column_absent_everywhere_is_refused(tmp_path) -> None:
     )
     with pytest.raises(InvalidLabelsError, match="no file has"):
         read_label_column([path], "bot_or_not")
+
+
+def test_labels_file_with_byte_order_mark_and_crlf_is_read(tmp_path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbfHandle,Label\r\nalice,ordinary\r\nbob,amplifier\r\n")
+    rows = read_labels(path)
+    assert rows["alice"].label == "ordinary" and rows["bob"].label == "amplifier"
