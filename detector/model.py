@@ -29,15 +29,20 @@ __all__ = ["FAMILIES", "AmplifierModel", "build_features", "build_head", "family
 FAMILIES = ("narrative", "repetition", "behaviour")
 
 
-def build_features(catalog: TalkingPointCatalog) -> FeatureUnion:
-    """Return the unfitted union of feature families; its output names are ``family__feature``."""
-    return FeatureUnion(
-        [
-            ("narrative", NarrativeFeatures(catalog=catalog)),
-            ("repetition", RepetitionFeatures()),
-            ("behaviour", BehaviourFeatures()),
-        ]
-    )
+def build_features(catalog: TalkingPointCatalog, families: tuple[str, ...] = FAMILIES) -> FeatureUnion:
+    """Return the unfitted union of feature families; its output names are ``family__feature``.
+
+    ``families`` selects a subset, for ablations; unknown names raise ``ValueError``.
+    """
+    makers = {
+        "narrative": lambda: NarrativeFeatures(catalog=catalog),
+        "repetition": RepetitionFeatures,
+        "behaviour": BehaviourFeatures,
+    }
+    unknown = set(families) - set(makers)
+    if unknown or not families:
+        raise ValueError(f"families must be a non-empty subset of {FAMILIES}, got {families!r}")
+    return FeatureUnion([(family, makers[family]()) for family in FAMILIES if family in families])
 
 
 def build_head(*, cv: int | Iterable = 5, C: float = 1.0) -> Pipeline:  # noqa: N803

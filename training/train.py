@@ -139,19 +139,25 @@ def train_model(
     C: float = 1.0,  # noqa: N803
     high_precision: float = 0.9,
     elevated_recall: float = 0.9,
+    families: tuple[str, ...] = FAMILIES,
+    split: tuple[np.ndarray, np.ndarray] | None = None,
     progress: Progress | None = None,
 ) -> TrainingResult:
-    """Split by group, fit features and heads on the training side, and report held-out figures in a card."""
+    """Split by group, fit features and heads on the training side, and report held-out figures in a card.
+
+    ``split`` (train and test row indices) replaces the grouped split, e.g. to hold out one named operation;
+    ``families`` trains on a subset of feature families, for ablations.
+    """
     say = progress or (lambda _message: None)
     if not 0.05 <= test_fraction <= 0.5:
         raise ValueError(f"test_fraction must be in [0.05, 0.5], got {test_fraction!r}")
     y, groups = data.y, data.groups
     n_folds = round(1 / test_fraction)
-    train_idx, test_idx = grouped_splits(y, groups, n_max=n_folds, seed=seed)[0]
+    train_idx, test_idx = split if split is not None else grouped_splits(y, groups, n_max=n_folds, seed=seed)[0]
     train_accounts = [data.accounts[i] for i in train_idx]
 
     say(f"extracting features for {len(data.accounts)} accounts")
-    features = build_features(catalog).fit(train_accounts)
+    features = build_features(catalog, families).fit(train_accounts)
     matrix = features.transform(data.accounts)
     feature_names = tuple(features.get_feature_names_out())
     x_train, y_train, g_train = matrix[train_idx], y[train_idx], groups[train_idx]
@@ -168,7 +174,7 @@ def train_model(
     # Each component is a calibrated probability from one family alone, fitted like the main head.
     component_heads = {
         family: _fit_head(x_train[:, family_columns(feature_names, family)], y_train, g_train, seed=seed, C=C)
-        for family in FAMILIES
+        for family in families
     }
     model = AmplifierModel(
         features=features,
@@ -194,7 +200,9 @@ def train_model(
         },
         "data": {"fingerprint": dataset_fingerprint(data), **data.summary},
         "split": {
-            "method": "stratified group k-fold, first fold held out; group = network label, else the account",
+            "method": "given by the caller"
+            if split is not None
+            else "stratified group k-fold, first fold held out; group = network label, else the account",
             "seed": seed,
             "n_train": len(train_idx),
             "n_test": len(test_idx),
@@ -214,6 +222,7 @@ def train_model(
             "C": C,
             "high_precision": high_precision,
             "elevated_recall": elevated_recall,
+            "families": list(families),
         },
         "libraries": _library_versions(),
     }
