@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from detector.declared import DeclaredAccount, DeclaredStateAccounts
 from detector.model import AmplifierModel
 from detector.schema import Account
 
@@ -63,11 +64,14 @@ class AccountScore(BaseModel):
     handle: str
     score: float | None
     band: Band
+    state_affiliated: bool = False
+    state_affiliation: DeclaredAccount | None = None
     components: dict[str, float | None]
     evidence: Evidence
     n_posts: int
     model_version: str
     catalog_version: str
+    declared_list_version: str | None = None
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -79,13 +83,15 @@ def score_accounts(
     accounts: Sequence[Account],
     *,
     model_version: str,
+    declared: DeclaredStateAccounts | None = None,
     max_evidence_posts: int = 10,
     top_features: int = 5,
 ) -> list[AccountScore]:
     """Return one ``AccountScore`` per account, in input order.
 
     Accounts with fewer than ``model.min_posts`` posts get ``band="insufficient_data"``, ``score=None`` and no
-    components; they are still featurized so their matched posts appear as evidence.
+    components; they are still featurized so their matched posts appear as evidence. Accounts on the ``declared``
+    list are flagged ``state_affiliated`` with the entry; their score is computed all the same.
     """
     if not accounts:
         return []
@@ -130,11 +136,15 @@ def score_accounts(
             last_post_at=max(times, default=None),
         )
         score = round(float(scores[row]), 4) if enough else None
+        affiliation = declared.lookup(account.handle) if declared is not None else None
         results.append(
             AccountScore(
                 handle=account.handle,
                 score=score,
                 band=model.band(score) if score is not None else "insufficient_data",
+                state_affiliated=affiliation is not None,
+                state_affiliation=affiliation,
+                declared_list_version=declared.list_version if declared is not None else None,
                 components={f: round(float(v[row]), 4) if enough else None for f, v in components.items()},
                 evidence=evidence,
                 n_posts=len(account.posts),

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     catalog_file: Path | None = Field(
         default=None, description="Talking-point catalog YAML; the bundled one when unset."
     )
+    declared_accounts_file: Path | None = Field(
+        default=None, description="Declared state accounts YAML; the bundled list when unset."
+    )
     max_handles_per_request: int = Field(default=100, ge=1)
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="Structured JSON log lines (set false for plain text).")

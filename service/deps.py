@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from detector.declared import DeclaredStateAccounts
 from detector.registry import LoadedModel
 from ingest.resolve import AccountResolver
 from service.config import Settings
 from service.state import ServiceState
 
-__all__ = ["ModelDep", "ResolverDep", "SettingsDep", "StateDep"]
+__all__ = ["DeclaredDep", "ModelDep", "ResolverDep", "SettingsDep", "StateDep"]
 
 
 def get_state(request: Request) -> ServiceState:
@@ -26,6 +27,10 @@ def get_model(state: Annotated[ServiceState, Depends(get_state)]) -> LoadedModel
     return state.require_model()
 
 
+def get_declared(state: Annotated[ServiceState, Depends(get_state)]) -> DeclaredStateAccounts:
+    return state.declared
+
+
 def get_resolver(state: Annotated[ServiceState, Depends(get_state)]) -> AccountResolver:
     return state.resolver
 
@@ -34,3 +39,4 @@ StateDep = Annotated[ServiceState, Depends(get_state)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ModelDep = Annotated[LoadedModel, Depends(get_model)]
 ResolverDep = Annotated[AccountResolver, Depends(get_resolver)]
+DeclaredDep = Annotated[DeclaredStateAccounts, Depends(get_declared)]

@@ -10,6 +10,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from detector.declared import DeclaredStateAccounts, load_declared_accounts
 from detector.errors import DetectorError, ModelNotFoundError
 from detector.registry import LoadedModel, ModelRegistry
 from ingest.resolve import AccountResolver
@@ -29,6 +30,7 @@ class ServiceState:
     model_error: DetectorError | None
     store: AccountStore
     resolver: AccountResolver
+    declared: DeclaredStateAccounts
     _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _refused_version: str | None = None
 
@@ -84,7 +86,8 @@ def build_state(settings: Settings) -> ServiceState:
     store = AccountStore(make_engine(settings.resolved_database_url))
     n_accounts, n_posts = store.count()
     logger.info("account store ready", extra={"n_accounts": n_accounts, "n_posts": n_posts})
-    state = ServiceState(settings, registry, model, model_error, store, build_resolver(settings, store))
+    declared = load_declared_accounts(settings.declared_accounts_file)
+    state = ServiceState(settings, registry, model, model_error, store, build_resolver(settings, store), declared)
     if model is None and model_error is not None:
         state._refused_version = registry.active_version()
     return state

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from detector.catalog import load_catalog
+from detector.declared import DeclaredStateAccounts, load_declared_accounts
 from detector.registry import LoadedModel, ModelRegistry
 from detector.schema import Account
 from detector.scoring import score_accounts
@@ -205,7 +206,9 @@ def _batches(accounts: Iterable[Account], size: int) -> Iterator[list[Account]]:
         yield batch
 
 
-def _write_scores(loaded: LoadedModel, accounts: Iterable[Account], total: int, out: TextIO) -> None:
+def _write_scores(
+    loaded: LoadedModel, accounts: Iterable[Account], total: int, out: TextIO, declared: DeclaredStateAccounts
+) -> None:
     if total == 0:
         return
     with Progress(
@@ -213,7 +216,7 @@ def _write_scores(loaded: LoadedModel, accounts: Iterable[Account], total: int, 
     ) as progress:
         task = progress.add_task("scoring", total=total)
         for batch in _batches(accounts, 256):
-            for result in score_accounts(loaded.model, batch, model_version=loaded.version):
+            for result in score_accounts(loaded.model, batch, model_version=loaded.version, declared=declared):
                 out.write(result.model_dump_json())
                 out.write("\n")
             progress.advance(task, len(batch))
@@ -249,6 +252,7 @@ def score(
     if output is not None and output.is_dir():
         raise typer.BadParameter(f"--output {output} is a folder; give a file name")
     loaded = ModelRegistry(settings.models_dir).load(version)
+    declared = load_declared_accounts(settings.declared_accounts_file)
     failures: list[IngestError] = []
     with _output(output) as out:
         if input_file is not None:
@@ -260,7 +264,7 @@ def score(
                     if handle.lower() not in known:
                         failures.append(UnknownHandleError(handle, f"@{handle} is not in {input_file}"))
                         _write_error(out, handle, failures[-1])
-                _write_scores(loaded, store.iter_accounts(targets), len(targets), out)
+                _write_scores(loaded, store.iter_accounts(targets), len(targets), out, declared)
         else:
             store = _store(settings)
             resolutions = build_resolver(settings, store).resolve(
@@ -271,7 +275,7 @@ def score(
                     failures.append(resolution.error)
                     _write_error(out, resolution.handle, resolution.error)
             found = [r.account for r in resolutions if r.account is not None]
-            _write_scores(loaded, found, len(found), out)
+            _write_scores(loaded, found, len(found), out, declared)
     if failures:  # the results that could be made are written; the exit code says the gravest reason for the rest
         raise typer.Exit(max(exit_code_for(e) for e in failures))
 

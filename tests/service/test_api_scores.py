@@ -28,6 +28,7 @@ def test_scores_amplifier_above_journalist_with_matched_talking_points(client, d
     assert any(m["attribution"] in ("asserted", "retweet") for m in amp["evidence"]["matched_posts"])
     for result in (amp, jour):
         assert {"score", "band", "components", "evidence", "n_posts", "model_version", "catalog_version"} <= set(result)
+        assert result["state_affiliated"] is False and result["declared_list_version"]
 
 
 def test_unknown_and_invalid_handles_get_error_entries_not_a_failed_request(client, demo_roles) -> None:
