@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import pickle
 import shutil
@@ -24,11 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import joblib
+import sklearn
 
 from detector.errors import ModelIntegrityError, ModelNotFoundError
 from detector.model import AmplifierModel
 
 __all__ = ["LoadedModel", "ModelRegistry", "sha256_file"]
+
+logger = logging.getLogger(__name__)
 
 ARTIFACT = "model.joblib"
 CARD = "card.json"
@@ -139,6 +143,13 @@ class ModelRegistry:
             raise ModelIntegrityError(
                 version, expected, actual, f"model {version} refused: artifact cannot be loaded ({exc})"
             ) from exc
+        trained_with = card.get("libraries", {}).get("scikit-learn")
+        if trained_with and trained_with != sklearn.__version__:
+            # Pickles of one scikit-learn release may load but behave differently in another: say so, loudly.
+            logger.warning(
+                "model trained with another scikit-learn",
+                extra={"model_version": version, "trained_with": trained_with, "installed": sklearn.__version__},
+            )
         if not isinstance(model, AmplifierModel):
             raise ModelIntegrityError(version, expected, actual, f"model {version} refused: not an AmplifierModel")
         return LoadedModel(version=version, model=model, card=card)

@@ -23,7 +23,7 @@ from ingest.records import AccountRow, RowProblem
 __all__ = ["OPTIONAL_COLUMNS", "IoArchiveReader"]
 
 # Archive fields can be long (bios, tweet text with many URLs); the csv module's default limit is 128 KiB.
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+_FIELD_SIZE_LIMIT = min(sys.maxsize, 2**31 - 1)
 
 OPTIONAL_COLUMNS = (
     "userid",
@@ -99,6 +99,8 @@ class IoArchiveReader:
         self.missing_columns: list[str] = []
 
     def __iter__(self) -> Iterator[AccountRow | RowProblem]:
+        if csv.field_size_limit() < _FIELD_SIZE_LIMIT:
+            csv.field_size_limit(_FIELD_SIZE_LIMIT)
         # utf-8-sig drops a byte-order mark (spreadsheets write one); surrogateescape keeps a bad byte from
         # stopping the file, and the row that holds it is reported below.
         with self.path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
