@@ -26,6 +26,7 @@ from service.cli.console import err
 from service.cli.inputs import import_inputs, input_files, staged_accounts
 from service.cli.models import models_app
 from service.config import Settings
+from service.problems import problem_for
 from service.state import build_resolver
 from training.evaluate import evaluate_model
 from training.labels import LabelRow, read_label_column, read_labels
@@ -223,8 +224,11 @@ def _write_scores(
 
 
 def _write_error(out: TextIO, handle: str, exc: IngestError) -> None:
+    """An error object in the output, typed like the API's per-handle errors, and a line on stderr."""
     err.print(f"[yellow]@{handle}:[/] {exc}", highlight=False)
-    out.write(json.dumps({"handle": handle, "error": {"type": type(exc).__name__, "detail": str(exc)}}) + "\n")
+    _, slug, title = problem_for(exc)
+    error = {"type": f"/problems/{slug}", "title": title, "detail": str(exc)}
+    out.write(json.dumps({"handle": handle, "status": "error", "error": error}) + "\n")
 
 
 @app.command()

@@ -48,6 +48,8 @@ def test_score_unknown_handle_without_token_exits_6_naming_the_variable(run) -> 
     result = run("score", "somehandle")
     assert result.exit_code == 6
     assert "PARROTWATCH_X_BEARER_TOKEN" in result.output
+    [entry] = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert entry["status"] == "error" and entry["error"]["type"] == "/problems/x-api-configuration"
 
 
 def test_score_exits_5_when_the_model_was_tampered_with(run, settings, demo_roles) -> None:
