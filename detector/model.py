@@ -19,30 +19,51 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from detector.catalog import TalkingPointCatalog
+from detector.coordination import (
+    COORDINATION_FEATURES,
+    CoordinatedPost,
+    CoordinationIndex,
+    CoordinationParams,
+    coordination_row,
+)
 from detector.features.behaviour import BehaviourFeatures
 from detector.features.narrative import NarrativeFeatures
 from detector.features.repetition import RepetitionFeatures
 from detector.schema import Account
 
-__all__ = ["FAMILIES", "AmplifierModel", "build_features", "build_head", "family_columns"]
+__all__ = [
+    "ACCOUNT_FAMILIES",
+    "FAMILIES",
+    "AmplifierModel",
+    "build_features",
+    "build_head",
+    "coordination_matrix",
+    "family_columns",
+]
 
-FAMILIES = ("narrative", "repetition", "behaviour")
+FAMILIES = ("narrative", "repetition", "coordination", "behaviour")
+# Families computed per account by the FeatureUnion; coordination needs the other accounts (see coordination.py).
+ACCOUNT_FAMILIES = ("narrative", "repetition", "behaviour")
 
 
 def build_features(catalog: TalkingPointCatalog, families: tuple[str, ...] = FAMILIES) -> FeatureUnion:
     """Return the unfitted union of feature families; its output names are ``family__feature``.
 
-    ``families`` selects a subset, for ablations; unknown names raise ``ValueError``.
+    ``families`` selects a subset, for ablations; unknown names raise ``ValueError``. ``coordination`` is not part
+    of the union (it needs an index of other accounts' posts) and is ignored here.
     """
     makers = {
         "narrative": lambda: NarrativeFeatures(catalog=catalog),
         "repetition": RepetitionFeatures,
         "behaviour": BehaviourFeatures,
     }
-    unknown = set(families) - set(makers)
-    if unknown or not families:
-        raise ValueError(f"families must be a non-empty subset of {FAMILIES}, got {families!r}")
-    return FeatureUnion([(family, makers[family]()) for family in FAMILIES if family in families])
+    unknown = set(families) - set(FAMILIES)
+    chosen = [family for family in ACCOUNT_FAMILIES if family in families]
+    if unknown or not chosen:
+        raise ValueError(
+            f"families must include one of {ACCOUNT_FAMILIES} and no other than {FAMILIES}, got {families!r}"
+        )
+    return FeatureUnion([(family, makers[family]()) for family in chosen])
 
 
 def build_head(*, cv: int | Iterable = 5, C: float = 1.0) -> Pipeline:  # noqa: N803
@@ -62,6 +83,12 @@ def build_head(*, cv: int | Iterable = 5, C: float = 1.0) -> Pipeline:  # noqa: 
     )
 
 
+def coordination_matrix(accounts: Sequence[Account], links: Sequence[Sequence[CoordinatedPost]]) -> np.ndarray:
+    """The coordination columns (``COORDINATION_FEATURES``) of each account, from its links."""
+    rows = [coordination_row(account, account_links) for account, account_links in zip(accounts, links, strict=True)]
+    return np.asarray(rows, dtype=np.float64).reshape(len(accounts), len(COORDINATION_FEATURES))
+
+
 def family_columns(feature_names: Sequence[str], family: str) -> np.ndarray:
     """Indices of the columns that belong to one feature family."""
     return np.flatnonzero([name.startswith(f"{family}__") for name in feature_names])
@@ -72,7 +99,9 @@ class AmplifierModel:
     """A fitted model: what the registry stores and scoring uses.
 
     ``thresholds`` maps band name to the lowest score in that band; ``min_posts`` is the fewest posts a score may
-    rest on; ``component_heads`` maps each family to a head fitted on that family's columns alone.
+    rest on; ``component_heads`` maps each family to a head fitted on that family's columns alone. With
+    ``coordination`` set, two more columns follow the union's: how the account's posts link to other accounts'
+    near-identical posts in a ``CoordinationIndex`` the caller provides (or one built from the batch).
     """
 
     features: FeatureUnion
@@ -82,17 +111,43 @@ class AmplifierModel:
     thresholds: dict[str, float]
     min_posts: int
     feature_names: tuple[str, ...] = field(default=())
+    coordination: CoordinationParams | None = None
 
     def __post_init__(self) -> None:
         if not self.feature_names:
-            self.feature_names = tuple(self.features.get_feature_names_out())
+            extra = COORDINATION_FEATURES if self.coordination is not None else ()
+            self.feature_names = (*self.features.get_feature_names_out(), *extra)
 
     @property
     def catalog_version(self) -> str:
         return self.catalog.catalog_version
 
-    def featurize(self, accounts: Sequence[Account]) -> np.ndarray:
-        return self.features.transform(accounts)
+    def coordination_links(
+        self, accounts: Sequence[Account], index: CoordinationIndex | None = None
+    ) -> list[list[CoordinatedPost]] | None:
+        """Per account, its near-identical posts by other accounts in ``index`` (an index of just these accounts
+        when none is given, so one batch still links within itself); ``None`` for a model without coordination."""
+        params = getattr(self, "coordination", None)  # models saved before coordination existed lack the field
+        if params is None:
+            return None
+        if index is None:
+            index = CoordinationIndex(params)
+            index.add(accounts)
+        return [index.links(account) for account in accounts]
+
+    def featurize(
+        self,
+        accounts: Sequence[Account],
+        index: CoordinationIndex | None = None,
+        links: list[list[CoordinatedPost]] | None = None,
+    ) -> np.ndarray:
+        """Feature matrix, one row per account in order; pass ``links`` when already computed."""
+        matrix = self.features.transform(accounts)
+        if links is None:
+            links = self.coordination_links(accounts, index)
+        if links is None:
+            return matrix
+        return np.hstack([matrix, coordination_matrix(accounts, links)])
 
     def predict_proba(self, matrix: np.ndarray) -> np.ndarray:
         """Calibrated probability of the amplifier class, one per row."""

@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from detector.coordination import CoordinationIndex
 from detector.declared import DeclaredAccount, DeclaredStateAccounts
 from detector.model import AmplifierModel
 from detector.schema import Account
@@ -46,11 +47,26 @@ class FeatureContribution(BaseModel):
     contribution: float
 
 
+class CoordinatedPostPublic(BaseModel):
+    """One of the account's posts and a near-identical post by another account, ``gap_s`` seconds apart."""
+
+    model_config = ConfigDict(frozen=True)
+
+    post_id: str
+    peer_handle: str
+    peer_post_id: str
+    gap_s: float
+    similarity: float
+
+
 class Evidence(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     matched_posts: list[MatchedPost]
     n_matched_posts: int
+    coordinated_posts: list[CoordinatedPostPublic] = []
+    n_coordinated_posts: int = 0
+    peer_accounts: list[str] = []
     top_features: list[FeatureContribution]
     first_post_at: datetime | None
     last_post_at: datetime | None
@@ -84,6 +100,7 @@ def score_accounts(
     *,
     model_version: str,
     declared: DeclaredStateAccounts | None = None,
+    index: CoordinationIndex | None = None,
     max_evidence_posts: int = 10,
     top_features: int = 5,
 ) -> list[AccountScore]:
@@ -91,11 +108,13 @@ def score_accounts(
 
     Accounts with fewer than ``model.min_posts`` posts get ``band="insufficient_data"``, ``score=None`` and no
     components; they are still featurized so their matched posts appear as evidence. Accounts on the ``declared``
-    list are flagged ``state_affiliated`` with the entry; their score is computed all the same.
+    list are flagged ``state_affiliated`` with the entry; their score is computed all the same. Coordination is
+    looked up in ``index`` (the service's index of everything it has seen); without one, within this batch.
     """
     if not accounts:
         return []
-    matrix = model.featurize(accounts)
+    links = model.coordination_links(accounts, index)
+    matrix = model.featurize(accounts, links=links)
     scores = model.predict_proba(matrix)
     components = model.component_scores(matrix)
     contributions = model.contributions(matrix)
@@ -122,6 +141,14 @@ def score_accounts(
                 for m in matches[:max_evidence_posts]
             ],
             n_matched_posts=len(matches),
+            coordinated_posts=[
+                CoordinatedPostPublic(**vars(link))
+                for link in sorted(links[row], key=lambda x: (x.gap_s, x.post_id))[:max_evidence_posts]
+            ]
+            if links is not None
+            else [],
+            n_coordinated_posts=len({link.post_id for link in links[row]}) if links is not None else 0,
+            peer_accounts=sorted({link.peer_handle for link in links[row]}) if links is not None else [],
             top_features=[
                 FeatureContribution(
                     feature=model.feature_names[i],

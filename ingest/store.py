@@ -161,6 +161,11 @@ class AccountStore:
             if stored is not None:
                 yield stored.account
 
+    def handles(self) -> list[str]:
+        """Every stored handle, in the order accounts were first stored."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(accounts_table.c.handle).order_by(accounts_table.c.id)).scalars())
+
     def count(self) -> tuple[int, int]:
         with self.engine.connect() as conn:
             n_accounts = conn.execute(select(func.count()).select_from(accounts_table)).scalar_one()

@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from detector.coordination import CoordinationIndex
 from detector.declared import DeclaredStateAccounts
 from detector.registry import LoadedModel
 from ingest.resolve import AccountResolver
 from service.config import Settings
 from service.state import ServiceState
 
-__all__ = ["DeclaredDep", "ModelDep", "ResolverDep", "SettingsDep", "StateDep"]
+__all__ = ["CoordinationDep", "DeclaredDep", "ModelDep", "ResolverDep", "SettingsDep", "StateDep"]
 
 
 def get_state(request: Request) -> ServiceState:
@@ -31,6 +32,10 @@ def get_declared(state: Annotated[ServiceState, Depends(get_state)]) -> Declared
     return state.declared
 
 
+def get_coordination(state: Annotated[ServiceState, Depends(get_state)]) -> CoordinationIndex:
+    return state.coordination
+
+
 def get_resolver(state: Annotated[ServiceState, Depends(get_state)]) -> AccountResolver:
     return state.resolver
 
@@ -40,3 +45,4 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ModelDep = Annotated[LoadedModel, Depends(get_model)]
 ResolverDep = Annotated[AccountResolver, Depends(get_resolver)]
 DeclaredDep = Annotated[DeclaredStateAccounts, Depends(get_declared)]
+CoordinationDep = Annotated[CoordinationIndex, Depends(get_coordination)]

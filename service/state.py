@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
+from detector.coordination import CoordinationIndex, CoordinationParams
 from detector.declared import DeclaredStateAccounts, load_declared_accounts
 from detector.errors import DetectorError, ModelNotFoundError
 from detector.registry import LoadedModel, ModelRegistry
@@ -17,7 +19,7 @@ from ingest.resolve import AccountResolver
 from ingest.store import AccountStore, make_engine
 from service.config import Settings
 
-__all__ = ["ServiceState", "build_resolver", "build_state"]
+__all__ = ["ServiceState", "build_resolver", "build_state", "warm_coordination_index"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ class ServiceState:
     store: AccountStore
     resolver: AccountResolver
     declared: DeclaredStateAccounts
+    coordination: CoordinationIndex
     _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _refused_version: str | None = None
 
@@ -73,6 +76,19 @@ def build_resolver(settings: Settings, store: AccountStore) -> AccountResolver:
     return AccountResolver(store, x_source, max_age_s=settings.x_cache_max_age_s)
 
 
+def warm_coordination_index(store: AccountStore) -> CoordinationIndex:
+    """Index every stored post, so that an account scored now links to accounts scored in earlier requests,
+    before a restart included (the posts themselves are what is persisted)."""
+    started = time.perf_counter()
+    index = CoordinationIndex(CoordinationParams())
+    index.add(store.iter_accounts(store.handles()))
+    logger.info(
+        "coordination index ready",
+        extra={"n_posts": len(index), "duration_ms": round((time.perf_counter() - started) * 1000)},
+    )
+    return index
+
+
 def build_state(settings: Settings) -> ServiceState:
     """Load what can be loaded; a missing model is reported by health checks, not a crash at start."""
     registry = ModelRegistry(settings.models_dir)
@@ -87,7 +103,10 @@ def build_state(settings: Settings) -> ServiceState:
     n_accounts, n_posts = store.count()
     logger.info("account store ready", extra={"n_accounts": n_accounts, "n_posts": n_posts})
     declared = load_declared_accounts(settings.declared_accounts_file)
-    state = ServiceState(settings, registry, model, model_error, store, build_resolver(settings, store), declared)
+    coordination = warm_coordination_index(store)
+    state = ServiceState(
+        settings, registry, model, model_error, store, build_resolver(settings, store), declared, coordination
+    )
     if model is None and model_error is not None:
         state._refused_version = registry.active_version()
     return state

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from detector.coordination import CoordinationIndex
 from detector.registry import LoadedModel
 from training.errors import InsufficientDataError
 from training.metrics import compute_metrics
@@ -23,7 +24,12 @@ def evaluate_model(loaded: LoadedModel, data: LabeledSet, *, trained_on: set[str
         raise InsufficientDataError("every labeled account was used to train this model: nothing left to evaluate on")
     model = loaded.model
     accounts = [data.accounts[i] for i in keep]
-    proba = model.predict_proba(model.featurize(accounts))
+    # Coordination context is every labeled account, as in training: links to training accounts count too.
+    index = None
+    if getattr(model, "coordination", None) is not None:
+        index = CoordinationIndex(model.coordination)
+        index.add(data.accounts)
+    proba = model.predict_proba(model.featurize(accounts, index))
     metrics = compute_metrics(data.y[keep], proba, model.thresholds)
     return {
         "model_version": loaded.version,

@@ -11,7 +11,7 @@ import hashlib
 import platform
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
@@ -20,7 +20,8 @@ import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from detector.catalog import TalkingPointCatalog
-from detector.model import FAMILIES, AmplifierModel, build_features, build_head, family_columns
+from detector.coordination import COORDINATION_FEATURES, CoordinationIndex, CoordinationParams
+from detector.model import FAMILIES, AmplifierModel, build_features, build_head, coordination_matrix, family_columns
 from detector.schema import Account
 from training.errors import InsufficientDataError
 from training.labels import POSITIVE_LABEL, LabelRow
@@ -160,6 +161,16 @@ def train_model(
     features = build_features(catalog, families).fit(train_accounts)
     matrix = features.transform(data.accounts)
     feature_names = tuple(features.get_feature_names_out())
+    coordination = CoordinationParams() if "coordination" in families else None
+    if coordination is not None:
+        # Coordination is relational: the whole labeled set is the context, as the service's index is at scoring
+        # time. It uses no labels, so held-out accounts linking to training accounts leaks nothing.
+        say("linking near-identical posts across accounts")
+        index = CoordinationIndex(coordination)
+        index.add(data.accounts)
+        links = [index.links(account) for account in data.accounts]
+        matrix = np.hstack([matrix, coordination_matrix(data.accounts, links)])
+        feature_names = (*feature_names, *COORDINATION_FEATURES)
     x_train, y_train, g_train = matrix[train_idx], y[train_idx], groups[train_idx]
 
     say("choosing band thresholds on out-of-fold scores")
@@ -184,6 +195,7 @@ def train_model(
         thresholds=thresholds,
         min_posts=min_posts,
         feature_names=feature_names,
+        coordination=coordination,
     )
     held_out = compute_metrics(y[test_idx], model.predict_proba(matrix[test_idx]), thresholds)
     handles = [a.handle for a in data.accounts]
@@ -223,6 +235,7 @@ def train_model(
             "high_precision": high_precision,
             "elevated_recall": elevated_recall,
             "families": list(families),
+            "coordination": asdict(coordination) if coordination is not None else None,
         },
         "libraries": _library_versions(),
     }

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from detector.catalog import load_catalog
+from detector.coordination import CoordinationIndex, CoordinationParams
 from detector.declared import DeclaredStateAccounts, load_declared_accounts
 from detector.registry import LoadedModel, ModelRegistry
 from detector.schema import Account
@@ -27,7 +28,7 @@ from service.cli.inputs import import_inputs, input_files, staged_accounts
 from service.cli.models import models_app
 from service.config import Settings
 from service.problems import problem_for
-from service.state import build_resolver
+from service.state import build_resolver, warm_coordination_index
 from training.evaluate import evaluate_model
 from training.labels import LabelRow, read_label_column, read_labels
 from training.train import assemble_labeled_set, train_model
@@ -208,7 +209,12 @@ def _batches(accounts: Iterable[Account], size: int) -> Iterator[list[Account]]:
 
 
 def _write_scores(
-    loaded: LoadedModel, accounts: Iterable[Account], total: int, out: TextIO, declared: DeclaredStateAccounts
+    loaded: LoadedModel,
+    accounts: Iterable[Account],
+    total: int,
+    out: TextIO,
+    declared: DeclaredStateAccounts,
+    index: CoordinationIndex,
 ) -> None:
     if total == 0:
         return
@@ -217,7 +223,8 @@ def _write_scores(
     ) as progress:
         task = progress.add_task("scoring", total=total)
         for batch in _batches(accounts, 256):
-            for result in score_accounts(loaded.model, batch, model_version=loaded.version, declared=declared):
+            results = score_accounts(loaded.model, batch, model_version=loaded.version, declared=declared, index=index)
+            for result in results:
                 out.write(result.model_dump_json())
                 out.write("\n")
             progress.advance(task, len(batch))
@@ -261,6 +268,8 @@ def score(
     with _output(output) as out:
         if input_file is not None:
             with staged_accounts(input_file, fmt, strict=strict) as (file_handles, store):
+                index = CoordinationIndex(CoordinationParams())  # the input is the context
+                index.add(store.iter_accounts(file_handles))
                 targets = list(handles) if handles else file_handles
                 known = {h.lower() for h in file_handles}
                 for handle in targets:
@@ -268,7 +277,7 @@ def score(
                     if handle.lower() not in known:
                         failures.append(UnknownHandleError(handle, f"@{handle} is not in {input_file}"))
                         _write_error(out, handle, failures[-1])
-                _write_scores(loaded, store.iter_accounts(targets), len(targets), out, declared)
+                _write_scores(loaded, store.iter_accounts(targets), len(targets), out, declared, index)
         else:
             store = _store(settings)
             resolutions = build_resolver(settings, store).resolve(
@@ -279,7 +288,7 @@ def score(
                     failures.append(resolution.error)
                     _write_error(out, resolution.handle, resolution.error)
             found = [r.account for r in resolutions if r.account is not None]
-            _write_scores(loaded, found, len(found), out, declared)
+            _write_scores(loaded, found, len(found), out, declared, warm_coordination_index(store))
     if failures:  # the results that could be made are written; the exit code says the gravest reason for the rest
         raise typer.Exit(max(exit_code_for(e) for e in failures))
 

@@ -8,7 +8,7 @@ import time
 from fastapi import APIRouter
 
 from detector.scoring import score_accounts
-from service.deps import DeclaredDep, ModelDep, ResolverDep, SettingsDep
+from service.deps import CoordinationDep, DeclaredDep, ModelDep, ResolverDep, SettingsDep
 from service.errors import InvalidHandleError, TooManyHandlesError
 from service.problems import problem_for
 from service.schemas import HandleProblem, ScoreRequest, ScoreResponse, ScoreResult, normalize_handle
@@ -29,7 +29,12 @@ def _failed(handle: str, exc: Exception) -> ScoreResult:
 
 @router.post("", response_model=ScoreResponse, response_model_exclude_none=True)
 def create_scores(
-    request: ScoreRequest, settings: SettingsDep, loaded: ModelDep, resolver: ResolverDep, declared: DeclaredDep
+    request: ScoreRequest,
+    settings: SettingsDep,
+    loaded: ModelDep,
+    resolver: ResolverDep,
+    declared: DeclaredDep,
+    coordination: CoordinationDep,
 ) -> ScoreResponse:
     """Score up to 100 handles now, from the local store or live from X.
 
@@ -55,9 +60,9 @@ def create_scores(
             outcomes[position] = _failed(handle, resolution.error)
         else:
             to_score.append((position, resolution))
-    scores = score_accounts(
-        loaded.model, [r.account for _, r in to_score], model_version=loaded.version, declared=declared
-    )
+    accounts = [r.account for _, r in to_score]
+    coordination.add(accounts)  # from now on, later requests link to these posts too
+    scores = score_accounts(loaded.model, accounts, model_version=loaded.version, declared=declared, index=coordination)
     for (position, resolution), score in zip(to_score, scores, strict=True):
         outcomes[position] = ScoreResult(
             handle=resolution.account.handle, status="scored", source_status=resolution.status, result=score

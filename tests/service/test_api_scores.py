@@ -135,3 +135,36 @@ def test_tampered_new_version_is_refused_and_the_serving_model_stays(settings, d
         health = client.get("/healthz").json()
     assert response.json()["results"][0]["result"]["model_version"] == serving
     assert health["status"] == "degraded" and "tampered" in " ".join(health["problems"])
+
+
+def test_accounts_scored_in_separate_requests_are_linked_as_coordinated(settings) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from detector.schema import Account, Post
+    from ingest.store import AccountStore, make_engine
+
+    line = "The so-called election interference reports are baseless smears against China and its people"
+    start = datetime(2023, 5, 2, 9, 0, tzinfo=UTC)
+
+    def account(handle: str, minutes: int) -> Account:
+        posts = [Post(id=f"{handle}-0", created_at=start + timedelta(minutes=minutes), text=line)]
+        posts += [  # the same small talk, but hours apart: not coordination
+            Post(
+                id=f"{handle}-{i}",
+                created_at=start + timedelta(days=i, hours=minutes),
+                text=f"day {i} of spring, the garden grows",
+            )
+            for i in range(1, 6)
+        ]
+        return Account(handle=handle, posts=posts)
+
+    with TestClient(create_app(settings)) as client:
+        store = AccountStore(make_engine(settings.resolved_database_url))
+        store.put(account("first_poster", 0), source="test")
+        store.put(account("second_poster", 4), source="test")
+        first = client.post("/v1/scores", json={"handles": ["first_poster"]}).json()["results"][0]["result"]
+        second = client.post("/v1/scores", json={"handles": ["second_poster"]}).json()["results"][0]["result"]
+    assert first["evidence"]["peer_accounts"] == []
+    assert second["evidence"]["peer_accounts"] == ["first_poster"]
+    [link] = second["evidence"]["coordinated_posts"]
+    assert link["gap_s"] == 240.0 and link["peer_post_id"] == "first_poster-0"

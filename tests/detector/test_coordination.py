@@ -1,0 +1,91 @@
+"""Coordination: near-identical posts by different accounts within the time window, found through an LSH index."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from detector.coordination import CoordinationIndex, CoordinationParams, coordination_row
+from detector.schema import Account, Post
+
+T0 = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
+LINE = "The so-called election interference reports are baseless smears against China and the Chinese community"
+
+
+def _account(handle: str, *posts: tuple[str, timedelta]) -> Account:
+    return Account(
+        handle=handle,
+        posts=[Post(id=f"{handle}-{i}", created_at=T0 + at, text=text) for i, (text, at) in enumerate(posts)],
+    )
+
+
+def test_same_line_four_minutes_apart_links_the_two_accounts() -> None:
+    index = CoordinationIndex()
+    first = _account("amp_one", (LINE + " #China", timedelta(0)))
+    second = _account("amp_two", ("Share this: " + LINE + " 🇨🇳 https://x.example/1", timedelta(minutes=4)))
+    index.add([first])
+    index.add([second])
+    [link] = index.links(second)
+    assert (link.peer_handle, link.peer_post_id, link.gap_s) == ("amp_one", "amp_one-0", 240.0)
+    assert link.similarity >= 0.8
+    assert [peer.peer_handle for peer in index.links(first)] == ["amp_two"]
+
+
+def test_same_line_outside_the_window_is_not_coordination() -> None:
+    index = CoordinationIndex(CoordinationParams(window_s=600))
+    index.add([_account("early", (LINE, timedelta(0))), _account("late", (LINE, timedelta(minutes=30)))])
+    assert index.links(_account("late", (LINE, timedelta(minutes=30)))) == []
+
+
+def test_short_stock_phrases_never_link() -> None:
+    index = CoordinationIndex()
+    index.add(
+        [
+            _account("a", ("Good morning everyone!", timedelta(0))),
+            _account("b", ("Good morning everyone!", timedelta(0))),
+        ]
+    )
+    assert index.links(_account("b", ("Good morning everyone!", timedelta(0)))) == []
+
+
+def test_an_account_is_not_coordinated_with_itself_and_different_text_does_not_link() -> None:
+    index = CoordinationIndex()
+    own = _account("solo", (LINE, timedelta(0)), (LINE + " again", timedelta(minutes=1)))
+    other = _account(
+        "other", ("Housing prices in Vancouver keep climbing and nobody in Ottawa has a plan", timedelta(0))
+    )
+    index.add([own, other])
+    assert index.links(own) == [] and index.links(other) == []
+
+
+def test_chinese_paraphrase_copies_link() -> None:
+    text = "所谓中国干预加拿大选举的报道毫无根据，纯属抹黑，不干涉内政是中国外交的基本原则"
+    index = CoordinationIndex()
+    index.add([_account("zh_a", (text, timedelta(0))), _account("zh_b", (text + "！！#中国", timedelta(minutes=2)))])
+    assert [link.peer_handle for link in index.links(_account("zh_b", (text + "！！#中国", timedelta(minutes=2))))] == [
+        "zh_a"
+    ]
+
+
+def test_coordination_row_counts_share_of_posts_and_distinct_peers() -> None:
+    index = CoordinationIndex()
+    accounts = [
+        _account(
+            "hub", (LINE, timedelta(0)), ("A quiet day at the lake with the family and the dog", timedelta(hours=3))
+        ),
+        _account("p1", (LINE, timedelta(minutes=1))),
+        _account("p2", (LINE, timedelta(minutes=2))),
+    ]
+    index.add(accounts)
+    share, log_peers = coordination_row(accounts[0], index.links(accounts[0]))
+    assert share == 0.5 and log_peers == pytest.approx(1.0986, abs=1e-3)
+
+
+def test_signatures_agree_across_index_instances() -> None:
+    assert (CoordinationIndex().signature(LINE) == CoordinationIndex().signature(LINE)).all()
+
+
+def test_num_perm_must_divide_into_bands() -> None:
+    with pytest.raises(ValueError, match="bands"):
+        CoordinationParams(num_perm=30, bands=8)
