@@ -75,9 +75,9 @@ def main() -> None:
     variants = {"all families": FAMILIES} | {
         f"without {family}": tuple(f for f in FAMILIES if f != family) for family in FAMILIES
     }
-    header = f"{'held-out operation':<22}{'pos':>5}{'neg':>5}  " + "".join(f"{name:>20}" for name in variants)
+    header = f"{'held-out operation':<22}{'pos':>5}{'neg':>5}  " + "".join(f"{name:>22}" for name in variants)
     print("\nROC-AUC / PR-AUC at account level")
-    print(header + f"{'tfidf+LR baseline':>20}")
+    print(header + f"{'tfidf+LR baseline':>22}")
     for operation in operations:
         test = np.array(
             [i for i in range(len(data.y)) if data.groups[i] == operation or i in held_negatives], dtype=int
@@ -93,7 +93,7 @@ def main() -> None:
         roc, pr = baseline(data, train, test)
         cells.append(f"{roc:.3f} / {pr:.3f}")
         n_pos = int(data.y[test].sum())
-        print(f"{operation:<22}{n_pos:>5}{len(test) - n_pos:>5}  " + "".join(f"{c:>20}" for c in cells))
+        print(f"{operation:<22}{n_pos:>5}{len(test) - n_pos:>5}  " + "".join(f"{c:>22}" for c in cells))
     print(f"\nseconds: {time.perf_counter() - started:.0f}")
 
 
