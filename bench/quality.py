@@ -23,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from detector.catalog import load_catalog
+from detector.embeddings import embeddings_available
 from detector.model import FAMILIES
 from ingest.formats import InputFormat, RowSource
 from ingest.store import AccountStore, make_engine
@@ -55,7 +56,7 @@ def main() -> None:
     default = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "io_state_trolls"
     parser.add_argument("--data", type=Path, default=default)
     parser.add_argument("--label-column", default="bot_or_not")
-    parser.add_argument("--min-posts", type=int, default=5)
+    parser.add_argument("--min-posts", type=int, default=1, help="leave out accounts with fewer posts (default: none)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if not args.data.is_dir():
@@ -72,9 +73,11 @@ def main() -> None:
     summary = data.summary
     print(f"data: {args.data} ({summary['n_accounts']} accounts with >= {args.min_posts} posts, ", end="")
     print(f"{summary['n_positive']} positive; {len(held_negatives)} negatives held out in every fold)")
-    variants = {"all families": FAMILIES} | {
-        f"without {family}": tuple(f for f in FAMILIES if f != family) for family in FAMILIES
+    variants: dict[str, tuple[tuple[str, ...], str | None]] = {"all families": (FAMILIES, None)} | {
+        f"without {family}": (tuple(f for f in FAMILIES if f != family), None) for family in FAMILIES
     }
+    if embeddings_available():
+        variants["all + embeddings"] = (FAMILIES, "use-m3")
     header = f"{'held-out operation':<22}{'pos':>5}{'neg':>5}  " + "".join(f"{name:>22}" for name in variants)
     print("\nROC-AUC / PR-AUC at account level")
     print(header + f"{'tfidf+LR baseline':>22}")
@@ -86,8 +89,10 @@ def main() -> None:
             [i for i in range(len(data.y)) if data.groups[i] != operation and i not in held_negatives], dtype=int
         )
         cells = []
-        for families in variants.values():
-            result = train_model(data, catalog=catalog, seed=args.seed, split=(train, test), families=families)
+        for families, embedder in variants.values():
+            result = train_model(
+                data, catalog=catalog, seed=args.seed, split=(train, test), families=families, embedder=embedder
+            )
             held = result.card["metrics"]["held_out"]
             cells.append(f"{held['roc_auc']:.3f} / {held['pr_auc']:.3f}")
         roc, pr = baseline(data, train, test)

@@ -1,10 +1,18 @@
-"""Coordination: near-identical posts by different accounts, close in time.
+"""Coordination: different accounts posting the same thing, close in time.
 
-Near-duplicate posting is a property of a group, not of one account, so this family needs context: an index of
-posts seen so far (the training batch, or everything the service has ingested). Posts are compared with MinHash
-signatures over shingles of their normalized text and found through locality-sensitive hashing (LSH) bands, so a
-lookup costs about the same whatever the index size. Short posts are left out: "Good morning!" from two accounts
-is coincidence, not coordination (the trap the QUT toolkit's minimum document size guards against).
+Near-duplicate posting is a property of a group, not of one account, so this family needs context: the other
+accounts of a batch, or an index of every post the service has seen. Two kinds of link count:
+
+- **text**: near-identical posts (co-retweets of one post included: the ``RT @user:`` prefix is set aside), compared
+  with MinHash signatures over shingles of their normalized text and found through locality-sensitive hashing (LSH)
+  bands. Short posts are left out: "Good morning!" from two accounts is coincidence, not coordination (the trap
+  the QUT toolkit's minimum document size guards against).
+- **hashtags**: the same sequence of at least ``min_hashtags`` hashtags, in the same order, whatever the text.
+
+Both are found the same way, vectorized: every post's keys (its LSH band keys, its hashtag-sequence key) are sorted
+by (key, time) and each post is compared with the following posts of its key while they stay within the window. The
+work follows the number of close candidates, not the square of the posts; a key shared by more than ``max_bucket``
+posts is stock text or a trending tag and is skipped.
 """
 
 from __future__ import annotations
@@ -13,26 +21,35 @@ import math
 import re
 import threading
 import zlib
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
+from detector.minhash import MinHasher, comparable_text, shingle_hashes
 from detector.schema import Account, Post
-from detector.text_normalize import normalize_text
 
 __all__ = [
     "COORDINATION_FEATURES",
     "CoordinatedPost",
     "CoordinationIndex",
     "CoordinationParams",
+    "PostTable",
+    "batch_links",
+    "co_hashtag_pairs",
+    "co_similar_pairs",
     "coordination_row",
+    "post_table",
 ]
 
-COORDINATION_FEATURES = ("coordination__coordinated_share", "coordination__log_peer_accounts")
-_PRIME = (1 << 31) - 1
-_CJK = re.compile(r"[\u3400-\u9fff]")
+COORDINATION_FEATURES = (
+    "coordination__coordinated_share",
+    "coordination__hashtag_sequence_share",
+    "coordination__log_peer_accounts",
+)
+_HASHTAG = re.compile(r"[#＃](\w+)")
+_MIX = np.uint64(0x100000001B3)
 
 
 @dataclass(frozen=True)
@@ -41,8 +58,8 @@ class CoordinationParams:
 
     ``window_s``: largest time gap (default 10 minutes). ``min_similarity``: estimated Jaccard similarity of the
     posts' shingle sets. ``num_perm`` and ``bands`` size the MinHash/LSH (``num_perm`` must divide by ``bands``).
-    ``min_shingles``: posts with fewer shingles are never compared. ``max_bucket``: a bucket this full is text too
-    common to mean anything (a stock phrase), and is not searched.
+    ``min_shingles``: posts with fewer shingles are never compared. ``min_hashtags``: shortest hashtag sequence that
+    links. ``max_bucket``: a key this common is text or a tag too common to mean anything, and is not searched.
     """
 
     window_s: float = 600.0
@@ -50,6 +67,7 @@ class CoordinationParams:
     num_perm: int = 32
     bands: int = 8
     min_shingles: int = 5
+    min_hashtags: int = 3
     max_bucket: int = 500
 
     def __post_init__(self) -> None:
@@ -61,119 +79,274 @@ class CoordinationParams:
 
 @dataclass(frozen=True)
 class CoordinatedPost:
-    """One of an account's posts, and a near-identical post of another account within the window."""
+    """One of an account's posts, and a post of another account within the window that says the same."""
 
     post_id: str
     peer_handle: str
     peer_post_id: str
     gap_s: float
     similarity: float
+    kind: Literal["text", "hashtags"] = "text"
 
 
-def _shingles(text: str) -> set[str]:
-    normalized = normalize_text(text)
-    if _CJK.search(normalized):  # no spaces to split on: character trigrams
-        compact = normalized.replace(" ", "")
-        return {compact[i : i + 3] for i in range(len(compact) - 2)}
-    words = normalized.split()
-    return {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
+@dataclass
+class PostTable:
+    """Posts of many accounts as columns: what the joins need, cheap to pickle between processes and to store."""
+
+    handles: list[str]  # one per account, as the source spells them
+    account: np.ndarray  # int64, index into ``handles``, one per post
+    post_ids: list[str]
+    times: np.ndarray  # float64 unix seconds
+    signatures: np.ndarray  # uint32 (n_posts, num_perm)
+    n_shingles: np.ndarray  # int64
+    hashtag_keys: np.ndarray  # uint64, 0 for a post with too few hashtags
+
+    def __len__(self) -> int:
+        return len(self.post_ids)
+
+    @classmethod
+    def concat(cls, tables: Sequence[PostTable]) -> PostTable:
+        offsets = np.cumsum([0, *(len(t.handles) for t in tables)])[:-1]
+        width = tables[0].signatures.shape[1] if tables else 0
+        return cls(
+            handles=[h for t in tables for h in t.handles],
+            account=np.concatenate([t.account + o for t, o in zip(tables, offsets, strict=True)] or [_ints()]),
+            post_ids=[p for t in tables for p in t.post_ids],
+            times=np.concatenate([t.times for t in tables] or [np.zeros(0)]),
+            signatures=np.vstack([t.signatures for t in tables]) if tables else np.zeros((0, width), np.uint32),
+            n_shingles=np.concatenate([t.n_shingles for t in tables] or [_ints()]),
+            hashtag_keys=np.concatenate([t.hashtag_keys for t in tables] or [np.zeros(0, np.uint64)]),
+        )
+
+
+def _ints() -> np.ndarray:
+    return np.zeros(0, dtype=np.int64)
+
+
+def _hashtag_key(post: Post, min_hashtags: int) -> int:
+    tags = [t.lower() for t in post.hashtags] or [t.lower() for t in _HASHTAG.findall(post.text)]
+    if len(tags) < min_hashtags:
+        return 0
+    encoded = "\x1f".join(tags).encode("utf-8")
+    return (zlib.crc32(encoded) << 32 | zlib.adler32(encoded)) or 1
+
+
+def post_table(accounts: Sequence[Account], params: CoordinationParams | None = None) -> PostTable:
+    """Signatures and hashtag keys of every post of ``accounts``, computed in one vectorized pass."""
+    params = params or CoordinationParams()
+    posts = [(i, post) for i, account in enumerate(accounts) for post in account.posts]
+    signatures, counts = MinHasher(params.num_perm).signatures(
+        [shingle_hashes(comparable_text(p.text)) for _, p in posts]
+    )
+    return PostTable(
+        handles=[a.handle for a in accounts],
+        account=np.fromiter((i for i, _ in posts), dtype=np.int64, count=len(posts)),
+        post_ids=[p.id for _, p in posts],
+        times=np.fromiter((p.created_at.timestamp() for _, p in posts), dtype=np.float64, count=len(posts)),
+        signatures=signatures,
+        n_shingles=counts,
+        hashtag_keys=np.fromiter(
+            (_hashtag_key(p, params.min_hashtags) for _, p in posts), dtype=np.uint64, count=len(posts)
+        ),
+    )
+
+
+def _band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
+    """(bands, n) uint64 keys: a band's rows mixed into one number, distinct per band."""
+    rows = signatures.shape[1] // bands
+    keys = np.empty((bands, len(signatures)), dtype=np.uint64)
+    for band in range(bands):
+        key = np.full(len(signatures), band + 1, dtype=np.uint64)
+        for column in range(band * rows, (band + 1) * rows):
+            key = key * _MIX + signatures[:, column].astype(np.uint64)
+        keys[band] = key
+    return keys
+
+
+def _close_pairs(
+    keys: np.ndarray, posts: np.ndarray, table: PostTable, params: CoordinationParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of ``posts`` (positions in ``table``) that share a key, by different accounts, within the window;
+    each pair once, ``first < second``."""
+    order = np.lexsort((table.times[posts], keys))
+    keys, posts = keys[order], posts[order]
+    _, group, sizes = np.unique(keys, return_inverse=True, return_counts=True)
+    keep = (sizes[group] >= 2) & (sizes[group] <= params.max_bucket)
+    keys, posts = keys[keep], posts[keep]
+    times = table.times[posts]
+    firsts, seconds = [], []
+    active = np.arange(max(len(keys) - 1, 0))
+    distance = 1
+    while len(active):  # posts still followed, at this distance, by a post of the same key within the window
+        active = active[active + distance < len(keys)]
+        partner = active + distance
+        close = (keys[partner] == keys[active]) & (times[partner] - times[active] <= params.window_s)
+        active, partner = active[close], partner[close]
+        firsts.append(posts[active])
+        seconds.append(posts[partner])
+        distance += 1
+    first, second = np.concatenate(firsts or [_ints()]), np.concatenate(seconds or [_ints()])
+    other = table.account[first] != table.account[second]
+    first, second = np.minimum(first[other], second[other]), np.maximum(first[other], second[other])
+    pair = np.unique(first * len(table) + second)
+    return np.divmod(pair, len(table))
+
+
+def co_similar_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Near-identical post pairs by different accounts within the window: ``(first, second, similarity)``."""
+    eligible = np.flatnonzero(table.n_shingles >= params.min_shingles)
+    if len(eligible) < 2:
+        return _ints(), _ints(), np.zeros(0)
+    keys = _band_keys(table.signatures[eligible], params.bands).ravel()
+    first, second = _close_pairs(keys, np.tile(eligible, params.bands), table, params)
+    similarity = (table.signatures[first] == table.signatures[second]).mean(axis=1)
+    alike = similarity >= params.min_similarity
+    return first[alike], second[alike], similarity[alike]
+
+
+def co_hashtag_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.ndarray, np.ndarray]:
+    """Post pairs by different accounts within the window with the same hashtag sequence: ``(first, second)``."""
+    eligible = np.flatnonzero(table.hashtag_keys != 0)
+    if len(eligible) < 2:
+        return _ints(), _ints()
+    return _close_pairs(table.hashtag_keys[eligible], eligible, table, params)
+
+
+def batch_links(
+    table: PostTable, params: CoordinationParams, *, accounts: Sequence[int] | None = None
+) -> list[list[CoordinatedPost]]:
+    """Per account of ``table`` (or of the ``accounts`` positions given), its links with the table's other accounts."""
+    wanted = range(len(table.handles)) if accounts is None else accounts
+    slot = {int(a): i for i, a in enumerate(wanted)}
+    links: list[list[CoordinatedPost]] = [[] for _ in slot]
+    text_first, text_second, similarity = co_similar_pairs(table, params)
+    tag_first, tag_second = co_hashtag_pairs(table, params)
+    for first, second, sims, kind in (
+        (text_first, text_second, similarity, "text"),
+        (tag_first, tag_second, np.ones(len(tag_first)), "hashtags"),
+    ):
+        gaps = np.abs(table.times[first] - table.times[second])
+        for a, b, gap, sim in zip(first.tolist(), second.tolist(), gaps.tolist(), sims.tolist(), strict=True):
+            account_a, account_b = int(table.account[a]), int(table.account[b])
+            if account_a in slot:
+                links[slot[account_a]].append(
+                    CoordinatedPost(table.post_ids[a], table.handles[account_b], table.post_ids[b], gap, sim, kind)
+                )
+            if account_b in slot:
+                links[slot[account_b]].append(
+                    CoordinatedPost(table.post_ids[b], table.handles[account_a], table.post_ids[a], gap, sim, kind)
+                )
+    return links
 
 
 class CoordinationIndex:
-    """An in-memory LSH index of posts; adding is idempotent by post id and safe across threads."""
+    """Posts seen so far, to link the accounts of one request with those of earlier ones.
+
+    Adding is idempotent by post id and safe across threads. ``table()`` exports the contents for storage and
+    ``add_table`` takes them back, so a restarted service need not hash every stored post again.
+    """
 
     def __init__(self, params: CoordinationParams | None = None) -> None:
         self.params = params or CoordinationParams()
-        rng = np.random.default_rng(20230218)  # fixed: signatures must agree across processes and restarts
-        self._a = rng.integers(1, _PRIME, size=self.params.num_perm, dtype=np.uint64)
-        self._b = rng.integers(0, _PRIME, size=self.params.num_perm, dtype=np.uint64)
-        self._buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
-        self._post_index: dict[str, int] = {}
-        self._handles: list[str] = []  # lower-cased, for comparison
-        self._display: list[str] = []  # as the source spells them, for evidence
-        self._post_ids: list[str] = []
-        self._times: list[float] = []
-        self._signatures: list[np.ndarray] = []
+        self._hasher = MinHasher(self.params.num_perm)
+        self._tables: list[PostTable] = []
+        self._merged: PostTable | None = None
+        self._known: set[str] = set()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._post_ids)
+        return len(self._known)
 
     def signature(self, text: str) -> np.ndarray | None:
         """MinHash signature of the text's shingles, or ``None`` for a post too short to compare."""
-        shingles = _shingles(text)
-        if len(shingles) < self.params.min_shingles:
+        hashes = shingle_hashes(comparable_text(text))
+        if len(hashes) < self.params.min_shingles:
             return None
-        hashes = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64, count=len(shingles))
-        return ((self._a[:, None] * hashes[None, :] + self._b[:, None]) % _PRIME).min(axis=1)
-
-    def _band_keys(self, signature: np.ndarray) -> list[tuple[int, bytes]]:
-        rows = self.params.num_perm // self.params.bands
-        return [(band, signature[band * rows : (band + 1) * rows].tobytes()) for band in range(self.params.bands)]
+        return self._hasher.signatures([hashes])[0][0]
 
     def add(self, accounts: Iterable[Account]) -> int:
-        """Add the accounts' posts (those not yet present); return how many were added."""
-        added = 0
+        """Add the accounts' posts not yet present; return how many were added."""
+        fresh = []
         for account in accounts:
-            handle = account.handle.lower()
-            for post in account.posts:
-                if post.id in self._post_index:
-                    continue
-                signature = self.signature(post.text)
-                with self._lock:
-                    if post.id in self._post_index:
-                        continue
-                    position = len(self._post_ids)
-                    self._post_index[post.id] = position
-                    self._post_ids.append(post.id)
-                    self._handles.append(handle)
-                    self._display.append(account.handle)
-                    self._times.append(post.created_at.timestamp())
-                    self._signatures.append(signature)
-                    if signature is not None:
-                        for key in self._band_keys(signature):
-                            self._buckets[key].append(position)
-                added += 1
-        return added
+            posts = [p for p in account.posts if p.id not in self._known]
+            if posts:
+                fresh.append(account.model_copy(update={"posts": posts}))
+        return self.add_table(post_table(fresh, self.params)) if fresh else 0
+
+    def add_table(self, table: PostTable) -> int:
+        """Add the rows of ``table`` whose post ids are new; return how many were added."""
+        with self._lock:
+            keep = [i for i, post_id in enumerate(table.post_ids) if post_id not in self._known]
+            if not keep:
+                return 0
+            if len(keep) < len(table):
+                rows = np.asarray(keep)
+                table = PostTable(
+                    table.handles,
+                    table.account[rows],
+                    [table.post_ids[i] for i in keep],
+                    table.times[rows],
+                    table.signatures[rows],
+                    table.n_shingles[rows],
+                    table.hashtag_keys[rows],
+                )
+            self._known.update(table.post_ids)
+            self._tables.append(table)
+            self._merged = None
+            return len(keep)
+
+    def table(self) -> PostTable:
+        """Every indexed post, as one table."""
+        with self._lock:
+            if self._merged is None:
+                self._merged = PostTable.concat(self._tables) if self._tables else post_table([], self.params)
+                self._tables = [self._merged]
+            return self._merged
 
     def links(self, account: Account) -> list[CoordinatedPost]:
-        """Near-identical posts of *other* accounts within the window, for each of this account's posts."""
-        handle = account.handle.lower()
-        found: list[CoordinatedPost] = []
-        for post in account.posts:
-            found.extend(self._links_of(handle, post))
-        return found
+        """Links of this account's posts with *other* accounts' posts in the index."""
+        return self.links_many([account])[0]
 
-    def _links_of(self, handle: str, post: Post) -> list[CoordinatedPost]:
-        position = self._post_index.get(post.id)
-        signature = self._signatures[position] if position is not None else self.signature(post.text)
-        if signature is None:
+    def links_many(self, accounts: Sequence[Account]) -> list[list[CoordinatedPost]]:
+        """``links`` for several accounts: the accounts' posts joined with the indexed posts near them in time."""
+        if not accounts:
             return []
-        when = post.created_at.timestamp()
-        candidates: set[int] = set()
-        with self._lock:
-            for key in self._band_keys(signature):
-                bucket = self._buckets.get(key, ())
-                if len(bucket) <= self.params.max_bucket:
-                    candidates.update(bucket)
-        links = []
-        for other in sorted(candidates):
-            if self._handles[other] == handle:
-                continue
-            gap = abs(self._times[other] - when)
-            if gap > self.params.window_s:
-                continue
-            similarity = float((self._signatures[other] == signature).mean())
-            if similarity >= self.params.min_similarity:
-                links.append(CoordinatedPost(post.id, self._display[other], self._post_ids[other], gap, similarity))
-        return links
+        own = post_table(accounts, self.params)
+        indexed = self.table()
+        if len(indexed) and len(own):
+            lo, hi = own.times.min() - self.params.window_s, own.times.max() + self.params.window_s
+            near = np.flatnonzero((indexed.times >= lo) & (indexed.times <= hi))
+            own_ids = set(own.post_ids)
+            near = np.asarray([i for i in near.tolist() if indexed.post_ids[i] not in own_ids], dtype=np.int64)
+        else:
+            near = _ints()
+        context = PostTable(
+            indexed.handles,
+            indexed.account[near],
+            [indexed.post_ids[i] for i in near.tolist()],
+            indexed.times[near],
+            indexed.signatures[near],
+            indexed.n_shingles[near],
+            indexed.hashtag_keys[near],
+        )
+        joined = PostTable.concat([own, context])
+        links = batch_links(joined, self.params, accounts=range(len(accounts)))
+        # An account's own posts stored under the same handle in the index are not links to someone else.
+        return [
+            [link for link in found if link.peer_handle.lower() != account.handle.lower()]
+            for account, found in zip(accounts, links, strict=True)
+        ]
 
 
-def coordination_row(account: Account, links: Sequence[CoordinatedPost]) -> list[float]:
-    """``coordinated_share`` (posts with a near-identical post of another account in the window, over all posts;
-    ``nan`` without posts) and ``log_peer_accounts`` (log1p of the distinct accounts linked)."""
-    if not account.posts:
-        return [math.nan, math.nan]
-    coordinated = {link.post_id for link in links}
+def coordination_row(account: Account | int, links: Sequence[CoordinatedPost]) -> list[float]:
+    """``coordinated_share`` (posts with a near-identical post of another account in the window, over all posts),
+    ``hashtag_sequence_share`` (posts whose hashtag sequence another account used in the window) and
+    ``log_peer_accounts`` (log1p of the distinct accounts linked either way); ``nan`` without posts. ``account``
+    may be given as its number of posts."""
+    n_posts = account if isinstance(account, int) else len(account.posts)
+    if not n_posts:
+        return [math.nan, math.nan, math.nan]
+    text = {link.post_id for link in links if link.kind == "text"}
+    tags = {link.post_id for link in links if link.kind == "hashtags"}
     peers = {link.peer_handle.lower() for link in links}
-    return [len(coordinated) / len(account.posts), math.log1p(len(peers))]
+    return [len(text) / n_posts, len(tags) / n_posts, math.log1p(len(peers))]

@@ -3,12 +3,13 @@
 DetectorError
 ├── CatalogError            the talking-point catalog file is invalid
 ├── ModelNotFoundError      no such model version, or no active one
-└── ModelIntegrityError     a model artifact does not match its card (tampered, truncated or corrupt)
+├── ModelIntegrityError     a model artifact does not match its card (tampered, truncated or corrupt)
+└── EmbedderUnavailableError  a model needs the sentence-embedding extra, which is not installed
 """
 
 from __future__ import annotations
 
-__all__ = ["CatalogError", "DetectorError", "ModelIntegrityError", "ModelNotFoundError"]
+__all__ = ["CatalogError", "DetectorError", "EmbedderUnavailableError", "ModelIntegrityError", "ModelNotFoundError"]
 
 
 class DetectorError(Exception):
@@ -39,3 +40,7 @@ class ModelIntegrityError(DetectorError):
         self.version = version
         self.expected_sha256 = expected_sha256
         self.actual_sha256 = actual_sha256
+
+
+class EmbedderUnavailableError(DetectorError):
+    """The sentence-embedding pass was asked for (by a flag or by a model trained with it) but cannot be loaded."""

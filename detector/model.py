@@ -3,7 +3,8 @@
 Feature extraction (the costly part) is separate from the head so that training can compute features once and
 cross-validate heads on the matrix. The head is a logistic regression on standardized features, so each feature's
 contribution to a score is exact in log-odds (coefficient x standardized value); sigmoid calibration on grouped
-folds then maps log-odds to a probability without changing the order of accounts.
+folds then maps log-odds to a probability without changing the order of accounts. Coefficients whose direction the
+domain fixes (each family's ``feature_signs``) are held to it: see ``detector/linear.py`` for why.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -24,11 +24,14 @@ from detector.coordination import (
     CoordinatedPost,
     CoordinationIndex,
     CoordinationParams,
+    batch_links,
     coordination_row,
+    post_table,
 )
 from detector.features.behaviour import BehaviourFeatures
-from detector.features.narrative import NarrativeFeatures
+from detector.features.narrative import NarrativeFeatures, PostMatch
 from detector.features.repetition import RepetitionFeatures
+from detector.linear import SignConstrainedLogisticRegression
 from detector.schema import Account
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "build_features",
     "build_head",
     "coordination_matrix",
+    "expected_signs",
     "family_columns",
 ]
 
@@ -46,14 +50,16 @@ FAMILIES = ("narrative", "repetition", "coordination", "behaviour")
 ACCOUNT_FAMILIES = ("narrative", "repetition", "behaviour")
 
 
-def build_features(catalog: TalkingPointCatalog, families: tuple[str, ...] = FAMILIES) -> FeatureUnion:
+def build_features(
+    catalog: TalkingPointCatalog, families: tuple[str, ...] = FAMILIES, *, embedder: str | None = None
+) -> FeatureUnion:
     """Return the unfitted union of feature families; its output names are ``family__feature``.
 
     ``families`` selects a subset, for ablations; unknown names raise ``ValueError``. ``coordination`` is not part
     of the union (it needs an index of other accounts' posts) and is ignored here.
     """
     makers = {
-        "narrative": lambda: NarrativeFeatures(catalog=catalog),
+        "narrative": lambda: NarrativeFeatures(catalog=catalog, embedder=embedder),
         "repetition": RepetitionFeatures,
         "behaviour": BehaviourFeatures,
     }
@@ -66,13 +72,31 @@ def build_features(catalog: TalkingPointCatalog, families: tuple[str, ...] = FAM
     return FeatureUnion([(family, makers[family]()) for family in chosen])
 
 
-def build_head(*, cv: int | Iterable = 5, C: float = 1.0) -> Pipeline:  # noqa: N803
+def expected_signs(feature_names: Sequence[str]) -> tuple[int, ...]:
+    """Each feature's fixed direction (1, -1) or 0 when the data decides, from the families' ``feature_signs``."""
+    tables = {
+        "narrative": NarrativeFeatures.feature_signs,
+        "repetition": RepetitionFeatures.feature_signs,
+        "behaviour": BehaviourFeatures.feature_signs,
+        "coordination": {name.split("__", 1)[1]: 1 for name in COORDINATION_FEATURES},
+    }
+    signs = []
+    for name in feature_names:
+        family, _, feature = name.partition("__")
+        signs.append(tables.get(family, {}).get(feature, 0))
+    return tuple(signs)
+
+
+def build_head(*, cv: int | Iterable = 5, C: float = 1.0, signs: Sequence[int] | None = None) -> Pipeline:  # noqa: N803
     """Return the unfitted classifier over a feature matrix.
 
     ``cv`` is the calibration split: pass grouped splits (lists of index arrays) so that calibration never sees an
-    account whose network-mates the base model trained on.
+    account whose network-mates the base model trained on. ``signs`` holds coefficients to a direction (see
+    ``expected_signs``).
     """
-    linear = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+    linear = SignConstrainedLogisticRegression(
+        C=C, signs=tuple(signs) if signs is not None else None, class_weight="balanced"
+    )
     classify = CalibratedClassifierCV(linear, method="sigmoid", cv=cv, ensemble=False)
     return Pipeline(
         [
@@ -83,8 +107,11 @@ def build_head(*, cv: int | Iterable = 5, C: float = 1.0) -> Pipeline:  # noqa: 
     )
 
 
-def coordination_matrix(accounts: Sequence[Account], links: Sequence[Sequence[CoordinatedPost]]) -> np.ndarray:
-    """The coordination columns (``COORDINATION_FEATURES``) of each account, from its links."""
+def coordination_matrix(
+    accounts: Sequence[Account] | Sequence[int], links: Sequence[Sequence[CoordinatedPost]]
+) -> np.ndarray:
+    """The coordination columns (``COORDINATION_FEATURES``) of each account (or its number of posts), from its
+    links."""
     rows = [coordination_row(account, account_links) for account, account_links in zip(accounts, links, strict=True)]
     return np.asarray(rows, dtype=np.float64).reshape(len(accounts), len(COORDINATION_FEATURES))
 
@@ -125,29 +152,42 @@ class AmplifierModel:
     def coordination_links(
         self, accounts: Sequence[Account], index: CoordinationIndex | None = None
     ) -> list[list[CoordinatedPost]] | None:
-        """Per account, its near-identical posts by other accounts in ``index`` (an index of just these accounts
-        when none is given, so one batch still links within itself); ``None`` for a model without coordination."""
+        """Per account, its links with other accounts' posts in ``index`` (or, without one, with the other accounts
+        of this batch); ``None`` for a model without coordination."""
         params = getattr(self, "coordination", None)  # models saved before coordination existed lack the field
         if params is None:
             return None
         if index is None:
-            index = CoordinationIndex(params)
-            index.add(accounts)
-        return [index.links(account) for account in accounts]
+            return batch_links(post_table(accounts, params), params)
+        return index.links_many(accounts)
 
     def featurize(
         self,
         accounts: Sequence[Account],
         index: CoordinationIndex | None = None,
         links: list[list[CoordinatedPost]] | None = None,
+        matches: Sequence[Sequence[PostMatch]] | None = None,
     ) -> np.ndarray:
-        """Feature matrix, one row per account in order; pass ``links`` when already computed."""
-        matrix = self.features.transform(accounts)
+        """Feature matrix, one row per account in order; pass ``links`` and narrative ``matches`` when already
+        computed (scoring needs them for the evidence too, and matching is the costly part)."""
+        matrix = self.featurize_accounts(accounts, matches=matches)
         if links is None:
             links = self.coordination_links(accounts, index)
         if links is None:
             return matrix
         return np.hstack([matrix, coordination_matrix(accounts, links)])
+
+    def featurize_accounts(
+        self, accounts: Sequence[Account], matches: Sequence[Sequence[PostMatch]] | None = None
+    ) -> np.ndarray:
+        """The columns of the per-account families (all but coordination), one row per account."""
+        blocks = []
+        for name, transformer in self.features.transformer_list:
+            if name == "narrative" and matches is not None:
+                blocks.append(transformer.rows_from_matches(accounts, matches))
+            else:
+                blocks.append(transformer.transform(accounts))
+        return np.hstack(blocks) if blocks else np.zeros((len(accounts), 0))
 
     def predict_proba(self, matrix: np.ndarray) -> np.ndarray:
         """Calibrated probability of the amplifier class, one per row."""

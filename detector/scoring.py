@@ -1,24 +1,36 @@
 """Score accounts with a fitted model and explain every score.
 
-A score is only as good as the posts it rests on: below the model's ``min_posts`` the result is an honest
-``insufficient_data`` band with ``score=None``, while the matched posts are still shown.
+A score is only as good as the posts it rests on: below the model's ``min_posts`` the band is an honest
+``insufficient_data``. The score is still given (``provisional``), because operation accounts in real archives often
+have only a few posts and an analyst ranking a batch needs every account placed; an account without posts has none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from detector.coordination import CoordinationIndex
+from detector.coordination import CoordinatedPost, CoordinationIndex, PostTable, batch_links, post_table
 from detector.declared import DeclaredAccount, DeclaredStateAccounts
-from detector.model import AmplifierModel
+from detector.features.narrative import PostMatch
+from detector.model import AmplifierModel, coordination_matrix
 from detector.schema import Account
 
-__all__ = ["AccountScore", "Evidence", "FeatureContribution", "MatchedPost", "score_accounts"]
+__all__ = [
+    "AccountScore",
+    "Evidence",
+    "FeatureContribution",
+    "MatchedPost",
+    "PreparedBatch",
+    "finish_batch",
+    "prepare_batch",
+    "score_accounts",
+]
 
 Band = Literal["high", "elevated", "low", "insufficient_data"]
 
@@ -48,7 +60,8 @@ class FeatureContribution(BaseModel):
 
 
 class CoordinatedPostPublic(BaseModel):
-    """One of the account's posts and a near-identical post by another account, ``gap_s`` seconds apart."""
+    """One of the account's posts and another account's post ``gap_s`` seconds apart that says the same:
+    near-identical text (``kind="text"``, ``similarity`` estimated) or the same hashtag sequence (``"hashtags"``)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -57,6 +70,7 @@ class CoordinatedPostPublic(BaseModel):
     peer_post_id: str
     gap_s: float
     similarity: float
+    kind: Literal["text", "hashtags"] = "text"
 
 
 class Evidence(BaseModel):
@@ -80,6 +94,7 @@ class AccountScore(BaseModel):
     handle: str
     score: float | None
     band: Band
+    provisional: bool = False
     state_affiliated: bool = False
     state_affiliation: DeclaredAccount | None = None
     components: dict[str, float | None]
@@ -94,6 +109,40 @@ def _finite_or_none(value: float) -> float | None:
     return None if np.isnan(value) else round(float(value), 4)
 
 
+@dataclass
+class PreparedBatch:
+    """What scoring needs from a batch of accounts before coordination is known.
+
+    Everything here depends on each account alone, so batches can be prepared in other processes (or on Dask
+    workers) and joined: the post table carries the signatures the cross-account coordination join needs.
+    """
+
+    handles: list[str]
+    n_posts: list[int]
+    first_post_at: list[datetime | None]
+    last_post_at: list[datetime | None]
+    matrix: np.ndarray  # the per-account families' columns
+    matches: list[list[PostMatch]]
+    posts: PostTable | None  # None for a model without coordination
+
+
+def prepare_batch(model: AmplifierModel, accounts: Sequence[Account]) -> PreparedBatch:
+    """Featurize ``accounts`` with the per-account families and match their posts to the catalog, once."""
+    narrative = dict(model.features.transformer_list).get("narrative")  # absent in an ablation model
+    matches = narrative.match_accounts(accounts) if narrative is not None else [[] for _ in accounts]
+    matrix = model.featurize_accounts(accounts, matches=matches if narrative is not None else None)
+    params = getattr(model, "coordination", None)
+    return PreparedBatch(
+        handles=[a.handle for a in accounts],
+        n_posts=[len(a.posts) for a in accounts],
+        first_post_at=[min((p.created_at for p in a.posts), default=None) for a in accounts],
+        last_post_at=[max((p.created_at for p in a.posts), default=None) for a in accounts],
+        matrix=matrix,
+        matches=matches,
+        posts=post_table(accounts, params) if params is not None else None,
+    )
+
+
 def score_accounts(
     model: AmplifierModel,
     accounts: Sequence[Account],
@@ -106,27 +155,62 @@ def score_accounts(
 ) -> list[AccountScore]:
     """Return one ``AccountScore`` per account, in input order.
 
-    Accounts with fewer than ``model.min_posts`` posts get ``band="insufficient_data"``, ``score=None`` and no
-    components; they are still featurized so their matched posts appear as evidence. Accounts on the ``declared``
-    list are flagged ``state_affiliated`` with the entry; their score is computed all the same. Coordination is
-    looked up in ``index`` (the service's index of everything it has seen); without one, within this batch.
+    Accounts with fewer than ``model.min_posts`` posts get ``band="insufficient_data"`` and a ``provisional``
+    score (``None`` with no posts at all). Accounts on the ``declared`` list are flagged ``state_affiliated`` with
+    the entry; their score is computed all the same. Coordination is looked up in ``index`` (the service's index of
+    everything it has seen); without one, within this batch.
     """
     if not accounts:
         return []
-    links = model.coordination_links(accounts, index)
-    matrix = model.featurize(accounts, links=links)
+    prepared = prepare_batch(model, accounts)
+    links = None
+    if prepared.posts is not None:
+        links = (
+            model.coordination_links(accounts, index)
+            if index is not None
+            else batch_links(prepared.posts, model.coordination)
+        )
+    return finish_batch(
+        model,
+        prepared,
+        links,
+        model_version=model_version,
+        declared=declared,
+        max_evidence_posts=max_evidence_posts,
+        top_features=top_features,
+    )
+
+
+def finish_batch(
+    model: AmplifierModel,
+    prepared: PreparedBatch,
+    links: Sequence[Sequence[CoordinatedPost]] | None,
+    *,
+    model_version: str,
+    declared: DeclaredStateAccounts | None = None,
+    max_evidence_posts: int = 10,
+    top_features: int = 5,
+) -> list[AccountScore]:
+    """Add the coordination columns from ``links``, score, and explain: the last stage of ``score_accounts``."""
+    n = len(prepared.handles)
+    if not n:
+        return []
+    matrix = prepared.matrix
+    if links is not None:
+        matrix = np.hstack([matrix, coordination_matrix(prepared.n_posts, links)])
     scores = model.predict_proba(matrix)
     components = model.component_scores(matrix)
     contributions = model.contributions(matrix)
-    narrative = model.features.named_transformers["narrative"]
     titles = {tp.id: tp.title for tp in model.catalog.talking_points}
 
     results = []
-    for row, account in enumerate(accounts):
-        matches = narrative.match_posts(account)
-        enough = len(account.posts) >= model.min_posts
+    for row, handle in enumerate(prepared.handles):
+        matches = prepared.matches[row]
+        n_posts = prepared.n_posts[row]
+        enough = n_posts >= model.min_posts
+        has_posts = n_posts > 0
         order = np.argsort(-np.abs(contributions[row]), kind="stable")[:top_features]
-        times = [p.created_at for p in account.posts]
+        account_links = links[row] if links is not None else []
         evidence = Evidence(
             matched_posts=[
                 MatchedPost(
@@ -143,12 +227,10 @@ def score_accounts(
             n_matched_posts=len(matches),
             coordinated_posts=[
                 CoordinatedPostPublic(**vars(link))
-                for link in sorted(links[row], key=lambda x: (x.gap_s, x.post_id))[:max_evidence_posts]
-            ]
-            if links is not None
-            else [],
-            n_coordinated_posts=len({link.post_id for link in links[row]}) if links is not None else 0,
-            peer_accounts=sorted({link.peer_handle for link in links[row]}) if links is not None else [],
+                for link in sorted(account_links, key=lambda x: (x.gap_s, x.post_id))[:max_evidence_posts]
+            ],
+            n_coordinated_posts=len({link.post_id for link in account_links}),
+            peer_accounts=sorted({link.peer_handle for link in account_links}),
             top_features=[
                 FeatureContribution(
                     feature=model.feature_names[i],
@@ -157,24 +239,25 @@ def score_accounts(
                 )
                 for i in order
             ]
-            if enough
+            if has_posts
             else [],
-            first_post_at=min(times, default=None),
-            last_post_at=max(times, default=None),
+            first_post_at=prepared.first_post_at[row],
+            last_post_at=prepared.last_post_at[row],
         )
-        score = round(float(scores[row]), 4) if enough else None
-        affiliation = declared.lookup(account.handle) if declared is not None else None
+        score = round(float(scores[row]), 4) if has_posts else None
+        affiliation = declared.lookup(handle) if declared is not None else None
         results.append(
             AccountScore(
-                handle=account.handle,
+                handle=handle,
                 score=score,
-                band=model.band(score) if score is not None else "insufficient_data",
+                band=model.band(score) if enough and score is not None else "insufficient_data",
+                provisional=score is not None and not enough,
                 state_affiliated=affiliation is not None,
                 state_affiliation=affiliation,
                 declared_list_version=declared.list_version if declared is not None else None,
-                components={f: round(float(v[row]), 4) if enough else None for f, v in components.items()},
+                components={f: round(float(v[row]), 4) if has_posts else None for f, v in components.items()},
                 evidence=evidence,
-                n_posts=len(account.posts),
+                n_posts=n_posts,
                 model_version=model_version,
                 catalog_version=model.catalog_version,
             )

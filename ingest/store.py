@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import TypeAdapter
 from sqlalchemy import (
     Column,
     DateTime,
@@ -36,6 +37,8 @@ from sqlalchemy.pool import StaticPool
 from detector.schema import Account, Post, Profile
 from ingest.errors import MalformedFileError
 from ingest.records import AccountRow, RowProblem
+
+_POSTS = TypeAdapter(list[Post])  # one validation call per account, not per post
 
 __all__ = ["AccountStore", "ImportReport", "StoredAccount", "make_engine"]
 
@@ -183,7 +186,7 @@ class AccountStore:
             handle=row.handle,
             user_id=row.user_id,
             profile=Profile.model_validate_json(row.profile),
-            posts=[Post.model_validate_json(p) for p in payloads],
+            posts=_POSTS.validate_json("[" + ",".join(payloads) + "]"),
         )
         fetched_at = row.fetched_at if row.fetched_at.tzinfo else row.fetched_at.replace(tzinfo=UTC)
         return StoredAccount(account=account, source=row.source, fetched_at=fetched_at)

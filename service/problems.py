@@ -13,7 +13,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from detector.errors import CatalogError, DetectorError, ModelIntegrityError, ModelNotFoundError
+from detector.errors import (
+    CatalogError,
+    DetectorError,
+    EmbedderUnavailableError,
+    ModelIntegrityError,
+    ModelNotFoundError,
+)
 from ingest.errors import (
     AccountUnavailableError,
     IngestError,
@@ -45,6 +51,7 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     ModelNotFoundError: (503, "model-unavailable", "No model to score with"),
     ModelIntegrityError: (503, "model-integrity", "Model artifact refused"),
     CatalogError: (503, "catalog-invalid", "Talking-point catalog invalid"),
+    EmbedderUnavailableError: (503, "embedder-unavailable", "Sentence-embedding extra not installed"),
     IngestError: (502, "ingest-error", "Could not read accounts"),
     DetectorError: (500, "detector-error", "Scoring failed"),
     TrainingError: (422, "training-error", "Training refused"),

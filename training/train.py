@@ -20,8 +20,16 @@ import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from detector.catalog import TalkingPointCatalog
-from detector.coordination import COORDINATION_FEATURES, CoordinationIndex, CoordinationParams
-from detector.model import FAMILIES, AmplifierModel, build_features, build_head, coordination_matrix, family_columns
+from detector.coordination import COORDINATION_FEATURES, CoordinationParams, batch_links, post_table
+from detector.model import (
+    FAMILIES,
+    AmplifierModel,
+    build_features,
+    build_head,
+    coordination_matrix,
+    expected_signs,
+    family_columns,
+)
 from detector.schema import Account
 from training.errors import InsufficientDataError
 from training.labels import POSITIVE_LABEL, LabelRow
@@ -125,9 +133,9 @@ def _library_versions() -> dict[str, str]:
     return versions
 
 
-def _fit_head(matrix: np.ndarray, y: np.ndarray, groups: np.ndarray, *, seed: int, C: float):  # noqa: N803
+def _fit_head(matrix: np.ndarray, y: np.ndarray, groups: np.ndarray, *, seed: int, C: float, names):  # noqa: N803
     calibration_folds = grouped_splits(y, groups, n_max=3, seed=seed, by_account_if_few_groups=True)
-    return build_head(cv=calibration_folds, C=C).fit(matrix, y)
+    return build_head(cv=calibration_folds, C=C, signs=expected_signs(names)).fit(matrix, y)
 
 
 def train_model(
@@ -141,13 +149,15 @@ def train_model(
     high_precision: float = 0.9,
     elevated_recall: float = 0.9,
     families: tuple[str, ...] = FAMILIES,
+    embedder: str | None = None,
     split: tuple[np.ndarray, np.ndarray] | None = None,
     progress: Progress | None = None,
 ) -> TrainingResult:
     """Split by group, fit features and heads on the training side, and report held-out figures in a card.
 
     ``split`` (train and test row indices) replaces the grouped split, e.g. to hold out one named operation;
-    ``families`` trains on a subset of feature families, for ablations.
+    ``families`` trains on a subset of feature families, for ablations; ``embedder`` adds the sentence-embedding
+    pass to narrative matching.
     """
     say = progress or (lambda _message: None)
     if not 0.05 <= test_fraction <= 0.5:
@@ -158,7 +168,7 @@ def train_model(
     train_accounts = [data.accounts[i] for i in train_idx]
 
     say(f"extracting features for {len(data.accounts)} accounts")
-    features = build_features(catalog, families).fit(train_accounts)
+    features = build_features(catalog, families, embedder=embedder).fit(train_accounts)
     matrix = features.transform(data.accounts)
     feature_names = tuple(features.get_feature_names_out())
     coordination = CoordinationParams() if "coordination" in families else None
@@ -166,9 +176,7 @@ def train_model(
         # Coordination is relational: the whole labeled set is the context, as the service's index is at scoring
         # time. It uses no labels, so held-out accounts linking to training accounts leaks nothing.
         say("linking near-identical posts across accounts")
-        index = CoordinationIndex(coordination)
-        index.add(data.accounts)
-        links = [index.links(account) for account in data.accounts]
+        links = batch_links(post_table(data.accounts, coordination), coordination)
         matrix = np.hstack([matrix, coordination_matrix(data.accounts, links)])
         feature_names = (*feature_names, *COORDINATION_FEATURES)
     x_train, y_train, g_train = matrix[train_idx], y[train_idx], groups[train_idx]
@@ -176,16 +184,21 @@ def train_model(
     say("choosing band thresholds on out-of-fold scores")
     oof = np.zeros(len(train_idx))
     for fold_train, fold_test in grouped_splits(y_train, g_train, n_max=5, seed=seed, by_account_if_few_groups=True):
-        head = _fit_head(x_train[fold_train], y_train[fold_train], g_train[fold_train], seed=seed, C=C)
+        head = _fit_head(
+            x_train[fold_train], y_train[fold_train], g_train[fold_train], seed=seed, C=C, names=feature_names
+        )
         oof[fold_test] = head.predict_proba(x_train[fold_test])[:, 1]
     thresholds = choose_thresholds(y_train, oof, high_precision=high_precision, elevated_recall=elevated_recall)
 
     say("fitting the final model")
-    head = _fit_head(x_train, y_train, g_train, seed=seed, C=C)
+    head = _fit_head(x_train, y_train, g_train, seed=seed, C=C, names=feature_names)
     # Each component is a calibrated probability from one family alone, fitted like the main head.
     component_heads = {
-        family: _fit_head(x_train[:, family_columns(feature_names, family)], y_train, g_train, seed=seed, C=C)
+        family: _fit_head(
+            x_train[:, columns], y_train, g_train, seed=seed, C=C, names=[feature_names[i] for i in columns]
+        )
         for family in families
+        for columns in [family_columns(feature_names, family)]
     }
     model = AmplifierModel(
         features=features,
@@ -235,6 +248,7 @@ def train_model(
             "high_precision": high_precision,
             "elevated_recall": elevated_recall,
             "families": list(families),
+            "embedder": embedder,
             "coordination": asdict(coordination) if coordination is not None else None,
         },
         "libraries": _library_versions(),

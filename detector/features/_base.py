@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -21,6 +22,8 @@ class AccountFeatures(TransformerMixin, BaseEstimator):
     """
 
     feature_names: tuple[str, ...] = ()
+    # Directions the domain fixes (1: never lowers the amplifier odds, -1: never raises them); absent means free.
+    feature_signs: ClassVar[dict[str, int]] = {}
 
     def fit(self, X: Sequence[Account], y: object = None) -> AccountFeatures:  # noqa: N803 - sklearn's name
         self._validate_params()

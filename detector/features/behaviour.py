@@ -18,6 +18,13 @@ from detector.schema import Account
 __all__ = ["BehaviourFeatures"]
 
 _DIGIT_SUFFIX = re.compile(r"\d{4,}$")
+# X's Information Operations archives replace the handles of small accounts with a sha256: the handle's shape is
+# then unknown, and its length (64) would only tell the model which archive a row came from.
+_ANONYMIZED = re.compile(r"^[0-9a-f]{64}$")
+_RETWEET_PREFIX = re.compile(r"^\s*RT @\w+", re.IGNORECASE)
+_HASHTAG = re.compile(r"(?:^|\s)[#＃]\w")
+_MENTION = re.compile(r"@\w")
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 _SECONDS_PER_DAY = 86_400.0
 _MIDNIGHT = time(0, 0)
 
@@ -36,8 +43,10 @@ class BehaviourFeatures(AccountFeatures):
     Output columns: ``log_posts_per_day`` (over the span of the posts), ``gap_cv`` (coefficient of variation of the
     gaps between posts: bursty accounts score high), ``hour_entropy`` (normalized to [0, 1]), ``log_account_age_days``
     (at the median post), ``log_followers``, ``log_following``, ``log_follower_ratio``, ``is_verified``,
-    ``has_default_image``, ``has_description``, ``has_digit_suffix`` (handle ends in 4+ digits), ``handle_length``,
-    ``retweet_share``, ``reply_share``, ``link_share``.
+    ``has_default_image``, ``has_description``, ``has_digit_suffix`` (handle ends in 4+ digits), ``handle_length``
+    (both ``nan`` for handles an archive anonymized), ``retweet_share``, ``reply_share``, ``link_share``,
+    ``hashtag_share`` and ``mention_share``. Shares read the post's flags and entities where the source gave them,
+    and its text otherwise (``RT @``, a leading ``@``, ``#tag``, ``http``), so that every input format gives them.
     """
 
     feature_names = (
@@ -56,6 +65,8 @@ class BehaviourFeatures(AccountFeatures):
         "retweet_share",
         "reply_share",
         "link_share",
+        "hashtag_share",
+        "mention_share",
     )
 
     def __init__(self) -> None:
@@ -95,6 +106,8 @@ class BehaviourFeatures(AccountFeatures):
             math.log((followers + 1) / (following + 1)) if followers is not None and following is not None else np.nan
         )
         share = (lambda count: count / n) if n else (lambda count: np.nan)
+        anonymized = bool(_ANONYMIZED.match(account.handle))
+        texts = [p.text or "" for p in posts]
         return [
             posts_per_day,
             gap_cv,
@@ -108,9 +121,11 @@ class BehaviourFeatures(AccountFeatures):
             float(bool(profile.description and profile.description.strip()))
             if profile.description is not None
             else np.nan,
-            float(bool(_DIGIT_SUFFIX.search(account.handle))),
-            float(len(account.handle)),
-            share(sum(p.is_retweet for p in posts)),
-            share(sum(p.is_reply for p in posts)),
-            share(sum(bool(p.urls) for p in posts)),
+            np.nan if anonymized else float(bool(_DIGIT_SUFFIX.search(account.handle))),
+            np.nan if anonymized else float(len(account.handle)),
+            share(sum(p.is_retweet or bool(_RETWEET_PREFIX.match(t)) for p, t in zip(posts, texts, strict=True))),
+            share(sum(p.is_reply or t.lstrip().startswith("@") for p, t in zip(posts, texts, strict=True))),
+            share(sum(bool(p.urls) or bool(_LINK.search(t)) for p, t in zip(posts, texts, strict=True))),
+            share(sum(bool(p.hashtags) or bool(_HASHTAG.search(t)) for p, t in zip(posts, texts, strict=True))),
+            share(sum(bool(_MENTION.search(_RETWEET_PREFIX.sub("", t))) for t in texts)),
         ]

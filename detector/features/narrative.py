@@ -1,14 +1,28 @@
 """Narrative features: how much of an account's output asserts catalog talking points, and how it attributes them.
 
-Matching is lexical for now: character n-gram TF-IDF fitted on the catalog's phrases in every language. Character
-n-grams (``analyzer="char"``) work for Chinese, which has no spaces, and survive inflection, hashtags and small
-rewordings; the IDF learned on the catalog makes n-grams shared by many talking points count less.
+Matching has a lexical pass over every post and an optional embedding pass over the candidates it finds:
+
+1. **Lexical**: cosine of character n-gram TF-IDF vectors, fitted on the catalog's phrases in every language:
+   2-4-grams for alphabetic text, 1-3-grams for text in Chinese or Japanese script, where one character is a word
+   and a paraphrase reorders them. ``analyzer="char"`` works for Chinese, where ``char_wb`` fails, survives
+   inflection, hashtags and small rewordings, and the IDF learned on the catalog makes n-grams shared by many
+   talking points count less. Posts are vectorized a whole batch at a time (``CharTfidf``), which is what makes
+   scoring fast.
+2. **Embedding** (optional): the multilingual Universal Sentence Encoder (the ``embeddings`` extra) for paraphrases
+   that share few character n-grams with any phrase, run only on posts the lexical pass already finds close
+   (``candidate_threshold``), so its cost follows the posts that could match.
+
+Only attribution-aware shares are features. How close an account's posts come to the catalog *regardless* of
+attribution mostly measures whether it writes about China, which journalists and China watchers do all day: as a
+feature it teaches a model the opposite of what a paraphrasing amplifier looks like.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -16,6 +30,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from detector.attribution import Attribution, classify_attribution
 from detector.catalog import TalkingPointCatalog
+from detector.char_tfidf import CharTfidf
+from detector.embeddings import load_embedder
 from detector.features._base import AccountFeatures
 from detector.schema import Account, Post
 from detector.text_normalize import normalize_text
@@ -23,6 +39,7 @@ from detector.text_normalize import normalize_text
 __all__ = ["NarrativeFeatures", "PostMatch"]
 
 _AMPLIFYING = (Attribution.ASSERTED, Attribution.RETWEET)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -43,41 +60,53 @@ class NarrativeFeatures(AccountFeatures):
     catalog : TalkingPointCatalog
         The talking points to match. Required; it is a parameter (not read from disk) so that fitting does no I/O.
     match_threshold : float, default=0.4
-        Cosine similarity in [0, 1] from which a post counts as matching a talking point.
+        Character n-gram cosine similarity in [0, 1] from which a post matches a talking point.
+    candidate_threshold : float, default=0.25
+        Lexical similarity from which a post goes through the embedding pass (when ``embedder`` is set).
     ngram_range : tuple of int, default=(2, 4)
-        Character n-gram sizes.
+        Character n-gram sizes for posts in alphabetic scripts.
+    cjk_ngram_range : tuple of int, default=(1, 3)
+        Character n-gram sizes for posts with Chinese or Japanese characters.
+    embedder : str or None, default=None
+        ``"use-m3"`` adds the multilingual sentence-embedding pass (needs the ``embeddings`` extra).
+    embedding_threshold : float, default=0.6
+        Embedding cosine from which a candidate matches, when ``embedder`` is set.
 
     Output columns (all in [0, 1] except ``distinct_points``, a count; ``nan`` for an account without posts):
     ``asserted_share`` (asserted or retweeted matches / posts), ``reported_share``, ``countered_share``,
-    ``max_similarity``, ``mean_similarity`` (mean over posts of the best similarity) and ``distinct_points``
-    (distinct talking points asserted).
+    ``asserted_similarity`` (best similarity among asserted or retweeted matches, 0 without any) and
+    ``distinct_points`` (distinct talking points asserted).
     """
 
-    feature_names = (
-        "asserted_share",
-        "reported_share",
-        "countered_share",
-        "max_similarity",
-        "mean_similarity",
-        "distinct_points",
-    )
+    feature_names = ("asserted_share", "reported_share", "countered_share", "asserted_similarity", "distinct_points")
+    feature_signs: ClassVar[dict[str, int]] = {"asserted_share": 1, "asserted_similarity": 1, "distinct_points": 1}
 
     def __init__(
         self,
         *,
         catalog: TalkingPointCatalog | None = None,
         match_threshold: float = 0.4,
+        candidate_threshold: float = 0.25,
         ngram_range: tuple[int, int] = (2, 4),
+        cjk_ngram_range: tuple[int, int] = (1, 3),
+        embedder: str | None = None,
+        embedding_threshold: float = 0.6,
     ) -> None:
         self.catalog = catalog
         self.match_threshold = match_threshold
+        self.candidate_threshold = candidate_threshold
         self.ngram_range = ngram_range
+        self.cjk_ngram_range = cjk_ngram_range
+        self.embedder = embedder
+        self.embedding_threshold = embedding_threshold
 
     def _validate_params(self) -> None:
         if not isinstance(self.catalog, TalkingPointCatalog):
             raise ValueError(f"catalog must be a TalkingPointCatalog, got {type(self.catalog).__name__}")
-        if not 0.0 < self.match_threshold <= 1.0:
-            raise ValueError(f"match_threshold must be in (0, 1], got {self.match_threshold!r}")
+        for name in ("match_threshold", "candidate_threshold", "embedding_threshold"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ValueError(f"{name} must be in (0, 1], got {value!r}")
 
     def fit(self, X: Sequence[Account], y: object = None) -> NarrativeFeatures:  # noqa: N803
         super().fit(X, y)
@@ -89,48 +118,102 @@ class NarrativeFeatures(AccountFeatures):
                 owners.append(index)
         self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True)
         self.phrase_vectors_ = self.vectorizer_.fit_transform(phrases).T.tocsr()
+        self.char_tfidf_ = CharTfidf(self.vectorizer_)
+        cjk_vectorizer = TfidfVectorizer(analyzer="char", ngram_range=self.cjk_ngram_range, sublinear_tf=True)
+        self.cjk_phrase_vectors_ = cjk_vectorizer.fit_transform(phrases).T.tocsr()
+        self.cjk_tfidf_ = CharTfidf(cjk_vectorizer)
         self.phrase_owner_ = np.asarray(owners)
         self.talking_point_ids_ = tuple(tp.id for tp in self.catalog.talking_points)
+        self.phrase_embeddings_ = load_embedder(self.embedder).encode(phrases) if self.embedder else None
         return self
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_embedder_instance", None)  # a loaded encoder is rebuilt from the package, never pickled
+        return state
+
     def _best_matches(self, posts: Sequence[Post]) -> tuple[np.ndarray, np.ndarray]:
-        """Return, per post, the index of the closest talking point and its cosine similarity."""
+        """Return, per post, the index of the closest talking point and its similarity."""
+        points = np.zeros(len(posts), dtype=int)
+        best = np.zeros(len(posts))
         if not posts:
-            return np.zeros(0, dtype=int), np.zeros(0)
-        vectors = self.vectorizer_.transform([normalize_text(p.text) for p in posts])
-        similarity = (vectors @ self.phrase_vectors_).toarray()
+            return points, best
+        normalized = [normalize_text(p.text) for p in posts]
+        cjk = np.fromiter((bool(_CJK.search(text)) for text in normalized), dtype=bool, count=len(posts))
+        similarity = np.zeros((len(posts), len(self.phrase_owner_)))
+        for rows, tfidf, phrases in (
+            (np.flatnonzero(~cjk), self.char_tfidf_, self.phrase_vectors_),
+            (np.flatnonzero(cjk), self.cjk_tfidf_, self.cjk_phrase_vectors_),
+        ):
+            if len(rows):
+                similarity[rows] = (tfidf.transform([normalized[i] for i in rows]) @ phrases).toarray()
+        if self.phrase_embeddings_ is not None:
+            candidates = np.flatnonzero(similarity.max(axis=1) >= self.candidate_threshold)
+            if len(candidates):
+                embedded = self._embedder().encode([posts[i].text for i in candidates]) @ self.phrase_embeddings_.T
+                # An embedding match at its own threshold counts as a lexical one at the match threshold.
+                rescaled = np.where(
+                    embedded >= self.embedding_threshold,
+                    self.match_threshold + (embedded - self.embedding_threshold) * (1 - self.match_threshold),
+                    0.0,
+                )
+                similarity[candidates] = np.maximum(similarity[candidates], rescaled)
         best_phrase = similarity.argmax(axis=1)
         return self.phrase_owner_[best_phrase], similarity[np.arange(len(posts)), best_phrase]
 
+    def _embedder(self) -> Any:
+        if getattr(self, "_embedder_instance", None) is None:
+            self._embedder_instance = load_embedder(self.embedder)
+        return self._embedder_instance
+
     def match_posts(self, account: Account) -> list[PostMatch]:
         """Return the account's posts that match a talking point, most similar first."""
-        check_is_fitted(self, "vectorizer_")
-        points, sims = self._best_matches(account.posts)
-        matches = [
-            PostMatch(post, self.talking_point_ids_[point], round(float(sim), 4), classify_attribution(post))
-            for post, point, sim in zip(account.posts, points, sims, strict=True)
-            if sim >= self.match_threshold
-        ]
-        return sorted(matches, key=lambda m: (-m.similarity, m.post.id))
+        return self.match_accounts([account])[0]
 
-    def _account_row(self, account: Account) -> list[float]:
+    def match_accounts(self, accounts: Sequence[Account]) -> list[list[PostMatch]]:
+        """``match_posts`` for many accounts, with the posts of all of them vectorized together."""
+        check_is_fitted(self, "vectorizer_")
+        posts = [post for account in accounts for post in account.posts]
+        points, sims = self._best_matches(posts)
+        result, offset = [], 0
+        for account in accounts:
+            end = offset + len(account.posts)
+            matches = [
+                PostMatch(
+                    post, self.talking_point_ids_[points[i]], round(float(sims[i]), 4), classify_attribution(post)
+                )
+                for post, i in zip(account.posts, range(offset, end), strict=True)
+                if sims[i] >= self.match_threshold
+            ]
+            result.append(sorted(matches, key=lambda m: (-m.similarity, m.post.id)))
+            offset = end
+        return result
+
+    def transform(self, X: Sequence[Account]) -> np.ndarray:  # noqa: N803
+        return self.rows_from_matches(X, self.match_accounts(X))
+
+    def rows_from_matches(self, accounts: Sequence[Account], matches: Sequence[Sequence[PostMatch]]) -> np.ndarray:
+        """The feature rows of accounts whose matches are already known (scoring needs both)."""
+        check_is_fitted(self, "n_features_out_")
+        rows = [self._row(account, found) for account, found in zip(accounts, matches, strict=True)]
+        return np.asarray(rows, dtype=np.float64).reshape(len(rows), self.n_features_out_)
+
+    def _row(self, account: Account, matches: Sequence[PostMatch]) -> list[float]:
         n = len(account.posts)
         if n == 0:
             return [np.nan] * len(self.feature_names)
-        points, sims = self._best_matches(account.posts)
         counts = dict.fromkeys(Attribution, 0)
-        asserted_points: set[int] = set()
-        for post, point, sim in zip(account.posts, points, sims, strict=True):
-            if sim >= self.match_threshold:
-                attribution = classify_attribution(post)
-                counts[attribution] += 1
-                if attribution in _AMPLIFYING:
-                    asserted_points.add(int(point))
+        asserted_points: set[str] = set()
+        asserted_similarity = 0.0
+        for match in matches:
+            counts[match.attribution] += 1
+            if match.attribution in _AMPLIFYING:
+                asserted_points.add(match.talking_point_id)
+                asserted_similarity = max(asserted_similarity, match.similarity)
         return [
             (counts[Attribution.ASSERTED] + counts[Attribution.RETWEET]) / n,
             counts[Attribution.REPORTED] / n,
             counts[Attribution.COUNTERED] / n,
-            float(sims.max()),
-            float(sims.mean()),
+            asserted_similarity,
             float(len(asserted_points)),
         ]

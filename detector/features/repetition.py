@@ -1,20 +1,36 @@
 """Repetition features: how much an account repeats itself.
 
-Operated accounts post the same few lines again and again with cosmetic changes (a new emoji, another hashtag).
-Near-duplicates are found with hashed character n-grams and cosine similarity over the account's own posts, after
-normalization removes that cosmetic noise.
+Operated accounts post the same few lines again and again with cosmetic changes (a new emoji, another hashtag), and
+fill templates ("Day 12: China's diplomacy ..."). Near-duplicates are posts whose normalized texts agree on at least
+``near_duplicate_similarity`` of their MinHash signature (an estimate of the Jaccard similarity of their shingles),
+identical texts included however short, hashtags set aside; a template is a post's opening and closing words with
+numbers removed.
+Neither share grows with the number of posts by itself, so an organic account with a long history does not look
+repetitive just for having one.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from typing import ClassVar
+
 import numpy as np
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from detector.features._base import AccountFeatures
+from detector.minhash import MinHasher, comparable_text, shingle_hashes
 from detector.schema import Account
-from detector.text_normalize import normalize_text
 
 __all__ = ["RepetitionFeatures"]
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _template(normalized: str) -> str | None:
+    words = _DIGITS.sub(" ", normalized).split()
+    if len(words) < 6:
+        return None
+    return " ".join([*words[:4], "…", *words[-2:]])
 
 
 class RepetitionFeatures(AccountFeatures):
@@ -23,15 +39,16 @@ class RepetitionFeatures(AccountFeatures):
     Parameters
     ----------
     near_duplicate_similarity : float, default=0.8
-        Cosine similarity of character 3-gram vectors from which two posts are near-duplicates.
+        Share of agreeing MinHash values from which two posts are near-duplicates.
     max_posts : int, default=1000
         Only the most recent ``max_posts`` posts are compared, so cost stays bounded (the comparison is quadratic).
 
     Output columns, in [0, 1] (``nan`` below two posts): ``near_duplicate_share`` (posts with a near-duplicate among
-    the account's others), ``distinct_text_share`` (distinct normalized texts / posts), ``mean_max_similarity``.
+    the account's others) and ``template_share`` (posts sharing their template with another of the account's posts).
     """
 
-    feature_names = ("near_duplicate_share", "distinct_text_share", "mean_max_similarity")
+    feature_names = ("near_duplicate_share", "template_share")
+    feature_signs: ClassVar[dict[str, int]] = {"near_duplicate_share": 1, "template_share": 1}
 
     def __init__(self, *, near_duplicate_similarity: float = 0.8, max_posts: int = 1000) -> None:
         self.near_duplicate_similarity = near_duplicate_similarity
@@ -47,14 +64,22 @@ class RepetitionFeatures(AccountFeatures):
         posts = sorted(account.posts, key=lambda p: p.created_at)[-self.max_posts :]
         if len(posts) < 2:
             return [np.nan] * len(self.feature_names)
-        texts = [normalize_text(p.text) for p in posts]
-        # A stateless hashing vectorizer: nothing to fit, and identical input gives identical vectors across runs.
-        vectors = HashingVectorizer(analyzer="char", ngram_range=(3, 3), n_features=2**18).transform(texts)
-        similarity = (vectors @ vectors.T).toarray()
-        np.fill_diagonal(similarity, 0.0)
-        best = similarity.max(axis=1)
+        texts = [comparable_text(p.text) for p in posts]
+        signatures, counts = _HASHER.signatures([shingle_hashes(t) for t in texts])
+        agreement = np.zeros((len(texts), len(texts)))
+        for start in range(0, len(texts), 256):  # bounded memory: 256 x n x num_perm booleans at a time
+            block = signatures[start : start + 256]
+            agreement[start : start + 256] = (block[:, None, :] == signatures[None, :, :]).mean(axis=2)
+        agreement[:, counts == 0] = 0.0  # a post with no words (a bare link) duplicates nothing
+        agreement[counts == 0, :] = 0.0
+        np.fill_diagonal(agreement, 0.0)
+        near = agreement.max(axis=1) >= self.near_duplicate_similarity
+        templates = [_template(t) for t in texts]
+        repeated = Counter(t for t in templates if t is not None)
         return [
-            float((best >= self.near_duplicate_similarity).mean()),
-            len(set(texts)) / len(texts),
-            float(best.mean()),
+            float(near.mean()),
+            sum(1 for t in templates if t is not None and repeated[t] > 1) / len(texts),
         ]
+
+
+_HASHER = MinHasher()

@@ -13,7 +13,7 @@ import logging
 import typer
 from typer.core import TyperGroup
 
-from detector.errors import CatalogError, DetectorError
+from detector.errors import CatalogError, DetectorError, EmbedderUnavailableError
 from ingest.errors import IngestError, RateLimitedError, XApiConfigurationError, XApiError
 from service.cli.console import err
 from service.config import Settings
@@ -31,6 +31,7 @@ EXIT_CODES: dict[type[Exception], int] = {
     IngestError: 3,
     TrainingError: 3,
     CatalogError: 3,
+    EmbedderUnavailableError: 6,
     DetectorError: 5,
 }
 

@@ -16,6 +16,7 @@ from rich.table import Table
 from detector.catalog import load_catalog
 from detector.coordination import CoordinationIndex, CoordinationParams
 from detector.declared import DeclaredStateAccounts, load_declared_accounts
+from detector.embeddings import load_embedder
 from detector.registry import LoadedModel, ModelRegistry
 from detector.schema import Account
 from detector.scoring import score_accounts
@@ -123,7 +124,20 @@ def train(
     label_column: LabelColumnOpt = None,
     fmt: FormatOpt = InputFormat.JSONL,
     seed: Annotated[int, typer.Option(help="Seed for the split and cross-validation.")] = 0,
-    min_posts: Annotated[int, typer.Option(min=1, help="Fewest posts a score may rest on.")] = 5,
+    min_posts: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Fewest posts for a confident band; thinner accounts are still trained on, and scored as provisional.",
+        ),
+    ] = 5,
+    embeddings: Annotated[
+        bool,
+        typer.Option(
+            "--embeddings",
+            help="Add the multilingual sentence-embedding pass to narrative matching (needs the 'embeddings' extra).",
+        ),
+    ] = False,
     test_fraction: Annotated[float, typer.Option(min=0.05, max=0.5, help="Share of groups held out.")] = 0.25,
     activate: Annotated[
         bool, typer.Option(help="Make the new version active (always done when none is active yet).")
@@ -133,9 +147,11 @@ def train(
     """Train a model on labeled accounts, hold out whole networks, and write a new registry version."""
     settings = _settings(ctx)
     label_rows = _read_labels(labels, label_column, input_file, fmt)  # refused before any work
+    if embeddings:
+        load_embedder("use-m3")  # a missing extra is refused before any work too (exit 6)
     catalog = load_catalog(settings.catalog_file)
     with staged_accounts(input_file, fmt, strict=strict) as (handles, store):
-        data = assemble_labeled_set(store.iter_accounts(handles), label_rows, min_posts=min_posts)
+        data = assemble_labeled_set(store.iter_accounts(handles), label_rows, min_posts=1)
     summary = Table(title="labeled data", show_header=False)
     for name, value in data.summary.items():
         summary.add_row(name.removeprefix("n_").replace("_", " "), str(value))
@@ -146,6 +162,7 @@ def train(
             catalog=catalog,
             seed=seed,
             min_posts=min_posts,
+            embedder="use-m3" if embeddings else None,
             test_fraction=test_fraction,
             progress=lambda message: status.update(message),
         )
@@ -182,7 +199,7 @@ def evaluate(
     loaded = registry.load(version)
     label_rows = _read_labels(labels, label_column, input_file, fmt)
     with staged_accounts(input_file, fmt) as (handles, store):
-        data = assemble_labeled_set(store.iter_accounts(handles), label_rows, min_posts=loaded.model.min_posts)
+        data = assemble_labeled_set(store.iter_accounts(handles), label_rows, min_posts=1)
     trained_on = {h.lower() for h in registry.split(loaded.version)["train"]}
     typer.echo(json.dumps(evaluate_model(loaded, data, trained_on=trained_on), indent=2))
 

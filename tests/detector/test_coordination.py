@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from detector.coordination import CoordinationIndex, CoordinationParams, coordination_row
+from detector.coordination import (
+    CoordinationIndex,
+    CoordinationParams,
+    PostTable,
+    batch_links,
+    coordination_row,
+    post_table,
+)
 from detector.schema import Account, Post
 
 T0 = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
@@ -78,8 +85,8 @@ def test_coordination_row_counts_share_of_posts_and_distinct_peers() -> None:
         _account("p2", (LINE, timedelta(minutes=2))),
     ]
     index.add(accounts)
-    share, log_peers = coordination_row(accounts[0], index.links(accounts[0]))
-    assert share == 0.5 and log_peers == pytest.approx(1.0986, abs=1e-3)
+    share, hashtag_share, log_peers = coordination_row(accounts[0], index.links(accounts[0]))
+    assert share == 0.5 and hashtag_share == 0.0 and log_peers == pytest.approx(1.0986, abs=1e-3)
 
 
 def test_signatures_agree_across_index_instances() -> None:
@@ -89,3 +96,53 @@ def test_signatures_agree_across_index_instances() -> None:
 def test_num_perm_must_divide_into_bands() -> None:
     with pytest.raises(ValueError, match="bands"):
         CoordinationParams(num_perm=30, bands=8)
+
+
+def test_co_retweets_of_one_post_link_the_retweeters() -> None:
+    original = "Canada's media keeps smearing the Chinese community with baseless interference stories"
+    index = CoordinationIndex()
+    index.add([_account("rt_one", (f"RT @newsbot: {original}", timedelta(0)))])
+    [link] = index.links(_account("rt_two", (f"RT @newsbot: {original}", timedelta(minutes=3))))
+    assert link.peer_handle == "rt_one" and link.kind == "text"
+
+
+def test_same_hashtag_sequence_links_accounts_whatever_their_text() -> None:
+    tags = "#StopSmearingChina #ChinaCanada #Truth"
+    index = CoordinationIndex()
+    index.add([_account("tag_one", (f"Read this {tags}", timedelta(0)))])
+    [link] = index.links(_account("tag_two", (f"Completely different words here {tags}", timedelta(minutes=5))))
+    assert (link.kind, link.peer_handle, link.similarity) == ("hashtags", "tag_one", 1.0)
+    reordered = _account("tag_three", ("Other text #Truth #ChinaCanada #StopSmearingChina", timedelta(minutes=6)))
+    assert index.links(reordered) == [], "a sequence is ordered"
+    two_tags = _account("tag_four", ("Other text #StopSmearingChina #ChinaCanada", timedelta(minutes=1)))
+    assert index.links(two_tags) == [], "two common tags are not a sequence worth linking"
+
+
+def test_batch_join_finds_the_same_links_as_the_index() -> None:
+    accounts = [
+        _account("a", (LINE, timedelta(0)), ("Lovely morning walk along the canal today", timedelta(hours=2))),
+        _account("b", ("Retweet! " + LINE, timedelta(minutes=9))),
+        _account("c", (LINE, timedelta(minutes=11))),
+        _account("d", (LINE, timedelta(hours=5))),
+    ]
+    params = CoordinationParams()
+    index = CoordinationIndex(params)
+    index.add(accounts)
+    by_index = [sorted((x.post_id, x.peer_post_id) for x in index.links(a)) for a in accounts]
+    by_batch = [
+        sorted((x.post_id, x.peer_post_id) for x in found) for found in batch_links(post_table(accounts), params)
+    ]
+    assert by_index == by_batch
+    assert [len(found) for found in by_batch] == [1, 2, 1, 0], "a-b and b-c are within 10 minutes; a-c and d are not"
+
+
+def test_an_index_restored_from_its_table_links_like_the_original() -> None:
+    earlier = _account("stored", (LINE, timedelta(0)))
+    original = CoordinationIndex()
+    original.add([earlier])
+    table = original.table()
+    restored = CoordinationIndex()
+    restored.add_table(PostTable(**vars(table)))
+    later = _account("later", (LINE, timedelta(minutes=2)))
+    assert restored.links(later) == original.links(later) != []
+    assert restored.add([earlier]) == 0, "posts already present are not added twice"

@@ -62,10 +62,11 @@ def test_explanations_are_named_features_ordered_by_weight(loaded, source, demo_
     assert all("__" in f.feature for f in result.evidence.top_features)
 
 
-def test_account_with_too_few_posts_gets_insufficient_data(loaded, account_factory) -> None:
+def test_account_with_too_few_posts_gets_insufficient_data_and_a_provisional_score(loaded, account_factory) -> None:
     [result] = _score(loaded, [account_factory("tiny", ["Stop smearing and attacking China!", "hello", "hi"])])
-    assert result.band == "insufficient_data"
-    assert result.score is None and all(v is None for v in result.components.values())
+    assert result.band == "insufficient_data" and result.provisional
+    assert result.score is not None and 0.0 <= result.score <= 1.0, "thin accounts are still placed in a ranking"
+    assert all(v is not None for v in result.components.values())
     assert result.n_posts == 3
     assert result.evidence.matched_posts, "matched posts are shown even without a score"
 
@@ -73,6 +74,7 @@ def test_account_with_too_few_posts_gets_insufficient_data(loaded, account_facto
 def test_account_with_no_posts_is_scored_as_insufficient_data_without_error(loaded, account_factory) -> None:
     [result] = _score(loaded, [account_factory("silent", [])])
     assert result.band == "insufficient_data" and result.n_posts == 0
+    assert result.score is None and not result.provisional
     assert result.evidence.first_post_at is None and result.evidence.matched_posts == []
 
 
