@@ -1,0 +1,156 @@
+"""End to end: an analyst drives the page in headless Chromium against a real server on loopback.
+
+The browser is Debian's chromium (``make browser`` installs it); Playwright's own download cannot work offline.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip("Debian chromium is not at /usr/bin/chromium (`make browser` installs it)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra: `make install`")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TEST_KEY = "pw-test-key-0123456789"
+TIMEOUT_MS = 20_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(settings, tmp_path: Path) -> Iterator[str]:
+    """uvicorn serving the app in a subprocess, on the test's registry and store copies, with an admin key."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PARROTWATCH_DATA_DIR": str(settings.data_dir),
+        "PARROTWATCH_MODELS_DIR": str(settings.models_dir),
+        "PARROTWATCH_X_BEARER_TOKEN": "",
+        "PARROTWATCH_ADMIN_KEY": TEST_KEY,
+        "PARROTWATCH_LOG_JSON": "false",
+    }
+    log = tmp_path / "server.log"
+    command = [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", "--port", str(port)]
+    with log.open("wb") as sink:
+        process = subprocess.Popen([*command, "--host", "127.0.0.1"], env=env, stdout=sink, stderr=sink)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[sync_api.Browser]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: sync_api.Browser) -> Iterator[sync_api.Page]:
+    """A fresh tab (its own sessionStorage) that fails the test on any script error."""
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def _enter_key(page: sync_api.Page, key: str) -> None:
+    page.get_by_role("textbox", name="API key").fill(key)
+    page.get_by_role("button", name="Use this key").click()
+    sync_api.expect(page.locator("#key-status")).to_contain_text("Key set")
+
+
+def test_analyst_scores_three_handles_reads_evidence_and_exports_csv(live_server, page, demo_roles) -> None:
+    amplifier, journalist, ordinary = demo_roles["amplifier"][0], demo_roles["journalist"][0], demo_roles["ordinary"][0]
+    sent_keys: list[str | None] = []
+    page.on("request", lambda r: sent_keys.append(r.headers.get("authorization")) if "/v1/" in r.url else None)
+
+    page.goto(live_server)
+    sync_api.expect(page.locator("#not-attribution")).to_contain_text("A score is not attribution")
+    _enter_key(page, TEST_KEY)
+    page.get_by_role("textbox", name="Handles").fill(f"@{amplifier}\n{journalist}, {ordinary}")
+    page.get_by_role("button", name="Score", exact=True).click()
+
+    rows = page.locator("#results tbody tr[data-handle]")
+    sync_api.expect(rows).to_have_count(3)
+    assert rows.first.get_attribute("data-handle") == amplifier  # highest score first
+    sync_api.expect(page.locator("#results-summary")).to_have_text("3 accounts scored.")
+
+    row = page.locator(f'tr[data-handle="{amplifier}"]')
+    row.get_by_role("button", name="Show evidence").click()
+    evidence = page.locator(f"#evidence-{amplifier}")
+    sync_api.expect(evidence).to_be_visible()
+    first_post = evidence.locator(".posts li").first
+    sync_api.expect(first_post).to_be_visible()
+    sync_api.expect(first_post.locator("strong")).not_to_be_empty()  # the talking point's title
+    sync_api.expect(evidence).to_contain_text("Features that moved the score most")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV").click()
+    table = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert {r["handle"] for r in table} == {amplifier, journalist, ordinary}
+    assert {"score", "band", "narrative", "state_affiliated", "model_version"} <= set(table[0])
+    assert sent_keys and all(k == f"Bearer {TEST_KEY}" for k in sent_keys), sent_keys
+
+
+def test_invalid_handles_are_flagged_and_a_rejected_key_is_asked_for_again(live_server, page, demo_roles) -> None:
+    critic = demo_roles["critic"][0]
+    sent: list[str] = []
+
+    def refuse_the_key(route: sync_api.Route) -> None:  # the server checks no key yet: answer as one that does
+        sent.append(route.request.post_data or "")
+        body = '{"type": "/problems/unauthorized", "title": "Unauthorized", "status": 401}'
+        route.fulfill(status=401, content_type="application/problem+json", body=body)
+
+    page.route("**/v1/scores", refuse_the_key)
+    page.goto(live_server)
+    _enter_key(page, "wrong-key")
+    page.get_by_role("textbox", name="Handles").fill(f"{critic} not-a-handle! @way_too_long_for_x_handles")
+    page.get_by_role("button", name="Score", exact=True).click()
+
+    sync_api.expect(page.locator("#messages")).to_contain_text("not-a-handle!")
+    sync_api.expect(page.locator("#messages")).to_contain_text("Key rejected, enter it again")
+    sync_api.expect(page.get_by_role("textbox", name="API key")).to_be_visible()
+    assert len(sent) == 1 and "not-a-handle" not in sent[0] and critic in sent[0]
