@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -41,19 +43,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(settings, tmp_path: Path) -> Iterator[str]:
-    """uvicorn serving the app in a subprocess, on the test's registry and store copies, with an admin key."""
+@pytest.fixture(scope="module")
+def live_server(
+    trained_registry: Path, demo_store_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """uvicorn serving the app in a subprocess on copies of the test registry and store, with an admin key.
+
+    One server for the module: starting one costs seconds, and no test here depends on another's state.
+    """
+    root = tmp_path_factory.mktemp("live")
+    models_dir = Path(shutil.copytree(trained_registry, root / "models"))
+    data_dir = root / "var"
+    data_dir.mkdir()
+    shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
     port = _free_port()
-    env = {
-        **os.environ,
-        "PARROTWATCH_DATA_DIR": str(settings.data_dir),
-        "PARROTWATCH_MODELS_DIR": str(settings.models_dir),
+    env = {  # this fixture outlives the per-test environment cleanup, so the shell's PARROTWATCH_* are dropped here
+        **{k: v for k, v in os.environ.items() if not k.startswith("PARROTWATCH_")},
+        "PARROTWATCH_DATA_DIR": str(data_dir),
+        "PARROTWATCH_MODELS_DIR": str(models_dir),
         "PARROTWATCH_X_BEARER_TOKEN": "",
         "PARROTWATCH_ADMIN_KEY": TEST_KEY,
         "PARROTWATCH_LOG_JSON": "false",
     }
-    log = tmp_path / "server.log"
+    log = root / "server.log"
     command = [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", "--port", str(port)]
     with log.open("wb") as sink:
         process = subprocess.Popen([*command, "--host", "127.0.0.1"], env=env, stdout=sink, stderr=sink)
@@ -154,3 +166,53 @@ def test_invalid_handles_are_flagged_and_a_rejected_key_is_asked_for_again(live_
     sync_api.expect(page.locator("#messages")).to_contain_text("Key rejected, enter it again")
     sync_api.expect(page.get_by_role("textbox", name="API key")).to_be_visible()
     assert len(sent) == 1 and "not-a-handle" not in sent[0] and critic in sent[0]
+
+
+def test_a_csv_upload_runs_as_a_job_whose_progress_and_results_are_shown(live_server, page, demo_roles) -> None:
+    handles = [demo_roles["amplifier"][1], demo_roles["critic"][0]]
+    scored = httpx.post(f"{live_server}/v1/scores", json={"handles": handles}, timeout=60).json()["results"]
+    results = [json.dumps(r["result"]) for r in scored] + ['{"handle": "gone_away", "error": "No such account"}']
+    polls = iter(["running", "done"])
+    uploads: list[bytes] = []
+
+    def jobs_api(route: sync_api.Route) -> None:  # the jobs contract, answered here until the server has it
+        request, job = route.request, {"id": "job1", "total": 3}
+        if request.method == "POST":
+            uploads.append(request.post_data_buffer or b"")
+            route.fulfill(status=202, json={**job, "state": "queued", "done": 0, "failed": 0})
+        elif request.url.endswith("/v1/jobs/job1"):
+            state = next(polls)
+            route.fulfill(
+                json={**job, "state": state, "done": 2 if state == "done" else 1, "failed": int(state == "done")}
+            )
+        elif "/v1/jobs/job1/results" in request.url and "format=jsonl" in request.url:
+            route.fulfill(body="\n".join(results) + "\n", content_type="application/x-ndjson")
+        else:
+            route.fulfill(status=404, json={"detail": "Not Found"})
+
+    page.route("**/v1/jobs**", jobs_api)
+    page.goto(live_server)
+    csv_text = "handle\n" + "\n".join([*handles, "gone_away"]) + "\n"
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": "handles.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}]
+    )
+    page.get_by_role("button", name="Score", exact=True).click()
+
+    sync_api.expect(page.locator("#job-status")).to_have_text("done: 2 of 3 scored, 1 failed")
+    sync_api.expect(page.locator("#results tbody tr[data-handle]")).to_have_count(2)
+    sync_api.expect(page.locator("#failures")).to_contain_text("@gone_away: No such account")
+    assert b'name="file"' in uploads[0] and b"gone_away" in uploads[0]
+
+
+def test_jobs_missing_on_the_server_get_a_short_message(live_server, page) -> None:
+    page.goto(live_server)
+    page.route("**/v1/jobs", lambda route: route.fulfill(status=404, json={"detail": "Not Found"}))
+    page.get_by_role("textbox", name="Handles").fill(" ".join(f"user_{i}" for i in range(101)))
+    page.get_by_role("button", name="Score", exact=True).click()
+    sync_api.expect(page.locator("#messages")).to_contain_text("Batch jobs are not available on this server")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused(live_server, page) -> None:
+    page.goto(live_server)
+    cells = page.evaluate("['=SUM(A1)', '+1', '-2', '@cmd', 'plain', 'a,b', 'say \"hi\"', null].map(csvCell)")
+    assert cells == ["'=SUM(A1)", "'+1", "'-2", "'@cmd", "plain", '"a,b"', '"say ""hi"""', ""]
