@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -97,12 +98,13 @@ def browser() -> Iterator[sync_api.Browser]:
 
 @pytest.fixture
 def page(browser: sync_api.Browser) -> Iterator[sync_api.Page]:
-    """A fresh tab (its own sessionStorage) that fails the test on any script error."""
+    """A fresh tab (its own sessionStorage) that fails the test on any script error or refused by the page's CSP."""
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
     assert not errors, errors
@@ -216,3 +218,33 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused(live_server, page) -
     page.goto(live_server)
     cells = page.evaluate("['=SUM(A1)', '+1', '-2', '@cmd', 'plain', 'a,b', 'say \"hi\"', null].map(csvCell)")
     assert cells == ["'=SUM(A1)", "'+1", "'-2", "'@cmd", "plain", '"a,b"', '"say ""hi"""', ""]
+
+
+def test_evidence_draws_the_score_history_and_records_a_verdict(live_server, page, demo_roles) -> None:
+    handle = demo_roles["amplifier"][0]
+    history = [
+        {"score": s, "band": b, "components": {}, "model_version": "v1", "catalog_version": "c1", "scored_at": t}
+        for s, b, t in [(0.2, "low", "2026-01-01T00:00:00Z"), (0.9, "high", "2026-03-01T00:00:00Z")]
+    ]
+    verdicts: list[dict] = []
+
+    def accounts_api(route: sync_api.Route) -> None:  # history and feedback, answered here until the server has them
+        if route.request.url.endswith(f"/v1/accounts/{handle}/history"):
+            route.fulfill(json={"handle": handle, "scores": history})
+        else:
+            verdicts.append(route.request.post_data_json)
+            route.fulfill(status=201, json={"verdict": verdicts[-1]["verdict"]})
+
+    page.route("**/v1/accounts/**", accounts_api)
+    page.goto(live_server)
+    page.get_by_role("textbox", name="Handles").fill(handle)
+    page.get_by_role("button", name="Score", exact=True).click()
+    page.get_by_role("button", name="Show evidence").click()
+
+    chart = page.get_by_role("img", name=f"Score history of @{handle}")
+    sync_api.expect(chart).to_have_attribute("aria-label", re.compile(r"2 scores, latest 0\.90 \(high\)"))
+    sync_api.expect(chart.locator("circle")).to_have_count(2)
+    page.get_by_role("textbox", name="Note").fill("the posts quote the embassy")
+    page.get_by_role("button", name="Dispute score").click()
+    sync_api.expect(page.get_by_text("Recorded: you disputed this score.")).to_be_visible()
+    assert verdicts == [{"verdict": "dispute", "note": "the posts quote the embassy"}]

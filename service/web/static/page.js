@@ -253,7 +253,8 @@ function render() {
     const detail = el("tr", { class: "detail", id: detailId, hidden: true },
       el("td", { colspan: headers.length }));
     const toggle = el("button", { type: "button", "aria-expanded": "false", "aria-controls": detailId,
-      onclick: () => toggleEvidence(score, toggle, detail) }, "Show evidence");
+      onclick: () => toggleEvidence(score, toggle, detail) },
+    el("span", {}, "Show"), " evidence", el("span", { class: "visually-hidden" }, ` of @${score.handle}`));
     body.append(
       el("tr", { "data-handle": score.handle },
         el("th", { scope: "row" }, `@${score.handle}`),
@@ -282,7 +283,7 @@ function toggleEvidence(score, button, detail) {
   const open = detail.hidden;
   detail.hidden = !open;
   button.setAttribute("aria-expanded", String(open));
-  button.textContent = open ? "Hide evidence" : "Show evidence";
+  button.firstChild.textContent = open ? "Hide" : "Show";
   if (open && !detail.dataset.built) {
     detail.dataset.built = "yes";
     detail.cells[0].replaceChildren(evidenceView(score));
@@ -348,9 +349,13 @@ async function loadHistory(handle, box) {
   }
   try {
     const body = await (await api(`/v1/accounts/${encodeURIComponent(handle)}/history`)).json();
-    const points = (body.scores || []).filter((s) => s.score !== null && s.scored_at);
+    const points = (body.scores || []).filter((s) => s.score !== null && s.scored_at)
+      .sort((a, b) => Date.parse(a.scored_at) - Date.parse(b.scored_at));
     if (!points.length) status.textContent = "No stored score yet.";
-    else status.replaceWith(historyChart(handle, points));
+    else {
+      status.replaceWith(historyChart(handle, points),
+        el("p", { class: "hint" }, "Dashed lines: where the high and elevated bands of the current model begin."));
+    }
   } catch (error) {
     if (error.type === UNKNOWN_HANDLE) status.textContent = "No stored score yet.";
     else if (error.missing) {
