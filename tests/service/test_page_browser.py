@@ -172,8 +172,11 @@ def test_invalid_handles_are_flagged_and_a_rejected_key_is_asked_for_again(live_
 
 def test_a_csv_upload_runs_as_a_job_whose_progress_and_results_are_shown(live_server, page, demo_roles) -> None:
     handles = [demo_roles["amplifier"][1], demo_roles["critic"][0]]
-    scored = httpx.post(f"{live_server}/v1/scores", json={"handles": handles}, timeout=60).json()["results"]
-    results = [json.dumps(r["result"]) for r in scored] + ['{"handle": "gone_away", "error": "No such account"}']
+    auth = {"Authorization": f"Bearer {TEST_KEY}"}
+    scored = httpx.post(f"{live_server}/v1/scores", json={"handles": handles}, headers=auth, timeout=60).json()
+    wrapped, bare = scored["results"]  # lines shaped like /v1/scores results, or bare AccountScores: both read
+    error = {"handle": "gone_away", "status": "error", "error": {"type": "/problems/unknown-handle", "detail": "gone"}}
+    results = [json.dumps(wrapped), json.dumps(bare["result"]), json.dumps(error)]
     polls = iter(["running", "done"])
     uploads: list[bytes] = []
 
@@ -194,6 +197,7 @@ def test_a_csv_upload_runs_as_a_job_whose_progress_and_results_are_shown(live_se
 
     page.route("**/v1/jobs**", jobs_api)
     page.goto(live_server)
+    _enter_key(page, TEST_KEY)
     csv_text = "handle\n" + "\n".join([*handles, "gone_away"]) + "\n"
     page.get_by_label("CSV file").set_input_files(
         files=[{"name": "handles.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}]
@@ -202,7 +206,7 @@ def test_a_csv_upload_runs_as_a_job_whose_progress_and_results_are_shown(live_se
 
     sync_api.expect(page.locator("#job-status")).to_have_text("done: 2 of 3 scored, 1 failed")
     sync_api.expect(page.locator("#results tbody tr[data-handle]")).to_have_count(2)
-    sync_api.expect(page.locator("#failures")).to_contain_text("@gone_away: No such account")
+    sync_api.expect(page.locator("#failures")).to_contain_text("@gone_away: gone")
     assert b'name="file"' in uploads[0] and b"gone_away" in uploads[0]
 
 
@@ -237,6 +241,7 @@ def test_evidence_draws_the_score_history_and_records_a_verdict(live_server, pag
 
     page.route("**/v1/accounts/**", accounts_api)
     page.goto(live_server)
+    _enter_key(page, TEST_KEY)
     page.get_by_role("textbox", name="Handles").fill(handle)
     page.get_by_role("button", name="Score", exact=True).click()
     page.get_by_role("button", name="Show evidence").click()

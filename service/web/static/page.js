@@ -58,7 +58,8 @@ function clearMessages() {
 
 // ---- the API ------------------------------------------------------------------------------------------------
 
-const UNKNOWN_HANDLE = "/problems/unknown-handle";
+// Problem types of "no such route": a 404 of any other type is an answer about the thing asked for.
+const NO_ROUTE = new Set([undefined, "about:blank", "/problems/not-found"]);
 
 // `missing`: the server has no such endpoint (an older server), so the page hides that feature.
 class ApiError extends Error {
@@ -66,7 +67,7 @@ class ApiError extends Error {
     super(problem.detail && problem.detail !== problem.title ? `${problem.title}: ${problem.detail}` : problem.title);
     this.status = status;
     this.type = problem.type;
-    this.missing = status === 405 || (status === 404 && problem.type !== UNKNOWN_HANDLE);
+    this.missing = status === 405 || (status === 404 && NO_ROUTE.has(problem.type));
   }
 }
 
@@ -173,9 +174,9 @@ async function runJob(request) {
   const text = await (await api(`/v1/jobs/${encodeURIComponent(job.id)}/results?format=jsonl`)).text();
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
-    const item = JSON.parse(line);
-    if (item.error !== undefined) recordFailure(item.handle, item.error);
-    else record(item);
+    const item = JSON.parse(line); // a bare AccountScore, or an entry shaped like POST /v1/scores results
+    if (item.error) recordFailure(item.handle, item.error);
+    else record(item.result || item);
   }
   if (job.state === "cancelled") showMessage("The job was cancelled: the table shows the accounts it had scored.");
 }
@@ -357,7 +358,7 @@ async function loadHistory(handle, box) {
         el("p", { class: "hint" }, "Dashed lines: where the high and elevated bands of the current model begin."));
     }
   } catch (error) {
-    if (error.type === UNKNOWN_HANDLE) status.textContent = "No stored score yet.";
+    if (error.status === 404 && !error.missing) status.textContent = "No stored score yet.";
     else if (error.missing) {
       unavailable.add("history");
       status.textContent = "Score history is not available on this server.";
