@@ -177,7 +177,7 @@ def test_a_csv_upload_runs_as_a_job_whose_progress_and_results_are_shown(live_se
     wrapped, bare = scored["results"]  # lines shaped like /v1/scores results, or bare AccountScores: both read
     error = {"handle": "gone_away", "status": "error", "error": {"type": "/problems/unknown-handle", "detail": "gone"}}
     results = [json.dumps(wrapped), json.dumps(bare["result"]), json.dumps(error)]
-    polls = iter(["running", "done"])
+    polls = iter(["rate-limited", "running", "done"])
     uploads: list[bytes] = []
 
     def jobs_api(route: sync_api.Route) -> None:  # the jobs contract, answered here until the server has it
@@ -187,6 +187,9 @@ def test_a_csv_upload_runs_as_a_job_whose_progress_and_results_are_shown(live_se
             route.fulfill(status=202, json={**job, "state": "queued", "done": 0, "failed": 0})
         elif request.url.endswith("/v1/jobs/job1"):
             state = next(polls)
+            if state == "rate-limited":  # the key's budget ran out once: the page waits and asks again
+                route.fulfill(status=429, json={"title": "Rate limited", "retry_after_s": 0.2})
+                return
             route.fulfill(
                 json={**job, "state": state, "done": 2 if state == "done" else 1, "failed": int(state == "done")}
             )

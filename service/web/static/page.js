@@ -68,6 +68,7 @@ class ApiError extends Error {
     this.status = status;
     this.type = problem.type;
     this.missing = status === 405 || (status === 404 && NO_ROUTE.has(problem.type));
+    this.retryAfterS = Number(problem.retryAfterS) || 5;
   }
 }
 
@@ -76,7 +77,8 @@ async function readProblem(response) {
   try {
     const body = await response.json();
     const detail = typeof body.detail === "string" ? body.detail : "";
-    return { title: body.title || detail || fallback, detail, type: body.type };
+    const retryAfterS = body.retry_after_s ?? response.headers.get("Retry-After");
+    return { title: body.title || detail || fallback, detail, type: body.type, retryAfterS };
   } catch {
     return { title: fallback, detail: "" }; // not JSON: the status line says enough
   }
@@ -165,10 +167,17 @@ async function runJob(request) {
   }
   const box = document.getElementById("job");
   box.hidden = false;
+  let wait = POLL_MS;
   while (job.state === "queued" || job.state === "running") {
     showProgress(job);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    job = await (await api(`/v1/jobs/${encodeURIComponent(job.id)}`)).json();
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    try {
+      job = await (await api(`/v1/jobs/${encodeURIComponent(job.id)}`)).json();
+      wait = POLL_MS;
+    } catch (error) {
+      if (error.status !== 429) throw error;
+      wait = error.retryAfterS * 1000; // the key's request budget ran out: ask again when it has refilled
+    }
   }
   showProgress(job);
   const text = await (await api(`/v1/jobs/${encodeURIComponent(job.id)}/results?format=jsonl`)).text();
