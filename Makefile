@@ -48,7 +48,7 @@ browser:
 	@test -x /usr/bin/chromium || { \
 	  if command -v apt-get >/dev/null; then \
 	    $(SUDO) apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq -o DPkg::Lock::Timeout=300 \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 \
 	      --no-install-recommends chromium; \
 	  else echo "no apt-get here: install chromium at /usr/bin/chromium, or the browser test skips"; fi; }
 
