@@ -85,7 +85,11 @@ def live_server(
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +133,9 @@ def test_analyst_scores_three_handles_reads_evidence_and_exports_csv(live_server
 
     rows = page.locator("#results tbody tr[data-handle]")
     sync_api.expect(rows).to_have_count(3)
-    assert rows.first.get_attribute("data-handle") == amplifier  # highest score first
+    scores = {r.get_attribute("data-handle"): float(r.locator("td").first.inner_text()) for r in rows.all()}
+    assert list(scores.values()) == sorted(scores.values(), reverse=True)  # highest score first
+    assert scores[amplifier] > scores[journalist]
     sync_api.expect(page.locator("#results-summary")).to_have_text("3 accounts scored.")
 
     row = page.locator(f'tr[data-handle="{amplifier}"]')
