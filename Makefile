@@ -8,7 +8,7 @@ export PARROTWATCH_DATA_DIR ?= var
 export PARROTWATCH_MODELS_DIR ?= models
 DEMO := $(PARROTWATCH_DATA_DIR)/demo
 
-.PHONY: run test install lint demo model clean
+.PHONY: run test install lint demo model clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,18 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint Dockerfile
 
-test: lint
+# The page's end-to-end test drives Debian's chromium through Playwright (in the dev extra); Playwright's own
+# browser download cannot work offline, so the browser comes from apt, once. Without apt-get the test skips.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if command -v apt-get >/dev/null; then \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 \
+	      --no-install-recommends chromium; \
+	  else echo "no apt-get here: install chromium at /usr/bin/chromium, or the browser test skips"; fi; }
+
+test: lint browser
 	$(BIN)/python -m pytest -q
 
 clean:

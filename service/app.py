@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from service.config import Settings
 from service.problems import register_problem_handlers
-from service.routes import health, models, scores
+from service.routes import health, models, page, scores
 from service.state import build_state
 
 __all__ = ["create_app"]
@@ -61,9 +61,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(models.router)
     app.include_router(v1)
     app.include_router(health.router)
-
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    app.include_router(page.router)
+    app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
     return app
