@@ -90,8 +90,9 @@ def demo_roles(demo_dir: Path) -> dict[str, list[str]]:
 def trained_registry(demo_dir: Path, catalog, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A registry with one active model trained on the demo corpus; copy it before changing it."""
     root = tmp_path_factory.mktemp("models")
+    # As `parrotwatch train` does: every labeled account with a post is trained on (thin ones score provisional).
     data = assemble_labeled_set(
-        read_accounts(demo_dir / "accounts.jsonl"), read_labels(demo_dir / "labels.csv"), min_posts=5
+        read_accounts(demo_dir / "accounts.jsonl"), read_labels(demo_dir / "labels.csv"), min_posts=1
     )
     result = train_model(data, catalog=catalog, seed=0)
     registry = ModelRegistry(root)
