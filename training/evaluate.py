@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from detector.coordination import CoordinationIndex
 from detector.registry import LoadedModel
 from training.errors import InsufficientDataError
+from training.languages import account_language
 from training.metrics import compute_metrics
+from training.report import language_figures
 from training.train import LabeledSet
 
-__all__ = ["evaluate_model"]
+__all__ = ["HeldOutScores", "evaluate_model", "held_out_scores"]
 
 
-def evaluate_model(loaded: LoadedModel, data: LabeledSet, *, trained_on: set[str]) -> dict[str, Any]:
-    """Score every labeled account outside ``trained_on`` (lower-cased handles) and return the card's figures.
+@dataclass(frozen=True)
+class HeldOutScores:
+    """The labeled accounts a model did not train on: their rows in the ``LabeledSet``, labels and scores."""
 
-    Given the data a model was trained with, this reproduces the card's held-out metrics exactly: the accounts left
-    are the held-out ones, featurized and scored the same way.
-    """
+    rows: np.ndarray
+    y: np.ndarray
+    proba: np.ndarray
+
+
+def held_out_scores(loaded: LoadedModel, data: LabeledSet, *, trained_on: set[str]) -> HeldOutScores:
+    """Score every labeled account outside ``trained_on`` (lower-cased handles)."""
     keep = [i for i, account in enumerate(data.accounts) if account.handle.lower() not in trained_on]
     if not keep:
         raise InsufficientDataError("every labeled account was used to train this model: nothing left to evaluate on")
@@ -30,10 +40,25 @@ def evaluate_model(loaded: LoadedModel, data: LabeledSet, *, trained_on: set[str
         index = CoordinationIndex(model.coordination)
         index.add(data.accounts)
     proba = model.predict_proba(model.featurize(accounts, index))
-    metrics = compute_metrics(data.y[keep], proba, model.thresholds)
+    return HeldOutScores(rows=np.asarray(keep), y=data.y[keep], proba=proba)
+
+
+def evaluate_model(
+    loaded: LoadedModel, data: LabeledSet, *, trained_on: set[str], scores: HeldOutScores | None = None
+) -> dict[str, Any]:
+    """The card's figures on every labeled account outside ``trained_on`` (pass ``scores`` when already computed),
+    and the same per language of the accounts (figures where each class has 5 accounts, else counts).
+
+    Given the data a model was trained with, this reproduces the card's held-out metrics exactly: the accounts left
+    are the held-out ones, featurized and scored the same way.
+    """
+    scores = scores or held_out_scores(loaded, data, trained_on=trained_on)
+    thresholds = loaded.model.thresholds
+    languages = [account_language(data.accounts[i]) for i in scores.rows]
     return {
         "model_version": loaded.version,
-        "catalog_version": model.catalog_version,
-        "n_skipped_training_accounts": len(data.accounts) - len(keep),
-        **metrics,
+        "catalog_version": loaded.model.catalog_version,
+        "n_skipped_training_accounts": len(data.accounts) - len(scores.rows),
+        **compute_metrics(scores.y, scores.proba, thresholds),
+        "by_language": language_figures(languages, scores.y, scores.proba, thresholds),
     }

@@ -64,7 +64,7 @@ def test_evaluate_prints_the_cards_held_out_figures(run, settings, demo_dir) -> 
     result = run("evaluate", "--input", demo_dir / "accounts.jsonl", "--labels", demo_dir / "labels.csv")
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.stdout)
-    card = json.loads(run("models", "show").stdout)
+    card = json.loads(run("models", "show", "--json").stdout)
     for name in ("roc_auc", "pr_auc", "f1", "brier", "n_accounts"):
         assert metrics[name] == card["metrics"]["held_out"][name]
 
@@ -117,10 +117,10 @@ def test_train_takes_labels_from_an_archive_column_across_a_folder(run, demo_dir
                                    post.created_at.strftime("%Y-%m-%d %H:%M:%S"), flag])  # fmt: skip
     for f in files.values():
         f.close()
-    result = run("train", "--input", folder, "--format", "io-archive", "--label-column", "bot_or_not")
+    result = run("train", "--input", folder, "--format", "io-archive", "--label-column", "bot_or_not", "--no-report")
     assert result.exit_code == 0, result.output
     version = json.loads(result.stdout.splitlines()[-1])["version"]
-    card = json.loads(run("models", "show", version).stdout)
+    card = json.loads(run("models", "show", version, "--json").stdout)
     assert len(card["split"]["positive_groups_test"]) == 1
     assert card["split"]["positive_groups_test"][0] in networks
 
