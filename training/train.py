@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from sklearn.pipeline import Pipeline
 
 from detector.catalog import TalkingPointCatalog
 from detector.coordination import COORDINATION_FEATURES, CoordinationIndex, CoordinationParams
@@ -70,7 +71,7 @@ class TrainingResult:
 class BandedHead:
     """A fitted head, the band thresholds chosen for it, and the out-of-fold scores they were chosen on."""
 
-    head: Any
+    head: Pipeline
     thresholds: dict[str, float]
     oof: np.ndarray
 
@@ -150,7 +151,7 @@ def _library_versions() -> dict[str, str]:
     return versions
 
 
-def fit_head(matrix: np.ndarray, y: np.ndarray, groups: np.ndarray, *, seed: int, C: float):  # noqa: N803
+def fit_head(matrix: np.ndarray, y: np.ndarray, groups: np.ndarray, *, seed: int, C: float) -> Pipeline:  # noqa: N803
     """The calibrated head on a feature matrix, calibrated on grouped folds of the same rows."""
     calibration_folds = grouped_splits(y, groups, n_max=3, seed=seed, by_account_if_few_groups=True)
     return build_head(cv=calibration_folds, C=C).fit(matrix, y)
