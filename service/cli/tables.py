@@ -34,9 +34,9 @@ def split_table(title: str, rows: Iterable[Mapping[str, Any]], bands: Sequence[s
     table = Table(
         title=title, box=box.SIMPLE_HEAD, pad_edge=False, caption=f"{', '.join(bands)}: precision/recall at the band"
     )
-    table.add_column("split", no_wrap=True)
+    table.add_column("split", overflow="fold")  # a long name folds; the figures never do
     for column in ("n", "pos", "ROC", "PR", "F1", "Brier", *bands):
-        table.add_column(column, justify="right")
+        table.add_column(column, justify="right", no_wrap=True)
     for row in rows:
         band_cells = []
         for band in bands:
@@ -69,6 +69,8 @@ def report_tables(summary: Mapping[str, Any]) -> list[Table]:
     """The training report's summary: split methods x figures, operations left out, ablation, languages."""
     bands = list(summary["thresholds"])
     tables = [split_table("held-out figures by split method", summary["splits"], bands)]
+    if summary["splits_skipped"]:
+        tables.append(_pairs_table("splits not measured", summary["splits_skipped"].items()))
     operations = summary["leave_one_operation_out"]
     if operations["folds"]:
         rows = [{**fold, "name": fold["name"].removeprefix("leave out ")} for fold in operations["folds"]]
