@@ -16,6 +16,8 @@ from rich.table import Table
 __all__ = ["card_tables", "evaluation_tables", "report_tables", "split_table"]
 
 _METRICS = ("roc_auc", "pr_auc", "f1", "brier")
+# One space between columns: a table of figures fits 80 columns with room for a long split name.
+_COMPACT: dict[str, Any] = {"box": box.SIMPLE_HEAD, "collapse_padding": True, "pad_edge": False}
 
 
 def _text(value: Any) -> str:
@@ -30,10 +32,7 @@ def _text(value: Any) -> str:
 
 def split_table(title: str, rows: Iterable[Mapping[str, Any]], bands: Sequence[str]) -> Table:
     """One row per split (or fold, or subset): sizes, ranking figures, and precision/recall at each band."""
-    # Narrow enough for 80 columns: a figure that wraps is misread.
-    table = Table(
-        title=title, box=box.SIMPLE_HEAD, pad_edge=False, caption=f"{', '.join(bands)}: precision/recall at the band"
-    )
+    table = Table(title=title, caption=f"{', '.join(bands)}: precision/recall at the band", **_COMPACT)
     table.add_column("split", overflow="fold")  # a long name folds; the figures never do
     for column in ("n", "pos", "ROC", "PR", "F1", "Brier", *bands):
         table.add_column(column, justify="right", no_wrap=True)
@@ -53,7 +52,7 @@ def split_table(title: str, rows: Iterable[Mapping[str, Any]], bands: Sequence[s
 
 
 def _language_table(title: str, rows: Iterable[Mapping[str, Any]]) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAD, caption="figures where each class has at least 5 accounts")
+    table = Table(title=title, caption="figures where each class has at least 5 accounts", **_COMPACT)
     table.add_column("language")
     for column in ("n", "pos", "ROC-AUC", "PR-AUC", "F1", "Brier"):
         table.add_column(column, justify="right")
@@ -75,7 +74,7 @@ def report_tables(summary: Mapping[str, Any]) -> list[Table]:
     if operations["folds"]:
         rows = [{**fold, "name": fold["name"].removeprefix("leave out ")} for fold in operations["folds"]]
         tables.append(split_table("leave one operation out (split = the operation held out)", rows, bands))
-    ablation = Table(title=f"ablation ({summary['ablation']['split']} split)", box=box.SIMPLE_HEAD)
+    ablation = Table(title=f"ablation ({summary['ablation']['split']} split)", **_COMPACT)
     ablation.add_column("variant", no_wrap=True)
     for column in ("ROC-AUC", "PR-AUC", "Brier"):
         ablation.add_column(column, justify="right")

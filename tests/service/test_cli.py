@@ -92,7 +92,7 @@ def test_help_lists_every_command(run) -> None:
         assert command in result.output
 
 
-def test_train_takes_labels_from_an_archive_column_across_a_folder(run, demo_dir, tmp_path) -> None:
+def test_train_takes_labels_from_an_archive_column_across_a_folder(run, demo_dir, tmp_path, settings) -> None:
     """The demo corpus rewritten as three archive files (one per operation), labels in a bot_or_not column."""
     import csv
 
@@ -123,6 +123,7 @@ def test_train_takes_labels_from_an_archive_column_across_a_folder(run, demo_dir
     card = json.loads(run("models", "show", version, "--json").stdout)
     assert len(card["split"]["positive_groups_test"]) == 1
     assert card["split"]["positive_groups_test"][0] in networks
+    assert not (settings.models_dir / version / "report.html").exists()  # --no-report
 
 
 def test_train_needs_exactly_one_label_source(run, demo_dir) -> None:
