@@ -5,7 +5,8 @@
     └── <version>/
         ├── model.joblib          the fitted AmplifierModel (a pickle: loaded only after its sha256 matches)
         ├── card.json             metrics, data hash, library versions, thresholds, sha256 of model.joblib
-        └── split.json            which accounts trained and which were held out
+        ├── split.json            which accounts trained and which were held out
+        └── report.html, ...      the training report, when one was written (training/report.py); not hashed
 
 Pickles can run code when loaded, so ``load`` reads the card first and refuses an artifact whose bytes differ.
 """
@@ -19,6 +20,7 @@ import os
 import pickle
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,8 +93,19 @@ class ModelRegistry:
         pointer = self.root / ACTIVE
         return pointer.read_text(encoding="utf-8").strip() or None if pointer.is_file() else None
 
-    def save(self, model: AmplifierModel, card: dict[str, Any], split: dict[str, Any]) -> str:
-        """Write a new version and return its name. The folder appears complete or not at all."""
+    def save(
+        self,
+        model: AmplifierModel,
+        card: dict[str, Any],
+        split: dict[str, Any],
+        *,
+        before_publish: Callable[[Path, str], object] | None = None,
+    ) -> str:
+        """Write a new version and return its name. The folder appears complete or not at all.
+
+        ``before_publish(folder, version)`` may add files (a report) to the version's staging folder; if it raises,
+        the version is discarded. Only ``model.joblib`` is checked against the card's sha256 on loading.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
         try:
@@ -102,6 +115,8 @@ class ModelRegistry:
             full_card = {"version": version, **card, "artifact": {"file": ARTIFACT, "sha256": sha}}
             (staging / CARD).write_text(json.dumps(full_card, indent=2, sort_keys=False), encoding="utf-8")
             (staging / SPLIT).write_text(json.dumps(split), encoding="utf-8")
+            if before_publish is not None:
+                before_publish(staging, version)
             os.replace(staging, self.root / version)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

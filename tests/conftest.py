@@ -18,7 +18,7 @@ from ingest.store import AccountStore, make_engine
 from ingest.synthetic import generate_corpus, write_corpus
 from service.config import Settings
 from training.labels import read_labels
-from training.train import assemble_labeled_set, train_model
+from training.train import LabeledSet, TrainingResult, assemble_labeled_set, train_model
 
 TEST_SEED = 7
 TEST_ACCOUNTS = 600
@@ -87,14 +87,25 @@ def demo_roles(demo_dir: Path) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="session")
-def trained_registry(demo_dir: Path, catalog, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A registry with one active model trained on the demo corpus; copy it before changing it."""
-    root = tmp_path_factory.mktemp("models")
-    # As `parrotwatch train` does: every labeled account with a post is trained on (thin ones score provisional).
-    data = assemble_labeled_set(
+def demo_labeled(demo_dir: Path) -> LabeledSet:
+    """The demo corpus joined with its labels; as `parrotwatch train` does, every account with a post (thin ones
+    score provisional)."""
+    return assemble_labeled_set(
         read_accounts(demo_dir / "accounts.jsonl"), read_labels(demo_dir / "labels.csv"), min_posts=1
     )
-    result = train_model(data, catalog=catalog, seed=0)
+
+
+@pytest.fixture(scope="session")
+def demo_training(demo_labeled: LabeledSet, catalog) -> TrainingResult:
+    """``train_model``'s result on the demo corpus (seed 0): the model of ``trained_registry``; do not mutate."""
+    return train_model(demo_labeled, catalog=catalog, seed=0)
+
+
+@pytest.fixture(scope="session")
+def trained_registry(demo_training: TrainingResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A registry with one active model trained on the demo corpus; copy it before changing it."""
+    root = tmp_path_factory.mktemp("models")
+    result = demo_training
     registry = ModelRegistry(root)
     registry.activate(registry.save(result.model, result.card, result.split))
     return root

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import platform
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from sklearn.pipeline import Pipeline
 
 from detector.catalog import TalkingPointCatalog
 from detector.coordination import COORDINATION_FEATURES, CoordinationParams, batch_links, post_table
@@ -35,7 +36,16 @@ from training.errors import InsufficientDataError
 from training.labels import POSITIVE_LABEL, LabelRow
 from training.metrics import choose_thresholds, compute_metrics
 
-__all__ = ["LabeledSet", "TrainingResult", "assemble_labeled_set", "grouped_splits", "train_model"]
+__all__ = [
+    "BandedHead",
+    "LabeledSet",
+    "TrainingResult",
+    "assemble_labeled_set",
+    "fit_banded_head",
+    "fit_head",
+    "grouped_splits",
+    "train_model",
+]
 
 Progress = Callable[[str], None]
 
@@ -53,9 +63,25 @@ class LabeledSet:
 
 @dataclass(frozen=True)
 class TrainingResult:
+    """The model, its card and split; and, for reports, the feature matrix of every labeled account (rows as in the
+    ``LabeledSet``), the split's row indices and the held-out accounts' scores."""
+
     model: AmplifierModel
     card: dict[str, Any]
     split: dict[str, list[str]]
+    matrix: np.ndarray | None = None
+    train_idx: np.ndarray | None = None
+    test_idx: np.ndarray | None = None
+    test_proba: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class BandedHead:
+    """A fitted head, the band thresholds chosen for it, and the out-of-fold scores they were chosen on."""
+
+    head: Pipeline
+    thresholds: dict[str, float]
+    oof: np.ndarray
 
 
 def assemble_labeled_set(accounts: Iterable[Account], labels: dict[str, LabelRow], *, min_posts: int) -> LabeledSet:
@@ -133,9 +159,46 @@ def _library_versions() -> dict[str, str]:
     return versions
 
 
-def _fit_head(matrix: np.ndarray, y: np.ndarray, groups: np.ndarray, *, seed: int, C: float, names):  # noqa: N803
+def fit_head(
+    matrix: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    *,
+    seed: int,
+    C: float,  # noqa: N803
+    names: Sequence[str] | None = None,
+) -> Pipeline:
+    """The calibrated head on a feature matrix, calibrated on grouped folds of the same rows; with the columns'
+    ``names``, coefficients keep the directions the domain fixes (``expected_signs``)."""
     calibration_folds = grouped_splits(y, groups, n_max=3, seed=seed, by_account_if_few_groups=True)
-    return build_head(cv=calibration_folds, C=C, signs=expected_signs(names)).fit(matrix, y)
+    signs = expected_signs(names) if names is not None else None
+    return build_head(cv=calibration_folds, C=C, signs=signs).fit(matrix, y)
+
+
+def fit_banded_head(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    g_train: np.ndarray,
+    *,
+    seed: int = 0,
+    C: float = 1.0,  # noqa: N803
+    high_precision: float = 0.9,
+    elevated_recall: float = 0.9,
+    names: Sequence[str] | None = None,
+) -> BandedHead:
+    """Fit the head on training rows, with band thresholds from out-of-fold scores of those same rows.
+
+    Thresholds chosen on the rows a figure is measured on would flatter it; out-of-fold scores of the training side
+    never see the test accounts.
+    """
+    oof = np.zeros(len(y_train))
+    for fold_train, fold_test in grouped_splits(y_train, g_train, n_max=5, seed=seed, by_account_if_few_groups=True):
+        head = fit_head(x_train[fold_train], y_train[fold_train], g_train[fold_train], seed=seed, C=C, names=names)
+        oof[fold_test] = head.predict_proba(x_train[fold_test])[:, 1]
+    thresholds = choose_thresholds(y_train, oof, high_precision=high_precision, elevated_recall=elevated_recall)
+    return BandedHead(
+        head=fit_head(x_train, y_train, g_train, seed=seed, C=C, names=names), thresholds=thresholds, oof=oof
+    )
 
 
 def train_model(
@@ -181,20 +244,21 @@ def train_model(
         feature_names = (*feature_names, *COORDINATION_FEATURES)
     x_train, y_train, g_train = matrix[train_idx], y[train_idx], groups[train_idx]
 
-    say("choosing band thresholds on out-of-fold scores")
-    oof = np.zeros(len(train_idx))
-    for fold_train, fold_test in grouped_splits(y_train, g_train, n_max=5, seed=seed, by_account_if_few_groups=True):
-        head = _fit_head(
-            x_train[fold_train], y_train[fold_train], g_train[fold_train], seed=seed, C=C, names=feature_names
-        )
-        oof[fold_test] = head.predict_proba(x_train[fold_test])[:, 1]
-    thresholds = choose_thresholds(y_train, oof, high_precision=high_precision, elevated_recall=elevated_recall)
-
-    say("fitting the final model")
-    head = _fit_head(x_train, y_train, g_train, seed=seed, C=C, names=feature_names)
+    say("choosing band thresholds on out-of-fold scores, fitting the final model")
+    banded = fit_banded_head(
+        x_train,
+        y_train,
+        g_train,
+        seed=seed,
+        C=C,
+        high_precision=high_precision,
+        elevated_recall=elevated_recall,
+        names=feature_names,
+    )
+    head, thresholds, oof = banded.head, banded.thresholds, banded.oof
     # Each component is a calibrated probability from one family alone, fitted like the main head.
     component_heads = {
-        family: _fit_head(
+        family: fit_head(
             x_train[:, columns], y_train, g_train, seed=seed, C=C, names=[feature_names[i] for i in columns]
         )
         for family in families
@@ -210,7 +274,8 @@ def train_model(
         feature_names=feature_names,
         coordination=coordination,
     )
-    held_out = compute_metrics(y[test_idx], model.predict_proba(matrix[test_idx]), thresholds)
+    test_proba = model.predict_proba(matrix[test_idx])
+    held_out = compute_metrics(y[test_idx], test_proba, thresholds)
     handles = [a.handle for a in data.accounts]
     test_positive_groups = sorted({str(groups[i]) for i in test_idx if y[i] == 1})
     card = {
@@ -254,4 +319,12 @@ def train_model(
         "libraries": _library_versions(),
     }
     split = {"train": [handles[i] for i in train_idx], "test": [handles[i] for i in test_idx]}
-    return TrainingResult(model=model, card=card, split=split)
+    return TrainingResult(
+        model=model,
+        card=card,
+        split=split,
+        matrix=matrix,
+        train_idx=np.asarray(train_idx),
+        test_idx=np.asarray(test_idx),
+        test_proba=test_proba,
+    )

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -27,11 +28,13 @@ from service.cli import app, exit_code_for
 from service.cli.console import err
 from service.cli.inputs import import_inputs, input_files, staged_accounts
 from service.cli.models import models_app
+from service.cli.tables import evaluation_tables, report_tables
 from service.config import Settings
 from service.problems import problem_for
 from service.state import build_resolver, warm_coordination_index
-from training.evaluate import evaluate_model
+from training.evaluate import evaluate_model, held_out_scores
 from training.labels import LabelRow, read_label_column, read_labels
+from training.report import build_report, write_evaluation_plots, write_report
 from training.train import assemble_labeled_set, train_model
 
 app.add_typer(models_app, name="models")
@@ -143,8 +146,15 @@ def train(
         bool, typer.Option(help="Make the new version active (always done when none is active yet).")
     ] = False,
     strict: StrictOpt = False,
+    report: Annotated[
+        bool, typer.Option(help="Write report.html, report.json and PNG figures into the version (refits the head).")
+    ] = True,
 ) -> None:
-    """Train a model on labeled accounts, hold out whole networks, and write a new registry version."""
+    """Train a model on labeled accounts, hold out whole networks, and write a new registry version.
+
+    With the report (default), the head is also refitted on a split by account, by time and one operation left out
+    at a time, and without each feature family; figures and plots go into the version folder beside the model.
+    """
     settings = _settings(ctx)
     label_rows = _read_labels(labels, label_column, input_file, fmt)  # refused before any work
     if embeddings:
@@ -166,14 +176,25 @@ def train(
             test_fraction=test_fraction,
             progress=lambda message: status.update(message),
         )
+    training_report = None
+    if report:
+        with err.status("report") as status:
+            training_report = build_report(data, result, progress=lambda message: status.update(message))
     registry = ModelRegistry(settings.models_dir)
-    version = registry.save(result.model, result.card, result.split)
+    write = partial(write_report, training_report) if training_report else None  # into the staging folder
+    version = registry.save(result.model, result.card, result.split, before_publish=write)
     if activate or registry.active_version() is None:
         registry.activate(version)
         err.print(f"activated {version}")
     held_out = result.card["metrics"]["held_out"]
     _print_metrics(f"model {version}: held-out accounts (networks never seen in training)", held_out)
-    typer.echo(json.dumps({"version": version, "held_out": held_out}))
+    report_path = None
+    if training_report is not None:
+        for table in report_tables(training_report.summary):
+            err.print(table)
+        report_path = str(registry.root / version / "report.html")
+        err.print(f"report: {report_path}")
+    typer.echo(json.dumps({"version": version, "held_out": held_out, "report": report_path}))
 
 
 def _print_metrics(title: str, metrics: dict) -> None:
@@ -193,15 +214,29 @@ def evaluate(
     label_column: LabelColumnOpt = None,
     fmt: FormatOpt = InputFormat.JSONL,
     version: Annotated[str | None, typer.Option(help="Model version; the active one by default.")] = None,
+    report_dir: Annotated[
+        Path | None, typer.Option(file_okay=False, help="Write reliability, ROC, PR and confusion PNGs here.")
+    ] = None,
 ) -> None:
-    """Measure a model on the labeled accounts it did not train on; print the figures as JSON."""
+    """Measure a model on the labeled accounts it did not train on, overall and per language; print JSON."""
     registry = ModelRegistry(_settings(ctx).models_dir)
     loaded = registry.load(version)
     label_rows = _read_labels(labels, label_column, input_file, fmt)
     with staged_accounts(input_file, fmt) as (handles, store):
         data = assemble_labeled_set(store.iter_accounts(handles), label_rows, min_posts=1)
     trained_on = {h.lower() for h in registry.split(loaded.version)["train"]}
-    typer.echo(json.dumps(evaluate_model(loaded, data, trained_on=trained_on), indent=2))
+    scores = held_out_scores(loaded, data, trained_on=trained_on)
+    figures = evaluate_model(loaded, data, trained_on=trained_on, scores=scores)
+    if report_dir is not None:
+        plots = write_evaluation_plots(
+            scores.y, scores.proba, loaded.model.thresholds, report_dir, title=f"model {loaded.version}"
+        )
+        figures["figures"] = {name: str(path) for name, path in plots.items()}
+    for table in evaluation_tables(figures):
+        err.print(table)
+    if report_dir is not None:
+        err.print(f"reliability plot: {figures['figures']['reliability']}")
+    typer.echo(json.dumps(figures, indent=2))
 
 
 @contextmanager

@@ -6,9 +6,11 @@ import json
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from detector.registry import ModelRegistry
+from service.cli.tables import card_tables
 from service.config import Settings
 
 models_app = typer.Typer(help="List, inspect and activate model versions.", no_args_is_help=True)
@@ -46,16 +48,27 @@ def list_versions(ctx: typer.Context) -> None:
 
 @models_app.command("show")
 def show(
-    ctx: typer.Context, version: Annotated[str | None, typer.Argument(help="Default: the active one.")] = None
+    ctx: typer.Context,
+    version: Annotated[str | None, typer.Argument(help="Default: the active one.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the card as JSON instead of tables.")] = False,
 ) -> None:
-    """Print a version's model card as JSON."""
+    """Print a version's model card as tables (metrics, thresholds, data, split, config), or as JSON."""
     registry = _registry(ctx)
     version = version or registry.active_version()
     if version is None:
         from detector.errors import ModelNotFoundError
 
         raise ModelNotFoundError(None)
-    typer.echo(json.dumps(registry.card(version), indent=2))
+    card = registry.card(version)
+    if as_json:
+        typer.echo(json.dumps(card, indent=2))
+        return
+    out = Console()
+    for table in card_tables(card):
+        out.print(table)
+    report = registry.root / version / "report.html"
+    if report.is_file():
+        out.print(f"report: {report}")
 
 
 @models_app.command("activate")

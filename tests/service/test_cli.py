@@ -64,7 +64,7 @@ def test_evaluate_prints_the_cards_held_out_figures(run, settings, demo_dir) -> 
     result = run("evaluate", "--input", demo_dir / "accounts.jsonl", "--labels", demo_dir / "labels.csv")
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.stdout)
-    card = json.loads(run("models", "show").stdout)
+    card = json.loads(run("models", "show", "--json").stdout)
     for name in ("roc_auc", "pr_auc", "f1", "brier", "n_accounts"):
         assert metrics[name] == card["metrics"]["held_out"][name]
 
@@ -92,7 +92,7 @@ def test_help_lists_every_command(run) -> None:
         assert command in result.output
 
 
-def test_train_takes_labels_from_an_archive_column_across_a_folder(run, demo_dir, tmp_path) -> None:
+def test_train_takes_labels_from_an_archive_column_across_a_folder(run, demo_dir, tmp_path, settings) -> None:
     """The demo corpus rewritten as three archive files (one per operation), labels in a bot_or_not column."""
     import csv
 
@@ -117,12 +117,13 @@ def test_train_takes_labels_from_an_archive_column_across_a_folder(run, demo_dir
                                    post.created_at.strftime("%Y-%m-%d %H:%M:%S"), flag])  # fmt: skip
     for f in files.values():
         f.close()
-    result = run("train", "--input", folder, "--format", "io-archive", "--label-column", "bot_or_not")
+    result = run("train", "--input", folder, "--format", "io-archive", "--label-column", "bot_or_not", "--no-report")
     assert result.exit_code == 0, result.output
     version = json.loads(result.stdout.splitlines()[-1])["version"]
-    card = json.loads(run("models", "show", version).stdout)
+    card = json.loads(run("models", "show", version, "--json").stdout)
     assert len(card["split"]["positive_groups_test"]) == 1
     assert card["split"]["positive_groups_test"][0] in networks
+    assert not (settings.models_dir / version / "report.html").exists()  # --no-report
 
 
 def test_train_needs_exactly_one_label_source(run, demo_dir) -> None:

@@ -6,18 +6,15 @@ import numpy as np
 import pytest
 
 from detector.registry import ModelRegistry
-from ingest.jsonl import read_accounts
 from training.errors import InsufficientDataError
 from training.evaluate import evaluate_model
 from training.labels import read_labels
-from training.train import assemble_labeled_set, grouped_splits, train_model
+from training.train import grouped_splits, train_model
 
 
 @pytest.fixture(scope="module")
-def labeled(demo_dir):
-    return assemble_labeled_set(
-        read_accounts(demo_dir / "accounts.jsonl"), read_labels(demo_dir / "labels.csv"), min_posts=5
-    )
+def labeled(demo_labeled):
+    return demo_labeled
 
 
 def test_no_amplifier_network_is_on_both_sides_of_the_split(trained_registry, demo_dir) -> None:
