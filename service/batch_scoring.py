@@ -64,18 +64,29 @@ def score_stored(
 ) -> Iterator[AccountScore]:
     """Yield a score for every handle found in the store, in input order; unknown handles are skipped.
 
-    ``workers`` processes (default: the CPU count) prepare chunks of ``chunk_size`` accounts; ``progress`` is called
-    with the number of accounts each finished chunk held. Coordination links every account with every other of
-    ``handles``, as one batch would.
+    ``workers`` processes (default: the CPU count; 1 works in this process) prepare chunks of ``chunk_size``
+    accounts; ``progress`` is called with the number of handles of each finished chunk. Coordination links every
+    account with every other of ``handles``, as one batch would.
     """
     workers = workers or os.cpu_count() or 1
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded parent (the service runs threads)
     prepared: list[PreparedBatch] = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(spec,)) as pool:
-        for batch in pool.map(_prepare_chunk, _chunks(list(handles), chunk_size)):
-            prepared.append(batch)
-            if progress is not None:
-                progress(len(batch.handles))
+    chunks = _chunks(list(handles), chunk_size)
+    if workers == 1:  # in this process: no start-up cost for small inputs
+        store = AccountStore(make_engine(spec.database_url))
+        try:
+            for chunk in chunks:
+                prepared.append(prepare_batch(loaded.model, list(store.iter_accounts(chunk))))
+                if progress is not None:
+                    progress(len(chunk))
+        finally:
+            store.engine.dispose()
+    else:
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded parent (the service runs threads)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(spec,)) as pool:
+            for chunk, batch in zip(chunks, pool.map(_prepare_chunk, _chunks(list(handles), chunk_size)), strict=True):
+                prepared.append(batch)
+                if progress is not None:
+                    progress(len(chunk))
     model = loaded.model
     links_by_chunk: list[list | None] = [None] * len(prepared)
     if getattr(model, "coordination", None) is not None:

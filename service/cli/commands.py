@@ -15,15 +15,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from detector.catalog import load_catalog
-from detector.coordination import CoordinationIndex, CoordinationParams
+from detector.coordination import CoordinationIndex
 from detector.declared import DeclaredStateAccounts, load_declared_accounts
 from detector.embeddings import load_embedder
 from detector.registry import LoadedModel, ModelRegistry
 from detector.schema import Account
-from detector.scoring import score_accounts
+from detector.scoring import AccountScore, score_accounts
 from ingest.errors import IngestError, UnknownHandleError
 from ingest.formats import InputFormat
 from ingest.store import AccountStore, make_engine
+from service.batch_scoring import BatchSpec, score_stored
 from service.cli import app, exit_code_for
 from service.cli.console import err
 from service.cli.inputs import import_inputs, input_files, staged_accounts
@@ -282,6 +283,19 @@ def _write_scores(
             progress.advance(task, len(batch))
 
 
+def _write_results(results: Iterable[AccountScore], total: int, out: TextIO) -> None:
+    if total == 0:
+        return
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+    ) as progress:
+        task = progress.add_task("scoring", total=total)
+        for result in results:
+            out.write(result.model_dump_json())
+            out.write("\n")
+            progress.advance(task)
+
+
 def _write_error(out: TextIO, handle: str, exc: IngestError) -> None:
     """An error object in the output, typed like the API's per-handle errors, and a line on stderr."""
     err.print(f"[yellow]@{handle}:[/] {exc}", highlight=False)
@@ -301,6 +315,9 @@ def score(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSONL here instead of stdout.")] = None,
     version: Annotated[str | None, typer.Option(help="Model version; the active one by default.")] = None,
     refresh: Annotated[bool, typer.Option(help="Refetch handles from X even when the store has them.")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes scoring an --input (default 1; the CPU count uses every core).")
+    ] = 1,
     strict: StrictOpt = False,
 ) -> None:
     """Score HANDLES, or the accounts in --input (all of them, or only HANDLES); one JSON object per account.
@@ -320,16 +337,21 @@ def score(
     with _output(output) as out:
         if input_file is not None:
             with staged_accounts(input_file, fmt, strict=strict) as (file_handles, store):
-                index = CoordinationIndex(CoordinationParams())  # the input is the context
-                index.add(store.iter_accounts(file_handles))
-                targets = list(handles) if handles else file_handles
-                known = {h.lower() for h in file_handles}
+                known = {h.lower(): h for h in file_handles}
+                targets = [h.removeprefix("@") for h in handles] if handles else file_handles
                 for handle in targets:
-                    handle = handle.removeprefix("@")
                     if handle.lower() not in known:
                         failures.append(UnknownHandleError(handle, f"@{handle} is not in {input_file}"))
                         _write_error(out, handle, failures[-1])
-                _write_scores(loaded, store.iter_accounts(targets), len(targets), out, declared, index)
+                # The whole input is the coordination context, joined once, whatever is scored.
+                spec = BatchSpec(
+                    store.engine.url.render_as_string(hide_password=False), settings.models_dir, loaded.version
+                )
+                results = score_stored(
+                    file_handles, spec=spec, loaded=loaded, workers=workers, declared=declared, progress=None
+                )
+                wanted = {known[h.lower()] for h in targets if h.lower() in known}
+                _write_results((r for r in results if r.handle in wanted), len(wanted), out)
         else:
             store = _store(settings)
             resolutions = build_resolver(settings, store).resolve(
