@@ -269,18 +269,12 @@ def _write_scores(
     declared: DeclaredStateAccounts,
     index: CoordinationIndex,
 ) -> None:
-    if total == 0:
-        return
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
-    ) as progress:
-        task = progress.add_task("scoring", total=total)
-        for batch in _batches(accounts, 256):
-            results = score_accounts(loaded.model, batch, model_version=loaded.version, declared=declared, index=index)
-            for result in results:
-                out.write(result.model_dump_json())
-                out.write("\n")
-            progress.advance(task, len(batch))
+    results = (
+        result
+        for batch in _batches(accounts, 256)
+        for result in score_accounts(loaded.model, batch, model_version=loaded.version, declared=declared, index=index)
+    )
+    _write_results(results, total, out)
 
 
 def _write_results(results: Iterable[AccountScore], total: int, out: TextIO) -> None:
