@@ -64,6 +64,12 @@ def build_store(path: Path, n_accounts: int, n_posts: int, seed: int = 2023) -> 
     tmp.rename(path)
 
 
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU seconds of this process and of its (finished) worker processes."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=10_000)
@@ -89,13 +95,24 @@ def main() -> None:
 
     print(f"machine: {platform.machine()} {os.cpu_count()} cpus, python {platform.python_version()}")
     print(f"model: {loaded.version}  store: {path} ({n_accounts} accounts, {n_posts} posts)")
+    print(f"load average before: {os.getloadavg()[0]:.1f} (other work on the machine slows the wall clock)")
     for workers in ([1] if args.single else []) + [args.workers]:
+        own_before, workers_before = _cpu_seconds()
         started = time.perf_counter()
         scored = sum(1 for _ in score_stored(handles, spec=spec, loaded=loaded, workers=workers))
         elapsed = time.perf_counter() - started
+        own_after, workers_after = _cpu_seconds()
+        own, in_workers = own_after - own_before, workers_after - workers_before
         print(
             f"workers: {workers}  accounts: {scored}  seconds: {elapsed:.1f}  "
             f"accounts/s: {scored / elapsed:.0f}  posts/s: {n_posts / elapsed:,.0f}"
+        )
+        # CPU time does not depend on what else runs. With the cores to itself, the workers' share runs in parallel
+        # and this process's share (reading results, the coordination join, explaining) after it.
+        free_wall = (in_workers / workers if workers > 1 else 0.0) + own
+        print(
+            f"  cpu seconds: {own:.1f} here + {in_workers:.1f} in workers; with {workers} free core(s) that is about "
+            f"{free_wall:.0f} s: {n_posts / free_wall:,.0f} posts/s, {scored / free_wall:.0f} accounts/s"
         )
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
