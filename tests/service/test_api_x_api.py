@@ -7,10 +7,7 @@ from pathlib import Path
 
 import pytest
 import responses
-from fastapi.testclient import TestClient
 from pydantic import SecretStr
-
-from service.app import create_app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures" / "x_api"
 LOOKUP_URL = "https://api.twitter.com/2/users/by"
@@ -22,10 +19,8 @@ def _fixture(name: str) -> dict:
 
 
 @pytest.fixture
-def client(settings):
-    settings = settings.model_copy(update={"x_bearer_token": SecretStr("AAAA-test-token")})
-    with TestClient(create_app(settings)) as client:
-        yield client
+def client(settings, make_client):
+    return make_client(settings.model_copy(update={"x_bearer_token": SecretStr("AAAA-test-token")}))
 
 
 def test_found_unknown_and_suspended_handles_each_get_their_outcome(client, demo_roles) -> None:
