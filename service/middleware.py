@@ -7,6 +7,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from urllib.parse import unquote
 
 from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -16,7 +17,7 @@ from service.db.audit import record_audit
 from service.errors import RequestTooLargeError
 from service.problems import MEDIA_TYPE, problem_for
 
-__all__ = ["BodySizeLimit", "observe_request"]
+__all__ = ["BodySizeLimit", "observe_request", "route_template"]
 
 logger = logging.getLogger(__name__)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -66,6 +67,19 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+def route_template(request: Request) -> str:
+    """The matched route as a template (``/v1/jobs/{job_id}``), so metrics do not get a label per job or handle.
+
+    Rebuilt from the URL and the path parameters, since a route nested in included routers knows only its own part.
+    """
+    if request.scope.get("route") is None:
+        return "unmatched"
+    names = {str(value): name for name, value in request.path_params.items()}
+    return "/".join(
+        f"{{{names[unquote(part)]}}}" if unquote(part) in names else part for part in request.url.path.split("/")
+    )
+
+
 async def observe_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     """Give the request an id, log it, time it by route template, and audit it when it writes."""
     rid = request.headers.get("x-request-id") or uuid.uuid4().hex
@@ -73,8 +87,7 @@ async def observe_request(request: Request, call_next: Callable[[Request], Await
     response = await call_next(request)
     duration_s = time.perf_counter() - started
     response.headers["x-request-id"] = rid
-    route = request.scope.get("route")
-    template = getattr(route, "path", None) or "unmatched"
+    template = route_template(request)
     state = getattr(request.app.state, "service", None)
     if state is not None:
         state.metrics.request_duration.labels(request.method, template, str(response.status_code)).observe(duration_s)

@@ -61,17 +61,25 @@ class JobRunner:
         """A job was created: start on it now rather than at the next poll."""
         self._wake.set()
 
+    def run_once(self) -> bool:
+        """Claim and score one batch in the calling thread; False when no job has pending items.
+
+        What each worker does in a loop; tests call it with the pool stopped to step a job deterministically.
+        """
+        claim = self._claim()
+        if claim is None:
+            return False
+        job_id, refresh, items = claim
+        self._run_batch(job_id, refresh, items)
+        return True
+
     # -- workers ---------------------------------------------------------------------------------------------------
     def _work(self) -> None:
         while not self._stop.is_set():
             try:
-                claim = self._claim()
-                if claim is None:
+                if not self.run_once():
                     self._wake.wait(self.idle_poll_s)
                     self._wake.clear()
-                    continue
-                job_id, refresh, items = claim
-                self._run_batch(job_id, refresh, items)
             except DetectorError as exc:  # no usable model: items stay pending until one is activated
                 logger.warning("job batch waits for a model", extra={"error": str(exc)})
                 self._forget_cursors()
