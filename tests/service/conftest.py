@@ -1,9 +1,18 @@
-"""API fixtures: an app whose bootstrap admin key is known, and clients that send it (or another key)."""
+"""API fixtures: an app whose bootstrap admin key is known, clients that send it, and real server processes."""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -50,3 +59,82 @@ def make_client() -> Iterator[Callable[..., TestClient]]:
 def client(settings: Settings, make_client: Callable[..., TestClient]) -> TestClient:
     """The app on the test's settings, as the bootstrap admin."""
     return make_client(settings)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A ``parrotwatch serve`` process on a loopback port; its log goes to a file (a full pipe would block it)."""
+
+    settings: Settings
+    log_path: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout_s: float = 60.0) -> None:
+        env = {
+            **os.environ,
+            "PARROTWATCH_DATA_DIR": str(self.settings.data_dir),
+            "PARROTWATCH_MODELS_DIR": str(self.settings.models_dir),
+            "PARROTWATCH_ADMIN_KEY": self.settings.admin_key.get_secret_value() if self.settings.admin_key else "",
+            "PARROTWATCH_X_BEARER_TOKEN": "",
+            "PARROTWATCH_PORT": str(self.port),
+            **self.extra_env,
+        }
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", "from service.cli import app; app()", "serve"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        self.stop()
+        pytest.fail(f"server did not start: {self.log_path.read_text(errors='replace')[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hook runs, as in a crash."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def make_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    servers: list[Server] = []
+
+    def make(settings: Settings, **extra_env: str) -> Server:
+        server = Server(settings, tmp_path / f"server-{len(servers)}.log", extra_env)
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
