@@ -90,18 +90,9 @@ def _valid_handles(lines: list[tuple[int, str]]) -> list[str]:
 
 def _public(status: JobStatus) -> JobPublic:
     return JobPublic(
-        id=status.id,
-        state=status.state,
-        total=status.total,
-        done=status.done,
-        failed=status.failed,
+        **{**vars(status), "errors": [JobErrorPublic(**vars(e)) for e in status.errors]},
         pending=max(0, status.total - status.done - status.failed),
-        refresh=status.refresh,
-        created_at=status.created_at,
-        updated_at=status.updated_at,
-        finished_at=status.finished_at,
         results_url=f"/v1/jobs/{status.id}/results",
-        errors=[JobErrorPublic(handle=e.handle, type=e.type, detail=e.detail) for e in status.errors],
     )
 
 
