@@ -168,6 +168,10 @@ def unfinished_jobs(engine: Engine) -> list[str]:
 
 def start_job(engine: Engine, job_id: str) -> bool:
     """Mark a queued job running; False when it is no longer queued or running (cancelled, say)."""
+    with engine.connect() as conn:
+        state = conn.execute(select(jobs.c.state).where(jobs.c.id == job_id)).scalar_one_or_none()
+    if state != "queued":  # read first: SQLite takes its one write lock for any UPDATE, even one matching nothing
+        return state == "running"
     with engine.begin() as conn:
         conn.execute(
             update(jobs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,6 +19,8 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.config import Settings
+
+MODULE_ADMIN_KEY = "pw_module_admin_key_for_tests_only"
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -59,6 +62,26 @@ def make_client() -> Iterator[Callable[..., TestClient]]:
 def client(settings: Settings, make_client: Callable[..., TestClient]) -> TestClient:
     """The app on the test's settings, as the bootstrap admin."""
     return make_client(settings)
+
+
+@pytest.fixture(scope="module")
+def module_client(
+    tmp_path_factory: pytest.TempPathFactory, trained_registry: Path, demo_store_file: Path
+) -> Iterator[TestClient]:
+    """One app (and database) for a whole test module, as the bootstrap admin: starting an app takes seconds.
+
+    For tests that do not depend on what other tests of the module stored; the key is ``settings``'s admin key.
+    """
+    root = tmp_path_factory.mktemp("module-app")
+    models_dir = Path(shutil.copytree(trained_registry, root / "models"))
+    data_dir = root / "var"
+    data_dir.mkdir()
+    shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
+    settings = Settings(
+        data_dir=data_dir, models_dir=models_dir, log_json=False, x_bearer_token=None, admin_key=MODULE_ADMIN_KEY
+    )
+    with TestClient(create_app(settings), headers=bearer(MODULE_ADMIN_KEY)) as client:
+        yield client
 
 
 def free_port() -> int:

@@ -19,6 +19,12 @@ def _assert_problem(response, status: int, slug: str) -> dict:  # type: ignore[n
     return body
 
 
+@pytest.fixture(scope="module")
+def client(module_client: TestClient) -> TestClient:
+    """One app for the module: these tests read, or write only what they create."""
+    return module_client
+
+
 @pytest.fixture
 def analyst_key(client: TestClient) -> str:
     return create_key(client.app.state.service.engine, name="an analyst", role="analyst")[1]

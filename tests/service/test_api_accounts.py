@@ -11,6 +11,17 @@ from service.db.feedback import feedback_label_rows
 PROBLEM = "application/problem+json"
 
 
+@pytest.fixture(scope="module")
+def client(module_client):
+    """One app for the module: each test scores its own handles and puts back the model it activates."""
+    return module_client
+
+
+@pytest.fixture
+def models_dir(client):
+    return client.app.state.service.settings.models_dir
+
+
 def _new_version(models_dir, name: str) -> str:
     active = (models_dir / "ACTIVE").read_text().strip()
     shutil.copytree(models_dir / active, models_dir / name)
@@ -33,14 +44,15 @@ def test_never_scored_account_is_404_problem(client) -> None:
     assert client.get("/v1/accounts/never_scored_1/history").status_code == 404
 
 
-def test_history_keeps_every_score_with_its_model_version_oldest_first(client, settings, demo_roles) -> None:
+def test_history_keeps_every_score_with_its_model_version_oldest_first(client, models_dir, demo_roles) -> None:
     handle = demo_roles["ordinary"][1]
     first = client.post("/v1/scores", json={"handles": [handle]}).json()["results"][0]["result"]
-    newer = _new_version(settings.models_dir, "29990101T000000Z-history0")
+    newer = _new_version(models_dir, "29990101T000000Z-history0")
     activated = client.post(f"/v1/models/{newer}/activate")
     assert activated.status_code == 200 and activated.json()["version"] == newer
     client.post("/v1/scores", json={"handles": [handle]})
     client.post("/v1/scores", json={"handles": [handle]})
+    client.post(f"/v1/models/{first['model_version']}/activate")
     history = client.get(f"/v1/accounts/{handle}/history").json()
     assert history["handle"] == handle
     versions = [s["model_version"] for s in history["scores"]]
@@ -51,13 +63,13 @@ def test_history_keeps_every_score_with_its_model_version_oldest_first(client, s
                                           "scored_at"}  # fmt: skip
 
 
-def test_activation_rolls_back_and_refuses_unknown_versions(client, settings) -> None:
+def test_activation_rolls_back_and_refuses_unknown_versions(client, models_dir) -> None:
     original = client.get("/v1/models/active").json()["version"]
-    newer = _new_version(settings.models_dir, "29990101T000000Z-rollback")
+    newer = _new_version(models_dir, "29990101T000000Z-rollback")
     assert client.post(f"/v1/models/{newer}/activate").json()["version"] == newer
     assert client.get("/v1/models/active").json()["version"] == newer
     assert client.post(f"/v1/models/{original}/activate").json()["version"] == original  # rollback
-    assert (settings.models_dir / "ACTIVE").read_text().strip() == original
+    assert (models_dir / "ACTIVE").read_text().strip() == original
     missing = client.post("/v1/models/19990101T000000Z-nothing/activate")
     assert missing.status_code == 404 and missing.json()["type"] == "/problems/model-version-not-found"
 
@@ -95,7 +107,7 @@ def test_feedback_becomes_label_rows_for_retraining(client, demo_roles) -> None:
     client.post(f"/v1/accounts/{amplifier}/feedback", json={"verdict": "confirm"})  # the latest verdict counts
     client.post(f"/v1/accounts/{ordinary}/feedback", json={"verdict": "dispute"})
     rows = dict(feedback_label_rows(client.app.state.service.engine))
-    assert rows == {amplifier: "amplifier", ordinary: "amplifier"}
+    assert (rows[amplifier], rows[ordinary]) == ("amplifier", "amplifier")
 
 
 def test_catalog_edits_create_new_versions_and_scoring_keeps_the_models_catalog(client) -> None:
@@ -106,6 +118,7 @@ def test_catalog_edits_create_new_versions_and_scoring_keeps_the_models_catalog(
     assert added.status_code == 201
     added = added.json()
     assert added["catalog_version"] != before["catalog_version"] and added["stored_version_id"] == 1
+    assert added["catalog_version"].split("+")[0].endswith("-edit.1")
     assert added["scoring_catalog_version"] == before["scoring_catalog_version"]
     assert client.get("/v1/talking-points/a-new-line").json()["title"] == "A new line"
     replaced = client.put("/v1/talking-points/a-new-line", json={**point, "id": "a-new-line", "title": "Renamed"})

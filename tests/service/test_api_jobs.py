@@ -26,7 +26,8 @@ def _results(client, job_id: str, fmt: str = "jsonl"):  # type: ignore[no-untype
     return response, [json.loads(line) for line in response.text.splitlines()]
 
 
-def test_json_job_is_202_and_scores_every_handle_once(client, demo_roles) -> None:
+def test_json_job_is_202_and_scores_every_handle_once(module_client, demo_roles) -> None:
+    client = module_client
     amplifiers = demo_roles["amplifier"][:3]
     handles = [*amplifiers, "@" + demo_roles["critic"][0], amplifiers[0].upper(), "not_in_store_1"]
     response = client.post("/v1/jobs", json={"handles": handles})
@@ -122,7 +123,8 @@ def test_a_restarted_app_resumes_an_unfinished_job(settings, make_client, steppe
     assert sorted(line["handle"] for line in lines) == sorted(demo_roles["ordinary"][:5])
 
 
-def test_metrics_count_scores_by_band_and_requests_by_route(client, demo_roles) -> None:
+def test_metrics_count_scores_by_band_and_requests_by_route(module_client, demo_roles) -> None:
+    client = module_client
     client.post("/v1/scores", json={"handles": demo_roles["amplifier"][:2]})
     client.get("/v1/accounts/never_scored_3")
     text = client.get("/metrics").text
