@@ -66,3 +66,11 @@ def test_rejected_token_is_a_503_problem_naming_the_variable(client) -> None:
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
     assert "PARROTWATCH_X_BEARER_TOKEN" in response.json()["detail"]
+
+
+def test_x_api_calls_are_counted_in_metrics(client) -> None:
+    with responses.RequestsMock() as api:
+        api.get(LOOKUP_URL, json=_fixture("users_lookup_protected.json"))
+        client.post("/v1/scores", json={"handles": ["quiet_reader"]})
+    [line] = [x for x in client.get("/metrics").text.splitlines() if x.startswith("parrotwatch_x_api_calls_total")]
+    assert float(line.split()[-1]) == 1.0
