@@ -24,7 +24,8 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class BodySizeLimit:
-    """Refuse bodies over ``max_bytes`` with a 413 problem: by ``Content-Length`` before reading, else while reading."""
+    """Refuse bodies over ``max_bytes`` with a 413 problem: by ``Content-Length`` before reading, else (a chunked
+    body) as soon as the count passes the limit; the app then sees the client gone and its own answer is dropped."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
@@ -39,17 +40,35 @@ class BodySizeLimit:
             await self._refuse(send)
             return
         seen = 0
+        refused = started = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise RequestTooLargeError(self.max_bytes)
+                if seen > self.max_bytes and not started:
+                    refused = True
+                    await self._refuse(send)
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, limited_receive, send)
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if refused:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not refused:
+                raise
+            # The app failed reading the body it was cut off from; the 413 has been sent.
+            logger.info("request body over the limit", extra={"limit": self.max_bytes, "path": scope.get("path")})
 
     async def _refuse(self, send: Send) -> None:
         status, slug, title = problem_for(RequestTooLargeError(self.max_bytes))

@@ -105,6 +105,16 @@ def test_a_body_over_the_size_limit_is_413(settings, make_client) -> None:
     body = _assert_problem(client.post("/v1/jobs", json={"handles": ["a" * 15] * 500}), 413, "request-too-large")
     assert body["limit"] == 2048
 
+    def chunks():  # no Content-Length: the limit is applied while the body streams in
+        yield b'{"handles": ['
+        for _ in range(500):
+            yield b'"aaaaaaaaaaaaaaa",'
+        yield b'"a"]}'
+
+    chunked = client.post("/v1/scores", content=chunks(), headers={"content-type": "application/json"})
+    _assert_problem(chunked, 413, "request-too-large")
+    assert client.post("/v1/scores", json={"handles": ["small_one"]}).status_code == 200
+
 
 def test_a_job_over_the_handle_limit_is_413(settings, make_client) -> None:
     client = make_client(settings.model_copy(update={"max_handles_per_job": 5}))
