@@ -97,7 +97,10 @@ class JobRunner:
     def _claim(self) -> tuple[str, bool, list[tuple[int, int, str]]] | None:
         engine = self.state.engine
         with self._claim_lock:
-            for job_id in unfinished_jobs(engine):
+            active = unfinished_jobs(engine)
+            for gone in set(self._cursors) - set(active):  # finished or cancelled
+                del self._cursors[gone]
+            for job_id in active:
                 if not start_job(engine, job_id):
                     self._cursors.pop(job_id, None)
                     continue
@@ -107,7 +110,6 @@ class JobRunner:
                     continue  # the rest is in flight in another worker
                 self._cursors[job_id] = items[-1][1]
                 return job_id, self._refresh_of(job_id), items
-            self._cursors.clear()
         return None
 
     def _refresh_of(self, job_id: str) -> bool:
