@@ -30,6 +30,7 @@ __all__ = [
     "create_job",
     "get_job",
     "iter_results",
+    "list_jobs",
     "pending_count",
     "pending_items",
     "record_outcomes",
@@ -114,17 +115,7 @@ def create_job(engine: Engine, handles: Sequence[str], *, refresh: bool, created
     return job_id
 
 
-def get_job(engine: Engine, job_id: str, *, max_errors: int = 1000) -> JobStatus:
-    with engine.connect() as conn:
-        row = conn.execute(select(jobs).where(jobs.c.id == job_id)).one_or_none()
-        if row is None:
-            raise JobNotFoundError(job_id)
-        errors = conn.execute(
-            select(job_items.c.handle, job_items.c.error_type, job_items.c.error_detail)
-            .where(job_items.c.job_id == job_id, job_items.c.state == "error")
-            .order_by(job_items.c.position)
-            .limit(max_errors)
-        ).all()
+def _status(row, errors: list[JobError]) -> JobStatus:  # type: ignore[no-untyped-def]
     return JobStatus(
         id=row.id,
         state=row.state,
@@ -136,8 +127,29 @@ def get_job(engine: Engine, job_id: str, *, max_errors: int = 1000) -> JobStatus
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
         finished_at=as_utc(row.finished_at),
-        errors=[JobError(e.handle, e.error_type or "", e.error_detail or "") for e in errors],
+        errors=errors,
     )
+
+
+def get_job(engine: Engine, job_id: str, *, max_errors: int = 1000) -> JobStatus:
+    with engine.connect() as conn:
+        row = conn.execute(select(jobs).where(jobs.c.id == job_id)).one_or_none()
+        if row is None:
+            raise JobNotFoundError(job_id)
+        errors = conn.execute(
+            select(job_items.c.handle, job_items.c.error_type, job_items.c.error_detail)
+            .where(job_items.c.job_id == job_id, job_items.c.state == "error")
+            .order_by(job_items.c.position)
+            .limit(max_errors)
+        ).all()
+    return _status(row, [JobError(e.handle, e.error_type or "", e.error_detail or "") for e in errors])
+
+
+def list_jobs(engine: Engine, *, limit: int = 50) -> list[JobStatus]:
+    """The newest jobs first, without their per-handle errors."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id).limit(limit)).all()
+    return [_status(row, []) for row in rows]
 
 
 def cancel_job(engine: Engine, job_id: str) -> JobStatus:

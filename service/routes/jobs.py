@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from service.auth import AnalystDep, require_analyst
-from service.db.jobs import JobResult, JobStatus, cancel_job, create_job, get_job, iter_results
+from service.db.jobs import JobResult, JobStatus, cancel_job, create_job, get_job, iter_results, list_jobs
 from service.deps import EngineDep, RunnerDep, SettingsDep
 from service.errors import EmptyJobError, InvalidHandlesError, TooManyHandlesError
 from service.jobs.handles_file import read_handle_lines
@@ -132,6 +132,12 @@ def submit_job(
     request.state.audit_target = f"job {job_id} ({len(job.handles)} handles)"
     runner.wake()
     return _public(get_job(engine, job_id))
+
+
+@router.get("", response_model=list[JobPublic])
+def get_jobs(engine: EngineDep, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[JobPublic]:
+    """The newest jobs first, with their progress (per-handle errors: ``GET /v1/jobs/{id}``)."""
+    return [_public(status) for status in list_jobs(engine, limit=limit)]
 
 
 @router.get("/{job_id}", response_model=JobPublic)

@@ -47,6 +47,8 @@ def test_json_job_is_202_and_scores_every_handle_once(module_client, demo_roles)
     assert lines[-1]["status"] == "error" and lines[-1]["error"]["type"].startswith("/problems/")
     stored = client.get(f"/v1/accounts/{handles[0]}").json()
     assert stored["job_id"] == job["id"], "job scores are stored like any other"
+    listed = client.get("/v1/jobs").json()
+    assert listed[0]["id"] == job["id"] and listed[0]["done"] == 4
 
 
 def test_csv_upload_with_a_handle_column_makes_a_job(stepped, demo_roles) -> None:
