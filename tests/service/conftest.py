@@ -65,22 +65,37 @@ def client(settings: Settings, make_client: Callable[..., TestClient]) -> TestCl
 
 
 @pytest.fixture(scope="module")
-def module_client(
+def module_settings(
     tmp_path_factory: pytest.TempPathFactory, trained_registry: Path, demo_store_file: Path
-) -> Iterator[TestClient]:
-    """One app (and database) for a whole test module, as the bootstrap admin: starting an app takes seconds.
-
-    For tests that do not depend on what other tests of the module stored; the key is ``settings``'s admin key.
-    """
+) -> Settings:
+    """Like ``settings``, for a whole test module: a private registry and store copy, ``MODULE_ADMIN_KEY``."""
     root = tmp_path_factory.mktemp("module-app")
     models_dir = Path(shutil.copytree(trained_registry, root / "models"))
     data_dir = root / "var"
     data_dir.mkdir()
     shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
-    settings = Settings(
+    return Settings(
         data_dir=data_dir, models_dir=models_dir, log_json=False, x_bearer_token=None, admin_key=MODULE_ADMIN_KEY
     )
+
+
+@pytest.fixture(scope="module")
+def module_client(module_settings: Settings) -> Iterator[TestClient]:
+    """One app (and database) for a whole test module, as the bootstrap admin: starting an app takes seconds.
+
+    For tests that do not depend on what other tests of the module stored.
+    """
+    with TestClient(create_app(module_settings), headers=bearer(MODULE_ADMIN_KEY)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def module_stepped_client(module_settings: Settings) -> Iterator[TestClient]:
+    """A module's app with its job workers stopped and batches of 2 handles, so tests step jobs deterministically
+    with ``app.state.runner.run_once()``. Not with ``module_client`` in one module: they share a database."""
+    settings = module_settings.model_copy(update={"job_batch_size": 2})
     with TestClient(create_app(settings), headers=bearer(MODULE_ADMIN_KEY)) as client:
+        client.app.state.runner.stop()
         yield client
 
 

@@ -9,13 +9,19 @@ import time
 
 import pytest
 
+from service.db.jobs import cancel_job, unfinished_jobs
+
 
 @pytest.fixture
-def stepped(settings, make_client):
-    """A client whose job workers are stopped, so a test steps jobs batch by batch with ``runner.run_once()``."""
-    client = make_client(settings.model_copy(update={"job_batch_size": 2}))
-    client.app.state.runner.stop()
-    return client
+def stepped(module_stepped_client):
+    """A client whose job workers are stopped, so a test steps jobs batch by batch with ``runner.run_once()``.
+
+    One app for the module; jobs earlier tests left unfinished are cancelled first, so a test steps only its own.
+    """
+    engine = module_stepped_client.app.state.service.engine
+    for job_id in unfinished_jobs(engine):
+        cancel_job(engine, job_id)
+    return module_stepped_client
 
 
 def _results(client, job_id: str, fmt: str = "jsonl"):  # type: ignore[no-untyped-def]
@@ -26,18 +32,17 @@ def _results(client, job_id: str, fmt: str = "jsonl"):  # type: ignore[no-untype
     return response, [json.loads(line) for line in response.text.splitlines()]
 
 
-def test_json_job_is_202_and_scores_every_handle_once(module_client, demo_roles) -> None:
-    client = module_client
+def test_json_job_is_202_and_scores_every_handle_once(stepped, demo_roles) -> None:
+    client = stepped
     amplifiers = demo_roles["amplifier"][:3]
     handles = [*amplifiers, "@" + demo_roles["critic"][0], amplifiers[0].upper(), "not_in_store_1"]
     response = client.post("/v1/jobs", json={"handles": handles})
     assert response.status_code == 202
     job = response.json()
     assert job["state"] in ("queued", "running") and job["total"] == 5, "duplicates count once"
-    deadline = time.monotonic() + 60
-    while job["state"] != "done" and time.monotonic() < deadline:
-        time.sleep(0.2)
-        job = client.get(f"/v1/jobs/{job['id']}").json()
+    while client.app.state.runner.run_once():
+        pass
+    job = client.get(f"/v1/jobs/{job['id']}").json()
     assert job["state"] == "done" and (job["done"], job["failed"], job["pending"]) == (4, 1, 0)
     assert [e["handle"] for e in job["errors"]] == ["not_in_store_1"]
     _, lines = _results(client, job["id"])
@@ -111,11 +116,11 @@ def test_cancelling_a_finished_job_is_409_and_an_unknown_job_404(stepped, demo_r
         assert stepped.get(path).json()["type"] == "/problems/job-not-found"
 
 
-def test_a_restarted_app_resumes_an_unfinished_job(settings, make_client, stepped, demo_roles) -> None:
+def test_a_restarted_app_resumes_an_unfinished_job(make_client, stepped, demo_roles) -> None:
     job = stepped.post("/v1/jobs", json={"handles": demo_roles["ordinary"][:5]}).json()
     stepped.app.state.runner.run_once()
-    # a second process on the same database, as after a crash: its workers finish the job
-    restarted = make_client(settings)
+    # a second app on the same database, as after a crash: its workers finish the job
+    restarted = make_client(stepped.app.state.service.settings)
     deadline = time.monotonic() + 60
     while (status := restarted.get(f"/v1/jobs/{job['id']}").json())["state"] != "done":
         assert time.monotonic() < deadline
@@ -125,8 +130,8 @@ def test_a_restarted_app_resumes_an_unfinished_job(settings, make_client, steppe
     assert sorted(line["handle"] for line in lines) == sorted(demo_roles["ordinary"][:5])
 
 
-def test_metrics_count_scores_by_band_and_requests_by_route(module_client, demo_roles) -> None:
-    client = module_client
+def test_metrics_count_scores_by_band_and_requests_by_route(stepped, demo_roles) -> None:
+    client = stepped
     client.post("/v1/scores", json={"handles": demo_roles["amplifier"][:2]})
     client.get("/v1/accounts/never_scored_3")
     text = client.get("/metrics").text

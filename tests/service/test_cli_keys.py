@@ -9,10 +9,16 @@ from typer.testing import CliRunner
 from service.cli import app
 
 
+@pytest.fixture(scope="module")
+def client(module_client):
+    """One app for the module; the commands work on its database."""
+    return module_client
+
+
 @pytest.fixture
-def run(settings, monkeypatch):
-    monkeypatch.setenv("PARROTWATCH_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("PARROTWATCH_MODELS_DIR", str(settings.models_dir))
+def run(module_settings, monkeypatch):
+    monkeypatch.setenv("PARROTWATCH_DATA_DIR", str(module_settings.data_dir))
+    monkeypatch.setenv("PARROTWATCH_MODELS_DIR", str(module_settings.models_dir))
     monkeypatch.setenv("PARROTWATCH_LOG_JSON", "false")
     runner = CliRunner()
     return lambda *args: runner.invoke(app, [str(a) for a in args])

@@ -13,7 +13,7 @@ def server(settings, make_server):
     return server
 
 
-def test_served_api_answers_health_and_scores_handles(server, demo_roles, admin_headers) -> None:
+def test_served_api_answers_health_and_scores_handles_with_the_bootstrap_key(server, demo_roles, admin_headers) -> None:
     handles = [demo_roles["amplifier"][1], demo_roles["critic"][0]]
     response = httpx.post(f"{server.base}/v1/scores", json={"handles": handles}, headers=admin_headers, timeout=30)
     assert response.status_code == 200
@@ -22,8 +22,5 @@ def test_served_api_answers_health_and_scores_handles(server, demo_roles, admin_
     assert [r["handle"] for r in results] == handles
     assert httpx.get(f"{server.base}/healthz").json()["status"] == "ok"
     assert httpx.get(f"{server.base}/readyz").json()["status"] == "ready"
-
-
-def test_served_api_needs_the_bootstrap_admin_key(server) -> None:
-    response = httpx.get(f"{server.base}/v1/models")
-    assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")
+    anonymous = httpx.get(f"{server.base}/v1/models")
+    assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"].startswith("Bearer")
