@@ -42,7 +42,7 @@ $(ADMIN_KEY_FILE): | $(STAMP)
 run: model $(IMPORTED) $(ADMIN_KEY_FILE)
 	@echo "API key: every /v1 request needs 'Authorization: Bearer KEY'. The admin key of this server is"
 	@echo "PARROTWATCH_ADMIN_KEY if you set it, else the one in $(ADMIN_KEY_FILE), e.g.:"
-	@echo '  curl -H "Authorization: Bearer $$(cat $(ADMIN_KEY_FILE))" http://127.0.0.1:8000/v1/models'
+	@echo '  curl -H "Authorization: Bearer $$(cat $(ADMIN_KEY_FILE))" http://127.0.0.1:$(or $(PARROTWATCH_PORT),8000)/v1/models'
 	@echo "More keys: $(PW) keys create --role analyst --name NAME"
 	PARROTWATCH_ADMIN_KEY="$${PARROTWATCH_ADMIN_KEY:-$$(cat $(ADMIN_KEY_FILE))}" $(PW) serve
 
