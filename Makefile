@@ -33,8 +33,18 @@ $(IMPORTED): $(DEMO)/accounts.jsonl
 model: demo
 	test -s $(PARROTWATCH_MODELS_DIR)/ACTIVE || $(PW) train --input $(DEMO)/accounts.jsonl --labels $(DEMO)/labels.csv --activate
 
-run: model $(IMPORTED)
-	$(PW) serve
+# A local admin key for `make run`, made once (the server stores only its hash). PARROTWATCH_ADMIN_KEY wins if set.
+ADMIN_KEY_FILE := $(PARROTWATCH_DATA_DIR)/admin.key
+$(ADMIN_KEY_FILE): | $(STAMP)
+	mkdir -p $(PARROTWATCH_DATA_DIR)
+	umask 077 && $(BIN)/python -c "import secrets; print('pw_local_' + secrets.token_urlsafe(32))" > $@
+
+run: model $(IMPORTED) $(ADMIN_KEY_FILE)
+	@echo "API key: every /v1 request needs 'Authorization: Bearer KEY'. The admin key of this server is"
+	@echo "PARROTWATCH_ADMIN_KEY if you set it, else the one in $(ADMIN_KEY_FILE), e.g.:"
+	@echo '  curl -H "Authorization: Bearer $$(cat $(ADMIN_KEY_FILE))" http://127.0.0.1:$(or $(PARROTWATCH_PORT),8000)/v1/models'
+	@echo "More keys: $(PW) keys create --role analyst --name NAME"
+	PARROTWATCH_ADMIN_KEY="$${PARROTWATCH_ADMIN_KEY:-$$(cat $(ADMIN_KEY_FILE))}" $(PW) serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -172,6 +172,8 @@ class XApiSource:
         Wait assumed when a 429 carries no usable ``x-rate-limit-reset`` header.
     sleep, clock
         Injected so tests neither sleep nor depend on the wall clock.
+    on_response : callable, optional
+        Called once per HTTP response from X (the service counts API calls with it).
     """
 
     def __init__(
@@ -183,6 +185,7 @@ class XApiSource:
         default_backoff_s: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        on_response: Callable[[], None] | None = None,
     ) -> None:
         if bearer_token is None or not bearer_token.strip():
             raise XApiConfigurationError(f"no X API bearer token configured. {_ACCESS_NEEDED}")
@@ -199,6 +202,13 @@ class XApiSource:
         self._clock = clock
         self._client = tweepy.Client(bearer_token=bearer_token.strip(), wait_on_rate_limit=False, return_type=dict)
         self._client.session.hooks["response"].append(_normalise_rate_limit_reset)
+        if on_response is not None:
+
+            def _observe(response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+                on_response()
+                return response
+
+            self._client.session.hooks["response"].append(_observe)
 
     def __repr__(self) -> str:
         return f"XApiSource(max_posts={self.max_posts}, max_wait_s={self.max_wait_s})"

@@ -1,19 +1,23 @@
-"""Create the FastAPI application: middleware, problem handlers and routers; state is built in ``lifespan``."""
+"""Create the FastAPI application: middleware, problem handlers and routers; state is built in ``lifespan``.
+
+Everything under ``/v1`` needs an API key; ``/healthz``, ``/readyz``, ``/metrics``, the docs and whatever the
+analyst page serves (``/``, ``/static``, ``/ui``) are open.
+"""
 
 from __future__ import annotations
 
 import logging
-import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from service.config import Settings
+from service.jobs.runner import JobRunner
+from service.middleware import BodySizeLimit, observe_request
 from service.problems import register_problem_handlers
-from service.routes import health, models, page, scores
+from service.routes import accounts, audit, feedback, health, jobs, keys, models, ops, page, scores, talking_points
 from service.state import build_state
 
 __all__ = ["create_app"]
@@ -27,8 +31,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.service = build_state(settings)
-        yield
+        state = build_state(settings)
+        runner = JobRunner(state, workers=settings.job_workers, batch_size=settings.job_batch_size)
+        app.state.service = state
+        app.state.runner = runner
+        runner.start()  # picks up jobs a previous process left unfinished
+        try:
+            yield
+        finally:
+            runner.stop()
+            state.engine.dispose()
 
     app = FastAPI(
         title="parrotwatch",
@@ -37,30 +49,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     register_problem_handlers(app)
-
-    @app.middleware("http")
-    async def request_id(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
-        started = time.perf_counter()
-        response = await call_next(request)
-        response.headers["x-request-id"] = rid
-        logger.info(
-            "request",
-            extra={
-                "request_id": rid,
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
-        return response
+    app.middleware("http")(observe_request)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     v1 = APIRouter(prefix="/v1")
-    v1.include_router(scores.router)
-    v1.include_router(models.router)
+    for module in (scores, accounts, feedback, jobs, models, talking_points, keys, audit):
+        v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(health.router)
+    app.include_router(ops.router)
     app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
     return app

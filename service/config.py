@@ -36,6 +36,20 @@ class Settings(BaseSettings):
         default=None, description="Declared state accounts YAML; the bundled list when unset."
     )
     max_handles_per_request: int = Field(default=100, ge=1)
+    max_handles_per_job: int = Field(default=100_000, ge=1)
+    max_body_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024, description="Largest request body accepted (a 100,000-handle CSV fits)."
+    )
+    admin_key: SecretStr | None = Field(
+        default=None, description="An API key given the admin role at start (stored hashed), for scripts and make run."
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=1, description="Requests per minute per API key (token bucket; bursts up to the same number)."
+    )
+    job_workers: int = Field(default=2, ge=1, le=32, description="Threads scoring batch jobs.")
+    job_batch_size: int = Field(
+        default=20, ge=1, le=1000, description="Accounts a job worker scores and commits in one transaction."
+    )
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="Structured JSON log lines (set false for plain text).")
 

@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
+from sqlalchemy import Engine
 
 from detector.coordination import CoordinationIndex
 from detector.declared import DeclaredStateAccounts
 from detector.registry import LoadedModel
 from ingest.resolve import AccountResolver
 from service.config import Settings
+from service.errors import InvalidHandleError
+from service.jobs.runner import JobRunner
+from service.metrics import Metrics
+from service.schemas import normalize_handle
 from service.state import ServiceState
 
-__all__ = ["CoordinationDep", "DeclaredDep", "ModelDep", "ResolverDep", "SettingsDep", "StateDep"]
+__all__ = [
+    "CoordinationDep",
+    "DeclaredDep",
+    "EngineDep",
+    "HandleDep",
+    "MetricsDep",
+    "ModelDep",
+    "ResolverDep",
+    "RunnerDep",
+    "SettingsDep",
+    "StateDep",
+]
 
 
 def get_state(request: Request) -> ServiceState:
@@ -40,9 +56,33 @@ def get_resolver(state: Annotated[ServiceState, Depends(get_state)]) -> AccountR
     return state.resolver
 
 
+def get_engine(state: Annotated[ServiceState, Depends(get_state)]) -> Engine:
+    return state.engine
+
+
+def get_metrics(state: Annotated[ServiceState, Depends(get_state)]) -> Metrics:
+    return state.metrics
+
+
+def get_runner(request: Request) -> JobRunner:
+    return request.app.state.runner
+
+
+def get_handle(handle: Annotated[str, Path(description="An X handle; a leading @ is accepted and dropped.")]) -> str:
+    """The path's handle without its @; 422 naming it when it is not an X handle."""
+    normalized = normalize_handle(handle)
+    if normalized is None:
+        raise InvalidHandleError(handle)
+    return normalized
+
+
 StateDep = Annotated[ServiceState, Depends(get_state)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ModelDep = Annotated[LoadedModel, Depends(get_model)]
 ResolverDep = Annotated[AccountResolver, Depends(get_resolver)]
 DeclaredDep = Annotated[DeclaredStateAccounts, Depends(get_declared)]
 CoordinationDep = Annotated[CoordinationIndex, Depends(get_coordination)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+HandleDep = Annotated[str, Depends(get_handle)]
+RunnerDep = Annotated[JobRunner, Depends(get_runner)]

@@ -2,12 +2,46 @@
 
 ServiceError
 ├── TooManyHandlesError        a synchronous request named more handles than allowed
-└── InvalidHandleError         not an X handle (1-15 letters, digits or underscores)
+├── InvalidHandleError         not an X handle (1-15 letters, digits or underscores)
+├── InvalidHandlesError        a job's list holds handles that are not X handles (all of them named)
+├── EmptyJobError              a job with no handle
+├── NotReadyError              the database or the model is not there (readiness)
+├── RequestTooLargeError       the request body is over the configured limit
+├── NotScoredError             an account that was never scored
+├── JobNotFoundError           no job with that id
+├── JobFinishedError           cancelling a job that already finished
+├── UnknownModelVersionError   activating a version the registry does not hold
+├── TalkingPointNotFoundError  no talking point with that id in the current catalog
+├── TalkingPointExistsError    creating a talking point whose id is taken
+├── InvalidCatalogEditError    an edit that would leave an invalid catalog (e.g. the last talking point deleted)
+├── ApiKeyNotFoundError        revoking a key id that does not exist
+├── AuthenticationError        no API key, or not a valid one (401)
+├── PermissionDeniedError      a valid key whose role does not allow the operation (403)
+└── KeyRateLimitedError        a key spent its request budget (429)
 """
 
 from __future__ import annotations
 
-__all__ = ["InvalidHandleError", "ServiceError", "TooManyHandlesError"]
+__all__ = [
+    "ApiKeyNotFoundError",
+    "AuthenticationError",
+    "EmptyJobError",
+    "InvalidCatalogEditError",
+    "InvalidHandleError",
+    "InvalidHandlesError",
+    "JobFinishedError",
+    "JobNotFoundError",
+    "KeyRateLimitedError",
+    "NotReadyError",
+    "NotScoredError",
+    "PermissionDeniedError",
+    "RequestTooLargeError",
+    "ServiceError",
+    "TalkingPointExistsError",
+    "TalkingPointNotFoundError",
+    "TooManyHandlesError",
+    "UnknownModelVersionError",
+]
 
 
 class ServiceError(Exception):
@@ -15,10 +49,10 @@ class ServiceError(Exception):
 
 
 class TooManyHandlesError(ServiceError):
-    def __init__(self, count: int, limit: int) -> None:
+    def __init__(self, count: int, limit: int, hint: str | None = None) -> None:
         super().__init__(
             f"{count} handles in one request; at most {limit} are scored synchronously. "
-            "Split the list, or score a file with `parrotwatch score --input FILE`."
+            + (hint or "Submit a batch job with POST /v1/jobs, or score a file with `parrotwatch score --input FILE`.")
         )
         self.count = count
         self.limit = limit
@@ -28,3 +62,97 @@ class InvalidHandleError(ServiceError):
     def __init__(self, handle: str) -> None:
         super().__init__(f"{handle!r} is not an X handle: 1-15 letters, digits or underscores, optional leading @")
         self.handle = handle
+
+
+class InvalidHandlesError(ServiceError):
+    """The first invalid handles of a job's list, with their line numbers (1-based) in the list or file."""
+
+    def __init__(self, invalid: list[tuple[int, str]], total: int) -> None:
+        shown = ", ".join(f"line {line}: {handle!r}" for line, handle in invalid[:20])
+        more = f" and {total - 20} more" if total > 20 else ""
+        super().__init__(f"{total} entries are not X handles (1-15 letters, digits or underscores): {shown}{more}")
+        self.handles = [handle for _, handle in invalid[:20]]
+        self.count = total
+
+
+class EmptyJobError(ServiceError):
+    def __init__(self) -> None:
+        super().__init__("the job names no handle: send {'handles': [...]} or a CSV file with a handle column")
+
+
+class RequestTooLargeError(ServiceError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"request body over {limit} bytes")
+        self.limit = limit
+
+
+class NotReadyError(ServiceError):
+    """Readiness failed: the detail says what is missing."""
+
+
+class NotScoredError(ServiceError):
+    def __init__(self, handle: str) -> None:
+        super().__init__(f"@{handle} has never been scored: score it with POST /v1/scores or a job")
+        self.handle = handle
+
+
+class JobNotFoundError(ServiceError):
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"no job {job_id!r}")
+        self.job_id = job_id
+
+
+class JobFinishedError(ServiceError):
+    def __init__(self, job_id: str, state: str) -> None:
+        super().__init__(f"job {job_id} is {state}: only queued or running jobs can be cancelled")
+        self.job_id = job_id
+        self.state = state
+
+
+class UnknownModelVersionError(ServiceError):
+    def __init__(self, version: str) -> None:
+        super().__init__(f"no model version {version!r} in the registry")
+        self.version = version
+
+
+class TalkingPointNotFoundError(ServiceError):
+    def __init__(self, talking_point_id: str) -> None:
+        super().__init__(f"no talking point {talking_point_id!r} in the current catalog")
+        self.talking_point_id = talking_point_id
+
+
+class TalkingPointExistsError(ServiceError):
+    def __init__(self, talking_point_id: str) -> None:
+        super().__init__(f"talking point {talking_point_id!r} exists: change it with PUT")
+        self.talking_point_id = talking_point_id
+
+
+class InvalidCatalogEditError(ServiceError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+
+
+class ApiKeyNotFoundError(ServiceError):
+    def __init__(self, key_id: str) -> None:
+        super().__init__(f"no API key {key_id!r}")
+        self.key_id = key_id
+
+
+class AuthenticationError(ServiceError):
+    """Rendered with ``WWW-Authenticate: Bearer``."""
+
+
+class PermissionDeniedError(ServiceError):
+    def __init__(self, role: str, needed: str) -> None:
+        super().__init__(f"this operation needs the {needed} role; the key has {role}")
+        self.role = role
+        self.needed = needed
+
+
+class KeyRateLimitedError(ServiceError):
+    def __init__(self, retry_after_s: float, limit_per_minute: int) -> None:
+        super().__init__(
+            f"more than {limit_per_minute} requests per minute with this key; retry in {retry_after_s:.0f} s"
+        )
+        self.retry_after_s = retry_after_s
+        self.limit = limit_per_minute

@@ -7,11 +7,13 @@ renders them. The most specific class in the table wins; anything else is a logg
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from detector.errors import (
     CatalogError,
@@ -29,7 +31,26 @@ from ingest.errors import (
     XApiConfigurationError,
     XApiError,
 )
-from service.errors import InvalidHandleError, ServiceError, TooManyHandlesError
+from service.errors import (
+    ApiKeyNotFoundError,
+    AuthenticationError,
+    EmptyJobError,
+    InvalidCatalogEditError,
+    InvalidHandleError,
+    InvalidHandlesError,
+    JobFinishedError,
+    JobNotFoundError,
+    KeyRateLimitedError,
+    NotReadyError,
+    NotScoredError,
+    PermissionDeniedError,
+    RequestTooLargeError,
+    ServiceError,
+    TalkingPointExistsError,
+    TalkingPointNotFoundError,
+    TooManyHandlesError,
+    UnknownModelVersionError,
+)
 from training.errors import InvalidLabelsError, TrainingError
 
 __all__ = ["PROBLEMS", "problem_for", "register_problem_handlers"]
@@ -48,6 +69,21 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     MalformedFileError: (422, "malformed-file", "Malformed input file"),
     InvalidLabelsError: (422, "invalid-labels", "Invalid labels"),
     TooManyHandlesError: (413, "too-many-handles", "Too many handles for one request"),
+    InvalidHandlesError: (422, "invalid-handles", "Not X handles"),
+    EmptyJobError: (422, "empty-job", "No handle to score"),
+    RequestTooLargeError: (413, "request-too-large", "Request body too large"),
+    NotReadyError: (503, "not-ready", "Not ready"),
+    NotScoredError: (404, "not-scored", "Account never scored"),
+    JobNotFoundError: (404, "job-not-found", "No such job"),
+    JobFinishedError: (409, "job-finished", "Job already finished"),
+    UnknownModelVersionError: (404, "model-version-not-found", "No such model version"),
+    TalkingPointNotFoundError: (404, "talking-point-not-found", "No such talking point"),
+    TalkingPointExistsError: (409, "talking-point-exists", "Talking point exists"),
+    InvalidCatalogEditError: (422, "invalid-catalog-edit", "Catalog edit refused"),
+    ApiKeyNotFoundError: (404, "api-key-not-found", "No such API key"),
+    AuthenticationError: (401, "unauthenticated", "API key missing or invalid"),
+    PermissionDeniedError: (403, "forbidden", "Role not allowed"),
+    KeyRateLimitedError: (429, "key-rate-limited", "Too many requests for this API key"),
     ModelNotFoundError: (503, "model-unavailable", "No model to score with"),
     ModelIntegrityError: (503, "model-integrity", "Model artifact refused"),
     CatalogError: (503, "catalog-invalid", "Talking-point catalog invalid"),
@@ -59,6 +95,10 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
 }
 
 
+_HTTP_SLUGS = {404: "not-found", 405: "method-not-allowed", 406: "not-acceptable", 415: "unsupported-media-type"}
+_HTTP_TITLES = {404: "Not found", 405: "Method not allowed", 406: "Not acceptable", 415: "Unsupported media type"}
+
+
 def problem_for(exc: Exception) -> tuple[int, str, str]:
     """The table entry of the nearest class in ``exc``'s MRO."""
     for cls in type(exc).__mro__:
@@ -68,7 +108,21 @@ def problem_for(exc: Exception) -> tuple[int, str, str]:
 
 
 def _extensions(exc: Exception) -> dict[str, Any]:
-    fields = ("handle", "count", "limit", "version", "line", "retry_after_s")
+    fields = (
+        "handle",
+        "handles",
+        "count",
+        "limit",
+        "version",
+        "line",
+        "retry_after_s",
+        "job_id",
+        "state",
+        "talking_point_id",
+        "key_id",
+        "role",
+        "needed",
+    )
     return {name: getattr(exc, name) for name in fields if getattr(exc, name, None) is not None}
 
 
@@ -83,8 +137,19 @@ def register_problem_handlers(app: FastAPI) -> None:
         if status >= 500:
             logger.warning("request failed", extra={"path": request.url.path, "problem": slug, "error": str(exc)})
         response = problem_response(status, slug, title, str(exc), **_extensions(exc))
-        if isinstance(exc, RateLimitedError):
-            response.headers["Retry-After"] = str(max(1, round(exc.retry_after_s)))
+        if isinstance(exc, RateLimitedError | KeyRateLimitedError):
+            response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
+        if isinstance(exc, AuthenticationError):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="parrotwatch"'
+        return response
+
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """Framework errors (no such route, method not allowed) as problems too."""
+        slug = _HTTP_SLUGS.get(exc.status_code, f"http-{exc.status_code}")
+        title = _HTTP_TITLES.get(exc.status_code, "HTTP error")
+        response = problem_response(exc.status_code, slug, title, str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
         return response
 
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -102,4 +167,5 @@ def register_problem_handlers(app: FastAPI) -> None:
     for cls in (IngestError, DetectorError, TrainingError, ServiceError):
         app.add_exception_handler(cls, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, unexpected_error)

@@ -3,13 +3,37 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from detector.catalog import TalkingPoint
 from detector.scoring import AccountScore
 
-__all__ = ["HandleProblem", "Health", "ScoreRequest", "ScoreResponse", "ScoreResult", "normalize_handle"]
+__all__ = [
+    "AccountHistory",
+    "AccountScorePublic",
+    "ApiKeyCreate",
+    "ApiKeyCreated",
+    "ApiKeyPublic",
+    "AuditEntryPublic",
+    "CatalogPublic",
+    "FeedbackCreate",
+    "FeedbackPublic",
+    "HandleProblem",
+    "Health",
+    "HistoryEntry",
+    "JobCreate",
+    "JobErrorPublic",
+    "JobPublic",
+    "ModelCardPublic",
+    "Readiness",
+    "ScoreRequest",
+    "ScoreResponse",
+    "ScoreResult",
+    "normalize_handle",
+]
 
 _X_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 
@@ -63,3 +87,117 @@ class ModelCardPublic(BaseModel):
     version: str
     active: bool
     card: dict[str, Any]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"]
+    model_version: str
+    database: Literal["ok"]
+
+
+class AccountScorePublic(AccountScore):
+    """The latest stored score of an account, with its evidence, and when (and by which job) it was made."""
+
+    scored_at: datetime
+    job_id: str | None = None
+
+
+class HistoryEntry(BaseModel):
+    score: float | None
+    band: str
+    components: dict[str, float | None]
+    model_version: str
+    catalog_version: str
+    scored_at: datetime
+    job_id: str | None = None
+
+
+class AccountHistory(BaseModel):
+    handle: str
+    scores: list[HistoryEntry] = Field(description="Every stored score of the account, oldest first.")
+
+
+class JobCreate(BaseModel):
+    handles: list[str] = Field(min_length=1, description="X handles, with or without @; at most 100,000.")
+    refresh: bool = Field(default=False, description="Refetch from X even when the local store has the account.")
+
+    model_config = {"json_schema_extra": {"examples": [{"handles": ["@some_handle", "another_one"]}]}}
+
+
+class JobErrorPublic(BaseModel):
+    handle: str
+    type: str
+    detail: str
+
+
+class JobPublic(BaseModel):
+    id: str
+    state: Literal["queued", "running", "done", "cancelled"]
+    total: int = Field(description="Distinct handles in the job.")
+    done: int = Field(description="Handles scored.")
+    failed: int = Field(description="Handles that could not be scored (see errors).")
+    pending: int
+    refresh: bool
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    results_url: str
+    errors: list[JobErrorPublic] = Field(description="Per-handle errors, in submission order (the first 1,000).")
+
+
+class FeedbackCreate(BaseModel):
+    verdict: Literal["confirm", "dispute"] = Field(description="confirm: the band is right; dispute: it is wrong.")
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class FeedbackPublic(BaseModel):
+    id: int
+    handle: str
+    verdict: Literal["confirm", "dispute"]
+    note: str | None
+    band: str | None = Field(description="The band of the latest score when the verdict was given.")
+    score_id: int | None
+    key_id: str | None
+    key_name: str | None
+    created_at: datetime
+
+
+class ApiKeyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=128, description="Who or what uses the key.")
+    role: Literal["analyst", "admin"] = "analyst"
+
+
+class ApiKeyPublic(BaseModel):
+    id: str
+    name: str
+    role: Literal["analyst", "admin"]
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyPublic):
+    key: str = Field(description="The key itself: shown this once, stored only as a hash.")
+
+
+class CatalogPublic(BaseModel):
+    catalog_version: str = Field(description="The current (latest edited) catalog: what the next training run uses.")
+    stored_version_id: int | None = Field(description="Its row in catalog_versions; null until the first edit.")
+    change: str
+    created_at: datetime | None
+    created_by: str | None
+    scoring_catalog_version: str | None = Field(
+        description="The catalog the active model was trained with, which scoring uses: edits take effect when a "
+        "model is trained on the current catalog and activated."
+    )
+    talking_points: list[TalkingPoint]
+
+
+class AuditEntryPublic(BaseModel):
+    id: int
+    at: datetime
+    key_id: str | None
+    key_name: str | None
+    action: str
+    target: str | None
+    status: int | None
+    request_id: str | None

@@ -1,4 +1,5 @@
-"""What the running service holds: settings, the model registry, the active model, the account store and resolver.
+"""What the running service holds: settings, the database, the model registry, the active model, the account store
+and resolver, metrics and the per-key rate limiter.
 
 Built in ``lifespan`` and kept on ``app.state``; swapping the model is one assignment, so a request that already
 took the old model finishes with it.
@@ -11,13 +12,20 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from sqlalchemy import Engine
+
 from detector.coordination import CoordinationIndex, CoordinationParams
 from detector.declared import DeclaredStateAccounts, load_declared_accounts
 from detector.errors import DetectorError, ModelNotFoundError
 from detector.registry import LoadedModel, ModelRegistry
 from ingest.resolve import AccountResolver
-from ingest.store import AccountStore, make_engine
+from ingest.store import AccountStore
 from service.config import Settings
+from service.db.api_keys import ensure_key
+from service.db.jobs import pending_count
+from service.db.migrate import open_database
+from service.metrics import Metrics
+from service.rate_limit import RateLimiter
 
 __all__ = ["ServiceState", "build_resolver", "build_state", "warm_coordination_index"]
 
@@ -34,6 +42,9 @@ class ServiceState:
     resolver: AccountResolver
     declared: DeclaredStateAccounts
     coordination: CoordinationIndex
+    engine: Engine
+    metrics: Metrics
+    rate_limiter: RateLimiter
     _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _refused_version: str | None = None
 
@@ -62,16 +73,23 @@ class ServiceState:
         return self.model
 
 
-def build_resolver(settings: Settings, store: AccountStore) -> AccountResolver:
-    """The store, backed by the X API when a bearer token is configured."""
+def build_resolver(settings: Settings, store: AccountStore, metrics: Metrics | None = None) -> AccountResolver:
+    """The store, backed by the X API when a bearer token is configured (counted in ``metrics`` when given)."""
     x_source = None
     if settings.x_bearer_token is not None and settings.x_bearer_token.get_secret_value():
         from ingest.x_api import XApiSource
+
+        def sleep(seconds: float) -> None:
+            if metrics is not None:
+                metrics.record_rate_limit_wait(seconds)
+            time.sleep(seconds)
 
         x_source = XApiSource(
             settings.x_bearer_token.get_secret_value(),
             max_posts=settings.x_max_posts,
             max_wait_s=settings.x_max_wait_s,
+            sleep=sleep,
+            on_response=metrics.x_api_calls.inc if metrics is not None else None,
         )
     return AccountResolver(store, x_source, max_age_s=settings.x_cache_max_age_s)
 
@@ -90,7 +108,8 @@ def warm_coordination_index(store: AccountStore) -> CoordinationIndex:
 
 
 def build_state(settings: Settings) -> ServiceState:
-    """Load what can be loaded; a missing model is reported by health checks, not a crash at start."""
+    """Migrate the database and load what can be loaded; a missing model is reported by health checks, not a crash
+    at start. ``PARROTWATCH_ADMIN_KEY``, when set, is stored (hashed) as an admin key."""
     registry = ModelRegistry(settings.models_dir)
     model = model_error = None
     try:
@@ -99,13 +118,28 @@ def build_state(settings: Settings) -> ServiceState:
     except DetectorError as exc:
         model_error = exc
         logger.warning("no usable model", extra={"error": str(exc)})
-    store = AccountStore(make_engine(settings.resolved_database_url))
+    engine = open_database(settings.resolved_database_url)
+    if settings.admin_key is not None and settings.admin_key.get_secret_value():
+        ensure_key(engine, settings.admin_key.get_secret_value(), name="bootstrap-admin", role="admin")
+    store = AccountStore(engine)
     n_accounts, n_posts = store.count()
     logger.info("account store ready", extra={"n_accounts": n_accounts, "n_posts": n_posts})
     declared = load_declared_accounts(settings.declared_accounts_file)
     coordination = warm_coordination_index(store)
+    metrics = Metrics()
+    metrics.observe_queue_depth(lambda: pending_count(engine))
     state = ServiceState(
-        settings, registry, model, model_error, store, build_resolver(settings, store), declared, coordination
+        settings=settings,
+        registry=registry,
+        model=model,
+        model_error=model_error,
+        store=store,
+        resolver=build_resolver(settings, store, metrics),
+        declared=declared,
+        coordination=coordination,
+        engine=engine,
+        metrics=metrics,
+        rate_limiter=RateLimiter(settings.rate_limit_per_minute),
     )
     if model is None and model_error is not None:
         state._refused_version = registry.active_version()

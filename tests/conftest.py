@@ -20,6 +20,7 @@ from service.config import Settings
 from training.labels import read_labels
 from training.train import LabeledSet, TrainingResult, assemble_labeled_set, train_model
 
+ADMIN_KEY = "pw_test_admin_key_for_the_suite_only"
 TEST_SEED = 7
 TEST_ACCOUNTS = 600
 START = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
@@ -133,7 +134,7 @@ def settings(tmp_path: Path, models_dir: Path, demo_store_file: Path) -> Setting
     data_dir = tmp_path / "var"
     data_dir.mkdir()
     shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
-    return Settings(data_dir=data_dir, models_dir=models_dir, log_json=False, x_bearer_token=None)
+    return Settings(data_dir=data_dir, models_dir=models_dir, log_json=False, x_bearer_token=None, admin_key=ADMIN_KEY)
 
 
 @pytest.fixture(autouse=True)

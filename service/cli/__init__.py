@@ -17,6 +17,7 @@ from detector.errors import CatalogError, DetectorError, EmbedderUnavailableErro
 from ingest.errors import IngestError, RateLimitedError, XApiConfigurationError, XApiError
 from service.cli.console import err
 from service.config import Settings
+from service.errors import ApiKeyNotFoundError
 from service.log_config import configure_logging
 from training.errors import TrainingError
 
@@ -25,6 +26,7 @@ __all__ = ["EXIT_CODES", "app", "err"]
 logger = logging.getLogger(__name__)
 
 EXIT_CODES: dict[type[Exception], int] = {
+    ApiKeyNotFoundError: 3,
     XApiConfigurationError: 6,
     RateLimitedError: 4,
     XApiError: 4,
@@ -82,3 +84,10 @@ def exit_code_for(exc: Exception) -> int:
 
 
 from service.cli import commands as _commands  # noqa: E402,F401  (registers the commands on `app`)
+from service.cli.catalog import catalog_app  # noqa: E402
+from service.cli.feedback import feedback_app  # noqa: E402
+from service.cli.keys import keys_app  # noqa: E402
+
+app.add_typer(keys_app, name="keys")
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(feedback_app, name="feedback")

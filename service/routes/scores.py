@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 import time
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from detector.scoring import score_accounts
-from service.deps import CoordinationDep, DeclaredDep, ModelDep, ResolverDep, SettingsDep
+from service.auth import require_analyst
+from service.db.scores import add_score
+from service.deps import CoordinationDep, DeclaredDep, EngineDep, MetricsDep, ModelDep, ResolverDep, SettingsDep
 from service.errors import InvalidHandleError, TooManyHandlesError
 from service.problems import problem_for
 from service.schemas import HandleProblem, ScoreRequest, ScoreResponse, ScoreResult, normalize_handle
 
-router = APIRouter(prefix="/scores", tags=["scores"])
+router = APIRouter(prefix="/scores", tags=["scores"], dependencies=[Depends(require_analyst)])
 logger = logging.getLogger(__name__)
 
 
@@ -35,11 +37,14 @@ def create_scores(
     resolver: ResolverDep,
     declared: DeclaredDep,
     coordination: CoordinationDep,
+    engine: EngineDep,
+    metrics: MetricsDep,
 ) -> ScoreResponse:
-    """Score up to 100 handles now, from the local store or live from X.
+    """Score up to 100 handles now, from the local store or live from X, and store every score.
 
     Unknown, suspended, rate-limited or invalid handles get an error entry; the others are scored. Protected
-    accounts come back with their profile only, so their band is ``insufficient_data``.
+    accounts come back with their profile only, so their band is ``insufficient_data``. More than 100 handles is a
+    413 problem: submit them as a job (``POST /v1/jobs``).
     """
     limit = settings.max_handles_per_request
     if len(request.handles) > limit:
@@ -63,6 +68,10 @@ def create_scores(
     accounts = [r.account for _, r in to_score]
     coordination.add(accounts)  # from now on, later requests link to these posts too
     scores = score_accounts(loaded.model, accounts, model_version=loaded.version, declared=declared, index=coordination)
+    with engine.begin() as conn:
+        for score in scores:
+            add_score(conn, score)
+    metrics.count_scores([score.band for score in scores])
     for (position, resolution), score in zip(to_score, scores, strict=True):
         outcomes[position] = ScoreResult(
             handle=resolution.account.handle, status="scored", source_status=resolution.status, result=score

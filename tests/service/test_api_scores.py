@@ -10,12 +10,6 @@ from service.app import create_app
 PROBLEM = "application/problem+json"
 
 
-@pytest.fixture
-def client(settings):
-    with TestClient(create_app(settings)) as client:
-        yield client
-
-
 def test_scores_amplifier_above_journalist_with_matched_talking_points(client, demo_roles) -> None:
     amplifier, journalist = demo_roles["amplifier"][0], demo_roles["journalist"][0]
     response = client.post("/v1/scores", json={"handles": [f"@{amplifier}", journalist]})
@@ -74,20 +68,20 @@ def test_active_model_card_is_served(client) -> None:
     assert body["active"] and body["card"]["metrics"]["held_out"]["n_accounts"] > 0
 
 
-def test_without_a_model_scoring_is_503_and_health_degraded(settings, tmp_path) -> None:
+def test_without_a_model_scoring_is_503_and_health_degraded(settings, tmp_path, admin_headers) -> None:
     settings = settings.model_copy(update={"models_dir": tmp_path / "empty-models"})
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
         assert client.get("/healthz").json()["status"] == "degraded"
         response = client.post("/v1/scores", json={"handles": ["anyone"]})
     assert response.status_code == 503
     assert response.json()["type"] == "/problems/model-unavailable"
 
 
-def test_tampered_model_is_refused_with_503_model_integrity(settings) -> None:
+def test_tampered_model_is_refused_with_503_model_integrity(settings, admin_headers) -> None:
     active = (settings.models_dir / "ACTIVE").read_text().strip()
     artifact = settings.models_dir / active / "model.joblib"
     artifact.write_bytes(artifact.read_bytes()[:-10] + b"tampered!!")
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
         response = client.post("/v1/scores", json={"handles": ["anyone"]})
     assert response.status_code == 503
     assert response.json()["type"] == "/problems/model-integrity"
@@ -108,11 +102,11 @@ def _copy_version(models_dir, new_name: str) -> str:
     return new_name
 
 
-def test_activated_version_serves_the_next_request_without_restart(settings, demo_roles) -> None:
+def test_activated_version_serves_the_next_request_without_restart(settings, demo_roles, admin_headers) -> None:
     from detector.registry import ModelRegistry
 
     handle = demo_roles["ordinary"][0]
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
         before = client.post("/v1/scores", json={"handles": [handle]}).json()["results"][0]["result"]
         newer = _copy_version(settings.models_dir, "29990101T000000Z-newer000")
         ModelRegistry(settings.models_dir).activate(newer)
@@ -122,11 +116,11 @@ def test_activated_version_serves_the_next_request_without_restart(settings, dem
     assert after["model_version"] == newer and health["model_version"] == newer
 
 
-def test_tampered_new_version_is_refused_and_the_serving_model_stays(settings, demo_roles) -> None:
+def test_tampered_new_version_is_refused_and_the_serving_model_stays(settings, demo_roles, admin_headers) -> None:
     from detector.registry import ModelRegistry
 
     handle = demo_roles["ordinary"][0]
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
         serving = client.get("/healthz").json()["model_version"]
         newer = _copy_version(settings.models_dir, "29990101T000000Z-tampered")
         (settings.models_dir / newer / "model.joblib").write_bytes(b"not the model")
@@ -137,7 +131,7 @@ def test_tampered_new_version_is_refused_and_the_serving_model_stays(settings, d
     assert health["status"] == "degraded" and "tampered" in " ".join(health["problems"])
 
 
-def test_accounts_scored_in_separate_requests_are_linked_as_coordinated(settings) -> None:
+def test_accounts_scored_in_separate_requests_are_linked_as_coordinated(settings, admin_headers) -> None:
     from datetime import UTC, datetime, timedelta
 
     from detector.schema import Account, Post
@@ -158,7 +152,7 @@ def test_accounts_scored_in_separate_requests_are_linked_as_coordinated(settings
         ]
         return Account(handle=handle, posts=posts)
 
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
         store = AccountStore(make_engine(settings.resolved_database_url))
         store.put(account("first_poster", 0), source="test")
         store.put(account("second_poster", 4), source="test")

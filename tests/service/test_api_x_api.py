@@ -7,10 +7,7 @@ from pathlib import Path
 
 import pytest
 import responses
-from fastapi.testclient import TestClient
 from pydantic import SecretStr
-
-from service.app import create_app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures" / "x_api"
 LOOKUP_URL = "https://api.twitter.com/2/users/by"
@@ -22,10 +19,8 @@ def _fixture(name: str) -> dict:
 
 
 @pytest.fixture
-def client(settings):
-    settings = settings.model_copy(update={"x_bearer_token": SecretStr("AAAA-test-token")})
-    with TestClient(create_app(settings)) as client:
-        yield client
+def client(settings, make_client):
+    return make_client(settings.model_copy(update={"x_bearer_token": SecretStr("AAAA-test-token")}))
 
 
 def test_found_unknown_and_suspended_handles_each_get_their_outcome(client, demo_roles) -> None:
@@ -71,3 +66,11 @@ def test_rejected_token_is_a_503_problem_naming_the_variable(client) -> None:
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
     assert "PARROTWATCH_X_BEARER_TOKEN" in response.json()["detail"]
+
+
+def test_x_api_calls_are_counted_in_metrics(client) -> None:
+    with responses.RequestsMock() as api:
+        api.get(LOOKUP_URL, json=_fixture("users_lookup_protected.json"))
+        client.post("/v1/scores", json={"handles": ["quiet_reader"]})
+    [line] = [x for x in client.get("/metrics").text.splitlines() if x.startswith("parrotwatch_x_api_calls_total")]
+    assert float(line.split()[-1]) == 1.0

@@ -1,0 +1,61 @@
+"""Who is calling: API keys (``Authorization: Bearer <key>``), roles, and per-key rate limits.
+
+Roles: ``analyst`` scores, reads, gives feedback and runs jobs; ``admin`` may do all that and also activate models,
+edit the catalog and manage keys. Routes declare the role they need with ``AnalystDep`` or ``AdminDep``; the
+principal is also left on ``request.state`` for the audit log. Keys are never logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from service.db.api_keys import Role, find_key
+from service.deps import StateDep
+from service.errors import AuthenticationError, PermissionDeniedError
+
+__all__ = ["AdminDep", "AnalystDep", "Principal", "require_admin", "require_analyst"]
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `parrotwatch keys create` or PARROTWATCH_ADMIN_KEY.")
+
+
+@dataclass(frozen=True)
+class Principal:
+    key_id: str
+    name: str
+    role: Role
+
+
+def authenticate(
+    request: Request,
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller's key, checked against the stored hashes, and one token of its rate budget."""
+    if credentials is None or not credentials.credentials:
+        raise AuthenticationError("an API key is required: send Authorization: Bearer <key>")
+    key = find_key(state.engine, credentials.credentials)
+    if key is None:
+        raise AuthenticationError("the API key is not valid (unknown or revoked)")
+    principal = Principal(key.id, key.name, key.role)
+    request.state.principal = principal
+    state.rate_limiter.take(key.id)
+    return principal
+
+
+def require_analyst(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    """Any valid key: admins can do whatever analysts can."""
+    return principal
+
+
+def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    if principal.role != "admin":
+        raise PermissionDeniedError(principal.role, "admin")
+    return principal
+
+
+AnalystDep = Annotated[Principal, Depends(require_analyst)]
+AdminDep = Annotated[Principal, Depends(require_admin)]

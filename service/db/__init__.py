@@ -1,0 +1,1 @@
+"""Persistence: the tables, the Alembic migrations that create them, and one repository module per table family."""

@@ -1,0 +1,97 @@
+"""API keys: a random secret shown once, stored only as its sha256.
+
+A key looks like ``pw_<id>_<secret>``; the id is public (it names the key in lists and the audit log), the hash
+of the whole string is what is stored. Keys given from outside (``PARROTWATCH_ADMIN_KEY``) can be any string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import Engine, insert, select, update
+
+from service.db.tables import api_keys
+from service.db.timeutil import as_utc, utcnow
+from service.errors import ApiKeyNotFoundError
+
+__all__ = ["ApiKey", "Role", "create_key", "ensure_key", "find_key", "hash_key", "list_keys", "revoke_key"]
+
+Role = Literal["analyst", "admin"]
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    id: str
+    name: str
+    role: Role
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def hash_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _key(row) -> ApiKey:  # type: ignore[no-untyped-def]
+    return ApiKey(row.id, row.name, row.role, as_utc(row.created_at), as_utc(row.revoked_at))
+
+
+def create_key(engine: Engine, *, name: str, role: Role) -> tuple[ApiKey, str]:
+    """Create a key and return it with its secret, which is not stored and cannot be shown again."""
+    key_id = secrets.token_hex(6)
+    secret = f"pw_{key_id}_{secrets.token_urlsafe(32)}"
+    return _insert_key(engine, key_id, secret, name=name, role=role), secret
+
+
+def _insert_key(engine: Engine, key_id: str, secret: str, *, name: str, role: Role) -> ApiKey:
+    created_at = utcnow()
+    with engine.begin() as conn:
+        conn.execute(
+            insert(api_keys).values(
+                id=key_id, name=name, role=role, key_hash=hash_key(secret), created_at=created_at, revoked_at=None
+            )
+        )
+    return ApiKey(key_id, name, role, created_at, None)
+
+
+def ensure_key(engine: Engine, secret: str, *, name: str, role: Role) -> ApiKey:
+    """Store ``secret`` with ``role`` unless it is stored already (a revoked one stays revoked)."""
+    existing = find_key(engine, secret, include_revoked=True)
+    if existing is not None:
+        return existing
+    return _insert_key(engine, secrets.token_hex(6), secret, name=name, role=role)
+
+
+def find_key(engine: Engine, secret: str, *, include_revoked: bool = False) -> ApiKey | None:
+    """The key whose hash matches ``secret``, or ``None``."""
+    digest = hash_key(secret)
+    with engine.connect() as conn:
+        row = conn.execute(select(api_keys).where(api_keys.c.key_hash == digest)).one_or_none()
+    # The lookup found the row by hash; compare again in constant time so no code path compares secrets naively.
+    if row is None or not hmac.compare_digest(row.key_hash, digest):
+        return None
+    if row.revoked_at is not None and not include_revoked:
+        return None
+    return _key(row)
+
+
+def list_keys(engine: Engine) -> list[ApiKey]:
+    with engine.connect() as conn:
+        return [_key(row) for row in conn.execute(select(api_keys).order_by(api_keys.c.created_at, api_keys.c.id))]
+
+
+def revoke_key(engine: Engine, key_id: str) -> ApiKey:
+    """Mark a key revoked (kept for the audit trail); revoking twice keeps the first time."""
+    with engine.begin() as conn:
+        row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).one_or_none()
+        if row is None:
+            raise ApiKeyNotFoundError(key_id)
+        if row.revoked_at is None:
+            conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=utcnow()))
+        row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).one()
+    return _key(row)

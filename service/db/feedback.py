@@ -1,0 +1,100 @@
+"""Analysts' verdicts on scores, and the label rows they give a later training run.
+
+A ``confirm`` says the band was right, a ``dispute`` that it was wrong. As a label: the account's latest verdict,
+read against the band it was given about (``high``/``elevated`` mean amplifier, ``low`` means ordinary); verdicts
+about an ``insufficient_data`` band say nothing about a class and give no label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import Engine, insert, select
+
+from service.db.tables import feedback
+from service.db.timeutil import as_utc, utcnow
+
+__all__ = ["FeedbackEntry", "Verdict", "add_feedback", "feedback_for", "feedback_label_rows"]
+
+Verdict = Literal["confirm", "dispute"]
+AMPLIFIER_BANDS = frozenset({"high", "elevated"})
+
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    id: int
+    handle: str
+    verdict: Verdict
+    note: str | None
+    score_id: int | None
+    band: str | None
+    key_id: str | None
+    key_name: str | None
+    created_at: datetime
+
+
+def _entry(row) -> FeedbackEntry:  # type: ignore[no-untyped-def]
+    return FeedbackEntry(
+        row.id,
+        row.handle,
+        row.verdict,
+        row.note,
+        row.score_id,
+        row.band,
+        row.key_id,
+        row.key_name,
+        as_utc(row.created_at),
+    )
+
+
+def add_feedback(
+    engine: Engine,
+    *,
+    handle: str,
+    verdict: Verdict,
+    note: str | None,
+    score_id: int | None,
+    band: str | None,
+    key_id: str | None,
+    key_name: str | None,
+) -> FeedbackEntry:
+    with engine.begin() as conn:
+        new_id = conn.execute(
+            insert(feedback).values(
+                handle=handle,
+                handle_key=handle.lower(),
+                verdict=verdict,
+                note=note,
+                score_id=score_id,
+                band=band,
+                key_id=key_id,
+                key_name=key_name,
+                created_at=utcnow(),
+            )
+        ).inserted_primary_key[0]
+        row = conn.execute(select(feedback).where(feedback.c.id == new_id)).one()
+    return _entry(row)
+
+
+def feedback_for(engine: Engine, handle: str) -> list[FeedbackEntry]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(feedback).where(feedback.c.handle_key == handle.lower()).order_by(feedback.c.id))
+        return [_entry(row) for row in rows]
+
+
+def feedback_label_rows(engine: Engine) -> list[tuple[str, str]]:
+    """``(handle, label)`` per account with feedback, from its latest verdict; labels are ``amplifier``/``ordinary``."""
+    latest: dict[str, FeedbackEntry] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(select(feedback).order_by(feedback.c.id)):
+            latest[row.handle_key] = _entry(row)
+    rows = []
+    for entry in latest.values():
+        if entry.band not in ("high", "elevated", "low"):
+            continue
+        said_amplifier = entry.band in AMPLIFIER_BANDS
+        is_amplifier = said_amplifier if entry.verdict == "confirm" else not said_amplifier
+        rows.append((entry.handle, "amplifier" if is_amplifier else "ordinary"))
+    return rows

@@ -1,0 +1,293 @@
+"""Batch jobs and their per-handle items: what the runner claims, records and what the results endpoint streams.
+
+Every item is ``pending`` until its outcome is committed together with its score and the job's counters, in one
+transaction: a crash loses at most the batch in flight, which is still ``pending`` and is scored again on resume.
+An item only leaves ``pending`` once (the update is conditional) and ``(job_id, handle)`` is unique for items and
+for job scores, so no result is recorded twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine, func, insert, select, update
+
+from detector.scoring import AccountScore
+from service.db.scores import add_score
+from service.db.tables import job_items, jobs, scores
+from service.db.timeutil import as_utc, utcnow
+from service.errors import JobFinishedError, JobNotFoundError
+
+__all__ = [
+    "ItemOutcome",
+    "JobError",
+    "JobResult",
+    "JobStatus",
+    "cancel_job",
+    "create_job",
+    "get_job",
+    "iter_results",
+    "list_jobs",
+    "pending_count",
+    "pending_items",
+    "record_outcomes",
+    "start_job",
+    "unfinished_jobs",
+]
+
+ACTIVE_STATES = ("queued", "running")
+_INSERT_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class JobError:
+    handle: str
+    type: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    id: str
+    state: str
+    total: int
+    done: int
+    failed: int
+    refresh: bool
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    errors: list[JobError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """What became of one claimed item: a score, or an error type slug and detail."""
+
+    item_id: int
+    result: AccountScore | None = None
+    error_type: str | None = None
+    error_detail: str | None = None
+
+
+@dataclass(frozen=True)
+class JobResult:
+    position: int
+    handle: str
+    state: str
+    result: AccountScore | None
+    error_type: str | None
+    error_detail: str | None
+
+
+def create_job(engine: Engine, handles: Sequence[str], *, refresh: bool, created_by: str | None) -> str:
+    """Store a job with one pending item per distinct handle (case-insensitive, first spelling kept)."""
+    job_id = uuid.uuid4().hex
+    distinct: dict[str, str] = {}
+    for handle in handles:
+        distinct.setdefault(handle.lower(), handle)
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(
+            insert(jobs).values(
+                id=job_id,
+                state="queued",
+                total=len(distinct),
+                done=0,
+                failed=0,
+                refresh=refresh,
+                created_by=created_by,
+                created_at=now,
+                updated_at=now,
+                finished_at=None,
+            )
+        )
+        rows = [
+            {"job_id": job_id, "position": i, "handle": handle, "handle_key": key, "state": "pending"}
+            for i, (key, handle) in enumerate(distinct.items())
+        ]
+        for start in range(0, len(rows), _INSERT_CHUNK):
+            conn.execute(insert(job_items), rows[start : start + _INSERT_CHUNK])
+    return job_id
+
+
+def _status(row, errors: list[JobError]) -> JobStatus:  # type: ignore[no-untyped-def]
+    return JobStatus(
+        id=row.id,
+        state=row.state,
+        total=row.total,
+        done=row.done,
+        failed=row.failed,
+        refresh=row.refresh,
+        created_by=row.created_by,
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
+        finished_at=as_utc(row.finished_at),
+        errors=errors,
+    )
+
+
+def get_job(engine: Engine, job_id: str, *, max_errors: int = 1000) -> JobStatus:
+    with engine.connect() as conn:
+        row = conn.execute(select(jobs).where(jobs.c.id == job_id)).one_or_none()
+        if row is None:
+            raise JobNotFoundError(job_id)
+        errors = conn.execute(
+            select(job_items.c.handle, job_items.c.error_type, job_items.c.error_detail)
+            .where(job_items.c.job_id == job_id, job_items.c.state == "error")
+            .order_by(job_items.c.position)
+            .limit(max_errors)
+        ).all()
+    return _status(row, [JobError(e.handle, e.error_type or "", e.error_detail or "") for e in errors])
+
+
+def list_jobs(engine: Engine, *, limit: int = 50) -> list[JobStatus]:
+    """The newest jobs first, without their per-handle errors."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id).limit(limit)).all()
+    return [_status(row, []) for row in rows]
+
+
+def cancel_job(engine: Engine, job_id: str) -> JobStatus:
+    """Stop a queued or running job: its pending items stay unscored; what was recorded stays readable."""
+    with engine.begin() as conn:
+        state = conn.execute(select(jobs.c.state).where(jobs.c.id == job_id)).scalar_one_or_none()
+        if state is None:
+            raise JobNotFoundError(job_id)
+        if state == "done":
+            raise JobFinishedError(job_id, state)
+        if state in ACTIVE_STATES:
+            now = utcnow()
+            conn.execute(
+                update(jobs).where(jobs.c.id == job_id).values(state="cancelled", updated_at=now, finished_at=now)
+            )
+    return get_job(engine, job_id)
+
+
+def unfinished_jobs(engine: Engine) -> list[str]:
+    """Queued and running jobs, oldest first: what the runner works on (again, after a restart)."""
+    with engine.connect() as conn:
+        return list(
+            conn.execute(
+                select(jobs.c.id).where(jobs.c.state.in_(ACTIVE_STATES)).order_by(jobs.c.created_at, jobs.c.id)
+            ).scalars()
+        )
+
+
+def start_job(engine: Engine, job_id: str) -> bool:
+    """Mark a queued job running; False when it is no longer queued or running (cancelled, say)."""
+    with engine.connect() as conn:
+        state = conn.execute(select(jobs.c.state).where(jobs.c.id == job_id)).scalar_one_or_none()
+    if state != "queued":  # read first: SQLite takes its one write lock for any UPDATE, even one matching nothing
+        return state == "running"
+    with engine.begin() as conn:
+        conn.execute(
+            update(jobs)
+            .where(jobs.c.id == job_id, jobs.c.state == "queued")
+            .values(state="running", updated_at=utcnow())
+        )
+        return conn.execute(select(jobs.c.state).where(jobs.c.id == job_id)).scalar_one_or_none() == "running"
+
+
+def pending_items(engine: Engine, job_id: str, *, limit: int, after_position: int = -1) -> list[tuple[int, int, str]]:
+    """Up to ``limit`` pending ``(item_id, position, handle)`` of a job, in submission order."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(job_items.c.id, job_items.c.position, job_items.c.handle)
+            .where(job_items.c.job_id == job_id, job_items.c.state == "pending", job_items.c.position > after_position)
+            .order_by(job_items.c.position)
+            .limit(limit)
+        ).all()
+    return [(r.id, r.position, r.handle) for r in rows]
+
+
+def record_outcomes(engine: Engine, job_id: str, outcomes: Sequence[ItemOutcome]) -> list[AccountScore]:
+    """Commit a batch of outcomes, their scores and the job's counters in one transaction; finish the job when no
+    item is left pending. Items already recorded are left alone. Returns the scores that were stored."""
+    stored: list[AccountScore] = []
+    now = utcnow()
+    with engine.begin() as conn:
+        n_done = n_failed = 0
+        for outcome in outcomes:
+            state = "scored" if outcome.result is not None else "error"
+            changed = conn.execute(
+                update(job_items)
+                .where(job_items.c.id == outcome.item_id, job_items.c.state == "pending")
+                .values(state=state, error_type=outcome.error_type, error_detail=outcome.error_detail, finished_at=now)
+            ).rowcount
+            if changed != 1:
+                continue
+            if outcome.result is None:
+                n_failed += 1
+                continue
+            score_id = add_score(conn, outcome.result, job_id=job_id)
+            conn.execute(update(job_items).where(job_items.c.id == outcome.item_id).values(score_id=score_id))
+            stored.append(outcome.result)
+            n_done += 1
+        remaining = conn.execute(
+            select(func.count())
+            .select_from(job_items)
+            .where(job_items.c.job_id == job_id, job_items.c.state == "pending")
+        ).scalar_one()
+        values: dict[str, object] = {
+            "done": jobs.c.done + n_done,
+            "failed": jobs.c.failed + n_failed,
+            "updated_at": now,
+        }
+        conn.execute(update(jobs).where(jobs.c.id == job_id).values(**values))
+        if remaining == 0:
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id, jobs.c.state.in_(ACTIVE_STATES))
+                .values(state="done", finished_at=now)
+            )
+    return stored
+
+
+def iter_results(engine: Engine, job_id: str, *, page_size: int = 500) -> Iterator[JobResult]:
+    """The job's recorded outcomes in submission order, read page by page (a running job yields what is done).
+
+    Check that the job exists first (``get_job``): a generator raises only once it is iterated."""
+    after = -1
+    while True:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    job_items.c.position,
+                    job_items.c.handle,
+                    job_items.c.state,
+                    job_items.c.error_type,
+                    job_items.c.error_detail,
+                    scores.c.result,
+                )
+                .select_from(job_items.outerjoin(scores, scores.c.id == job_items.c.score_id))
+                .where(job_items.c.job_id == job_id, job_items.c.state != "pending", job_items.c.position > after)
+                .order_by(job_items.c.position)
+                .limit(page_size)
+            ).all()
+        for row in rows:
+            yield JobResult(
+                position=row.position,
+                handle=row.handle,
+                state=row.state,
+                result=AccountScore.model_validate_json(row.result) if row.result else None,
+                error_type=row.error_type,
+                error_detail=row.error_detail,
+            )
+        if len(rows) < page_size:
+            return
+        after = rows[-1].position
+
+
+def pending_count(engine: Engine) -> int:
+    """Handles still waiting in queued or running jobs."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(func.count())
+            .select_from(job_items.join(jobs, jobs.c.id == job_items.c.job_id))
+            .where(jobs.c.state.in_(ACTIVE_STATES), job_items.c.state == "pending")
+        ).scalar_one()

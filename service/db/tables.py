@@ -1,0 +1,139 @@
+"""The service's tables (SQLAlchemy Core), as the migrations leave them.
+
+``accounts`` and ``posts`` belong to ``ingest.store`` (which also creates them on a plain database for the CLI and
+tests); the migrations create them when missing, so one ``alembic upgrade`` gives a complete database. JSON goes in
+``Text`` columns so SQLite and Postgres store it the same way. Times are UTC.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = [
+    "api_keys",
+    "audit_log",
+    "catalog_versions",
+    "feedback",
+    "job_items",
+    "jobs",
+    "metadata",
+    "scores",
+]
+
+metadata = MetaData()
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("state", String(16), nullable=False, index=True),  # queued | running | done | cancelled
+    Column("total", Integer, nullable=False),
+    Column("done", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("refresh", Boolean, nullable=False, default=False),
+    Column("created_by", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+)
+
+scores = Table(
+    "scores",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("handle", String(64), nullable=False),
+    Column("handle_key", String(64), nullable=False),
+    Column("score", Float),
+    Column("band", String(32), nullable=False),
+    Column("components", Text, nullable=False),
+    Column("result", Text, nullable=False),  # the full AccountScore as JSON
+    Column("model_version", String(128), nullable=False),
+    Column("catalog_version", String(128), nullable=False),
+    Column("first_post_at", DateTime(timezone=True)),
+    Column("last_post_at", DateTime(timezone=True)),
+    Column("scored_at", DateTime(timezone=True), nullable=False),
+    Column("job_id", String(32), ForeignKey("jobs.id", ondelete="SET NULL")),
+    # NULLs are distinct in both SQLite and Postgres: synchronous scores repeat freely, a job scores a handle once.
+    UniqueConstraint("job_id", "handle_key", name="uq_scores_job_handle"),
+    Index("ix_scores_handle_key_id", "handle_key", "id"),
+)
+
+job_items = Table(
+    "job_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job_id", String(32), ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("handle", String(64), nullable=False),
+    Column("handle_key", String(64), nullable=False),
+    Column("state", String(16), nullable=False),  # pending | scored | error
+    Column("score_id", Integer, ForeignKey("scores.id", ondelete="SET NULL")),
+    Column("error_type", String(128)),
+    Column("error_detail", Text),
+    Column("finished_at", DateTime(timezone=True)),
+    UniqueConstraint("job_id", "handle_key", name="uq_job_items_job_handle"),
+    Index("ix_job_items_job_state_position", "job_id", "state", "position"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(128), nullable=False),
+    Column("role", String(16), nullable=False),  # analyst | admin
+    Column("key_hash", String(64), nullable=False, unique=True),  # sha256 hex of the whole key
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+catalog_versions = Table(
+    "catalog_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("catalog_version", String(128), nullable=False),
+    Column("content", Text, nullable=False),  # the TalkingPointCatalog as JSON
+    Column("change", String(256), nullable=False),
+    Column("created_by", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("handle", String(64), nullable=False),
+    Column("handle_key", String(64), nullable=False, index=True),
+    Column("verdict", String(16), nullable=False),  # confirm | dispute
+    Column("note", Text),
+    Column("score_id", Integer, ForeignKey("scores.id", ondelete="SET NULL")),
+    Column("band", String(32)),  # the band the verdict was about
+    Column("key_id", String(32)),
+    Column("key_name", String(128)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("key_id", String(32)),
+    Column("key_name", String(128)),
+    Column("action", String(128), nullable=False),  # e.g. "POST /v1/jobs"
+    Column("target", String(512)),
+    Column("status", Integer),
+    Column("request_id", String(64)),
+)

@@ -1,0 +1,165 @@
+"""The job runner: a pool of worker threads that score pending job items, a small batch at a time.
+
+Each worker takes the next batch of pending items of the oldest queued or running job, resolves and scores it, and
+commits the outcomes with the job's counters in one transaction (``service.db.jobs.record_outcomes``). Progress
+lives only in the database, so after a crash or ``kill -9`` the runner started by the next process resumes every
+unfinished job at its first pending item; a batch that was in flight is scored again and recorded once.
+
+Claims are kept in this process's memory (a cursor per job): one process runs jobs. Several API workers on Postgres
+would need ``SELECT ... FOR UPDATE SKIP LOCKED`` claims instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+
+from detector.errors import DetectorError
+from detector.scoring import score_accounts
+from ingest.errors import IngestError
+from service.db.jobs import ItemOutcome, get_job, pending_items, record_outcomes, start_job, unfinished_jobs
+from service.problems import problem_for
+from service.state import ServiceState
+
+__all__ = ["JobRunner"]
+
+logger = logging.getLogger(__name__)
+
+
+class JobRunner:
+    """Score jobs in ``workers`` threads, ``batch_size`` accounts per transaction."""
+
+    def __init__(self, state: ServiceState, *, workers: int, batch_size: int, idle_poll_s: float = 1.0) -> None:
+        self.state = state
+        self.workers = workers
+        self.batch_size = batch_size
+        self.idle_poll_s = idle_poll_s
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._claim_lock = threading.Lock()
+        self._cursors: dict[str, int] = {}  # job id -> last position handed to a worker
+
+    def start(self) -> None:
+        for n in range(self.workers):
+            thread = threading.Thread(target=self._work, name=f"job-worker-{n}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        logger.info("job runner started", extra={"workers": self.workers, "batch_size": self.batch_size})
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """Let in-flight batches commit, then stop (pending items wait for the next start)."""
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout_s)
+        self._threads.clear()
+
+    def wake(self) -> None:
+        """A job was created: start on it now rather than at the next poll."""
+        self._wake.set()
+
+    def run_once(self) -> bool:
+        """Claim and score one batch in the calling thread; False when no job has pending items.
+
+        What each worker does in a loop; tests call it with the pool stopped to step a job deterministically.
+        """
+        claim = self._claim()
+        if claim is None:
+            return False
+        job_id, refresh, items = claim
+        self._run_batch(job_id, refresh, items)
+        return True
+
+    # -- workers ---------------------------------------------------------------------------------------------------
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if not self.run_once():
+                    self._wake.wait(self.idle_poll_s)
+                    self._wake.clear()
+            except DetectorError as exc:  # no usable model: items stay pending until one is activated
+                logger.warning("job batch waits for a model", extra={"error": str(exc)})
+                self._forget_cursors()
+                self._stop.wait(5.0)
+            except Exception:  # a worker's top boundary: log, back off, and keep the pool alive
+                logger.exception("job worker failed")
+                self._forget_cursors()
+                self._stop.wait(1.0)
+
+    def _forget_cursors(self) -> None:
+        """Items of a failed batch are still pending: let the next claim start from the first pending item again."""
+        with self._claim_lock:
+            self._cursors.clear()
+
+    def _claim(self) -> tuple[str, bool, list[tuple[int, int, str]]] | None:
+        engine = self.state.engine
+        with self._claim_lock:
+            active = unfinished_jobs(engine)
+            for gone in set(self._cursors) - set(active):  # finished or cancelled
+                del self._cursors[gone]
+            for job_id in active:
+                if not start_job(engine, job_id):
+                    self._cursors.pop(job_id, None)
+                    continue
+                after = self._cursors.get(job_id, -1)
+                items = pending_items(engine, job_id, limit=self.batch_size, after_position=after)
+                if not items:
+                    continue  # the rest is in flight in another worker
+                self._cursors[job_id] = items[-1][1]
+                return job_id, self._refresh_of(job_id), items
+        return None
+
+    def _refresh_of(self, job_id: str) -> bool:
+        return get_job(self.state.engine, job_id, max_errors=0).refresh
+
+    def _run_batch(self, job_id: str, refresh: bool, items: Sequence[tuple[int, int, str]]) -> None:
+        started = time.perf_counter()
+        state = self.state
+        loaded = state.require_model()
+        handles = [handle for _, _, handle in items]
+        outcomes: dict[int, ItemOutcome] = {}
+        try:
+            resolutions = state.resolver.resolve(handles, refresh=refresh)
+        except IngestError as exc:  # X refused the token: every handle of the batch gets that error
+            resolutions = None
+            for item_id, _, _ in items:
+                outcomes[item_id] = _error_outcome(item_id, exc)
+        to_score = []
+        if resolutions is not None:
+            for (item_id, _, _), resolution in zip(items, resolutions, strict=True):
+                if resolution.account is None:
+                    outcomes[item_id] = _error_outcome(item_id, resolution.error)
+                else:
+                    to_score.append((item_id, resolution.account))
+        if to_score:
+            accounts = [account for _, account in to_score]
+            state.coordination.add(accounts)
+            results = score_accounts(
+                loaded.model,
+                accounts,
+                model_version=loaded.version,
+                declared=state.declared,
+                index=state.coordination,
+            )
+            for (item_id, _), result in zip(to_score, results, strict=True):
+                outcomes[item_id] = ItemOutcome(item_id=item_id, result=result)
+        stored = record_outcomes(state.engine, job_id, [outcomes[item_id] for item_id, _, _ in items])
+        state.metrics.count_scores([s.band for s in stored])
+        logger.info(
+            "job batch recorded",
+            extra={
+                "job_id": job_id,
+                "n_accounts": len(items),
+                "n_scored": len(stored),
+                "model_version": loaded.version,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+
+
+def _error_outcome(item_id: int, exc: Exception | None) -> ItemOutcome:
+    _, slug, _ = problem_for(exc) if exc is not None else (500, "internal-error", "")
+    return ItemOutcome(item_id=item_id, error_type=f"/problems/{slug}", error_detail=str(exc) if exc else "no account")

@@ -1,0 +1,45 @@
+"""Stored scores of one account: the latest with its evidence, and its whole history."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from service.auth import require_analyst
+from service.db.scores import latest_score, score_history
+from service.deps import EngineDep, HandleDep
+from service.errors import NotScoredError
+from service.schemas import AccountHistory, AccountScorePublic, HistoryEntry
+
+router = APIRouter(prefix="/accounts", tags=["accounts"], dependencies=[Depends(require_analyst)])
+
+
+@router.get("/{handle}", response_model=AccountScorePublic)
+def get_account(handle: HandleDep, engine: EngineDep) -> AccountScorePublic:
+    """The account's latest stored score with its evidence (404 ``not-scored`` if it was never scored)."""
+    stored = latest_score(engine, handle)
+    if stored is None:
+        raise NotScoredError(handle)
+    return AccountScorePublic(**stored.result.model_dump(), scored_at=stored.scored_at, job_id=stored.job_id)
+
+
+@router.get("/{handle}/history", response_model=AccountHistory)
+def get_account_history(handle: HandleDep, engine: EngineDep) -> AccountHistory:
+    """Every stored score of the account, oldest first, each with the model and catalog versions that made it."""
+    history = score_history(engine, handle)
+    if not history:
+        raise NotScoredError(handle)
+    return AccountHistory(
+        handle=history[-1].result.handle,
+        scores=[
+            HistoryEntry(
+                score=s.result.score,
+                band=s.result.band,
+                components=s.result.components,
+                model_version=s.result.model_version,
+                catalog_version=s.result.catalog_version,
+                scored_at=s.scored_at,
+                job_id=s.job_id,
+            )
+            for s in history
+        ],
+    )

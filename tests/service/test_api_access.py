@@ -1,0 +1,163 @@
+"""Access control and errors: API keys and roles, rate limits, size limits, handle validation, problem+json."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.db.api_keys import create_key
+from service.db.audit import list_audit
+
+PROBLEM = "application/problem+json"
+
+
+def _assert_problem(response, status: int, slug: str) -> dict:  # type: ignore[no-untyped-def]
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["type"] == f"/problems/{slug}" and body["status"] == status and body["title"] and body["detail"]
+    return body
+
+
+@pytest.fixture(scope="module")
+def client(module_client: TestClient) -> TestClient:
+    """One app for the module: these tests read, or write only what they create."""
+    return module_client
+
+
+@pytest.fixture
+def analyst_key(client: TestClient) -> str:
+    return create_key(client.app.state.service.engine, name="an analyst", role="analyst")[1]
+
+
+@pytest.fixture
+def anonymous(client: TestClient) -> TestClient:
+    """The same running app, without a key (its lifespan is ``client``'s)."""
+    return TestClient(client.app)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/v1/scores"), ("get", "/v1/accounts/someone"), ("get", "/v1/models"), ("post", "/v1/jobs"),
+     ("get", "/v1/talking-points"), ("get", "/v1/keys")],
+    ids=["scores", "accounts", "models", "jobs", "talking-points", "keys"],
+)  # fmt: skip
+def test_v1_without_a_key_is_401_problem_with_www_authenticate(anonymous, method, path) -> None:
+    response = anonymous.request(method, path, json={"handles": ["x"]})
+    _assert_problem(response, 401, "unauthenticated")
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_a_wrong_or_revoked_key_is_401(client, anonymous, analyst_key) -> None:
+    bad = anonymous.get("/v1/models", headers={"Authorization": "Bearer pw_not_a_key"})
+    _assert_problem(bad, 401, "unauthenticated")
+    assert anonymous.get("/v1/models", headers={"Authorization": f"Bearer {analyst_key}"}).status_code == 200
+    [key] = [k for k in client.get("/v1/keys").json() if k["name"] == "an analyst"]
+    assert client.delete(f"/v1/keys/{key['id']}").json()["revoked_at"]
+    _assert_problem(anonymous.get("/v1/models", headers={"Authorization": f"Bearer {analyst_key}"}), 401,
+                    "unauthenticated")  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics", "/docs", "/openapi.json", "/"])
+def test_operations_docs_and_page_paths_are_open_without_a_key(anonymous, path) -> None:
+    assert anonymous.get(path, follow_redirects=False).status_code in (200, 307)
+
+
+def test_analyst_cannot_activate_a_model_edit_the_catalog_or_manage_keys(client, anonymous, analyst_key) -> None:
+    headers = {"Authorization": f"Bearer {analyst_key}"}
+    version = client.get("/v1/models/active").json()["version"]
+    catalog = client.get("/v1/talking-points").json()
+    point = catalog["talking_points"][0]
+    attempts = [
+        anonymous.post(f"/v1/models/{version}/activate", headers=headers),
+        anonymous.post("/v1/talking-points", headers=headers, json={**point, "id": "new-line"}),
+        anonymous.put(f"/v1/talking-points/{point['id']}", headers=headers, json=point),
+        anonymous.delete(f"/v1/talking-points/{point['id']}", headers=headers),
+        anonymous.post("/v1/keys", headers=headers, json={"name": "mine", "role": "admin"}),
+        anonymous.get("/v1/audit", headers=headers),
+    ]
+    for response in attempts:
+        body = _assert_problem(response, 403, "forbidden")
+        assert body["needed"] == "admin" and body["role"] == "analyst"
+    assert client.get("/v1/talking-points").json()["catalog_version"] == catalog["catalog_version"]
+    # what analysts may do
+    assert anonymous.get("/v1/talking-points", headers=headers).status_code == 200
+    assert anonymous.post("/v1/jobs", headers=headers, json={"handles": ["someone"]}).status_code == 202
+
+
+def test_a_key_over_its_rate_limit_gets_429_with_retry_after(settings, make_client) -> None:
+    client = make_client(settings.model_copy(update={"rate_limit_per_minute": 3}))
+    assert [client.get("/v1/models").status_code for _ in range(3)] == [200, 200, 200]
+    response = client.get("/v1/models")
+    body = _assert_problem(response, 429, "key-rate-limited")
+    assert int(response.headers["retry-after"]) >= 1 and body["limit"] == 3
+    assert client.get("/healthz").status_code == 200, "open paths are not rate limited"
+
+
+def test_more_than_100_handles_is_413_pointing_to_jobs(client) -> None:
+    body = _assert_problem(client.post("/v1/scores", json={"handles": [f"u{i}" for i in range(101)]}), 413,
+                           "too-many-handles")  # fmt: skip
+    assert "/v1/jobs" in body["detail"]
+
+
+def test_a_body_over_the_size_limit_is_413(settings, make_client) -> None:
+    client = make_client(settings.model_copy(update={"max_body_bytes": 2048}))
+    body = _assert_problem(client.post("/v1/jobs", json={"handles": ["a" * 15] * 500}), 413, "request-too-large")
+    assert body["limit"] == 2048
+
+    def chunks():  # no Content-Length: the limit is applied while the body streams in
+        yield b'{"handles": ['
+        for _ in range(500):
+            yield b'"aaaaaaaaaaaaaaa",'
+        yield b'"a"]}'
+
+    chunked = client.post("/v1/scores", content=chunks(), headers={"content-type": "application/json"})
+    _assert_problem(chunked, 413, "request-too-large")
+    assert client.post("/v1/scores", json={"handles": ["small_one"]}).status_code == 200
+
+
+def test_a_job_over_the_handle_limit_is_413(settings, make_client) -> None:
+    client = make_client(settings.model_copy(update={"max_handles_per_job": 5}))
+    _assert_problem(client.post("/v1/jobs", json={"handles": [f"u{i}" for i in range(6)]}), 413, "too-many-handles")
+
+
+@pytest.mark.parametrize("handle", ["has-dash", "sixteen_chars_xx", "sp ace"])
+def test_an_invalid_handle_in_the_path_is_422_naming_it(client, handle) -> None:
+    body = _assert_problem(client.get(f"/v1/accounts/{handle}"), 422, "invalid-handle")
+    assert body["handle"] == handle
+
+
+def test_a_job_with_invalid_handles_is_422_naming_them_with_lines(client) -> None:
+    body = _assert_problem(client.post("/v1/jobs", json={"handles": ["fine_one", "@also_fine", "not ok!"]}), 422,
+                           "invalid-handles")  # fmt: skip
+    assert body["handles"] == ["not ok!"] and "line 3" in body["detail"]
+
+
+def test_unknown_routes_and_methods_are_problems_too(client) -> None:
+    _assert_problem(client.get("/v1/nothing-here"), 404, "not-found")
+    _assert_problem(client.put("/v1/scores", json={}), 405, "method-not-allowed")
+
+
+def test_every_write_is_audited_with_who_what_and_target(client) -> None:
+    created = client.post("/v1/keys", json={"name": "for-audit", "role": "analyst"})
+    assert created.status_code == 201 and created.json()["key"].startswith("pw_")
+    client.delete(f"/v1/keys/{created.json()['id']}")
+    client.post("/v1/jobs", json={"handles": ["someone"]})
+    entries = list_audit(client.app.state.service.engine)
+    actions = [(e.action, e.key_name, e.status) for e in entries]
+    assert ("POST /v1/keys", "bootstrap-admin", 201) in actions
+    assert ("DELETE /v1/keys/{key_id}", "bootstrap-admin", 200) in actions
+    assert ("POST /v1/jobs", "bootstrap-admin", 202) in actions
+    assert any(e.target and created.json()["id"] in e.target for e in entries)
+    assert all(e.at is not None for e in entries)
+    assert client.get("/v1/audit").json()[0]["action"] == "POST /v1/jobs"
+
+
+def test_keys_are_stored_hashed_and_never_listed(client) -> None:
+    created = client.post("/v1/keys", json={"name": "hashing", "role": "analyst"}).json()
+    import sqlalchemy as sa
+
+    with client.app.state.service.engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT key_hash FROM api_keys WHERE id = :id"), {"id": created["id"]}).scalar()
+    assert stored != created["key"] and len(stored) == 64
+    assert created["key"] not in client.get("/v1/keys").text

@@ -1,0 +1,73 @@
+"""`parrotwatch keys`, `catalog export` and `feedback export`: the service's database from the command line."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from service.cli import app
+
+
+@pytest.fixture(scope="module")
+def client(module_client):
+    """One app for the module; the commands work on its database."""
+    return module_client
+
+
+@pytest.fixture
+def run(module_settings, monkeypatch):
+    monkeypatch.setenv("PARROTWATCH_DATA_DIR", str(module_settings.data_dir))
+    monkeypatch.setenv("PARROTWATCH_MODELS_DIR", str(module_settings.models_dir))
+    monkeypatch.setenv("PARROTWATCH_LOG_JSON", "false")
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, [str(a) for a in args])
+
+
+def test_keys_create_prints_a_key_once_that_the_api_accepts_with_its_role(run, client) -> None:
+    result = run("keys", "create", "--role", "analyst", "--name", "newsroom")
+    assert result.exit_code == 0, result.output
+    key = result.stdout.strip()
+    assert key.startswith("pw_")
+    headers = {"Authorization": f"Bearer {key}"}
+    assert client.get("/v1/models", headers=headers).status_code == 200
+    assert client.get("/v1/keys", headers=headers).status_code == 403
+    listed = run("keys", "list")
+    assert "newsroom" in listed.output and key not in listed.output
+
+
+def test_keys_revoke_stops_the_key_and_is_audited(run, client) -> None:
+    key = run("keys", "create", "--role", "admin", "--name", "script").stdout.strip()
+    key_id = key.split("_")[1]
+    assert run("keys", "revoke", key_id).exit_code == 0
+    assert client.get("/v1/models", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    actions = [(e["action"], e["target"]) for e in client.get("/v1/audit").json()]
+    assert ("keys revoke", f"key {key_id}") in actions and any(a == "keys create" for a, _ in actions)
+
+
+def test_keys_revoke_of_an_unknown_id_exits_3(run) -> None:
+    result = run("keys", "revoke", "nosuchkey")
+    assert result.exit_code == 3 and "nosuchkey" in result.output
+
+
+def test_keys_create_refuses_an_unknown_role(run) -> None:
+    assert run("keys", "create", "--role", "owner", "--name", "x").exit_code == 2
+
+
+def test_catalog_export_writes_the_latest_edited_version(run, client, tmp_path) -> None:
+    point = client.get("/v1/talking-points").json()["talking_points"][0]
+    edited = client.post("/v1/talking-points", json={**point, "id": "exported-line"}).json()
+    out = tmp_path / "catalog.yaml"
+    assert run("catalog", "export", "--out", out).exit_code == 0
+    exported = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert "exported-line" in {tp["id"] for tp in exported["talking_points"]}
+    assert edited["catalog_version"].startswith(exported["version"])
+
+
+def test_feedback_export_writes_handle_label_rows(run, client, demo_roles) -> None:
+    handle = demo_roles["amplifier"][0]
+    client.post("/v1/scores", json={"handles": [handle]})
+    client.post(f"/v1/accounts/{handle}/feedback", json={"verdict": "confirm"})
+    result = run("feedback", "export")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["handle,label", f"{handle},amplifier"]
