@@ -21,7 +21,7 @@ import math
 import re
 import threading
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -242,12 +242,15 @@ def batch_links(
 class CoordinationIndex:
     """Posts seen so far, to link the accounts of one request with those of earlier ones.
 
-    Adding is idempotent by post id and safe across threads. ``table()`` exports the contents for storage and
-    ``add_table`` takes them back, so a restarted service need not hash every stored post again.
+    Adding is idempotent by post id and safe across threads. ``on_add`` sees every batch of new rows (the service
+    stores them), and ``add_table`` takes stored rows back, so a restarted service need not hash every post again.
     """
 
-    def __init__(self, params: CoordinationParams | None = None) -> None:
+    def __init__(
+        self, params: CoordinationParams | None = None, *, on_add: Callable[[PostTable], None] | None = None
+    ) -> None:
         self.params = params or CoordinationParams()
+        self.on_add = on_add  # told of every batch of rows added, e.g. to persist them
         self._hasher = MinHasher(self.params.num_perm)
         self._tables: list[PostTable] = []
         self._merged: PostTable | None = None
@@ -293,7 +296,9 @@ class CoordinationIndex:
             self._known.update(table.post_ids)
             self._tables.append(table)
             self._merged = None
-            return len(keep)
+        if self.on_add is not None:
+            self.on_add(table)
+        return len(keep)
 
     def table(self) -> PostTable:
         """Every indexed post, as one table."""

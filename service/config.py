@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         default=None, description="Declared state accounts YAML; the bundled list when unset."
     )
     max_handles_per_request: int = Field(default=100, ge=1)
+    coordination_max_posts: int = Field(
+        default=2_000_000, ge=1, description="Newest posts the coordination index loads at start (memory: ~200 B each)."
+    )
     max_handles_per_job: int = Field(default=100_000, ge=1)
     max_body_bytes: int = Field(
         default=8 * 1024 * 1024, ge=1024, description="Largest request body accepted (a 100,000-handle CSV fits)."

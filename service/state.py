@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import Engine
 
@@ -22,6 +23,7 @@ from ingest.resolve import AccountResolver
 from ingest.store import AccountStore
 from service.config import Settings
 from service.db.api_keys import ensure_key
+from service.db.coordination import load_table, save_table
 from service.db.jobs import pending_count
 from service.db.migrate import open_database
 from service.metrics import Metrics
@@ -94,15 +96,26 @@ def build_resolver(settings: Settings, store: AccountStore, metrics: Metrics | N
     return AccountResolver(store, x_source, max_age_s=settings.x_cache_max_age_s)
 
 
-def warm_coordination_index(store: AccountStore) -> CoordinationIndex:
-    """Index every stored post, so that an account scored now links to accounts scored in earlier requests,
-    before a restart included (the posts themselves are what is persisted)."""
+def warm_coordination_index(engine: Engine, store: AccountStore, settings: Settings) -> CoordinationIndex:
+    """The index of posts seen so far, so that an account scored now links to accounts scored in earlier requests,
+    before a restart included.
+
+    Its rows are persisted as they are added (``coordination_posts``) and read back here, newest first up to
+    ``coordination_max_posts``. A database whose posts predate that table is indexed from the stored posts once.
+    """
     started = time.perf_counter()
-    index = CoordinationIndex(CoordinationParams())
-    index.add(store.iter_accounts(store.handles()))
+    params = CoordinationParams()
+    index = CoordinationIndex(params)
+    index.add_table(load_table(engine, params, max_posts=settings.coordination_max_posts))
+    source = "stored signatures"
+    if not len(index) and store.count()[1]:
+        index.add(store.iter_accounts(store.handles()))
+        save_table(engine, index.table())
+        source = "stored posts (first start with a persisted index)"
+    index.on_add = partial(save_table, engine)
     logger.info(
         "coordination index ready",
-        extra={"n_posts": len(index), "duration_ms": round((time.perf_counter() - started) * 1000)},
+        extra={"n_posts": len(index), "source": source, "duration_ms": round((time.perf_counter() - started) * 1000)},
     )
     return index
 
@@ -125,7 +138,7 @@ def build_state(settings: Settings) -> ServiceState:
     n_accounts, n_posts = store.count()
     logger.info("account store ready", extra={"n_accounts": n_accounts, "n_posts": n_posts})
     declared = load_declared_accounts(settings.declared_accounts_file)
-    coordination = warm_coordination_index(store)
+    coordination = warm_coordination_index(engine, store, settings)
     metrics = Metrics()
     metrics.observe_queue_depth(lambda: pending_count(engine))
     state = ServiceState(

@@ -31,6 +31,7 @@ from service.cli.inputs import import_inputs, input_files, staged_accounts
 from service.cli.models import models_app
 from service.cli.tables import evaluation_tables, report_tables
 from service.config import Settings
+from service.db.migrate import open_database
 from service.problems import problem_for
 from service.state import build_resolver, warm_coordination_index
 from training.evaluate import evaluate_model, held_out_scores
@@ -347,7 +348,8 @@ def score(
                 wanted = {known[h.lower()] for h in targets if h.lower() in known}
                 _write_results((r for r in results if r.handle in wanted), len(wanted), out)
         else:
-            store = _store(settings)
+            engine = open_database(settings.resolved_database_url)  # the service's database, migrated
+            store = AccountStore(engine)
             resolutions = build_resolver(settings, store).resolve(
                 [h.removeprefix("@") for h in handles], refresh=refresh
             )
@@ -356,7 +358,8 @@ def score(
                     failures.append(resolution.error)
                     _write_error(out, resolution.handle, resolution.error)
             found = [r.account for r in resolutions if r.account is not None]
-            _write_scores(loaded, found, len(found), out, declared, warm_coordination_index(store))
+            index = warm_coordination_index(engine, store, settings)
+            _write_scores(loaded, found, len(found), out, declared, index)
     if failures:  # the results that could be made are written; the exit code says the gravest reason for the rest
         raise typer.Exit(max(exit_code_for(e) for e in failures))
 

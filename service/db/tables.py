@@ -8,6 +8,7 @@ tests); the migrations create them when missing, so one ``alembic upgrade`` give
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -26,6 +28,7 @@ __all__ = [
     "api_keys",
     "audit_log",
     "catalog_versions",
+    "coordination_posts",
     "feedback",
     "job_items",
     "jobs",
@@ -136,4 +139,17 @@ audit_log = Table(
     Column("target", String(512)),
     Column("status", Integer),
     Column("request_id", String(64)),
+)
+
+# The coordination index's rows: each post's MinHash signature and hashtag-sequence key, so that a restarted service
+# links new accounts to earlier ones without hashing every stored post again.
+coordination_posts = Table(
+    "coordination_posts",
+    metadata,
+    Column("post_id", String(64), primary_key=True),
+    Column("handle", String(64), nullable=False),
+    Column("created_at", Float, nullable=False, index=True),  # unix seconds
+    Column("n_shingles", Integer, nullable=False),
+    Column("signature", LargeBinary, nullable=False),  # uint32 little-endian, num_perm values
+    Column("hashtag_key", BigInteger, nullable=False),  # the uint64 key's bits as int64; 0 for none
 )

@@ -162,3 +162,38 @@ def test_accounts_scored_in_separate_requests_are_linked_as_coordinated(settings
     assert second["evidence"]["peer_accounts"] == ["first_poster"]
     [link] = second["evidence"]["coordinated_posts"]
     assert link["gap_s"] == 240.0 and link["peer_post_id"] == "first_poster-0"
+
+
+def test_the_coordination_index_comes_back_after_a_restart_from_its_stored_rows(settings, admin_headers) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import delete
+
+    from detector.schema import Account, Post
+    from ingest.store import AccountStore, make_engine, posts_table
+    from service.db.coordination import count_rows
+
+    line = "Western media keep smearing the Chinese community with these baseless interference stories again"
+    start = datetime(2023, 6, 1, 15, 0, tzinfo=UTC)
+
+    def account(handle: str, minutes: int) -> Account:
+        posts = [Post(id=f"{handle}-0", created_at=start + timedelta(minutes=minutes), text=line)]
+        posts += [
+            Post(id=f"{handle}-{i}", created_at=start + timedelta(days=i, hours=minutes), text=f"walk {i} by the river")
+            for i in range(1, 6)
+        ]
+        return Account(handle=handle, posts=posts)
+
+    engine = make_engine(settings.resolved_database_url)
+    with TestClient(create_app(settings), headers=admin_headers) as client:
+        indexed_at_start = count_rows(engine)  # the demo store's posts, indexed at the first start
+        AccountStore(engine).put(account("before_restart", 0), source="test")
+        assert client.post("/v1/scores", json={"handles": ["before_restart"]}).status_code == 200
+    assert count_rows(engine) == indexed_at_start + 6, "every post the index took is stored with its signature"
+    with engine.begin() as conn:  # the link after the restart must come from the stored signatures, not the posts
+        conn.execute(delete(posts_table))
+    with TestClient(create_app(settings), headers=admin_headers) as client:
+        AccountStore(engine).put(account("after_restart", 3), source="test")
+        result = client.post("/v1/scores", json={"handles": ["after_restart"]}).json()["results"][0]["result"]
+    assert result["evidence"]["peer_accounts"] == ["before_restart"]
+    assert result["evidence"]["coordinated_posts"][0]["gap_s"] == 180.0

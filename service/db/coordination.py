@@ -1,0 +1,79 @@
+"""The coordination index's persisted rows: written as posts are indexed, read back at start.
+
+Reading signatures back costs a query, where rebuilding them costs normalizing and hashing every stored post: the
+difference between seconds and minutes at a few million posts. Only the newest ``max_posts`` (by post time) are
+loaded, since coordination is about posts close in time and the index lives in memory.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import Engine, func, select
+
+from detector.coordination import CoordinationParams, PostTable
+from service.db.tables import coordination_posts
+
+__all__ = ["count_rows", "load_table", "save_table"]
+
+_CHUNK = 5_000
+
+
+def save_table(engine: Engine, table: PostTable) -> int:
+    """Store the rows of ``table`` not stored yet; return how many were written."""
+    if not len(table):
+        return 0
+    keys = table.hashtag_keys.astype(np.uint64).view(np.int64)
+    written = 0
+    with engine.begin() as conn:
+        for start in range(0, len(table), _CHUNK):
+            ids = table.post_ids[start : start + _CHUNK]
+            known = set(
+                conn.execute(select(coordination_posts.c.post_id).where(coordination_posts.c.post_id.in_(ids)))
+                .scalars()
+                .all()
+            )
+            rows = [
+                {
+                    "post_id": post_id,
+                    "handle": table.handles[int(table.account[i])],
+                    "created_at": float(table.times[i]),
+                    "n_shingles": int(table.n_shingles[i]),
+                    "signature": table.signatures[i].astype("<u4").tobytes(),
+                    "hashtag_key": int(keys[i]),
+                }
+                for i, post_id in enumerate(ids, start=start)
+                if post_id not in known
+            ]
+            if rows:
+                conn.execute(coordination_posts.insert(), rows)
+                written += len(rows)
+    return written
+
+
+def load_table(engine: Engine, params: CoordinationParams, *, max_posts: int) -> PostTable:
+    """The newest ``max_posts`` stored rows, as a table the index takes with ``add_table``."""
+    query = (
+        select(coordination_posts)
+        .where(func.length(coordination_posts.c.signature) == 4 * params.num_perm)  # rows of another num_perm: skip
+        .order_by(coordination_posts.c.created_at.desc())
+        .limit(max_posts)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    handles = sorted({row.handle for row in rows})
+    position = {handle: i for i, handle in enumerate(handles)}
+    signatures = np.frombuffer(b"".join(row.signature for row in rows), dtype="<u4").astype(np.uint32)
+    return PostTable(
+        handles=handles,
+        account=np.fromiter((position[row.handle] for row in rows), dtype=np.int64, count=len(rows)),
+        post_ids=[row.post_id for row in rows],
+        times=np.fromiter((row.created_at for row in rows), dtype=np.float64, count=len(rows)),
+        signatures=signatures.reshape(len(rows), params.num_perm),
+        n_shingles=np.fromiter((row.n_shingles for row in rows), dtype=np.int64, count=len(rows)),
+        hashtag_keys=np.fromiter((row.hashtag_key for row in rows), dtype=np.int64, count=len(rows)).view(np.uint64),
+    )
+
+
+def count_rows(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(coordination_posts)).scalar_one())
