@@ -1,4 +1,5 @@
 # Two commands: `make run` serves the API on the demo data; `make test` runs the checks. Both set themselves up.
+# `make bench` prints the benchmarks' figures (long); `make bench-quick` runs the same code at CI size (minutes).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ export PARROTWATCH_DATA_DIR ?= var
 export PARROTWATCH_MODELS_DIR ?= models
 DEMO := $(PARROTWATCH_DATA_DIR)/demo
 
-.PHONY: run test install lint demo model clean browser
+.PHONY: run test install lint demo model clean browser bench bench-quick
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +65,23 @@ browser:
 
 test: lint browser
 	$(BIN)/python -m pytest -q
+
+# The QUT coordination-network-toolkit is coordination's yardstick: it gets a venv of its own, never the project's.
+PEER_VENV ?= /tmp/cnt-venv
+PEER := $(PEER_VENV)/.installed
+$(PEER):
+	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/python -m pip install --quiet coordination-network-toolkit==1.5.2
+	touch $@
+
+BENCH_COORDINATION := $(BIN)/python bench/coordination.py --toolkit-python $(PEER_VENV)/bin/python
+bench: model $(PEER)
+	$(BENCH_COORDINATION)
+	$(BIN)/python bench/throughput.py
+
+bench-quick: model $(PEER)
+	$(BENCH_COORDINATION) --sizes 10000 --peer-max 10000
+	$(BIN)/python bench/throughput.py --accounts 300 --posts 50
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

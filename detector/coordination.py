@@ -27,7 +27,7 @@ from typing import Literal
 
 import numpy as np
 
-from detector.minhash import MinHasher, comparable_text, shingle_hashes
+from detector.minhash import MinHasher, comparable_text, shingle_hash_batch, shingle_hashes
 from detector.schema import Account, Post
 
 __all__ = [
@@ -124,6 +124,8 @@ def _ints() -> np.ndarray:
 
 
 def _hashtag_key(post: Post, min_hashtags: int) -> int:
+    if not post.hashtags and "#" not in post.text and "＃" not in post.text:
+        return 0
     tags = [t.lower() for t in post.hashtags] or [t.lower() for t in _HASHTAG.findall(post.text)]
     if len(tags) < min_hashtags:
         return 0
@@ -135,9 +137,8 @@ def post_table(accounts: Sequence[Account], params: CoordinationParams | None = 
     """Signatures and hashtag keys of every post of ``accounts``, computed in one vectorized pass."""
     params = params or CoordinationParams()
     posts = [(i, post) for i, account in enumerate(accounts) for post in account.posts]
-    signatures, counts = MinHasher(params.num_perm).signatures(
-        [shingle_hashes(comparable_text(p.text)) for _, p in posts]
-    )
+    hashes, counts = shingle_hash_batch([comparable_text(p.text) for _, p in posts])
+    signatures = MinHasher(params.num_perm).flat_signatures(hashes, counts)
     return PostTable(
         handles=[a.handle for a in accounts],
         account=np.fromiter((i for i, _ in posts), dtype=np.int64, count=len(posts)),
@@ -170,8 +171,10 @@ def _close_pairs(
     each pair once, ``first < second``."""
     order = np.lexsort((table.times[posts], keys))
     keys, posts = keys[order], posts[order]
-    _, group, sizes = np.unique(keys, return_inverse=True, return_counts=True)
-    keep = (sizes[group] >= 2) & (sizes[group] <= params.max_bucket)
+    runs = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else _ints()
+    counts = np.diff(np.r_[runs, len(keys)])
+    sizes = np.repeat(counts, counts)  # per post, how many share its key; np.unique (numpy 2.4) was far slower here
+    keep = (sizes >= 2) & (sizes <= params.max_bucket)
     keys, posts = keys[keep], posts[keep]
     times = table.times[posts]
     firsts, seconds = [], []
@@ -188,7 +191,8 @@ def _close_pairs(
     first, second = np.concatenate(firsts or [_ints()]), np.concatenate(seconds or [_ints()])
     other = table.account[first] != table.account[second]
     first, second = np.minimum(first[other], second[other]), np.maximum(first[other], second[other])
-    pair = np.unique(first * len(table) + second)
+    pair = np.sort(first * len(table) + second)
+    pair = pair[np.r_[True, pair[1:] != pair[:-1]]] if len(pair) else pair
     return np.divmod(pair, len(table))
 
 

@@ -32,7 +32,21 @@ def normalize_text(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
     if text.lstrip()[:2].upper() == "RT":
         text = _RETWEET_PREFIX.sub("", text)
-    text = _URL_OR_MENTION.sub(" ", text)
+    if "@" in text or "://" in text or "www." in text.lower():
+        text = _URL_OR_MENTION.sub(" ", text)
     if "#" in text:
         text = _HASHTAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)) + " ", text)
-    return _NOT_WORD_RUN.sub(" ", text.lower()).strip()
+    return " ".join(_words(text.lower()))
+
+
+def _words(text: str) -> list[str]:
+    """The runs of ``text`` between runs of ``_NOT_WORD_RUN``. Most whitespace-split tokens are letters and digits
+    only (``str.isalnum`` is exactly ``\\w`` without ``_``), so the regex runs only on the rest: several times
+    faster than one substitution over the whole text, with the same result."""
+    words: list[str] = []
+    for token in text.split():
+        if token.isalnum():
+            words.append(token)
+        else:
+            words.extend(piece for piece in _NOT_WORD_RUN.split(token) if piece)
+    return words

@@ -1,0 +1,67 @@
+"""The batch fast paths of text normalization and shingle hashing give exactly what the per-text definitions give:
+signatures are stored, so a faster path must not move a single bit."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pytest
+
+from detector import text_normalize as tn
+from detector.minhash import MinHasher, comparable_text, shingle_hash_batch, shingle_hashes
+from detector.text_normalize import normalize_text
+
+TRICKY = [
+    "",
+    "one",
+    "RT @newsbot: The embassy said https://t.co/x is baseless!! 🇨🇳",
+    "  Www.Example.com/x hi there WWW.site.org",
+    "ｗｗｗ．example ＃中国 full-width",
+    "e\u0301te café naïve Straße ĲSSEL İstanbul ſtop",
+    "snake_case__and__underscores _ __ a_b",
+    "tabs\tand\u00a0no-break\u2003spaces\x1cand\x1fseparators",
+    "#StopSmearingChina #ChinaCanada read this",
+    "a b a b a b repeated bigrams a b",
+    "所谓中国干预加拿大选举的报道毫无根据，纯属抹黑",
+    "mixed 中文 and English words here",
+    "x" * 300 + " long word then short",
+    "٣ ² ½ ⅷ numerals ٣٣",
+]
+_NOT_WORD_RUN = re.compile(r"(?:[^\w]|_)+")
+
+
+def _reference(text: str) -> str:
+    """``normalize_text`` as first written: one substitution over the whole text."""
+    text = unicodedata.normalize("NFKC", text)
+    if text.lstrip()[:2].upper() == "RT":
+        text = tn._RETWEET_PREFIX.sub("", text)
+    text = tn._URL_OR_MENTION.sub(" ", text)
+    if "#" in text:
+        text = tn._HASHTAG.sub(lambda m: " " + tn._CAMEL.sub(" ", m.group(1)) + " ", text)
+    return _NOT_WORD_RUN.sub(" ", text.lower()).strip()
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_normalize_text_fast_path_matches_one_regex_substitution(text: str) -> None:
+    assert normalize_text(text) == _reference(text)
+
+
+@pytest.mark.parametrize("chunk", [3, 50_000])
+def test_batch_shingle_hashes_equal_per_text_hashes(chunk: int) -> None:
+    texts = [comparable_text(t) for t in TRICKY]
+    hashes, counts = shingle_hash_batch(texts, chunk=chunk)
+    ends = np.cumsum(counts)
+    for text, end, count in zip(texts, ends.tolist(), counts.tolist(), strict=True):
+        assert set(hashes[end - count : end].tolist()) == set(shingle_hashes(text)), text
+        assert count == len(shingle_hashes(text)), text
+
+
+def test_flat_signatures_equal_signatures_of_per_text_hashes() -> None:
+    texts = [comparable_text(t) for t in TRICKY]
+    hasher = MinHasher(32)
+    expected, expected_counts = hasher.signatures([shingle_hashes(t) for t in texts])
+    hashes, counts = shingle_hash_batch(texts)
+    assert (hasher.flat_signatures(hashes, counts) == expected).all()
+    assert (counts == expected_counts).all()
