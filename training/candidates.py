@@ -114,6 +114,9 @@ def choose_head(figures: dict[str, CandidateFigures], *, tolerance: float = LINE
         return -1.0 if value is None else value
 
     best = max(figures, key=lambda kind: (pr_auc(kind), kind == "linear"))
+    if best == "linear":
+        figure = pr_auc("linear")
+        return HeadChoice("linear", f"linear head: the best grouped-CV PR-AUC ({figure:.4f}), exact explanations")
     if "linear" in figures and pr_auc("linear") >= pr_auc(best) - tolerance:
         return HeadChoice(
             "linear",

@@ -20,11 +20,9 @@ DaskOpt = Annotated[
     str | None,
     typer.Option(
         "--dask",
-        is_flag=False,
-        flag_value=LOCAL_CLUSTER,
-        metavar="[ADDRESS]",
-        help="Run on Dask: alone, $PARROTWATCH_DASK_SCHEDULER or else a LocalCluster started here; "
-        "with tcp://host:8786, that scheduler.",
+        metavar="local|ADDRESS",
+        help="Run on Dask: 'local' starts a LocalCluster here ($PARROTWATCH_DASK_WORKERS processes), tcp://host:8786 "
+        "uses that scheduler. $PARROTWATCH_DASK_SCHEDULER set means Dask without this option.",
     ),
 ]
 
@@ -32,8 +30,9 @@ DaskOpt = Annotated[
 def dask_address(option: str | None, settings: Settings) -> str | None:
     """The scheduler to use (``local`` for a LocalCluster), or ``None`` for this process only.
 
-    An address given with ``--dask`` wins; ``--dask`` alone uses the configured scheduler, else a LocalCluster; and
-    a configured scheduler is used even without ``--dask``, as DESIGN.md's Scale section says.
+    An address given with ``--dask`` wins; ``--dask local`` uses the configured scheduler if there is one, else a
+    LocalCluster; and a configured scheduler is used even without ``--dask``, as DESIGN.md's Scale section says.
+    (Typer has no option that works both as a flag and with a value, hence ``local``.)
     """
     if option not in (None, LOCAL_CLUSTER):
         return option
