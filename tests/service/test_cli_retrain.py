@@ -14,10 +14,7 @@ from service.cli import app
 
 
 @pytest.fixture
-def run(settings, monkeypatch):
-    monkeypatch.setenv("PARROTWATCH_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("PARROTWATCH_MODELS_DIR", str(settings.models_dir))
-    monkeypatch.setenv("PARROTWATCH_LOG_JSON", "false")
+def run(cli_env, monkeypatch):
     monkeypatch.setenv("USER", "cron")
     runner = CliRunner()
     return lambda *args: runner.invoke(app, [str(a) for a in args])

@@ -44,12 +44,7 @@ def test_scoring_on_dask_equals_score_accounts_on_the_same_batch(client, demo_tr
     assert [s.model_dump() for s in scores] == [s.model_dump() for s in expected]
 
 
-def test_score_command_on_a_dask_scheduler_writes_what_one_process_writes(
-    client, settings, demo_dir, tmp_path, monkeypatch
-) -> None:
-    monkeypatch.setenv("PARROTWATCH_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("PARROTWATCH_MODELS_DIR", str(settings.models_dir))
-    monkeypatch.setenv("PARROTWATCH_LOG_JSON", "false")
+def test_score_command_on_a_dask_scheduler_writes_what_one_process_writes(client, cli_env, demo_dir, tmp_path) -> None:
     subset = tmp_path / "subset.jsonl"
     with subset.open("w", encoding="utf-8") as f:
         for account in list(read_accounts(demo_dir / "accounts.jsonl"))[:150]:

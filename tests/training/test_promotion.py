@@ -32,11 +32,8 @@ def shuffled_candidate(models_dir, demo_training, demo_labeled, demo_dir) -> str
 
 
 @pytest.fixture
-def run(settings, monkeypatch):
+def run(cli_env, monkeypatch):
     """The CLI on the test's registry, as user alice, collecting what the audit hook receives in ``run.audited``."""
-    monkeypatch.setenv("PARROTWATCH_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("PARROTWATCH_MODELS_DIR", str(settings.models_dir))
-    monkeypatch.setenv("PARROTWATCH_LOG_JSON", "false")
     monkeypatch.setenv("USER", "alice")
     runner = CliRunner()
 
