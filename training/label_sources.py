@@ -14,7 +14,7 @@ from pathlib import Path
 
 from training.labels import LabelRow, read_labels
 
-__all__ = ["LabelSources", "gather_labels"]
+__all__ = ["LabelSources", "gather_labels", "merge_label_files"]
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,20 @@ def gather_labels(labels_dir: Path | None, *, since: datetime, feedback: Path | 
     files = sorted(Path(labels_dir).glob("*.csv"), key=lambda p: (_modified(p), p.name)) if labels_dir else []
     if feedback is not None:
         files.append(Path(feedback))
-    merged: dict[str, LabelRow] = {}
-    replaced = 0
-    for path in files:
-        for key, row in read_labels(path).items():
-            if key in merged and merged[key].label != row.label:
-                replaced += 1
-            merged[key] = row
+    merged, replaced = merge_label_files(files)
     return LabelSources(
         labels=merged, files=files, new_files=[p for p in files if _modified(p) > since], n_replaced=replaced
     )
+
+
+def merge_label_files(files: list[Path]) -> tuple[dict[str, LabelRow], int]:
+    """Labels of ``files`` read in the order given, a later file's label replacing an earlier one; and how many
+    handles were relabeled that way. Each file is validated on its own (``InvalidLabelsError`` by line)."""
+    merged: dict[str, LabelRow] = {}
+    replaced = 0
+    for path in files:
+        for key, row in read_labels(Path(path)).items():
+            if key in merged and merged[key].label != row.label:
+                replaced += 1
+            merged[key] = row
+    return merged, replaced

@@ -17,6 +17,7 @@ from service.cli.labeled import labeled_set, read_label_source
 from service.cli.tables import card_tables, gate_table
 from service.config import Settings
 from training.errors import InsufficientDataError
+from training.label_sources import merge_label_files
 from training.promotion import AuditHook, current_user, promote, rollback, run_gate
 
 models_app = typer.Typer(help="List, inspect, activate, promote and roll back model versions.", no_args_is_help=True)
@@ -123,6 +124,7 @@ def promote_command(
     gate = None
     if active_version is not None and active_version != version:
         held_out_only = input_file is None
+        source: dict = {}
         if held_out_only:
             source = candidate.card.get("source") or {}
             if not source.get("input") or not Path(source["input"]).exists():
@@ -133,7 +135,10 @@ def promote_command(
             fmt = InputFormat(source["format"])
             labels = Path(source["labels"]) if source.get("labels") else None
             label_column = source.get("label_column")
-        label_rows = read_label_source(labels, label_column, input_file, fmt)
+        if held_out_only and source.get("label_files"):  # a `retrain` version: its merged label files
+            label_rows, _ = merge_label_files([Path(p) for p in source["label_files"]])
+        else:
+            label_rows = read_label_source(labels, label_column, input_file, fmt)
         data = labeled_set(input_file, fmt, label_rows, check=False)
         gate = run_gate(
             registry,

@@ -73,3 +73,8 @@ def test_retrain_with_new_labels_and_feedback_trains_and_promotes_through_the_ga
     entry = registry.audit_trail()[-1]
     assert (entry["action"], entry["from"], entry["user"]) == ("promote", active, "cron")
     assert registry.card(version)["source"]["label_files"][-1] == str(feedback.resolve())
+    # Rolled back, the retrained version can be promoted again through the gate from the label files it recorded.
+    assert run("models", "rollback").exit_code == 0 and registry.active_version() == active
+    again = run("models", "promote", version)
+    assert again.exit_code == 0, again.output
+    assert registry.active_version() == version
