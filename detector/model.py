@@ -5,6 +5,10 @@ cross-validate heads on the matrix. The head is a logistic regression on standar
 contribution to a score is exact in log-odds (coefficient x standardized value); sigmoid calibration on grouped
 folds then maps log-odds to a probability without changing the order of accounts. Coefficients whose direction the
 domain fixes (each family's ``feature_signs``) are held to it: see ``detector/linear.py`` for why.
+
+Training may choose a gradient-boosted tree head instead (``build_tree_head``) when it ranks clearly better; the
+same directions are held there as monotonic constraints. A tree has no exact additive explanation, so its
+contributions are occlusions: the change in calibrated log-odds when a feature is set to its training median.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import logit
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from detector.catalog import TalkingPointCatalog
 from detector.coordination import (
@@ -37,17 +44,23 @@ from detector.schema import Account
 __all__ = [
     "ACCOUNT_FAMILIES",
     "FAMILIES",
+    "HEAD_KINDS",
     "AmplifierModel",
     "build_features",
     "build_head",
+    "build_tree_head",
     "coordination_matrix",
     "expected_signs",
     "family_columns",
+    "is_linear_head",
+    "single_threaded",
 ]
 
 FAMILIES = ("narrative", "repetition", "coordination", "behaviour")
 # Families computed per account by the FeatureUnion; coordination needs the other accounts (see coordination.py).
 ACCOUNT_FAMILIES = ("narrative", "repetition", "behaviour")
+# Heads training compares: the sign-constrained logistic regression, and boosted trees calibrated two ways.
+HEAD_KINDS = ("linear", "tree-sigmoid", "tree-isotonic")
 
 
 def build_features(
@@ -105,6 +118,41 @@ def build_head(*, cv: int | Iterable = 5, C: float = 1.0, signs: Sequence[int] |
             ("classify", classify),
         ]
     )
+
+
+def build_tree_head(
+    *, cv: int | Iterable = 5, method: str = "sigmoid", seed: int = 0, signs: Sequence[int] | None = None
+) -> Pipeline:
+    """Return an unfitted gradient-boosted tree head, calibrated (``method``: sigmoid or isotonic) on ``cv`` folds.
+
+    ``signs`` become monotonic constraints, so the tree holds the same directions as the linear head. The median
+    imputer is kept although the trees take missing values: its ``statistics_`` are the training medians that
+    occlusion explanations replace a feature with.
+    """
+    trees = HistGradientBoostingClassifier(
+        max_iter=60,  # small trees, few rounds: labeled sets are hundreds to thousands of accounts
+        learning_rate=0.1,
+        max_leaf_nodes=8,
+        min_samples_leaf=20,
+        l2_regularization=1.0,
+        # No class_weight: sample weights make scikit-learn's histogram trees ~10x slower; calibration fixes the scale.
+        monotonic_cst=list(signs) if signs is not None else None,
+        early_stopping=False,  # a fixed number of rounds: equal inputs, equal model
+        random_state=seed,
+    )
+    classify = CalibratedClassifierCV(trees, method=method, cv=cv, ensemble=False)
+    return Pipeline([("impute", SimpleImputer(strategy="median", keep_empty_features=True)), ("classify", classify)])
+
+
+def single_threaded() -> threadpool_limits:
+    """Limit OpenMP to one thread in the block: the trees' OpenMP threads on a shared, loaded machine measured 10-40x
+    slower than one thread here, and parallelism comes from processes (Dask, the batch pool) instead."""
+    return threadpool_limits(limits=1, user_api="openmp")
+
+
+def is_linear_head(head: Pipeline) -> bool:
+    """Whether ``head`` is the calibrated linear model, whose contributions are exact."""
+    return hasattr(head[-1].calibrated_classifiers_[0].estimator, "coef_")
 
 
 def coordination_matrix(
@@ -191,7 +239,8 @@ class AmplifierModel:
 
     def predict_proba(self, matrix: np.ndarray) -> np.ndarray:
         """Calibrated probability of the amplifier class, one per row."""
-        return self.head.predict_proba(matrix)[:, 1]
+        with single_threaded():
+            return self.head.predict_proba(matrix)[:, 1]
 
     def component_scores(self, matrix: np.ndarray) -> dict[str, np.ndarray]:
         """Per family, the probability of the amplifier class from that family's features alone."""
@@ -201,10 +250,40 @@ class AmplifierModel:
         }
 
     def contributions(self, matrix: np.ndarray) -> np.ndarray:
-        """Each feature's additive share of each row's log-odds before calibration (coefficient x z-score)."""
-        standardized = self.head[:-1].transform(matrix)
-        linear = self.head[-1].calibrated_classifiers_[0].estimator
-        return standardized * linear.coef_[0]
+        """Each feature's share of each row's log-odds, one column per feature.
+
+        Linear head: the exact additive share before calibration (coefficient x z-score). Tree head: occlusion, the
+        calibrated log-odds minus those with the feature set to its training median (not additive: features that
+        act together share credit unevenly).
+        """
+        if is_linear_head(self.head):
+            standardized = self.head[:-1].transform(matrix)
+            linear = self.head[-1].calibrated_classifiers_[0].estimator
+            return standardized * linear.coef_[0]
+        return self._occlusion_contributions(matrix)
+
+    def _occlusion_contributions(self, matrix: np.ndarray) -> np.ndarray:
+        imputer, classify = self.head[0], self.head[-1]
+        filled = imputer.transform(matrix)
+
+        def log_odds(rows: np.ndarray) -> np.ndarray:
+            return logit(np.clip(classify.predict_proba(rows)[:, 1], 1e-6, 1 - 1e-6))
+
+        with single_threaded():
+            base = log_odds(filled)
+            shares = np.zeros_like(filled)
+            for j, median in enumerate(imputer.statistics_):
+                occluded = filled.copy()
+                occluded[:, j] = median
+                shares[:, j] = base - log_odds(occluded)
+        return shares
+
+    @property
+    def explanation_method(self) -> str:
+        """How ``contributions`` are computed, for the card and the analyst."""
+        if is_linear_head(self.head):
+            return "exact: coefficient x standardized value, in log-odds before calibration"
+        return "occlusion: calibrated log-odds minus those with the feature set to its training median"
 
     def band(self, score: float) -> str:
         if score >= self.thresholds["high"]:

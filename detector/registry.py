@@ -2,6 +2,7 @@
 
     models/
     ├── ACTIVE                    the active version's name (replaced by rename, so readers never see half a name)
+    ├── AUDIT.jsonl               append-only: every activation (who, when, from, to, action, gate figures)
     └── <version>/
         ├── model.joblib          the fitted AmplifierModel (a pickle: loaded only after its sha256 matches)
         ├── card.json             metrics, data hash, library versions, thresholds, sha256 of model.joblib
@@ -32,7 +33,7 @@ import sklearn
 from detector.errors import ModelIntegrityError, ModelNotFoundError
 from detector.model import AmplifierModel
 
-__all__ = ["LoadedModel", "ModelRegistry", "sha256_file"]
+__all__ = ["AUDIT", "LoadedModel", "ModelRegistry", "sha256_file"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ ARTIFACT = "model.joblib"
 CARD = "card.json"
 SPLIT = "split.json"
 ACTIVE = "ACTIVE"
+AUDIT = "AUDIT.jsonl"
 
 
 def sha256_file(path: Path) -> str:
@@ -169,8 +171,52 @@ class ModelRegistry:
             raise ModelIntegrityError(version, expected, actual, f"model {version} refused: not an AmplifierModel")
         return LoadedModel(version=version, model=model, card=card)
 
-    def activate(self, version: str) -> None:
-        """Point ACTIVE at a version (atomic: by rename)."""
+    def activate(
+        self, version: str, *, action: str = "activate", audit: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Point ACTIVE at a version (atomic: by rename), then append the change to ``AUDIT.jsonl`` and return it.
+
+        ``audit`` adds fields to the entry (who, figures, ...). The pointer is the truth and changes first: a crash
+        between the two loses an audit line, never leaves ACTIVE naming half a version.
+        """
         if version not in self.versions():
             raise ModelNotFoundError(version)
+        previous = self.active_version()
         _write_atomic(self.root / ACTIVE, version + "\n")
+        entry = {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "action": action,
+            "from": previous,
+            "to": version,
+            **(audit or {}),
+        }
+        with (self.root / AUDIT).open("a", encoding="utf-8") as f:
+            f.write(json.dumps(entry, sort_keys=True) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        return entry
+
+    def audit_trail(self) -> list[dict[str, Any]]:
+        """Every activation recorded, oldest first (lines that are not JSON, e.g. a torn last line, are skipped)."""
+        path = self.root / AUDIT
+        if not path.is_file():
+            return []
+        entries = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                entries.append(json.loads(line))
+            except ValueError:
+                logger.warning("unreadable audit line skipped", extra={"path": str(path)})
+        return entries
+
+    def previous_active(self) -> str | None:
+        """The version active before the current one, replaying the audit trail as a stack: each activation pushes
+        the version it replaced and each rollback pops, so rolling back twice goes two versions back."""
+        stack: list[str] = []
+        for entry in self.audit_trail():
+            if entry.get("action") == "rollback":
+                if stack:
+                    stack.pop()
+            elif entry.get("from") and entry.get("from") != entry.get("to"):
+                stack.append(entry["from"])
+        return stack[-1] if stack else None

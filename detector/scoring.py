@@ -7,7 +7,7 @@ have only a few posts and an analyst ranking a batch needs every account placed;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -28,6 +28,7 @@ __all__ = [
     "MatchedPost",
     "PreparedBatch",
     "finish_batch",
+    "finish_prepared",
     "prepare_batch",
     "score_accounts",
 ]
@@ -263,3 +264,24 @@ def finish_batch(
             )
         )
     return results
+
+
+def finish_prepared(
+    model: AmplifierModel,
+    prepared: Sequence[PreparedBatch],
+    *,
+    model_version: str,
+    declared: DeclaredStateAccounts | None = None,
+) -> Iterator[AccountScore]:
+    """Join the coordination of batches prepared apart (other processes, Dask workers) in one pass, then finish
+    each: the scores ``score_accounts`` gives the same accounts as one batch, in order."""
+    links_by_batch: list[list[list[CoordinatedPost]] | None] = [None] * len(prepared)
+    params = getattr(model, "coordination", None)
+    if params is not None:
+        links = batch_links(PostTable.concat([batch.posts for batch in prepared if batch.posts is not None]), params)
+        offset = 0
+        for i, batch in enumerate(prepared):
+            links_by_batch[i] = links[offset : offset + len(batch.handles)]
+            offset += len(batch.handles)
+    for batch, batch_links_ in zip(prepared, links_by_batch, strict=True):
+        yield from finish_batch(model, batch, batch_links_, model_version=model_version, declared=declared)

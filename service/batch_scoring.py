@@ -15,10 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from detector.coordination import PostTable, batch_links
 from detector.declared import DeclaredStateAccounts
 from detector.registry import LoadedModel, ModelRegistry
-from detector.scoring import AccountScore, PreparedBatch, finish_batch, prepare_batch
+from detector.scoring import AccountScore, PreparedBatch, finish_prepared, prepare_batch
 from ingest.store import AccountStore, make_engine
 
 __all__ = ["BatchSpec", "score_stored"]
@@ -87,14 +86,4 @@ def score_stored(
                 prepared.append(batch)
                 if progress is not None:
                     progress(len(chunk))
-    model = loaded.model
-    links_by_chunk: list[list | None] = [None] * len(prepared)
-    if getattr(model, "coordination", None) is not None:
-        table = PostTable.concat([batch.posts for batch in prepared if batch.posts is not None])
-        links = batch_links(table, model.coordination)
-        offset = 0
-        for i, batch in enumerate(prepared):
-            links_by_chunk[i] = links[offset : offset + len(batch.handles)]
-            offset += len(batch.handles)
-    for batch, links in zip(prepared, links_by_chunk, strict=True):
-        yield from finish_batch(model, batch, links, model_version=loaded.version, declared=declared)
+    yield from finish_prepared(loaded.model, prepared, model_version=loaded.version, declared=declared)

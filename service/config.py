@@ -53,12 +53,27 @@ class Settings(BaseSettings):
     job_batch_size: int = Field(
         default=20, ge=1, le=1000, description="Accounts a job worker scores and commits in one transaction."
     )
+    dask_scheduler: str | None = Field(
+        default=None,
+        description="Dask scheduler address (tcp://host:8786) for --dask; a LocalCluster when unset and asked for.",
+    )
+    dask_workers: int = Field(default=2, ge=1, description="Worker processes of a LocalCluster started by --dask.")
+    promotion_tolerance: float = Field(
+        default=0.02, ge=0, le=1, description="How much lower a candidate's PR-AUC may be than the active model's."
+    )
+    labels_dir: Path | None = Field(
+        default=None, description="Folder of labels CSVs that `retrain` reads; data_dir/labels when unset."
+    )
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="Structured JSON log lines (set false for plain text).")
 
     @property
     def demo_dir(self) -> Path:
         return self.data_dir / "demo"
+
+    @property
+    def resolved_labels_dir(self) -> Path:
+        return self.labels_dir or self.data_dir / "labels"
 
     @property
     def resolved_database_url(self) -> str:

@@ -137,6 +137,15 @@ def settings(tmp_path: Path, models_dir: Path, demo_store_file: Path) -> Setting
     return Settings(data_dir=data_dir, models_dir=models_dir, log_json=False, x_bearer_token=None, admin_key=ADMIN_KEY)
 
 
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Point the CLI (which reads PARROTWATCH_* itself) at the test's private store and registry."""
+    monkeypatch.setenv("PARROTWATCH_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("PARROTWATCH_MODELS_DIR", str(settings.models_dir))
+    monkeypatch.setenv("PARROTWATCH_LOG_JSON", "false")
+    return settings
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No PARROTWATCH_* variable of the developer's shell reaches a test (a real token or database, say)."""

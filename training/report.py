@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-from detector.model import family_columns
+from detector.model import family_columns, single_threaded
 from training.errors import InsufficientDataError
 from training.languages import account_language
 from training.metrics import compute_metrics
@@ -120,8 +120,10 @@ def score_split(
         high_precision=config["high_precision"],
         elevated_recall=config["elevated_recall"],
         names=[feature_names[i] for i in columns],
+        kind=config.get("head_kind", "linear"),
     )
-    proba = banded.head.predict_proba(x[split.test])[:, 1]
+    with single_threaded():
+        proba = banded.head.predict_proba(x[split.test])[:, 1]
     return SplitScores(split=split, y=data.y[split.test], proba=proba, thresholds=banded.thresholds)
 
 
@@ -158,8 +160,10 @@ def ablation(
             seed=config["seed"],
             C=config["C"],
             names=[feature_names[i] for i in columns],
+            kind=config.get("head_kind", "linear"),
         )
-        proba = head.predict_proba(x[split.test])[:, 1]
+        with single_threaded():
+            proba = head.predict_proba(x[split.test])[:, 1]
         rows.append(
             {
                 "variant": "all families" if dropped is None else f"without {dropped}",
@@ -261,7 +265,9 @@ def build_report(
         raise ValueError("build_report needs the TrainingResult of train_model: matrix and held-out scores")
     say = progress or (lambda _message: None)
     started = time.perf_counter()
-    config, names = result.card["config"], result.card["features"]
+    # Every refit uses the head kind the model chose, so the report describes the model that was saved.
+    config = {**result.card["config"], "head_kind": result.card.get("head", {}).get("kind", "linear")}
+    names = result.card["features"]
     fraction, seed = config["test_fraction"], config["seed"]
     trained = _trained_scores(data, result)
     scores = {trained.split.name: trained}
@@ -322,7 +328,8 @@ def build_report(
         "figures": {name.removesuffix(".png"): name for name in REPORT_FILES if name.endswith(".png")},
         "seconds": round(time.perf_counter() - started, 1),
     }
-    return TrainingReport(summary=summary, scores=scores, coefficients=result.card["coefficients"])
+    weights = result.card.get("coefficients") or result.card.get("importances") or {}
+    return TrainingReport(summary=summary, scores=scores, coefficients=weights)
 
 
 def write_report(report: TrainingReport, folder: Path, version: str) -> list[Path]:

@@ -21,17 +21,23 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from detector.catalog import TalkingPointCatalog
-from detector.coordination import COORDINATION_FEATURES, CoordinationParams, batch_links, post_table
+from detector.coordination import COORDINATION_FEATURES, CoordinationParams, batch_links
 from detector.model import (
     FAMILIES,
+    HEAD_KINDS,
     AmplifierModel,
     build_features,
     build_head,
+    build_tree_head,
     coordination_matrix,
     expected_signs,
     family_columns,
+    is_linear_head,
+    single_threaded,
 )
 from detector.schema import Account
+from training.backend import LOCAL, ComputeBackend
+from training.candidates import LINEAR_TOLERANCE, FoldTask, choose_head, cross_validate_heads
 from training.errors import InsufficientDataError
 from training.labels import POSITIVE_LABEL, LabelRow
 from training.metrics import choose_thresholds, compute_metrics
@@ -167,12 +173,24 @@ def fit_head(
     seed: int,
     C: float,  # noqa: N803
     names: Sequence[str] | None = None,
+    kind: str = "linear",
 ) -> Pipeline:
-    """The calibrated head on a feature matrix, calibrated on grouped folds of the same rows; with the columns'
-    ``names``, coefficients keep the directions the domain fixes (``expected_signs``)."""
+    """The calibrated head of ``kind`` (``HEAD_KINDS``) on a feature matrix, calibrated on grouped folds of the same
+    rows; with the columns' ``names``, it keeps the directions the domain fixes (``expected_signs``)."""
+    if kind not in HEAD_KINDS:
+        raise ValueError(f"kind must be one of {HEAD_KINDS}, got {kind!r}")
     calibration_folds = grouped_splits(y, groups, n_max=3, seed=seed, by_account_if_few_groups=True)
     signs = expected_signs(names) if names is not None else None
-    return build_head(cv=calibration_folds, C=C, signs=signs).fit(matrix, y)
+    if kind == "linear":
+        return build_head(cv=calibration_folds, C=C, signs=signs).fit(matrix, y)
+    head = build_tree_head(cv=calibration_folds, method=kind.removeprefix("tree-"), seed=seed, signs=signs)
+    with single_threaded():
+        return head.fit(matrix, y)
+
+
+def head_folds(y: np.ndarray, groups: np.ndarray, *, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The grouped folds of the training side that band thresholds and the head comparison both use."""
+    return grouped_splits(y, groups, n_max=5, seed=seed, by_account_if_few_groups=True)
 
 
 def fit_banded_head(
@@ -185,20 +203,58 @@ def fit_banded_head(
     high_precision: float = 0.9,
     elevated_recall: float = 0.9,
     names: Sequence[str] | None = None,
+    kind: str = "linear",
+    oof: np.ndarray | None = None,
 ) -> BandedHead:
     """Fit the head on training rows, with band thresholds from out-of-fold scores of those same rows.
 
     Thresholds chosen on the rows a figure is measured on would flatter it; out-of-fold scores of the training side
-    never see the test accounts.
+    never see the test accounts. Pass ``oof`` when the head comparison already computed them on ``head_folds``.
     """
-    oof = np.zeros(len(y_train))
-    for fold_train, fold_test in grouped_splits(y_train, g_train, n_max=5, seed=seed, by_account_if_few_groups=True):
-        head = fit_head(x_train[fold_train], y_train[fold_train], g_train[fold_train], seed=seed, C=C, names=names)
-        oof[fold_test] = head.predict_proba(x_train[fold_test])[:, 1]
+    if oof is None:
+        oof = np.zeros(len(y_train))
+        for fold_train, fold_test in head_folds(y_train, g_train, seed=seed):
+            head = fit_head(
+                x_train[fold_train], y_train[fold_train], g_train[fold_train], seed=seed, C=C, names=names, kind=kind
+            )
+            with single_threaded():
+                oof[fold_test] = head.predict_proba(x_train[fold_test])[:, 1]
     thresholds = choose_thresholds(y_train, oof, high_precision=high_precision, elevated_recall=elevated_recall)
     return BandedHead(
-        head=fit_head(x_train, y_train, g_train, seed=seed, C=C, names=names), thresholds=thresholds, oof=oof
+        head=fit_head(x_train, y_train, g_train, seed=seed, C=C, names=names, kind=kind),
+        thresholds=thresholds,
+        oof=oof,
     )
+
+
+@dataclass(frozen=True)
+class _FoldFitter:
+    """Fits one candidate head on one fold (a picklable callable, so that folds can run on Dask workers)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    groups: np.ndarray
+    seed: int
+    C: float
+    names: tuple[str, ...]
+
+    def __call__(self, task: FoldTask) -> np.ndarray:
+        x, y, g = self.x, self.y, self.groups
+        head = fit_head(
+            x[task.train], y[task.train], g[task.train], seed=self.seed, C=self.C, names=self.names, kind=task.kind
+        )
+        with single_threaded():
+            return head.predict_proba(x[task.test])[:, 1]
+
+
+def _importances(model: AmplifierModel, x_train: np.ndarray) -> dict[str, dict[str, float]]:
+    """The linear head's coefficients (on standardized features), or a tree head's mean absolute occlusion
+    contribution over the training rows, by feature name."""
+    if is_linear_head(model.head):
+        values = model.head[-1].calibrated_classifiers_[0].estimator.coef_[0]
+        return {"coefficients": dict(zip(model.feature_names, np.round(values, 4).tolist(), strict=True))}
+    values = np.abs(model.contributions(x_train)).mean(axis=0)
+    return {"importances": dict(zip(model.feature_names, np.round(values, 4).tolist(), strict=True))}
 
 
 def train_model(
@@ -215,12 +271,16 @@ def train_model(
     embedder: str | None = None,
     split: tuple[np.ndarray, np.ndarray] | None = None,
     progress: Progress | None = None,
+    candidates: Sequence[str] = HEAD_KINDS,
+    backend: ComputeBackend = LOCAL,
 ) -> TrainingResult:
     """Split by group, fit features and heads on the training side, and report held-out figures in a card.
 
     ``split`` (train and test row indices) replaces the grouped split, e.g. to hold out one named operation;
     ``families`` trains on a subset of feature families, for ablations; ``embedder`` adds the sentence-embedding
-    pass to narrative matching.
+    pass to narrative matching. ``candidates`` are the head kinds compared by grouped cross-validation on the
+    training side (``training/candidates.py``); ``backend`` runs featurization and the folds (locally, or on Dask:
+    the same results).
     """
     say = progress or (lambda _message: None)
     if not 0.05 <= test_fraction <= 0.5:
@@ -232,19 +292,25 @@ def train_model(
 
     say(f"extracting features for {len(data.accounts)} accounts")
     features = build_features(catalog, families, embedder=embedder).fit(train_accounts)
-    matrix = features.transform(data.accounts)
+    matrix = backend.transform(features, data.accounts)
     feature_names = tuple(features.get_feature_names_out())
     coordination = CoordinationParams() if "coordination" in families else None
     if coordination is not None:
         # Coordination is relational: the whole labeled set is the context, as the service's index is at scoring
         # time. It uses no labels, so held-out accounts linking to training accounts leaks nothing.
         say("linking near-identical posts across accounts")
-        links = batch_links(post_table(data.accounts, coordination), coordination)
+        links = batch_links(backend.post_table(data.accounts, coordination), coordination)
         matrix = np.hstack([matrix, coordination_matrix(data.accounts, links)])
         feature_names = (*feature_names, *COORDINATION_FEATURES)
     x_train, y_train, g_train = matrix[train_idx], y[train_idx], groups[train_idx]
 
-    say("choosing band thresholds on out-of-fold scores, fitting the final model")
+    say(f"comparing heads ({', '.join(candidates)}) by grouped cross-validation on the training side")
+    fitter = _FoldFitter(x_train, y_train, g_train, seed, C, feature_names)
+    compared = cross_validate_heads(
+        fitter, y_train, head_folds(y_train, g_train, seed=seed), kinds=candidates, mapper=backend.map
+    )
+    choice = choose_head(compared)
+    say(f"choosing band thresholds on out-of-fold scores, fitting the final {choice.kind} model")
     banded = fit_banded_head(
         x_train,
         y_train,
@@ -254,6 +320,8 @@ def train_model(
         high_precision=high_precision,
         elevated_recall=elevated_recall,
         names=feature_names,
+        kind=choice.kind,
+        oof=compared[choice.kind].oof,
     )
     head, thresholds, oof = banded.head, banded.thresholds, banded.oof
     # Each component is a calibrated probability from one family alone, fitted like the main head.
@@ -300,12 +368,15 @@ def train_model(
             "n_groups_test": len(np.unique(groups[test_idx])),
             "positive_groups_test": test_positive_groups,
         },
+        "head": {
+            "kind": choice.kind,
+            "reason": choice.reason,
+            "linear_tolerance": LINEAR_TOLERANCE,
+            "explanations": model.explanation_method,
+        },
+        "candidates": [compared[kind].summary() for kind in candidates],
         "features": list(feature_names),
-        "coefficients": dict(
-            zip(
-                feature_names, np.round(head[-1].calibrated_classifiers_[0].estimator.coef_[0], 4).tolist(), strict=True
-            )
-        ),
+        **_importances(model, x_train),
         "config": {
             "seed": seed,
             "test_fraction": test_fraction,
@@ -313,6 +384,7 @@ def train_model(
             "high_precision": high_precision,
             "elevated_recall": elevated_recall,
             "families": list(families),
+            "candidates": list(candidates),
             "embedder": embedder,
             "coordination": asdict(coordination) if coordination is not None else None,
         },

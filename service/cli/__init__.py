@@ -3,7 +3,7 @@
 Results go to stdout (JSON), messages to stderr. Errors map to exit codes in one table (``EXIT_CODES``):
 0 ok, 1 unexpected, 2 usage, 3 bad input (unknown handle, malformed file, invalid labels),
 4 upstream (the X API failed or rate-limited), 5 model or registry (missing, tampered, corrupt),
-6 configuration (no X bearer token, or X refused it).
+6 configuration (no X bearer token, or X refused it; Dask missing or unreachable), 7 promotion refused by the gate.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from service.cli.console import err
 from service.config import Settings
 from service.errors import ApiKeyNotFoundError
 from service.log_config import configure_logging
-from training.errors import TrainingError
+from training.errors import DaskUnavailableError, NothingToRollBackError, PromotionRefusedError, TrainingError
 
 __all__ = ["EXIT_CODES", "app", "err"]
 
@@ -31,6 +31,9 @@ EXIT_CODES: dict[type[Exception], int] = {
     RateLimitedError: 4,
     XApiError: 4,
     IngestError: 3,
+    PromotionRefusedError: 7,
+    NothingToRollBackError: 5,
+    DaskUnavailableError: 6,
     TrainingError: 3,
     CatalogError: 3,
     EmbedderUnavailableError: 6,
@@ -73,7 +76,8 @@ def _root(
     # The server's log is its record; a command's messages for people go through rich, so its log stays quiet.
     level = "DEBUG" if verbose else settings.log_level if ctx.invoked_subcommand == "serve" else "WARNING"
     configure_logging(level, json_lines=settings.log_json)
-    ctx.obj = {"settings": settings, "verbose": verbose}
+    # Keep what the caller passed (``CliRunner.invoke(obj=...)``), e.g. an ``on_audit`` hook for promotions.
+    ctx.obj = {**(ctx.obj or {}), "settings": settings, "verbose": verbose}
 
 
 def exit_code_for(exc: Exception) -> int:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -26,18 +29,25 @@ from ingest.formats import InputFormat
 from ingest.store import AccountStore, make_engine
 from service.batch_scoring import BatchSpec, score_stored
 from service.cli import app, exit_code_for
+from service.cli.compute import DaskOpt, compute_backend, dask_address
 from service.cli.console import err
-from service.cli.inputs import import_inputs, input_files, staged_accounts
+from service.cli.inputs import import_inputs, staged_accounts
+from service.cli.labeled import labeled_set, read_label_source
 from service.cli.models import models_app
-from service.cli.tables import evaluation_tables, report_tables
+from service.cli.progress import step_progress
+from service.cli.tables import candidates_table, evaluation_tables, gate_table, report_tables
 from service.config import Settings
 from service.db.migrate import open_database
 from service.problems import problem_for
 from service.state import build_resolver, warm_coordination_index
+from training.dask_backend import score_on_dask
+from training.errors import InsufficientDataError, PromotionRefusedError
 from training.evaluate import evaluate_model, held_out_scores
-from training.labels import LabelRow, read_label_column, read_labels
+from training.label_sources import gather_labels
+from training.promotion import current_user, run_gate
+from training.promotion import promote as promote_version
 from training.report import build_report, write_evaluation_plots, write_report
-from training.train import assemble_labeled_set, train_model
+from training.train import LabeledSet, train_model
 
 app.add_typer(models_app, name="models")
 
@@ -60,19 +70,6 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help="Stop at the first mal
 
 def _settings(ctx: typer.Context) -> Settings:
     return ctx.obj["settings"]
-
-
-def _read_labels(
-    labels: Path | None, label_column: str | None, input_path: Path, fmt: InputFormat
-) -> dict[str, LabelRow]:
-    """Labels from a file or from a column of the input; exactly one of the two must be given."""
-    if (labels is None) == (label_column is None):
-        raise typer.BadParameter("give exactly one of --labels FILE or --label-column NAME")
-    if labels is not None:
-        return read_labels(labels)
-    if fmt is not InputFormat.IO_ARCHIVE:
-        raise typer.BadParameter("--label-column reads archive CSVs: use it with --format io-archive")
-    return read_label_column(input_files(input_path, fmt), label_column)
 
 
 def _store(settings: Settings) -> AccountStore:
@@ -121,6 +118,22 @@ def import_command(
     err.print(table)
 
 
+PromoteOpt = Annotated[
+    bool,
+    typer.Option(
+        "--promote",
+        help="Make the new version active if the promotion gate passes (PR-AUC on the accounts neither version "
+        "trained on); refused otherwise (exit 7).",
+    ),
+]
+ToleranceOpt = Annotated[
+    float | None,
+    typer.Option(
+        min=0.0, max=1.0, help="How far below the active PR-AUC a candidate may be; $PARROTWATCH_PROMOTION_TOLERANCE."
+    ),
+]
+
+
 @app.command()
 def train(
     ctx: typer.Context,
@@ -145,49 +158,91 @@ def train(
     ] = False,
     test_fraction: Annotated[float, typer.Option(min=0.05, max=0.5, help="Share of groups held out.")] = 0.25,
     activate: Annotated[
-        bool, typer.Option(help="Make the new version active (always done when none is active yet).")
+        bool,
+        typer.Option(help="Make the new version active without the gate (always done when none is active yet)."),
     ] = False,
-    strict: StrictOpt = False,
+    promote: PromoteOpt = False,
+    tolerance: ToleranceOpt = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Stop at the first malformed row, and make label warnings fatal (exit 3), before training."
+        ),
+    ] = False,
     report: Annotated[
         bool, typer.Option(help="Write report.html, report.json and PNG figures into the version (refits the head).")
     ] = True,
+    dask: DaskOpt = None,
 ) -> None:
     """Train a model on labeled accounts, hold out whole networks, and write a new registry version.
 
-    With the report (default), the head is also refitted on a split by account, by time and one operation left out
-    at a time, and without each feature family; figures and plots go into the version folder beside the model.
+    Candidate heads (logistic regression, boosted trees) are compared by grouped cross-validation on the training
+    side and one is chosen by PR-AUC (the linear one unless beaten by more than 0.01). With the report (default),
+    the head is also refitted on a split by account, by time and one operation left out at a time, and without each
+    feature family; figures and plots go into the version folder beside the model.
     """
     settings = _settings(ctx)
-    label_rows = _read_labels(labels, label_column, input_file, fmt)  # refused before any work
+    label_rows = read_label_source(labels, label_column, input_file, fmt)  # refused before any work
     if embeddings:
         load_embedder("use-m3")  # a missing extra is refused before any work too (exit 6)
-    catalog = load_catalog(settings.catalog_file)
-    with staged_accounts(input_file, fmt, strict=strict) as (handles, store):
-        data = assemble_labeled_set(store.iter_accounts(handles), label_rows, min_posts=1)
+    data = labeled_set(input_file, fmt, label_rows, strict=strict)
+    source = {
+        "input": str(input_file.resolve()),
+        "format": fmt.value,
+        "labels": str(labels.resolve()) if labels is not None else None,
+        "label_column": label_column,
+    }
+    options = TrainOptions(seed, min_posts, embeddings, test_fraction, report, dask)
+    _train_and_publish(settings, data, options, source=source, activate=activate, promote=promote, tolerance=tolerance)
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    seed: int = 0
+    min_posts: int = 5
+    embeddings: bool = False
+    test_fraction: float = 0.25
+    report: bool = True
+    dask: str | None = None
+
+
+def _train_and_publish(
+    settings: Settings,
+    data: LabeledSet,
+    options: TrainOptions,
+    *,
+    source: dict,
+    activate: bool,
+    promote: bool,
+    tolerance: float | None,
+) -> str:
+    """Train, save a version (with its report), activate or promote it, and print the figures and a summary."""
+    started = time.perf_counter()
     summary = Table(title="labeled data", show_header=False)
     for name, value in data.summary.items():
         summary.add_row(name.removeprefix("n_").replace("_", " "), str(value))
     err.print(summary)
-    with err.status("training") as status:
+    catalog = load_catalog(settings.catalog_file)
+    training_report = None
+    with step_progress() as steps, compute_backend(options.dask, settings, steps) as (backend, _client):
         result = train_model(
             data,
             catalog=catalog,
-            seed=seed,
-            min_posts=min_posts,
-            embedder="use-m3" if embeddings else None,
-            test_fraction=test_fraction,
-            progress=lambda message: status.update(message),
+            seed=options.seed,
+            min_posts=options.min_posts,
+            embedder="use-m3" if options.embeddings else None,
+            test_fraction=options.test_fraction,
+            progress=steps.say,
+            backend=backend,
         )
-    training_report = None
-    if report:
-        with err.status("report") as status:
-            training_report = build_report(data, result, progress=lambda message: status.update(message))
-    registry = ModelRegistry(settings.models_dir)
-    write = partial(write_report, training_report) if training_report else None  # into the staging folder
-    version = registry.save(result.model, result.card, result.split, before_publish=write)
-    if activate or registry.active_version() is None:
-        registry.activate(version)
-        err.print(f"activated {version}")
+        if options.report:
+            steps.say("training report")
+            training_report = build_report(data, result, progress=steps.say)
+        steps.say("saving the version")
+        result.card["source"] = source  # where `models promote` finds labeled accounts again
+        registry = ModelRegistry(settings.models_dir)
+        write = partial(write_report, training_report) if training_report else None  # into the staging folder
+        version = registry.save(result.model, result.card, result.split, before_publish=write)
     held_out = result.card["metrics"]["held_out"]
     _print_metrics(f"model {version}: held-out accounts (networks never seen in training)", held_out)
     report_path = None
@@ -196,7 +251,113 @@ def train(
             err.print(table)
         report_path = str(registry.root / version / "report.html")
         err.print(f"report: {report_path}")
+    err.print(candidates_table(result.card["candidates"], result.card["head"]["kind"]))
+    err.print(f"head: {result.card['head']['reason']}", highlight=False)
+    refused = None
+    active = registry.active_version()
+    if active is None:
+        registry.activate(version, action="first", audit={"user": current_user()})
+        err.print(f"activated {version} (no model was active)")
+    elif promote:
+        gate = run_gate(
+            registry,
+            registry.load(version),
+            registry.load(active),
+            data,
+            tolerance=settings.promotion_tolerance if tolerance is None else tolerance,
+        )
+        err.print(gate_table(gate.figures()))
+        try:
+            promote_version(registry, version, gate=gate)
+            err.print(f"promoted {version}")
+        except PromotionRefusedError as exc:
+            refused = exc
+    elif activate:
+        registry.activate(version, audit={"user": current_user()})
+        err.print(f"activated {version}")
+    err.print(
+        f"[bold]done[/] in {time.perf_counter() - started:.0f} s: version {version}, head {result.card['head']['kind']}"
+        f", held-out PR-AUC {held_out['pr_auc']}, active model {registry.active_version()}",
+        highlight=False,
+    )
     typer.echo(json.dumps({"version": version, "held_out": held_out, "report": report_path}))
+    if refused is not None:
+        raise refused
+    return version
+
+
+def _since(value: str, registry: ModelRegistry) -> datetime:
+    """``LAST`` (when the newest version was trained; the beginning of time without one) or an ISO date."""
+    if value.upper() == "LAST":
+        versions = registry.versions()
+        if not versions:
+            return datetime.min.replace(tzinfo=UTC)
+        return datetime.fromisoformat(registry.card(versions[-1])["created_at"])
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"--since takes LAST or an ISO date, got {value!r}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@app.command()
+def retrain(
+    ctx: typer.Context,
+    input_file: InputOpt,
+    fmt: FormatOpt = InputFormat.JSONL,
+    since: Annotated[
+        str, typer.Option(help="LAST (the newest version's training time) or an ISO date: retrain if labels changed.")
+    ] = "LAST",
+    labels_dir: Annotated[
+        Path | None,
+        typer.Option(
+            file_okay=False, help="Folder of labels CSVs; default $PARROTWATCH_LABELS_DIR or data_dir/labels."
+        ),
+    ] = None,
+    with_feedback: Annotated[
+        Path | None,
+        typer.Option(
+            "--with-feedback", exists=True, dir_okay=False, help="Analysts' feedback export (CSV handle,label,...)."
+        ),
+    ] = None,
+    promote: Annotated[bool, typer.Option(help="Promote through the gate (refused: exit 7, nothing changes).")] = True,
+    tolerance: ToleranceOpt = None,
+    seed: Annotated[int, typer.Option(help="Seed for the split and cross-validation.")] = 0,
+    report: Annotated[bool, typer.Option(help="Write the training report into the version.")] = True,
+    strict: Annotated[bool, typer.Option("--strict", help="Make label warnings fatal (exit 3).")] = False,
+    dask: DaskOpt = None,
+) -> None:
+    """Retrain on every label when some labels file (or the feedback export) changed since --since; for cron.
+
+    All labels files of the folder are merged, oldest first, a newer file's label replacing an older one; feedback
+    rows come last. Nothing changed: exit 0 without training. The new version is promoted through the gate.
+    """
+    settings = _settings(ctx)
+    registry = ModelRegistry(settings.models_dir)
+    moment = _since(since, registry)
+    folder = labels_dir or settings.resolved_labels_dir
+    sources = gather_labels(folder if folder.is_dir() else None, since=moment, feedback=with_feedback)
+    if not sources.files:
+        raise InsufficientDataError(f"no labels: {folder} has no *.csv and no --with-feedback file was given")
+    if not sources.new_files:
+        err.print(f"nothing labeled since {moment.isoformat()} in {folder}: no retraining")
+        typer.echo(json.dumps({"version": None, "since": moment.isoformat(), "new_files": []}))
+        return
+    err.print(
+        f"{len(sources.new_files)} of {len(sources.files)} label file(s) changed since {moment.isoformat()}: "
+        f"{len(sources.labels)} labeled accounts ({sources.n_replaced} relabeled by a newer file)",
+        highlight=False,
+    )
+    data = labeled_set(input_file, fmt, sources.labels, strict=strict)
+    source = {
+        "input": str(input_file.resolve()),
+        "format": fmt.value,
+        "labels": None,
+        "label_files": [str(p.resolve()) for p in sources.files],
+        "label_column": None,
+    }
+    options = TrainOptions(seed=seed, report=report, dask=dask)
+    _train_and_publish(settings, data, options, source=source, activate=False, promote=promote, tolerance=tolerance)
 
 
 def _print_metrics(title: str, metrics: dict) -> None:
@@ -223,9 +384,8 @@ def evaluate(
     """Measure a model on the labeled accounts it did not train on, overall and per language; print JSON."""
     registry = ModelRegistry(_settings(ctx).models_dir)
     loaded = registry.load(version)
-    label_rows = _read_labels(labels, label_column, input_file, fmt)
-    with staged_accounts(input_file, fmt) as (handles, store):
-        data = assemble_labeled_set(store.iter_accounts(handles), label_rows, min_posts=1)
+    label_rows = read_label_source(labels, label_column, input_file, fmt)
+    data = labeled_set(input_file, fmt, label_rows, check=False)
     trained_on = {h.lower() for h in registry.split(loaded.version)["train"]}
     scores = held_out_scores(loaded, data, trained_on=trained_on)
     figures = evaluate_model(loaded, data, trained_on=trained_on, scores=scores)
@@ -291,6 +451,25 @@ def _write_results(results: Iterable[AccountScore], total: int, out: TextIO) -> 
             progress.advance(task)
 
 
+def _write_scores_on_dask(
+    loaded: LoadedModel,
+    accounts: list[Account],
+    out: TextIO,
+    declared: DeclaredStateAccounts,
+    dask: str | None,
+    settings: Settings,
+) -> None:
+    """Score on Dask; coordination within the input, as the single-process path's index of the input gives."""
+    with step_progress() as steps, compute_backend(dask, settings, steps) as (_backend, client):
+        steps.say(f"scoring {len(accounts)} accounts on Dask")
+        results = score_on_dask(
+            client, loaded.model, accounts, model_version=loaded.version, declared=declared, progress=steps.tick
+        )
+    for result in results:
+        out.write(result.model_dump_json())
+        out.write("\n")
+
+
 def _write_error(out: TextIO, handle: str, exc: IngestError) -> None:
     """An error object in the output, typed like the API's per-handle errors, and a line on stderr."""
     err.print(f"[yellow]@{handle}:[/] {exc}", highlight=False)
@@ -314,12 +493,14 @@ def score(
         int, typer.Option(min=1, help="Processes scoring an --input (default 1; the CPU count uses every core).")
     ] = 1,
     strict: StrictOpt = False,
+    dask: DaskOpt = None,
 ) -> None:
     """Score HANDLES, or the accounts in --input (all of them, or only HANDLES); one JSON object per account.
 
     Handles are looked up in the local store (`parrotwatch import`) and fetched from the X API when it lacks them
     (needs PARROTWATCH_X_BEARER_TOKEN). Handles that cannot be scored are reported on stderr and as error objects
-    in the output; the exit code then says why (3 unknown, 4 X API or rate limit, 6 no token).
+    in the output; the exit code then says why (3 unknown, 4 X API or rate limit, 6 no token). With --input and
+    --dask, chunks of accounts are prepared on Dask workers and coordination is joined here: the same scores.
     """
     settings = _settings(ctx)
     if not handles and input_file is None:
@@ -338,15 +519,18 @@ def score(
                     if handle.lower() not in known:
                         failures.append(UnknownHandleError(handle, f"@{handle} is not in {input_file}"))
                         _write_error(out, handle, failures[-1])
-                # The whole input is the coordination context, joined once, whatever is scored.
-                spec = BatchSpec(
-                    store.engine.url.render_as_string(hide_password=False), settings.models_dir, loaded.version
-                )
-                results = score_stored(
-                    file_handles, spec=spec, loaded=loaded, workers=workers, declared=declared, progress=None
-                )
-                wanted = {known[h.lower()] for h in targets if h.lower() in known}
-                _write_results((r for r in results if r.handle in wanted), len(wanted), out)
+                if dask_address(dask, settings) is not None:
+                    _write_scores_on_dask(loaded, list(store.iter_accounts(targets)), out, declared, dask, settings)
+                else:
+                    # The whole input is the coordination context, joined once, whatever is scored.
+                    spec = BatchSpec(
+                        store.engine.url.render_as_string(hide_password=False), settings.models_dir, loaded.version
+                    )
+                    results = score_stored(
+                        file_handles, spec=spec, loaded=loaded, workers=workers, declared=declared, progress=None
+                    )
+                    wanted = {known[h.lower()] for h in targets if h.lower() in known}
+                    _write_results((r for r in results if r.handle in wanted), len(wanted), out)
         else:
             engine = open_database(settings.resolved_database_url)  # the service's database, migrated
             store = AccountStore(engine)

@@ -1,8 +1,9 @@
-"""``parrotwatch models``: list, show and activate registry versions."""
+"""``parrotwatch models``: list, show, activate, promote (through the gate) and roll back registry versions."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,10 +11,22 @@ from rich.console import Console
 from rich.table import Table
 
 from detector.registry import ModelRegistry
-from service.cli.tables import card_tables
+from ingest.formats import InputFormat
+from service.cli.console import err
+from service.cli.labeled import labeled_set, read_label_source
+from service.cli.tables import card_tables, gate_table
 from service.config import Settings
+from training.errors import InsufficientDataError
+from training.label_sources import merge_label_files
+from training.promotion import AuditHook, current_user, promote, rollback, run_gate
 
-models_app = typer.Typer(help="List, inspect and activate model versions.", no_args_is_help=True)
+models_app = typer.Typer(help="List, inspect, activate, promote and roll back model versions.", no_args_is_help=True)
+
+
+def _audit_hook(ctx: typer.Context) -> AuditHook | None:
+    """Where an audit entry is copied besides AUDIT.jsonl: ``ctx.obj["on_audit"]`` (the service's database audit
+    log, once it exists, or a test's list). A hook point, not a dependency."""
+    return ctx.obj.get("on_audit")
 
 
 def _registry(ctx: typer.Context) -> ModelRegistry:
@@ -73,8 +86,78 @@ def show(
 
 @models_app.command("activate")
 def activate(ctx: typer.Context, version: str) -> None:
-    """Make VERSION the active model (after checking its artifact loads and matches its card)."""
+    """Make VERSION the active model without the gate (after checking its artifact loads and matches its card)."""
     registry = _registry(ctx)
     registry.load(version)
-    registry.activate(version)
+    entry = registry.activate(version, audit={"user": current_user()})
+    if (hook := _audit_hook(ctx)) is not None:
+        hook(entry)
     typer.echo(version)
+
+
+@models_app.command("promote")
+def promote_command(
+    ctx: typer.Context,
+    version: Annotated[str, typer.Argument(help="The candidate version.")],
+    input_file: Annotated[
+        Path | None,
+        typer.Option("--input", "-i", exists=True, help="Judge both on this labeled set instead of their splits."),
+    ] = None,
+    labels: Annotated[Path | None, typer.Option("--labels", "-l", exists=True, dir_okay=False)] = None,
+    label_column: Annotated[str | None, typer.Option("--label-column")] = None,
+    fmt: Annotated[InputFormat, typer.Option("--format", "-f")] = InputFormat.JSONL,
+    tolerance: Annotated[
+        float | None, typer.Option(min=0.0, max=1.0, help="Default: $PARROTWATCH_PROMOTION_TOLERANCE (0.02).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Promote even if the gate refuses; audited.")] = False,
+) -> None:
+    """Make VERSION active if its PR-AUC is not worse than the active model's beyond the tolerance.
+
+    Both are scored on the same accounts: those of their two held-out splits that neither trained on (read again
+    from the input recorded in VERSION's card), or every labeled account of --input that neither trained on.
+    Refused: exit 7, the active model unchanged. Every activation is appended to the registry's AUDIT.jsonl.
+    """
+    settings: Settings = ctx.obj["settings"]
+    registry = _registry(ctx)
+    candidate = registry.load(version)
+    active_version = registry.active_version()
+    gate = None
+    if active_version is not None and active_version != version:
+        held_out_only = input_file is None
+        source: dict = {}
+        if held_out_only:
+            source = candidate.card.get("source") or {}
+            if not source.get("input") or not Path(source["input"]).exists():
+                raise InsufficientDataError(
+                    f"the card of {version} names no readable input to judge it on: give --input and --labels"
+                )
+            input_file = Path(source["input"])
+            fmt = InputFormat(source["format"])
+            labels = Path(source["labels"]) if source.get("labels") else None
+            label_column = source.get("label_column")
+        if held_out_only and source.get("label_files"):  # a `retrain` version: its merged label files
+            label_rows, _ = merge_label_files([Path(p) for p in source["label_files"]])
+        else:
+            label_rows = read_label_source(labels, label_column, input_file, fmt)
+        data = labeled_set(input_file, fmt, label_rows, check=False)
+        gate = run_gate(
+            registry,
+            candidate,
+            registry.load(active_version),
+            data,
+            tolerance=settings.promotion_tolerance if tolerance is None else tolerance,
+            held_out_only=held_out_only,
+        )
+        err.print(gate_table(gate.figures()))
+    entry = promote(registry, version, gate=gate, force=force, user=current_user(), on_audit=_audit_hook(ctx))
+    err.print(f"{entry['action']}: {entry['from']} -> {entry['to']} (audited in {registry.root / 'AUDIT.jsonl'})")
+    typer.echo(json.dumps(entry))
+
+
+@models_app.command("rollback")
+def rollback_command(ctx: typer.Context) -> None:
+    """Make the previously active version active again (from the registry's AUDIT.jsonl); audited too."""
+    registry = _registry(ctx)
+    entry = rollback(registry, user=current_user(), on_audit=_audit_hook(ctx))
+    err.print(f"rolled back: {entry['from']} -> {entry['to']}")
+    typer.echo(json.dumps(entry))

@@ -13,7 +13,7 @@ from typing import Any
 from rich import box
 from rich.table import Table
 
-__all__ = ["card_tables", "evaluation_tables", "report_tables", "split_table"]
+__all__ = ["candidates_table", "card_tables", "evaluation_tables", "gate_table", "report_tables", "split_table"]
 
 _METRICS = ("roc_auc", "pr_auc", "f1", "brier")
 # One space between columns: a table of figures fits 80 columns with room for a long split name.
@@ -97,6 +97,35 @@ def evaluation_tables(figures: Mapping[str, Any]) -> list[Table]:
     ]
 
 
+def candidates_table(candidates: Iterable[Mapping[str, Any]], chosen: str | None = None) -> Table:
+    """The heads compared by grouped cross-validation on the training side: mean ± sd over folds; * = chosen."""
+    table = Table(title="candidate heads (grouped CV on the training side, mean ± sd over folds)", **_COMPACT)
+    table.add_column("head", no_wrap=True)
+    for column in ("folds", "ROC-AUC", "PR-AUC", "Brier"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for row in candidates:
+
+        def cell(name: str, row: Mapping[str, Any] = row) -> str:
+            figure = row[name]
+            return "-" if figure["mean"] is None else f"{figure['mean']:.3f} ± {figure['sd']:.3f}"
+
+        mark = " *" if row["kind"] == chosen else ""
+        table.add_row(row["kind"] + mark, str(row["n_folds"]), cell("roc_auc"), cell("pr_auc"), cell("brier"))
+    return table
+
+
+def gate_table(gate: Mapping[str, Any]) -> Table:
+    """The promotion gate: both versions' figures on the same held-out accounts."""
+    table = Table(title=f"promotion gate: {gate['n_accounts']} accounts ({gate['accounts']})", **_COMPACT)
+    for column in ("version", "role", "PR-AUC", "ROC-AUC"):
+        table.add_column(column, no_wrap=True)
+    table.add_row(gate["candidate"], "candidate", _text(gate["candidate_pr_auc"]), _text(gate["candidate_roc_auc"]))
+    table.add_row(gate["active"], "active", _text(gate["active_pr_auc"]), _text(gate["active_roc_auc"]))
+    verdict = "passes" if gate["passed"] else "refused"
+    table.caption = f"{verdict}: candidate PR-AUC may be at most {gate['tolerance']} below the active one"
+    return table
+
+
 def _pairs_table(title: str, pairs: Iterable[tuple[str, Any]]) -> Table:
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
@@ -118,6 +147,8 @@ def card_tables(card: Mapping[str, Any]) -> list[Table]:
         _pairs_table("model", identity),
         _pairs_table("band thresholds (lowest score in the band)", card.get("thresholds", {}).items()),
         split_table("metrics", metric_rows, bands),
+        *([candidates_table(card["candidates"], card.get("head", {}).get("kind"))] if card.get("candidates") else []),
+        _pairs_table("head", card.get("head", {}).items()),
         _pairs_table("data", card.get("data", {}).items()),
         _pairs_table("split", card.get("split", {}).items()),
         _pairs_table("config", card.get("config", {}).items()),

@@ -1,0 +1,52 @@
+"""Labeled input for the commands that train or judge models: labels read and checked, accounts staged and joined."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import typer
+
+from ingest.formats import InputFormat
+from service.cli.console import err
+from service.cli.inputs import input_files, staged_accounts
+from training.errors import LabelWarningsError
+from training.label_checks import label_warnings
+from training.labels import LabelRow, read_label_column, read_labels
+from training.train import LabeledSet, assemble_labeled_set
+
+__all__ = ["labeled_set", "read_label_source"]
+
+
+def read_label_source(
+    labels: Path | None, label_column: str | None, input_path: Path, fmt: InputFormat
+) -> dict[str, LabelRow]:
+    """Labels from a file or from a column of the input; exactly one of the two must be given."""
+    if (labels is None) == (label_column is None):
+        raise typer.BadParameter("give exactly one of --labels FILE or --label-column NAME")
+    if labels is not None:
+        return read_labels(labels)
+    if fmt is not InputFormat.IO_ARCHIVE:
+        raise typer.BadParameter("--label-column reads archive CSVs: use it with --format io-archive")
+    return read_label_column(input_files(input_path, fmt), label_column)
+
+
+def labeled_set(
+    input_path: Path,
+    fmt: InputFormat,
+    label_rows: Mapping[str, LabelRow],
+    *,
+    strict: bool = False,
+    check: bool = True,
+) -> LabeledSet:
+    """Stage the input and join it with ``label_rows`` (every account with a post); print label warnings, which
+    ``strict`` makes fatal (``LabelWarningsError``, exit 3) before any training."""
+    with staged_accounts(input_path, fmt, strict=strict) as (handles, store):
+        data = assemble_labeled_set(store.iter_accounts(handles), dict(label_rows), min_posts=1)
+    if check:
+        warnings = label_warnings(label_rows, data)
+        for warning in warnings:
+            err.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
+        if strict and warnings:
+            raise LabelWarningsError([w.message for w in warnings])
+    return data

@@ -1,0 +1,54 @@
+"""Labels gathered for scheduled retraining: every labels CSV of a folder, plus an analysts' feedback export.
+
+Files are read oldest first (by modification time) and a later file's label for a handle replaces an earlier one:
+a correction is a newer file, not an edit of history. Each file is still validated on its own, with line numbers.
+Feedback rows (``handle,label,...``, the export of analysts' confirmations and disputes) come last, as the newest.
+Retraining is worth doing only when something is newer than ``since``; ``LabelSources.new_files`` says what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from training.labels import LabelRow, read_labels
+
+__all__ = ["LabelSources", "gather_labels", "merge_label_files"]
+
+
+@dataclass(frozen=True)
+class LabelSources:
+    labels: dict[str, LabelRow]
+    files: list[Path]  # every file read, oldest first
+    new_files: list[Path]  # those modified after ``since``
+    n_replaced: int  # handles whose label a later file replaced
+
+
+def _modified(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+
+
+def gather_labels(labels_dir: Path | None, *, since: datetime, feedback: Path | None = None) -> LabelSources:
+    """Read every ``*.csv`` of ``labels_dir`` (oldest first), then ``feedback``; raise ``InvalidLabelsError`` for a
+    bad file. ``since`` only decides which files count as new."""
+    files = sorted(Path(labels_dir).glob("*.csv"), key=lambda p: (_modified(p), p.name)) if labels_dir else []
+    if feedback is not None:
+        files.append(Path(feedback))
+    merged, replaced = merge_label_files(files)
+    return LabelSources(
+        labels=merged, files=files, new_files=[p for p in files if _modified(p) > since], n_replaced=replaced
+    )
+
+
+def merge_label_files(files: list[Path]) -> tuple[dict[str, LabelRow], int]:
+    """Labels of ``files`` read in the order given, a later file's label replacing an earlier one; and how many
+    handles were relabeled that way. Each file is validated on its own (``InvalidLabelsError`` by line)."""
+    merged: dict[str, LabelRow] = {}
+    replaced = 0
+    for path in files:
+        for key, row in read_labels(Path(path)).items():
+            if key in merged and merged[key].label != row.label:
+                replaced += 1
+            merged[key] = row
+    return merged, replaced
