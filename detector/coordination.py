@@ -50,6 +50,7 @@ COORDINATION_FEATURES = (
 )
 _HASHTAG = re.compile(r"[#＃](\w+)")
 _MIX = np.uint64(0x100000001B3)
+_MAX_SEGMENTS = 64
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,8 @@ class CoordinationIndex:
             self._known.update(table.post_ids)
             self._tables.append(table)
             self._merged = None
+            if len(self._tables) > _MAX_SEGMENTS:  # each request adds a small segment: fold them now and then
+                self._tables = [PostTable.concat(self._tables)]
         if self.on_add is not None:
             self.on_add(table)
         return len(keep)
@@ -317,34 +320,46 @@ class CoordinationIndex:
         return self.links_many([account])[0]
 
     def links_many(self, accounts: Sequence[Account]) -> list[list[CoordinatedPost]]:
-        """``links`` for several accounts: the accounts' posts joined with the indexed posts near them in time."""
+        """``links`` for several accounts: the accounts' posts joined with the indexed posts near them in time.
+
+        Only indexed posts within the window of one of the accounts' posts take part, found per stored segment by
+        binary search over the accounts' post times: a request costs what its neighbourhood holds, not the index.
+        """
         if not accounts:
             return []
         own = post_table(accounts, self.params)
-        indexed = self.table()
-        if len(indexed) and len(own):
-            lo, hi = own.times.min() - self.params.window_s, own.times.max() + self.params.window_s
-            near = np.flatnonzero((indexed.times >= lo) & (indexed.times <= hi))
-            own_ids = set(own.post_ids)
-            near = np.asarray([i for i in near.tolist() if indexed.post_ids[i] not in own_ids], dtype=np.int64)
-        else:
-            near = _ints()
-        context = PostTable(
-            indexed.handles,
-            indexed.account[near],
-            [indexed.post_ids[i] for i in near.tolist()],
-            indexed.times[near],
-            indexed.signatures[near],
-            indexed.n_shingles[near],
-            indexed.hashtag_keys[near],
-        )
-        joined = PostTable.concat([own, context])
+        with self._lock:
+            segments = list(self._tables)
+        context = [self._near(segment, own) for segment in segments] if len(own) else []
+        joined = PostTable.concat([own, *context])
         links = batch_links(joined, self.params, accounts=range(len(accounts)))
         # An account's own posts stored under the same handle in the index are not links to someone else.
         return [
             [link for link in found if link.peer_handle.lower() != account.handle.lower()]
             for account, found in zip(accounts, links, strict=True)
         ]
+
+    def _near(self, segment: PostTable, own: PostTable) -> PostTable:
+        """The rows of ``segment`` within the window of a post of ``own``, other than ``own``'s posts themselves."""
+        own_times = np.sort(own.times)
+        at = np.searchsorted(own_times, segment.times)
+        before = own_times[np.maximum(at - 1, 0)]
+        after = own_times[np.minimum(at, len(own_times) - 1)]
+        window = self.params.window_s
+        close = (np.abs(segment.times - before) <= window) | (np.abs(after - segment.times) <= window)
+        own_ids = set(own.post_ids)
+        rows = np.asarray(
+            [i for i in np.flatnonzero(close).tolist() if segment.post_ids[i] not in own_ids], dtype=np.int64
+        )
+        return PostTable(
+            segment.handles,
+            segment.account[rows],
+            [segment.post_ids[i] for i in rows.tolist()],
+            segment.times[rows],
+            segment.signatures[rows],
+            segment.n_shingles[rows],
+            segment.hashtag_keys[rows],
+        )
 
 
 def coordination_row(account: Account | int, links: Sequence[CoordinatedPost]) -> list[float]:
