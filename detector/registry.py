@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -42,6 +43,9 @@ CARD = "card.json"
 SPLIT = "split.json"
 ACTIVE = "ACTIVE"
 AUDIT = "AUDIT.jsonl"
+# What ``save`` names versions (and what an operator may name one by hand): a plain folder name, so a version
+# taken from a URL, the CLI or the ACTIVE file can never point outside the registry.
+_VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 def sha256_file(path: Path) -> str:
@@ -84,12 +88,22 @@ class ModelRegistry:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
+    def folder(self, version: str) -> Path:
+        """The folder of ``version``, refusing names that are not plain folder names (``..``, ``/``, ``\\``...)."""
+        if not _VERSION_NAME.fullmatch(version) or ".." in version:
+            raise ModelNotFoundError(version, f"{version!r} is not a model version name")
+        return self.root / version
+
     def versions(self) -> list[str]:
         """Versions with a card, oldest first (names sort by creation time)."""
         if not self.root.is_dir():
             return []
         # Dot-folders are staging areas of saves that never finished.
-        return sorted(p.name for p in self.root.iterdir() if not p.name.startswith(".") and (p / CARD).is_file())
+        return sorted(
+            p.name
+            for p in self.root.iterdir()
+            if _VERSION_NAME.fullmatch(p.name) and ".." not in p.name and (p / CARD).is_file()
+        )
 
     def active_version(self) -> str | None:
         pointer = self.root / ACTIVE
@@ -127,7 +141,7 @@ class ModelRegistry:
         return version
 
     def card(self, version: str) -> dict[str, Any]:
-        path = self.root / version / CARD
+        path = self.folder(version) / CARD
         if not path.is_file():
             raise ModelNotFoundError(version)
         try:
@@ -137,7 +151,7 @@ class ModelRegistry:
 
     def split(self, version: str) -> dict[str, Any]:
         """Which handles trained the version and which were held out."""
-        path = self.root / version / SPLIT
+        path = self.folder(version) / SPLIT
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -149,7 +163,7 @@ class ModelRegistry:
         if version is None:
             raise ModelNotFoundError(None, f"no active model in {self.root}: train one with `parrotwatch train`")
         card = self.card(version)
-        artifact = self.root / version / ARTIFACT
+        artifact = self.folder(version) / ARTIFACT
         expected = card.get("artifact", {}).get("sha256")
         actual = sha256_file(artifact) if artifact.is_file() else None
         if actual is None or actual != expected:

@@ -71,8 +71,11 @@ _BATCH_ROWS = 5000
 _MAX_PROBLEMS_KEPT = 200
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine with the settings DESIGN.md measured for SQLite; other databases get defaults."""
+def make_engine(url: str, *, busy_timeout_s: float = 5.0) -> Engine:
+    """Create an engine with the settings DESIGN.md measured for SQLite; other databases get defaults.
+
+    ``busy_timeout_s`` is how long a SQLite write waits for another writer's lock before failing as busy.
+    """
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
@@ -80,7 +83,7 @@ def make_engine(url: str) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": 5},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_s},
         poolclass=StaticPool if in_memory else None,
     )
 

@@ -32,7 +32,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = build_state(settings)
-        runner = JobRunner(state, workers=settings.job_workers, batch_size=settings.job_batch_size)
+        runner = JobRunner(
+            state,
+            workers=settings.job_workers,
+            batch_size=settings.job_batch_size,
+            record_retry_s=settings.job_record_retry_s,
+        )
         app.state.service = state
         app.state.runner = runner
         runner.start()  # picks up jobs a previous process left unfinished

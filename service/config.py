@@ -23,6 +23,15 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under data_dir when unset.")
+    db_busy_timeout_s: float = Field(
+        default=5.0, gt=0, description="How long a SQLite write waits for another writer's lock before it is retried."
+    )
+    job_record_retry_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long a job worker keeps retrying to record a scored batch while the "
+        "database is busy; after that the batch stays pending and is scored again later.",
+    )
     x_bearer_token: SecretStr | None = Field(default=None, description="X API v2 bearer token (app-only auth).")
     x_max_posts: int = Field(default=200, ge=1, le=3200, description="Recent posts fetched per account from X.")
     x_max_wait_s: float = Field(

@@ -131,7 +131,7 @@ def build_state(settings: Settings) -> ServiceState:
     except DetectorError as exc:
         model_error = exc
         logger.warning("no usable model", extra={"error": str(exc)})
-    engine = open_database(settings.resolved_database_url)
+    engine = open_database(settings.resolved_database_url, busy_timeout_s=settings.db_busy_timeout_s)
     if settings.admin_key is not None and settings.admin_key.get_secret_value():
         ensure_key(engine, settings.admin_key.get_secret_value(), name="bootstrap-admin", role="admin")
     store = AccountStore(engine)

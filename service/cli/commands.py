@@ -249,7 +249,7 @@ def _train_and_publish(
     if training_report is not None:
         for table in report_tables(training_report.summary):
             err.print(table)
-        report_path = str(registry.root / version / "report.html")
+        report_path = str(registry.folder(version) / "report.html")
         err.print(f"report: {report_path}")
     err.print(candidates_table(result.card["candidates"], result.card["head"]["kind"]))
     err.print(f"head: {result.card['head']['reason']}", highlight=False)

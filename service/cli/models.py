@@ -79,7 +79,7 @@ def show(
     out = Console()
     for table in card_tables(card):
         out.print(table)
-    report = registry.root / version / "report.html"
+    report = registry.folder(version) / "report.html"
     if report.is_file():
         out.print(f"report: {report}")
 

@@ -47,8 +47,8 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
-def open_database(url: str) -> Engine:
+def open_database(url: str, *, busy_timeout_s: float = 5.0) -> Engine:
     """An engine for ``url`` (DESIGN.md's SQLite recipe) whose schema is at head."""
-    engine = make_engine(url)
+    engine = make_engine(url, busy_timeout_s=busy_timeout_s)
     upgrade(engine)
     return engine

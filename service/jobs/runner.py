@@ -3,7 +3,9 @@
 Each worker takes the next batch of pending items of the oldest queued or running job, resolves and scores it, and
 commits the outcomes with the job's counters in one transaction (``service.db.jobs.record_outcomes``). Progress
 lives only in the database, so after a crash or ``kill -9`` the runner started by the next process resumes every
-unfinished job at its first pending item; a batch that was in flight is scored again and recorded once.
+unfinished job at its first pending item; a batch that was in flight is scored again and recorded once. A batch
+scored while another writer holds the database (SQLite "database is locked") is kept in memory and its commit
+retried with backoff for ``job_record_retry_s``, so a busy database delays results rather than discarding them.
 
 Claims are kept in this process's memory (a cursor per job): one process runs jobs. Several API workers on Postgres
 would need ``SELECT ... FOR UPDATE SKIP LOCKED`` claims instead.
@@ -14,10 +16,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.exc import OperationalError
 
 from detector.errors import DetectorError
-from detector.scoring import score_accounts
+from detector.scoring import AccountScore, score_accounts
 from ingest.errors import IngestError
 from service.db.jobs import ItemOutcome, get_job, pending_items, record_outcomes, start_job, unfinished_jobs
 from service.problems import problem_for
@@ -31,8 +35,19 @@ logger = logging.getLogger(__name__)
 class JobRunner:
     """Score jobs in ``workers`` threads, ``batch_size`` accounts per transaction."""
 
-    def __init__(self, state: ServiceState, *, workers: int, batch_size: int, idle_poll_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        state: ServiceState,
+        *,
+        workers: int,
+        batch_size: int,
+        idle_poll_s: float = 1.0,
+        record_retry_s: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.state = state
+        self.record_retry_s = record_retry_s
+        self._sleep = sleep
         self.workers = workers
         self.batch_size = batch_size
         self.idle_poll_s = idle_poll_s
@@ -146,7 +161,7 @@ class JobRunner:
             )
             for (item_id, _), result in zip(to_score, results, strict=True):
                 outcomes[item_id] = ItemOutcome(item_id=item_id, result=result)
-        stored = record_outcomes(state.engine, job_id, [outcomes[item_id] for item_id, _, _ in items])
+        stored = self._record(job_id, [outcomes[item_id] for item_id, _, _ in items])
         state.metrics.count_scores([s.band for s in stored])
         logger.info(
             "job batch recorded",
@@ -158,6 +173,29 @@ class JobRunner:
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             },
         )
+
+    def _record(self, job_id: str, outcomes: list[ItemOutcome]) -> list[AccountScore]:
+        """Commit a scored batch, retrying while the database is busy; the last failure propagates (the items stay
+        pending and are scored again)."""
+        waited, backoff_s = 0.0, 0.25
+        while True:
+            try:
+                return record_outcomes(self.state.engine, job_id, outcomes)
+            except OperationalError as exc:
+                if not _is_busy(exc) or waited >= self.record_retry_s:
+                    raise
+                logger.warning(
+                    "database busy; job batch kept in memory and retried",
+                    extra={"job_id": job_id, "n_accounts": len(outcomes), "retry_in_s": backoff_s},
+                )
+                self._sleep(backoff_s)
+                waited += backoff_s
+                backoff_s = min(backoff_s * 2, 5.0)
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    message = str(exc.orig).lower()
+    return "locked" in message or "busy" in message
 
 
 def _error_outcome(item_id: int, exc: Exception | None) -> ItemOutcome:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import json
 
+import joblib
 import pytest
 
 from detector.errors import ModelIntegrityError, ModelNotFoundError
 from detector.model import AmplifierModel
-from detector.registry import ModelRegistry
+from detector.registry import ModelRegistry, sha256_file
 
 
 def test_registry_loads_the_active_version_after_checking_it(models_dir) -> None:
@@ -61,3 +63,51 @@ def test_activating_an_unknown_version_is_refused_and_keeps_the_pointer(models_d
     with pytest.raises(ModelNotFoundError):
         registry.activate("no-such-version")
     assert registry.active_version() == before
+
+
+@pytest.mark.parametrize("name", ["../models", "..", "a/b", "/etc/passwd", "x\\..\\y", ".staging-1"])
+def test_version_names_that_leave_the_registry_folder_are_refused(models_dir, name) -> None:
+    registry = ModelRegistry(models_dir)
+    for read in (registry.card, registry.split, registry.load):
+        with pytest.raises(ModelNotFoundError, match="not a model version name"):
+            read(name)
+    with pytest.raises(ModelNotFoundError):
+        registry.activate(name)
+
+
+def test_an_active_pointer_edited_to_leave_the_registry_is_refused(models_dir) -> None:
+    (models_dir / "ACTIVE").write_text("../../somewhere-else\n")
+    with pytest.raises(ModelNotFoundError, match="not a model version name"):
+        ModelRegistry(models_dir).load()
+
+
+def test_a_truncated_artifact_whose_card_was_rehashed_is_refused_as_unloadable(models_dir) -> None:
+    """Even with a matching hash (an operator re-signed a half-copied file), loading fails with a model error."""
+    registry = ModelRegistry(models_dir)
+    version = registry.active_version()
+    artifact = models_dir / version / "model.joblib"
+    artifact.write_bytes(artifact.read_bytes()[: artifact.stat().st_size // 3])
+    card_path = models_dir / version / "card.json"
+    card = json.loads(card_path.read_text())
+    card["artifact"]["sha256"] = sha256_file(artifact)
+    card_path.write_text(json.dumps(card))
+    with pytest.raises(ModelIntegrityError, match="cannot be loaded"):
+        registry.load()
+
+
+def test_disk_full_while_saving_leaves_the_registry_as_it_was(models_dir, monkeypatch) -> None:
+    registry = ModelRegistry(models_dir)
+    loaded = registry.load()
+    before = sorted(p.name for p in models_dir.iterdir())
+    real_dump = joblib.dump
+
+    def dump_until_the_disk_fills(value, filename, **kwargs):
+        real_dump(value, filename, **kwargs)  # a partial file is on disk when the write fails
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(joblib, "dump", dump_until_the_disk_fills)
+    with pytest.raises(OSError, match="No space left"):
+        registry.save(loaded.model, {"catalog_version": "x"}, {})
+    assert sorted(p.name for p in models_dir.iterdir()) == before
+    assert registry.active_version() == loaded.version
+    assert registry.load().version == loaded.version

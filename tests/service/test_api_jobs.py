@@ -144,3 +144,74 @@ def test_readyz_is_503_problem_without_a_model(settings, make_client, tmp_path) 
     client = make_client(settings.model_copy(update={"models_dir": tmp_path / "no-models"}))
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json()["type"] == "/problems/not-ready"
+
+
+@pytest.fixture
+def other_writer(settings, monkeypatch):
+    """Another process's write transaction on the database, opened the moment a scored batch is about to be
+    recorded (SQLite then answers "database is locked" to the runner)."""
+    import sqlite3
+
+    import service.jobs.runner as runner_module
+
+    connection = sqlite3.connect(settings.data_dir / "parrotwatch.db", isolation_level=None)
+    real_record = runner_module.record_outcomes
+    locked_once: list[bool] = []
+
+    def record_after_the_lock_is_taken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not locked_once:
+            locked_once.append(True)
+            connection.execute("BEGIN IMMEDIATE")
+        return real_record(*args, **kwargs)
+
+    monkeypatch.setattr(runner_module, "record_outcomes", record_after_the_lock_is_taken)
+    yield connection
+    connection.close()
+
+
+def test_a_batch_scored_while_another_writer_holds_the_database_is_recorded_once_it_is_free(
+    settings, make_client, demo_roles, other_writer
+) -> None:
+    """The scored batch waits in memory and is retried with backoff: nothing is lost."""
+    client = make_client(settings.model_copy(update={"db_busy_timeout_s": 0.05, "job_batch_size": 2}))
+    runner = client.app.state.runner
+    runner.stop()
+    handles = demo_roles["ordinary"][:2]
+    job_id = client.post("/v1/jobs", json={"handles": handles}).json()["id"]
+    retries: list[float] = []
+
+    def sleep_then_release(seconds: float) -> None:
+        retries.append(seconds)
+        if len(retries) == 3:
+            other_writer.execute("COMMIT")
+
+    runner._sleep = sleep_then_release
+    assert runner.run_once()
+    assert retries == [0.25, 0.5, 1.0], "retried with backoff while locked, then recorded"
+    job = client.get(f"/v1/jobs/{job_id}").json()
+    assert (job["state"], job["done"], job["failed"]) == ("done", 2, 0)
+    _, lines = _results(client, job_id)
+    assert sorted(line["handle"] for line in lines) == sorted(handles)
+    assert all(line["status"] == "scored" for line in lines)
+
+
+def test_a_database_busy_for_longer_than_the_retry_budget_leaves_the_batch_pending_to_score_again(
+    settings, make_client, demo_roles, other_writer
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    client = make_client(
+        settings.model_copy(update={"db_busy_timeout_s": 0.05, "job_batch_size": 2, "job_record_retry_s": 0.5})
+    )
+    runner = client.app.state.runner
+    runner.stop()
+    runner._sleep = lambda seconds: None
+    job_id = client.post("/v1/jobs", json={"handles": demo_roles["ordinary"][:2]}).json()["id"]
+    with pytest.raises(OperationalError, match="locked"):
+        runner.run_once()
+    other_writer.execute("ROLLBACK")
+    assert client.get(f"/v1/jobs/{job_id}").json()["pending"] == 2
+    runner._forget_cursors()  # what the worker loop does after a failed batch
+    while runner.run_once():
+        pass
+    assert client.get(f"/v1/jobs/{job_id}").json()["done"] == 2

@@ -116,14 +116,19 @@ def test_activated_version_serves_the_next_request_without_restart(settings, dem
     assert after["model_version"] == newer and health["model_version"] == newer
 
 
-def test_tampered_new_version_is_refused_and_the_serving_model_stays(settings, demo_roles, admin_headers) -> None:
+@pytest.mark.parametrize("damage", ["replaced", "truncated"])
+def test_tampered_new_version_is_refused_and_the_serving_model_stays(
+    settings, demo_roles, admin_headers, damage
+) -> None:
     from detector.registry import ModelRegistry
 
     handle = demo_roles["ordinary"][0]
     with TestClient(create_app(settings), headers=admin_headers) as client:
         serving = client.get("/healthz").json()["model_version"]
         newer = _copy_version(settings.models_dir, "29990101T000000Z-tampered")
-        (settings.models_dir / newer / "model.joblib").write_bytes(b"not the model")
+        artifact = settings.models_dir / newer / "model.joblib"
+        data = artifact.read_bytes()
+        artifact.write_bytes(b"not the model" if damage == "replaced" else data[: len(data) // 2])
         ModelRegistry(settings.models_dir).activate(newer)
         response = client.post("/v1/scores", json={"handles": [handle]})
         health = client.get("/healthz").json()
