@@ -6,7 +6,8 @@ IngestError
 ├── MalformedFileError        a file cannot be read as the format it claims to be (path, line)
 ├── XApiConfigurationError    no bearer token, or X refused it (401/403): an operator must act
 ├── RateLimitedError          X's rate limit is exhausted; retry after ``retry_after_s``
-└── XApiError                 any other failure of the X API (5xx, unexpected payload)
+└── XApiError                 any other failure of the X API (unexpected payload, refused request)
+    └── XApiUnavailableError  X did not answer (5xx, timeout, network), retried until ``attempts`` ran out
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "UnknownHandleError",
     "XApiConfigurationError",
     "XApiError",
+    "XApiUnavailableError",
 ]
 
 TOKEN_VARIABLE = "PARROTWATCH_X_BEARER_TOKEN"
@@ -75,3 +77,11 @@ class XApiError(IngestError):
     def __init__(self, detail: str, status: int | None = None) -> None:
         super().__init__(detail)
         self.status = status
+
+
+class XApiUnavailableError(XApiError):
+    """X failed transiently (5xx, timeout, network) on every one of ``attempts`` tries; worth trying again later."""
+
+    def __init__(self, detail: str, status: int | None = None, attempts: int = 1) -> None:
+        super().__init__(detail, status)
+        self.attempts = attempts

@@ -181,7 +181,8 @@ class IoArchiveReader:
                 urls=_list_field(get("urls")),
                 client=get("tweet_client_name"),
             )
-        except (ValueError, ValidationError) as exc:
+        except (ValueError, OverflowError, ValidationError) as exc:
+            # OverflowError: a time that leaves datetime's range when converted to UTC (year 1 or 9999).
             reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
             return RowProblem(line, f"unreadable value: {reason}")
         return AccountRow(line=line, handle=handle.strip(), user_id=get("userid"), profile=profile, post=post)

@@ -36,6 +36,8 @@ def _parse_line(path: Path, lineno: int, line: str) -> Account:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "line"
         raise MalformedFileError(path, lineno, f"{where}: {first['msg']}") from exc
+    except OverflowError as exc:  # a timestamp whose UTC conversion leaves datetime's range (year 1 or 9999)
+        raise MalformedFileError(path, lineno, f"a timestamp is out of range: {exc}") from exc
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
@@ -99,7 +101,7 @@ class JsonlAccountSource:
                 if line.strip():
                     try:
                         handle = json.loads(line.removeprefix(b"\xef\xbb\xbf"))["handle"]
-                    except (ValueError, KeyError, TypeError) as exc:
+                    except (ValueError, KeyError, TypeError, RecursionError) as exc:
                         raise MalformedFileError(self.path, lineno, "not a JSON object with a 'handle'") from exc
                     self._offsets[str(handle).removeprefix("@").lower()] = (offset, lineno)
                 offset += len(line)

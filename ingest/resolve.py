@@ -21,6 +21,7 @@ from ingest.errors import (
     UnknownHandleError,
     XApiConfigurationError,
     XApiError,
+    XApiUnavailableError,
 )
 from ingest.store import AccountStore
 from ingest.x_api import FetchOutcome, XApiSource
@@ -55,8 +56,8 @@ class AccountResolver:
     def resolve(self, handles: Sequence[str], *, refresh: bool = False) -> list[Resolution]:
         """One ``Resolution`` per handle, in order. Raises only ``XApiConfigurationError`` when X rejects the token.
 
-        When a refetch fails for a passing reason (rate limit, X error), a stored copy is still used (``stale``):
-        having a token never makes an answer worse than not having one.
+        When a refetch fails for a passing reason (rate limit, X unavailable or erring), a stored copy is still used
+        (``stale``): having a token never makes an answer worse than not having one.
         """
         results: dict[int, Resolution] = {}
         to_fetch: list[tuple[int, str, Account | None]] = []
@@ -87,7 +88,7 @@ class AccountResolver:
             self.store.put(outcome.account, source=X_API_SOURCE)
             fresh = self.store.get(outcome.account.handle)
             return Resolution(handle, fresh.account if fresh is not None else outcome.account, status=outcome.status)
-        if stored is not None and outcome.status in ("rate_limited", "error"):
+        if stored is not None and outcome.status in ("rate_limited", "unavailable", "error"):
             return Resolution(handle, stored, status="stale")
         error: IngestError
         if outcome.status == "not_found":
@@ -96,6 +97,8 @@ class AccountResolver:
             error = AccountUnavailableError(handle, "suspended", outcome.detail)
         elif outcome.status == "rate_limited":
             error = RateLimitedError(outcome.retry_after_s or 60.0, outcome.detail)
+        elif outcome.status == "unavailable":
+            error = XApiUnavailableError(outcome.detail or f"X API unavailable for @{handle}")
         else:
             error = XApiError(outcome.detail or f"could not fetch @{handle}")
         return Resolution(handle, None, error, status=outcome.status)

@@ -16,6 +16,7 @@ becomes a ``RowProblem`` with its 1-based line number and reading continues.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ from ingest.records import AccountRow, RowProblem
 from ingest.x_v2 import tweet_to_post, user_handle, user_to_profile
 
 __all__ = ["read_twarc2_rows"]
+
+# JSON may spell a UTF-16 surrogate as an escape; ``json`` then decodes a lone one into a str no database can store.
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _row(line: int, tweet: Mapping[str, Any], author: Mapping[str, Any]) -> AccountRow | RowProblem:
@@ -48,7 +52,7 @@ def _page_rows(line: int, page: Mapping[str, Any]) -> Iterator[AccountRow | RowP
         return
     includes = page.get("includes")
     users = includes.get("users") if isinstance(includes, Mapping) else None
-    authors = {str(u.get("id")): u for u in users or [] if isinstance(u, Mapping)}
+    authors = {str(u.get("id")): u for u in users if isinstance(u, Mapping)} if isinstance(users, list) else {}
     for tweet in tweets:
         if not isinstance(tweet, Mapping):
             yield RowProblem(line, "a 'data' item is not a tweet object")
@@ -74,9 +78,9 @@ def _is_empty_page(obj: Mapping[str, Any]) -> bool:
 def read_twarc2_rows(path: Path) -> Iterator[AccountRow | RowProblem]:
     """Yield one ``AccountRow`` per tweet in a twarc2 JSONL file, in file order, and a ``RowProblem`` per bad line.
 
-    ``handle`` is the author's username, ``user_id`` the author's id. Problems (invalid JSON or UTF-8, a line
-    without ``data``, a tweet whose author is not in ``includes.users``, a tweet without id/text/created_at) are
-    never fatal. Blank lines and empty result pages are skipped silently.
+    ``handle`` is the author's username, ``user_id`` the author's id. Problems (invalid JSON or UTF-8, JSON nested
+    too deeply, a lone surrogate escape, a line without ``data``, a tweet whose author is not in ``includes.users``,
+    a tweet without id/text/created_at) are never fatal. Blank lines and empty result pages are skipped silently.
     """
     with Path(path).open("rb") as raw_lines:
         for lineno, raw in enumerate(raw_lines, start=1):
@@ -90,6 +94,15 @@ def read_twarc2_rows(path: Path) -> Iterator[AccountRow | RowProblem]:
             except json.JSONDecodeError as exc:
                 yield RowProblem(lineno, f"not valid JSON: {exc.msg} at column {exc.colno}")
                 continue
+            except ValueError as exc:  # e.g. an integer longer than Python converts (sys.get_int_max_str_digits)
+                yield RowProblem(lineno, f"not readable JSON: {exc}")
+                continue
+            except RecursionError:
+                yield RowProblem(lineno, "not readable JSON: nested too deeply")
+                continue
+            if _ESCAPED_SURROGATE.search(raw) and _has_lone_surrogate(obj):
+                yield RowProblem(lineno, "not valid Unicode: a string holds a lone UTF-16 surrogate escape")
+                continue
             if not isinstance(obj, Mapping):
                 yield RowProblem(lineno, "not a JSON object")
             elif "data" in obj:
@@ -102,6 +115,14 @@ def read_twarc2_rows(path: Path) -> Iterator[AccountRow | RowProblem]:
                     f" (X reported: {errors[0].get('detail') or errors[0].get('title')})" if _has_errors(errors) else ""
                 )
                 yield RowProblem(lineno, f"no 'data': not an X API v2 response page or flattened tweet{suffix}")
+
+
+def _has_lone_surrogate(obj: object) -> bool:
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _has_errors(errors: object) -> bool:

@@ -11,6 +11,15 @@ Rate limits are handled here, not by tweepy (``wait_on_rate_limit=False``): twee
 ``max_wait_s``, retry a call once, and otherwise report ``rate_limited`` with ``retry_after_s`` for every handle not
 yet fetched instead of hammering the API.
 
+Transient failures are retried with exponential backoff: HTTP 5xx (500, 502, 503, 504...) and network errors or
+timeouts. Every request carries a ``timeout_s`` deadline, because tweepy sets none and requests would then wait forever
+on a stalled connection. Retry ``k`` (1-based) waits ``backoff_s * 2**(k-1)`` seconds stretched by up to 50% jitter, so
+that workers failing together do not retry in step; after ``retries`` retries the call gives up. The handles it
+concerned are then ``unavailable`` outcomes whose detail names the failures and the attempts, and outcomes already known
+are kept. A users lookup that gives up also makes the later lookup batches ``unavailable`` without calling X, which is
+down (each batch would cost another ``retries + 1`` calls); a timeline that gives up concerns only its account. 4xx
+answers are never retried: asking again would get the same answer.
+
 All tweepy and requests exceptions are translated into the ``ingest.errors`` tree in one place
 (``XApiSource._translated``) and chained with ``from exc``. The token and post text are never logged.
 """
@@ -19,8 +28,10 @@ from __future__ import annotations
 
 import logging
 import math
+import random
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -28,6 +39,7 @@ from typing import Any, Literal, TypeVar
 
 import requests
 import tweepy
+from requests.adapters import HTTPAdapter
 
 from detector.schema import Account, Post
 from ingest.errors import (
@@ -37,6 +49,7 @@ from ingest.errors import (
     UnknownHandleError,
     XApiConfigurationError,
     XApiError,
+    XApiUnavailableError,
 )
 from ingest.x_v2 import tweet_to_post, user_handle, user_to_profile
 
@@ -44,7 +57,7 @@ __all__ = ["FetchOutcome", "FetchStatus", "XApiSource"]
 
 logger = logging.getLogger(__name__)
 
-FetchStatus = Literal["found", "not_found", "suspended", "protected", "rate_limited", "error"]
+FetchStatus = Literal["found", "not_found", "suspended", "protected", "rate_limited", "unavailable", "error"]
 
 MAX_TIMELINE_POSTS = 3200  # X serves at most the 3,200 most recent posts of a user timeline.
 LOOKUP_BATCH_SIZE = 100  # users lookup accepts at most 100 usernames per call.
@@ -86,6 +99,8 @@ _ACCESS_LEVEL_MARKERS = (
 )
 
 _T = TypeVar("_T")
+# Failures worth asking again for: X or the network may answer next time. ConnectTimeout is a ConnectionError too.
+_TRANSIENT_NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
 @dataclass(frozen=True)
@@ -93,7 +108,8 @@ class FetchOutcome:
     """What happened to one requested handle.
 
     ``account`` is set for ``found`` (profile and posts) and ``protected`` (profile only, ``posts=[]``).
-    ``detail`` explains any other status; ``retry_after_s`` is set for ``rate_limited``.
+    ``detail`` explains any other status; ``retry_after_s`` is set for ``rate_limited``. ``unavailable`` means X
+    kept failing transiently (5xx, timeout, network) until the retries ran out: try again later.
     """
 
     handle: str
@@ -124,6 +140,19 @@ def _normalise_rate_limit_reset(response: requests.Response, *args: Any, **kwarg
         else:
             del response.headers["x-rate-limit-reset"]
     return response
+
+
+class _TimeoutAdapter(HTTPAdapter):
+    """Give every request without one a deadline: tweepy passes no timeout, so requests would wait forever."""
+
+    def __init__(self, timeout_s: float) -> None:
+        super().__init__()
+        self.timeout_s = timeout_s
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout_s
+        return super().send(request, **kwargs)
 
 
 def _api_messages(exc: tweepy.HTTPException) -> str:
@@ -170,8 +199,15 @@ class XApiSource:
         as ``rate_limited`` outcomes so the caller (e.g. a batch job) can reschedule instead of blocking.
     default_backoff_s : float, default=60.0
         Wait assumed when a 429 carries no usable ``x-rate-limit-reset`` header.
-    sleep, clock
-        Injected so tests neither sleep nor depend on the wall clock.
+    retries : int, default=3
+        Retries of a call that failed transiently (5xx, timeout, network) before its handles are ``unavailable``;
+        0 never retries.
+    backoff_s : float, default=1.0
+        Wait before the first retry; it doubles for each further one, plus up to 50% jitter.
+    timeout_s : float, default=10.0
+        Deadline of each HTTP request (connecting, and each wait for data).
+    sleep, clock, jitter
+        Injected so tests neither sleep nor depend on the wall clock or chance; ``jitter`` returns a number in [0, 1).
     on_response : callable, optional
         Called once per HTTP response from X (the service counts API calls with it).
     """
@@ -183,8 +219,12 @@ class XApiSource:
         max_posts: int = 200,
         max_wait_s: float = 0.0,
         default_backoff_s: float = 60.0,
+        retries: int = 3,
+        backoff_s: float = 1.0,
+        timeout_s: float = 10.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        jitter: Callable[[], float] = random.random,
         on_response: Callable[[], None] | None = None,
     ) -> None:
         if bearer_token is None or not bearer_token.strip():
@@ -195,12 +235,23 @@ class XApiSource:
             raise ValueError(f"max_wait_s must be >= 0, got {max_wait_s!r}")
         if not default_backoff_s > 0:
             raise ValueError(f"default_backoff_s must be > 0, got {default_backoff_s!r}")
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise ValueError(f"retries must be an integer >= 0, got {retries!r}")
+        if not backoff_s > 0:
+            raise ValueError(f"backoff_s must be > 0, got {backoff_s!r}")
+        if not timeout_s > 0:
+            raise ValueError(f"timeout_s must be > 0, got {timeout_s!r}")
         self.max_posts = max_posts
         self.max_wait_s = float(max_wait_s)
         self.default_backoff_s = float(default_backoff_s)
+        self.retries = retries
+        self.backoff_s = float(backoff_s)
+        self.timeout_s = float(timeout_s)
         self._sleep = sleep
         self._clock = clock
+        self._jitter = jitter
         self._client = tweepy.Client(bearer_token=bearer_token.strip(), wait_on_rate_limit=False, return_type=dict)
+        self._client.session.mount("https://", _TimeoutAdapter(self.timeout_s))
         self._client.session.hooks["response"].append(_normalise_rate_limit_reset)
         if on_response is not None:
 
@@ -211,7 +262,7 @@ class XApiSource:
             self._client.session.hooks["response"].append(_observe)
 
     def __repr__(self) -> str:
-        return f"XApiSource(max_posts={self.max_posts}, max_wait_s={self.max_wait_s})"
+        return f"XApiSource(max_posts={self.max_posts}, max_wait_s={self.max_wait_s}, retries={self.retries})"
 
     # -- public API -------------------------------------------------------------------------------------------
 
@@ -219,9 +270,11 @@ class XApiSource:
         """Return one ``FetchOutcome`` per input handle, in input order; handles compare case-insensitively.
 
         Each distinct handle is looked up once. Raises ``XApiConfigurationError`` when X refuses the token or its
-        access level (401/403), and ``XApiError`` when a users lookup fails otherwise (5xx, network); everything
-        that concerns one account is an outcome. After a rate limit that cannot be waited out, every handle not yet
-        fetched is ``rate_limited`` (outcomes already known, e.g. ``found`` or ``not_found``, are kept).
+        access level (401/403), and ``XApiError`` when a users lookup fails in a way retrying cannot fix (another
+        4xx, an unexpected payload); everything that concerns one account is an outcome. After a rate limit that
+        cannot be waited out, every handle not yet fetched is ``rate_limited``; after a users lookup that failed
+        transiently on every attempt, every handle not yet fetched is ``unavailable``. Outcomes already known, e.g.
+        ``found`` or ``not_found``, are kept either way.
         """
         requested = [_clean_handle(h) for h in handles]
         results: dict[str, FetchOutcome] = {}
@@ -238,20 +291,26 @@ class XApiSource:
                 )
 
         limited: RateLimitedError | None = None
+        down: XApiUnavailableError | None = None
         order = list(pending.values())
         for start in range(0, len(order), LOOKUP_BATCH_SIZE):
             batch = order[start : start + LOOKUP_BATCH_SIZE]
             users: dict[str, Mapping[str, Any]] = {}
             errors: dict[str, Mapping[str, Any]] = {}
-            if limited is None:
+            if limited is None and down is None:
                 try:
                     users, errors = self._lookup(batch)
                 except RateLimitedError as exc:
                     limited = exc
+                except XApiUnavailableError as exc:
+                    logger.warning("X API users lookup unavailable; %d handle(s) left unfetched", len(order) - start)
+                    down = exc
             for handle in batch:
                 key = handle.lower()
                 if key not in users and key not in errors and limited is not None:
                     results[key] = _rate_limited(handle, limited)
+                elif key not in users and key not in errors and down is not None:
+                    results[key] = _unavailable(handle, down)
                 elif key not in users:
                     results[key] = _lookup_failure(handle, errors.get(key))
                 else:
@@ -288,6 +347,8 @@ class XApiSource:
         except AccountUnavailableError as exc:
             status: FetchStatus = "suspended" if exc.reason == "suspended" else "error"
             return FetchOutcome(handle, status, None, detail=str(exc))
+        except XApiUnavailableError as exc:
+            return _unavailable(handle, exc)
         except XApiError as exc:
             return FetchOutcome(handle, "error", None, detail=str(exc))
         return FetchOutcome(handle, "found", account.model_copy(update={"posts": posts}))
@@ -352,20 +413,45 @@ class XApiSource:
     # -- calls, rate limits and error translation ---------------------------------------------------------------
 
     def _call(self, call: Callable[[], _T], *, what: str, handle: str | None = None) -> _T:
-        """Run one API call; after a 429 whose reset is within ``max_wait_s``, sleep until then and retry once."""
-        try:
-            with self._translated(handle):
-                return call()
-        except RateLimitedError as exc:
-            if exc.retry_after_s > self.max_wait_s:
-                raise
-            wait_s = exc.retry_after_s
-        logger.info(
-            "X API rate limit reached during %s; waiting %.0f s for it to reset, then retrying once", what, wait_s
-        )
-        self._sleep(wait_s)
-        with self._translated(handle):
-            return call()
+        """Run one API call, retrying what may succeed next time.
+
+        After a 429 whose reset is within ``max_wait_s``, sleep until then and retry once. After a transient
+        failure (5xx, timeout, network), back off and retry up to ``retries`` times, then raise an
+        ``XApiUnavailableError`` that names every failure and the number of attempts.
+        """
+        has_waited_for_reset = False
+        failures: list[str] = []
+        while True:
+            try:
+                with self._translated(handle):
+                    return call()
+            except RateLimitedError as exc:
+                if has_waited_for_reset or exc.retry_after_s > self.max_wait_s:
+                    raise
+                has_waited_for_reset = True
+                wait_s = exc.retry_after_s
+                logger.info(
+                    "X API rate limit reached during %s; waiting %.0f s for it to reset, then retrying once",
+                    what,
+                    wait_s,
+                )
+            except XApiUnavailableError as exc:
+                failures.append(_failure_label(exc))
+                if len(failures) > self.retries:
+                    raise XApiUnavailableError(
+                        f"X API failed for the {what} ({_failure_summary(failures)}); "
+                        f"gave up after {len(failures)} attempt(s)",
+                        status=exc.status,
+                        attempts=len(failures),
+                    ) from exc
+                wait_s = self._backoff_s(len(failures))
+                logger.info("X API failed during %s (%s); retrying in %.1f s", what, failures[-1], wait_s)
+            self._sleep(wait_s)
+
+    def _backoff_s(self, retry: int) -> float:
+        """Wait before retry number ``retry`` (1-based): doubling from ``backoff_s``, stretched by up to 50%."""
+        jitter = min(max(self._jitter(), 0.0), 1.0)
+        return self.backoff_s * 2 ** (retry - 1) * (1.0 + 0.5 * jitter)
 
     def _wait_s(self, exc: tweepy.TooManyRequests) -> float:
         """Seconds until the limit resets (+1 for clock skew), or ``default_backoff_s`` when X did not say."""
@@ -401,16 +487,41 @@ class XApiSource:
             if handle is None:
                 raise XApiError(f"X API users lookup failed: {_summary(exc)}", status=404) from exc
             raise UnknownHandleError(handle, f"@{handle}: {_summary(exc)}") from exc
+        except tweepy.TwitterServerError as exc:
+            raise XApiUnavailableError(f"X API request failed: {_summary(exc)}", status=_status(exc)) from exc
         except tweepy.HTTPException as exc:
             raise XApiError(f"X API request failed: {_summary(exc)}", status=_status(exc)) from exc
         except tweepy.TweepyException as exc:
             raise XApiError(f"X API request failed: {exc}") from exc
+        except _TRANSIENT_NETWORK_ERRORS as exc:
+            raise XApiUnavailableError(f"X API unreachable: {type(exc).__name__}") from exc
         except requests.RequestException as exc:
             raise XApiError(f"X API unreachable: {type(exc).__name__}") from exc
 
 
 def _rate_limited(handle: str, exc: RateLimitedError) -> FetchOutcome:
     return FetchOutcome(handle, "rate_limited", None, detail=str(exc), retry_after_s=exc.retry_after_s)
+
+
+def _unavailable(handle: str, exc: XApiUnavailableError) -> FetchOutcome:
+    return FetchOutcome(handle, "unavailable", None, detail=str(exc))
+
+
+def _failure_label(exc: XApiUnavailableError) -> str:
+    """``HTTP 503`` for an answer, the requests exception's name (``ReadTimeout``) for no answer."""
+    if exc.status is not None:
+        return f"HTTP {exc.status}"
+    return type(exc.__cause__).__name__ if exc.__cause__ is not None else "no answer"
+
+
+def _failure_summary(labels: list[str]) -> str:
+    """``HTTP 503 3 times, ReadTimeout once``: each kind of failure with its count, in order of first appearance."""
+    counts = Counter(labels)
+    return ", ".join(f"{label} {_times(n)}" for label, n in counts.items())
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
 def _lookup_failure(handle: str, error: Mapping[str, Any] | None) -> FetchOutcome:

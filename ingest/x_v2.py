@@ -10,6 +10,7 @@ callers decide whether that skips one row or one post.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,7 +32,21 @@ def _required_str(obj: Mapping[str, Any], field: str, what: str) -> str:
 
 def _count(metrics: Mapping[str, Any], field: str) -> int | None:
     value = metrics.get(field)
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None  # JSON's NaN and Infinity are no count
+    return int(value)
+
+
+def _first_error(exc: ValidationError | OverflowError) -> str:
+    """The field and message of a validation failure; OverflowError is a time out of range once in UTC."""
+    if isinstance(exc, OverflowError):
+        return f"created_at: out of range: {exc}"
+    first = exc.errors()[0]
+    return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def user_handle(user: Mapping[str, Any]) -> str:
@@ -70,22 +85,19 @@ def user_to_profile(user: Mapping[str, Any]) -> Profile:
             verified=_is_verified(user),
             default_profile_image=(_DEFAULT_IMAGE_MARKER in image_url) if isinstance(image_url, str) else None,
         )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"user object: {field}: {first['msg']}") from exc
+    except (ValidationError, OverflowError) as exc:
+        raise ValueError(f"user object: {_first_error(exc)}") from exc
 
 
 def _reference_types(tweet: Mapping[str, Any]) -> set[str]:
-    refs = tweet.get("referenced_tweets") or []
-    return {ref.get("type") for ref in refs if isinstance(ref, Mapping)}
+    return {ref.get("type") for ref in _list(tweet.get("referenced_tweets")) if isinstance(ref, Mapping)}
 
 
 def _entity_list(tweet: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
     entities = tweet.get("entities")
     if not isinstance(entities, Mapping):
         return []
-    return [item for item in entities.get(kind) or [] if isinstance(item, Mapping)]
+    return [item for item in _list(entities.get(kind)) if isinstance(item, Mapping)]
 
 
 def _full_text(tweet: Mapping[str, Any]) -> str:
@@ -126,7 +138,5 @@ def tweet_to_post(tweet: Mapping[str, Any]) -> Post:
             urls=urls,
             client=tweet.get("source"),
         )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"tweet {post_id}: {field}: {first['msg']}") from exc
+    except (ValidationError, OverflowError) as exc:
+        raise ValueError(f"tweet {post_id}: {_first_error(exc)}") from exc

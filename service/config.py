@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     x_max_wait_s: float = Field(
         default=0.0, ge=0, description="Longest wait for an X rate-limit reset; longer waits report rate_limited."
     )
+    x_retries: int = Field(
+        default=3, ge=0, le=10, description="Retries of an X call that failed with a 5xx, a timeout or a network error."
+    )
+    x_backoff_s: float = Field(
+        default=1.0, gt=0, description="Wait before the first retry of a failed X call; doubles each retry (+jitter)."
+    )
+    x_timeout_s: float = Field(default=10.0, gt=0, description="Deadline of each HTTP request to X (connect, read).")
     x_cache_max_age_s: float = Field(default=86_400.0, ge=0, description="Refetch accounts from X older than this.")
     catalog_file: Path | None = Field(
         default=None, description="Talking-point catalog YAML; the bundled one when unset."

@@ -90,6 +90,9 @@ def build_resolver(settings: Settings, store: AccountStore, metrics: Metrics | N
             settings.x_bearer_token.get_secret_value(),
             max_posts=settings.x_max_posts,
             max_wait_s=settings.x_max_wait_s,
+            retries=settings.x_retries,
+            backoff_s=settings.x_backoff_s,
+            timeout_s=settings.x_timeout_s,
             sleep=sleep,
             on_response=metrics.x_api_calls.inc if metrics is not None else None,
         )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from detector.schema import Account, Post, Profile
+from ingest.errors import XApiUnavailableError
 from ingest.formats import InputFormat, RowSource
 from ingest.resolve import X_API_SOURCE, AccountResolver
 from ingest.store import AccountStore, make_engine
@@ -50,13 +51,29 @@ class _FailingX:
         return [FetchOutcome(h, "rate_limited", None, "rate limited", retry_after_s=900.0) for h in handles]
 
 
-def test_stale_account_is_still_scored_when_its_refetch_is_rate_limited(store) -> None:
+class _DownX:
+    """An X source that gave up on every handle after its retries (5xx or timeouts)."""
+
+    def fetch(self, handles):
+        detail = "X API failed for the users lookup of 1 handle(s) (HTTP 503 4 times); gave up after 4 attempt(s)"
+        return [FetchOutcome(h, "unavailable", None, detail) for h in handles]
+
+
+@pytest.mark.parametrize("x_source", [_FailingX(), _DownX()], ids=["rate-limited", "x-unavailable"])
+def test_stale_account_is_still_scored_when_its_refetch_fails_for_a_passing_reason(store, x_source) -> None:
     old = datetime.now(UTC) - timedelta(days=3)
     store.put(_account("stale_one", "7", 6), source=X_API_SOURCE, fetched_at=old)
-    [resolution] = AccountResolver(store, _FailingX(), max_age_s=3600).resolve(["stale_one"])
+    [resolution] = AccountResolver(store, x_source, max_age_s=3600).resolve(["stale_one"])
     assert resolution.status == "stale" and len(resolution.account.posts) == 6
 
 
 def test_unstored_account_that_is_rate_limited_gets_a_retry_after(store) -> None:
     [resolution] = AccountResolver(store, _FailingX(), max_age_s=3600).resolve(["never_seen"])
     assert resolution.account is None and resolution.error.retry_after_s == 900.0
+
+
+def test_unstored_account_when_x_is_unavailable_gets_an_unavailable_error_naming_the_attempts(store) -> None:
+    [resolution] = AccountResolver(store, _DownX(), max_age_s=3600).resolve(["never_seen"])
+    assert resolution.account is None and resolution.status == "unavailable"
+    assert isinstance(resolution.error, XApiUnavailableError)
+    assert "gave up after 4 attempt" in str(resolution.error)

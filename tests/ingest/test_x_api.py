@@ -71,6 +71,7 @@ def fake_time() -> FakeTime:
 
 
 def make_source(fake_time: FakeTime, **options: object) -> XApiSource:
+    options.setdefault("jitter", lambda: 0.0)
     return XApiSource(TOKEN, sleep=fake_time.sleep, clock=fake_time.clock, **options)
 
 
@@ -244,7 +245,7 @@ def test_fetch_timeline_failure_of_one_account_leaves_the_others(api, fake_time)
 
     outcomes = make_source(fake_time, max_posts=5).fetch(["StateNewsDesk", "harbour_watch", "echo4412"])
 
-    assert [o.status for o in outcomes] == ["error", "suspended", "found"]
+    assert [o.status for o in outcomes] == ["unavailable", "suspended", "found"]
     assert "503" in outcomes[0].detail
     assert "suspended" in outcomes[1].detail
     assert len(outcomes[2].account.posts) == 5
@@ -322,6 +323,154 @@ def test_rate_limit_without_usable_reset_uses_default_backoff_and_never_loops(
     assert len(api.calls) == n_calls
 
 
+# -- transient failures: 5xx, timeouts, network ------------------------------------------------------------------
+
+
+def server_error(status: int) -> dict:
+    return {"status": status, "json": {**fixture("error_503_service_unavailable.json"), "status": status}}
+
+
+def test_server_error_then_success_is_retried_after_one_backoff_sleep(api, fake_time):
+    api.get(LOOKUP_URL, **server_error(503))
+    api.get(LOOKUP_URL, json=fixture("users_lookup_mixed.json"))
+    api.get(timeline_url(STATE_ID), json=fixture("timeline_page2.json"))
+
+    [outcome] = make_source(fake_time, backoff_s=1.0).fetch(["StateNewsDesk"])
+
+    assert outcome.status == "found" and len(outcome.account.posts) == 5
+    assert fake_time.sleeps == [1.0]
+    assert len(calls_to(api, LOOKUP_URL)) == 2
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+@pytest.mark.parametrize(
+    ("jitter", "sleeps"), [(0.0, [1.0, 2.0, 4.0]), (0.5, [1.25, 2.5, 5.0])], ids=["no-jitter", "half-jitter"]
+)
+def test_persistent_server_error_gives_up_after_retries_plus_one_attempts_and_keeps_the_other_handles(
+    api, fake_time, status, jitter, sleeps
+):
+    api.get(LOOKUP_URL, json=fixture("users_lookup_three.json"))
+    api.get(timeline_url(STATE_ID), json=fixture("timeline_page2.json"))
+    api.get(timeline_url(HARBOUR_ID), **server_error(status))
+    api.get(timeline_url(ECHO_ID), json=fixture("timeline_page2.json"))
+
+    source = make_source(fake_time, max_posts=5, retries=3, backoff_s=1.0, jitter=lambda: jitter)
+    outcomes = source.fetch(["StateNewsDesk", "harbour_watch", "echo4412"])
+
+    assert [o.status for o in outcomes] == ["found", "unavailable", "found"]
+    assert len(calls_to(api, timeline_url(HARBOUR_ID))) == 4
+    assert fake_time.sleeps == sleeps
+    detail = outcomes[1].detail
+    assert f"HTTP {status} 4 times" in detail and "gave up after 4 attempt" in detail and "@harbour_watch" in detail
+    assert outcomes[1].account is None
+    assert len(outcomes[0].account.posts) == 5 and len(outcomes[2].account.posts) == 5
+
+
+def test_zero_retries_reports_the_first_server_error_without_sleeping(api, fake_time):
+    api.get(LOOKUP_URL, json=fixture("users_lookup_mixed.json"))
+    api.get(timeline_url(STATE_ID), **server_error(502))
+
+    [outcome] = make_source(fake_time, retries=0).fetch(["StateNewsDesk"])
+
+    assert outcome.status == "unavailable" and "gave up after 1 attempt" in outcome.detail
+    assert fake_time.sleeps == []
+    assert len(calls_to(api, timeline_url(STATE_ID))) == 1
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [requests.exceptions.ReadTimeout, requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError],
+    ids=lambda failure: failure.__name__,
+)
+def test_timeout_or_network_error_is_retried_then_reported_per_handle(api, fake_time, failure):
+    api.get(LOOKUP_URL, json=fixture("users_lookup_mixed.json"))
+    api.get(timeline_url(STATE_ID), body=failure("no answer from api.twitter.com"))
+
+    [outcome] = make_source(fake_time, retries=2, backoff_s=0.5).fetch(["StateNewsDesk"])
+
+    assert outcome.status == "unavailable"
+    assert f"{failure.__name__} 3 times" in outcome.detail and "gave up after 3 attempt" in outcome.detail
+    assert fake_time.sleeps == [0.5, 1.0]
+    assert len(calls_to(api, timeline_url(STATE_ID))) == 3
+
+
+def test_timeout_then_success_reads_the_same_timeline_page_again(api, fake_time):
+    api.get(LOOKUP_URL, json=fixture("users_lookup_mixed.json"))
+    api.get(timeline_url(STATE_ID), json=fixture("timeline_page1.json"))
+    api.get(timeline_url(STATE_ID), body=requests.exceptions.ReadTimeout("read timed out"))
+    api.get(timeline_url(STATE_ID), json=fixture("timeline_page2.json"))
+
+    [outcome] = make_source(fake_time).fetch(["StateNewsDesk"])
+
+    assert outcome.status == "found" and len(outcome.account.posts) == 10
+    pages = calls_to(api, timeline_url(STATE_ID))
+    assert [query(c).get("pagination_token") for c in pages] == [None, NEXT_TOKEN, NEXT_TOKEN]
+    assert fake_time.sleeps == [1.0]
+
+
+def test_mixed_transient_failures_are_each_named_in_the_detail(api, fake_time):
+    api.get(LOOKUP_URL, json=fixture("users_lookup_mixed.json"))
+    api.get(timeline_url(STATE_ID), **server_error(503))
+    api.get(timeline_url(STATE_ID), body=requests.exceptions.ReadTimeout("read timed out"))
+    api.get(timeline_url(STATE_ID), **server_error(503))
+
+    [outcome] = make_source(fake_time, retries=2).fetch(["StateNewsDesk"])
+
+    assert outcome.status == "unavailable"
+    assert "HTTP 503 twice, ReadTimeout once" in outcome.detail
+
+
+@pytest.mark.parametrize(
+    ("status", "payload", "expected"),
+    [
+        (400, {"title": "Invalid Request", "detail": "One or more parameters is invalid."}, "error"),
+        (401, fixture("error_401_unauthorized.json"), "error"),
+        (404, {"title": "Not Found Error", "detail": "Could not find user."}, "not_found"),
+    ],
+    ids=["400", "401", "404"],
+)
+def test_client_errors_on_a_timeline_are_not_retried(api, fake_time, status, payload, expected):
+    api.get(LOOKUP_URL, json=fixture("users_lookup_mixed.json"))
+    api.get(timeline_url(STATE_ID), status=status, json=payload)
+
+    [outcome] = make_source(fake_time).fetch(["StateNewsDesk"])
+
+    assert outcome.status == expected
+    assert len(calls_to(api, timeline_url(STATE_ID))) == 1
+    assert fake_time.sleeps == []
+
+
+def test_lookup_that_gives_up_keeps_earlier_batches_and_skips_later_ones(api, fake_time):
+    template = fixture("users_lookup_mixed.json")["errors"][0]
+    answers = iter([200])  # the first lookup answers, every later one is a 503
+
+    def first_answers_then_down(request: requests.PreparedRequest) -> tuple[int, dict, str]:
+        if next(answers, 503) == 503:
+            return 503, {}, json.dumps(fixture("error_503_service_unavailable.json"))
+        names = parse_qs(urlsplit(request.url).query)["usernames"][0].split(",")
+        errors = [{**template, "value": n, "detail": f"Could not find user with usernames: [{n}]."} for n in names]
+        return 200, {}, json.dumps({"errors": errors})
+
+    api.add_callback(responses.GET, LOOKUP_URL, callback=first_answers_then_down)
+    handles = [f"nobody_{i:03d}" for i in range(250)]
+
+    outcomes = make_source(fake_time, retries=2).fetch(handles)
+
+    assert [o.status for o in outcomes] == ["not_found"] * 100 + ["unavailable"] * 150
+    assert len(calls_to(api, LOOKUP_URL)) == 1 + 3  # the third batch is not asked for
+    assert all("gave up after 3 attempt" in o.detail for o in outcomes[100:])
+    assert fake_time.sleeps == [1.0, 2.0]
+
+
+def test_every_request_carries_the_configured_timeout(api, fake_time):
+    api.get(LOOKUP_URL, json=fixture("users_lookup_mixed.json"))
+    api.get(timeline_url(STATE_ID), json=fixture("timeline_page2.json"))
+
+    make_source(fake_time, timeout_s=2.5).fetch(["StateNewsDesk"])
+
+    assert [c.request.req_kwargs["timeout"] for c in api.calls] == [2.5, 2.5]
+
+
 # -- configuration and fatal errors ----------------------------------------------------------------------------
 
 
@@ -355,20 +504,31 @@ def test_timeline_client_not_enrolled_raises_configuration_error(api, fake_time)
         make_source(fake_time).fetch(["StateNewsDesk"])
 
 
-def test_lookup_server_error_raises_xapi_error_with_status(api, fake_time):
-    api.get(LOOKUP_URL, status=503, json=fixture("error_503_service_unavailable.json"))
+def test_lookup_bad_request_raises_xapi_error_with_status_without_retrying(api, fake_time):
+    api.get(LOOKUP_URL, status=400, json={"title": "Invalid Request", "detail": "One or more parameters is invalid."})
 
     with pytest.raises(XApiError) as raised:
         make_source(fake_time).fetch(["StateNewsDesk"])
 
-    assert raised.value.status == 503
-    assert isinstance(raised.value.__cause__, tweepy.TwitterServerError)
+    assert raised.value.status == 400
+    assert isinstance(raised.value.__cause__, tweepy.BadRequest)
+    assert len(api.calls) == 1 and fake_time.sleeps == []
 
 
 @pytest.mark.parametrize("token", [None, "", "   "], ids=["none", "empty", "blank"])
 def test_source_without_token_raises_configuration_error_naming_the_variable(token):
     with pytest.raises(XApiConfigurationError, match="PARROTWATCH_X_BEARER_TOKEN"):
         XApiSource(token)
+
+
+@pytest.mark.parametrize(
+    "option",
+    [{"retries": -1}, {"retries": 1.5}, {"backoff_s": 0}, {"timeout_s": 0}, {"timeout_s": -1.0}],
+    ids=["negative-retries", "fractional-retries", "zero-backoff", "zero-timeout", "negative-timeout"],
+)
+def test_source_rejects_retry_settings_that_cannot_work(option):
+    with pytest.raises(ValueError, match=next(iter(option))):
+        XApiSource(TOKEN, **option)
 
 
 @pytest.mark.parametrize("max_posts", [0, 3201, -5])
