@@ -78,10 +78,16 @@ BENCH_COORDINATION := $(BIN)/python bench/coordination.py --toolkit-python $(PEE
 bench: model $(PEER)
 	$(BENCH_COORDINATION)
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/scale.py --accounts 2000
+	$(BIN)/python bench/api_latency.py
+	$(BIN)/python bench/train_scale.py
 
 bench-quick: model $(PEER)
 	$(BENCH_COORDINATION) --sizes 10000 --peer-max 10000
 	$(BIN)/python bench/throughput.py --accounts 300 --posts 50
+	$(BIN)/python bench/scale.py --accounts 200
+	$(BIN)/python bench/api_latency.py --quick
+	$(BIN)/python bench/train_scale.py --quick
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
