@@ -261,9 +261,15 @@ class CoordinationIndex:
         self._merged: PostTable | None = None
         self._known: set[str] = set()
         self._lock = threading.Lock()
+        self._generation = 0
 
     def __len__(self) -> int:
         return len(self._known)
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever posts are added: links computed at one generation hold until it changes."""
+        return self._generation
 
     def signature(self, text: str) -> np.ndarray | None:
         """MinHash signature of the text's shingles, or ``None`` for a post too short to compare."""
@@ -299,6 +305,7 @@ class CoordinationIndex:
                     table.hashtag_keys[rows],
                 )
             self._known.update(table.post_ids)
+            self._generation += 1
             self._tables.append(table)
             self._merged = None
             if len(self._tables) > _MAX_SEGMENTS:  # each request adds a small segment: fold them now and then

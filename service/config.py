@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     coordination_max_posts: int = Field(
         default=2_000_000, ge=1, description="Newest posts the coordination index loads at start (memory: ~200 B each)."
     )
+    score_memo_size: int = Field(
+        default=10_000,
+        ge=0,
+        description="Scores remembered by their exact inputs (model, account, coordination index); 0 disables.",
+    )
     max_handles_per_job: int = Field(default=100_000, ge=1)
     max_body_bytes: int = Field(
         default=8 * 1024 * 1024, ge=1024, description="Largest request body accepted (a 100,000-handle CSV fits)."

@@ -16,6 +16,7 @@ from service.errors import InvalidHandleError
 from service.jobs.runner import JobRunner
 from service.metrics import Metrics
 from service.schemas import normalize_handle
+from service.score_memo import ScoreMemo
 from service.state import ServiceState
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "ModelDep",
     "ResolverDep",
     "RunnerDep",
+    "ScoreMemoDep",
     "SettingsDep",
     "StateDep",
 ]
@@ -50,6 +52,10 @@ def get_declared(state: Annotated[ServiceState, Depends(get_state)]) -> Declared
 
 def get_coordination(state: Annotated[ServiceState, Depends(get_state)]) -> CoordinationIndex:
     return state.coordination
+
+
+def get_score_memo(state: Annotated[ServiceState, Depends(get_state)]) -> ScoreMemo:
+    return state.score_memo
 
 
 def get_resolver(state: Annotated[ServiceState, Depends(get_state)]) -> AccountResolver:
@@ -82,6 +88,7 @@ ModelDep = Annotated[LoadedModel, Depends(get_model)]
 ResolverDep = Annotated[AccountResolver, Depends(get_resolver)]
 DeclaredDep = Annotated[DeclaredStateAccounts, Depends(get_declared)]
 CoordinationDep = Annotated[CoordinationIndex, Depends(get_coordination)]
+ScoreMemoDep = Annotated[ScoreMemo, Depends(get_score_memo)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 HandleDep = Annotated[str, Depends(get_handle)]

@@ -30,6 +30,7 @@ from ingest.errors import (
     UnknownHandleError,
     XApiConfigurationError,
     XApiError,
+    XApiUnavailableError,
 )
 from service.errors import (
     ApiKeyNotFoundError,
@@ -64,6 +65,7 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     AccountUnavailableError: (410, "account-unavailable", "Account unavailable"),
     RateLimitedError: (429, "rate-limited", "X API rate limit reached"),
     XApiConfigurationError: (503, "x-api-configuration", "X API not usable as configured"),
+    XApiUnavailableError: (503, "x-api-unavailable", "X API unavailable (retried)"),
     XApiError: (502, "x-api-error", "X API failed"),
     InvalidHandleError: (422, "invalid-handle", "Not an X handle"),
     MalformedFileError: (422, "malformed-file", "Malformed input file"),

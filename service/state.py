@@ -28,6 +28,7 @@ from service.db.jobs import pending_count
 from service.db.migrate import open_database
 from service.metrics import Metrics
 from service.rate_limit import RateLimiter
+from service.score_memo import ScoreMemo
 
 __all__ = ["ServiceState", "build_resolver", "build_state", "warm_coordination_index"]
 
@@ -47,6 +48,7 @@ class ServiceState:
     engine: Engine
     metrics: Metrics
     rate_limiter: RateLimiter
+    score_memo: ScoreMemo = field(default_factory=lambda: ScoreMemo(0))
     _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _refused_version: str | None = None
 
@@ -156,6 +158,7 @@ def build_state(settings: Settings) -> ServiceState:
         engine=engine,
         metrics=metrics,
         rate_limiter=RateLimiter(settings.rate_limit_per_minute),
+        score_memo=ScoreMemo(settings.score_memo_size),
     )
     if model is None and model_error is not None:
         state._refused_version = registry.active_version()

@@ -162,6 +162,20 @@ def _jsonl(results: Iterator[JobResult]) -> Iterator[str]:
         yield json.dumps(entry, ensure_ascii=False) + "\n"
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) gets a leading quote.
+
+    Error details quote X's own words and handles come from users: OWASP's CSV-injection advice, applied to text
+    only (scores are numbers in [0, 1] and never negative).
+    """
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def _csv(results: Iterator[JobResult]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -177,21 +191,20 @@ def _csv(results: Iterator[JobResult]) -> Iterator[str]:
     for r in results:
         score = r.result
         components = score.components if score is not None else {}
-        writer.writerow(
-            [
-                r.handle,
-                "scored" if score is not None else "error",
-                "" if score is None or score.score is None else score.score,
-                score.band if score else "",
-                *("" if components.get(c) is None else components[c] for c in CSV_COLUMNS[4:8]),
-                str(score.state_affiliated).lower() if score else "",
-                score.n_posts if score else "",
-                score.model_version if score else "",
-                score.catalog_version if score else "",
-                r.error_type or "",
-                r.error_detail or "",
-            ]
-        )
+        row = [
+            r.handle,
+            "scored" if score is not None else "error",
+            "" if score is None or score.score is None else score.score,
+            score.band if score else "",
+            *("" if components.get(c) is None else components[c] for c in CSV_COLUMNS[4:8]),
+            str(score.state_affiliated).lower() if score else "",
+            score.n_posts if score else "",
+            score.model_version if score else "",
+            score.catalog_version if score else "",
+            r.error_type or "",
+            r.error_detail or "",
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
         yield flush()
 
 

@@ -10,10 +10,20 @@ from fastapi import APIRouter, Depends
 from detector.scoring import score_accounts
 from service.auth import require_analyst
 from service.db.scores import add_score
-from service.deps import CoordinationDep, DeclaredDep, EngineDep, MetricsDep, ModelDep, ResolverDep, SettingsDep
+from service.deps import (
+    CoordinationDep,
+    DeclaredDep,
+    EngineDep,
+    MetricsDep,
+    ModelDep,
+    ResolverDep,
+    ScoreMemoDep,
+    SettingsDep,
+)
 from service.errors import InvalidHandleError, TooManyHandlesError
 from service.problems import problem_for
 from service.schemas import HandleProblem, ScoreRequest, ScoreResponse, ScoreResult, normalize_handle
+from service.score_memo import memo_key
 
 router = APIRouter(prefix="/scores", tags=["scores"], dependencies=[Depends(require_analyst)])
 logger = logging.getLogger(__name__)
@@ -39,6 +49,7 @@ def create_scores(
     coordination: CoordinationDep,
     engine: EngineDep,
     metrics: MetricsDep,
+    memo: ScoreMemoDep,
 ) -> ScoreResponse:
     """Score up to 100 handles now, from the local store or live from X, and store every score.
 
@@ -67,7 +78,21 @@ def create_scores(
             to_score.append((position, resolution))
     accounts = [r.account for _, r in to_score]
     coordination.add(accounts)  # from now on, later requests link to these posts too
-    scores = score_accounts(loaded.model, accounts, model_version=loaded.version, declared=declared, index=coordination)
+    keys = [memo_key(loaded.version, account, coordination.generation) for account in accounts]
+    remembered = [memo.get(key) for key in keys]
+    fresh = iter(
+        score_accounts(
+            loaded.model,
+            [account for account, score in zip(accounts, remembered, strict=True) if score is None],
+            model_version=loaded.version,
+            declared=declared,
+            index=coordination,
+        )
+    )
+    scores = [score if score is not None else next(fresh) for score in remembered]
+    for key, score, was in zip(keys, scores, remembered, strict=True):
+        if was is None:
+            memo.put(key, score)
     with engine.begin() as conn:
         for score in scores:
             add_score(conn, score)
@@ -81,6 +106,7 @@ def create_scores(
         extra={
             "n_requested": len(request.handles),
             "n_scored": len(scores),
+            "n_remembered": sum(score is not None for score in remembered),
             "model_version": loaded.version,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
         },

@@ -161,3 +161,41 @@ def test_keys_are_stored_hashed_and_never_listed(client) -> None:
         stored = conn.execute(sa.text("SELECT key_hash FROM api_keys WHERE id = :id"), {"id": created["id"]}).scalar()
     assert stored != created["key"] and len(stored) == 64
     assert created["key"] not in client.get("/v1/keys").text
+
+
+def test_keys_never_reach_the_logs_or_the_audit_trail(client, anonymous, caplog) -> None:
+    """Neither a valid key, a new key in its creation response, nor a wrong key appears in any log field."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    created = client.post("/v1/keys", json={"name": "logged?", "role": "analyst"}).json()["key"]
+    wrong = "pw_wrong_key_that_someone_tried_0123456789"
+    anonymous.get("/v1/models", headers={"Authorization": f"Bearer {created}"})
+    anonymous.get("/v1/models", headers={"Authorization": f"Bearer {wrong}"})
+    client.post("/v1/scores", json={"handles": ["anyone"]})
+    assert caplog.records, "the requests were logged"
+    secrets = (created, wrong, client.headers["Authorization"].removeprefix("Bearer "))
+    for record in caplog.records:
+        logged = repr({**record.__dict__, "message": record.getMessage()})
+        assert not any(secret in logged for secret in secrets), record.getMessage()
+    audit = repr([vars(entry) for entry in list_audit(client.app.state.service.engine, limit=1000)])
+    assert not any(secret in audit for secret in secrets)
+
+
+def test_every_authentication_compares_the_key_hash_in_constant_time(client, monkeypatch) -> None:
+    """The hash is compared with hmac.compare_digest, whose time does not depend on where two strings differ."""
+    import hmac
+
+    from service.db import api_keys
+
+    compared: list[tuple[str, str]] = []
+    real = hmac.compare_digest
+
+    def spy(a, b):  # type: ignore[no-untyped-def]
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(api_keys.hmac, "compare_digest", spy)
+    assert client.get("/v1/models").status_code == 200
+    expected = api_keys.hash_key(client.headers["Authorization"].removeprefix("Bearer "))
+    assert compared == [(expected, expected)]

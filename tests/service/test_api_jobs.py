@@ -215,3 +215,21 @@ def test_a_database_busy_for_longer_than_the_retry_budget_leaves_the_batch_pendi
     while runner.run_once():
         pass
     assert client.get(f"/v1/jobs/{job_id}").json()["done"] == 2
+
+
+def test_csv_results_never_hand_a_spreadsheet_a_formula(stepped, demo_roles) -> None:
+    """Error details quote X's words; a cell starting with = + - @ would run as a formula in a spreadsheet."""
+    from service.db.jobs import ItemOutcome, pending_items, record_outcomes
+
+    engine = stepped.app.state.service.engine
+    job_id = stepped.post("/v1/jobs", json={"handles": ["formula_1", "formula_2", "formula_3"]}).json()["id"]
+    details = ['=HYPERLINK("http://evil.example","x")', "@SUM(1+1)", "+cmd|' /C calc'!A0"]
+    items = pending_items(engine, job_id, limit=10, after_position=-1)
+    outcomes = [
+        ItemOutcome(item_id=item_id, error_type="/problems/x-api-error", error_detail=detail)
+        for (item_id, _, _), detail in zip(items, details, strict=True)
+    ]
+    record_outcomes(engine, job_id, outcomes)
+    _, rows = _results(stepped, job_id, "csv")
+    assert [row["error"] for row in rows] == ["'" + detail for detail in details]
+    assert all(not value.startswith(("=", "+", "-", "@")) for row in rows for value in row.values())

@@ -202,3 +202,36 @@ def test_the_coordination_index_comes_back_after_a_restart_from_its_stored_rows(
         result = client.post("/v1/scores", json={"handles": ["after_restart"]}).json()["results"][0]["result"]
     assert result["evidence"]["peer_accounts"] == ["before_restart"]
     assert result["evidence"]["coordinated_posts"][0]["gap_s"] == 180.0
+
+
+def test_a_handle_scored_again_with_nothing_changed_reuses_the_score_and_still_records_it(
+    client, demo_roles, monkeypatch
+) -> None:
+    from datetime import UTC, datetime
+
+    import service.routes.scores as scores_route
+    from detector.schema import Account, Post
+
+    computed: list[list[str]] = []
+    real = scores_route.score_accounts
+
+    def counting(model, accounts, **kwargs):  # type: ignore[no-untyped-def]
+        computed.append([a.handle for a in accounts])
+        return real(model, accounts, **kwargs)
+
+    monkeypatch.setattr(scores_route, "score_accounts", counting)
+    handle, other = demo_roles["amplifier"][0], demo_roles["ordinary"][0]
+    first = client.post("/v1/scores", json={"handles": [handle, other]}).json()["results"]
+    again = client.post("/v1/scores", json={"handles": [other, handle]}).json()["results"]
+    assert computed == [[handle, other], []], "the second request computed nothing"
+    assert [r["result"] for r in again] == [first[1]["result"], first[0]["result"]]
+    assert len(client.get(f"/v1/accounts/{handle}/history").json()["scores"]) == 2, "every request is recorded"
+
+    # A post anywhere (here a new account) may change coordination: the next request computes again.
+    when = datetime(2023, 5, 2, 9, 0, tzinfo=UTC)
+    newcomer = Account(
+        handle="newcomer_1", posts=[Post(id="newcomer-1", created_at=when, text="hello there, a brand new account")]
+    )
+    client.app.state.service.coordination.add([newcomer])
+    client.post("/v1/scores", json={"handles": [handle]})
+    assert computed[-1] == [handle]
