@@ -210,6 +210,8 @@ class XApiSource:
         Injected so tests neither sleep nor depend on the wall clock or chance; ``jitter`` returns a number in [0, 1).
     on_response : callable, optional
         Called once per HTTP response from X (the service counts API calls with it).
+    on_rate_limit_wait : callable, optional
+        Called with the seconds of each wait for a rate-limit reset, not for backoffs after failures.
     """
 
     def __init__(
@@ -226,6 +228,7 @@ class XApiSource:
         clock: Callable[[], float] = time.time,
         jitter: Callable[[], float] = random.random,
         on_response: Callable[[], None] | None = None,
+        on_rate_limit_wait: Callable[[float], None] | None = None,
     ) -> None:
         if bearer_token is None or not bearer_token.strip():
             raise XApiConfigurationError(f"no X API bearer token configured. {_ACCESS_NEEDED}")
@@ -248,6 +251,7 @@ class XApiSource:
         self.backoff_s = float(backoff_s)
         self.timeout_s = float(timeout_s)
         self._sleep = sleep
+        self._on_rate_limit_wait = on_rate_limit_wait
         self._clock = clock
         self._jitter = jitter
         self._client = tweepy.Client(bearer_token=bearer_token.strip(), wait_on_rate_limit=False, return_type=dict)
@@ -430,6 +434,8 @@ class XApiSource:
                     raise
                 has_waited_for_reset = True
                 wait_s = exc.retry_after_s
+                if self._on_rate_limit_wait is not None:
+                    self._on_rate_limit_wait(wait_s)
                 logger.info(
                     "X API rate limit reached during %s; waiting %.0f s for it to reset, then retrying once",
                     what,

@@ -83,11 +83,6 @@ def build_resolver(settings: Settings, store: AccountStore, metrics: Metrics | N
     if settings.x_bearer_token is not None and settings.x_bearer_token.get_secret_value():
         from ingest.x_api import XApiSource
 
-        def sleep(seconds: float) -> None:
-            if metrics is not None:
-                metrics.record_rate_limit_wait(seconds)
-            time.sleep(seconds)
-
         x_source = XApiSource(
             settings.x_bearer_token.get_secret_value(),
             max_posts=settings.x_max_posts,
@@ -95,8 +90,8 @@ def build_resolver(settings: Settings, store: AccountStore, metrics: Metrics | N
             retries=settings.x_retries,
             backoff_s=settings.x_backoff_s,
             timeout_s=settings.x_timeout_s,
-            sleep=sleep,
             on_response=metrics.x_api_calls.inc if metrics is not None else None,
+            on_rate_limit_wait=metrics.record_rate_limit_wait if metrics is not None else None,
         )
     return AccountResolver(store, x_source, max_age_s=settings.x_cache_max_age_s)
 

@@ -539,3 +539,20 @@ def test_source_rejects_max_posts_outside_1_to_3200(max_posts):
 
 def test_source_repr_does_not_show_the_token():
     assert TOKEN not in repr(XApiSource(TOKEN))
+
+
+def test_only_rate_limit_waits_are_reported_as_such_not_backoffs_after_failures(api, fake_time):
+    api.get(LOOKUP_URL, **server_error(503))
+    api.get(LOOKUP_URL, json=fixture("users_lookup_mixed.json"))
+    api.get(timeline_url(STATE_ID), **rate_limited(NOW + 30))
+    api.get(timeline_url(STATE_ID), json=fixture("timeline_page2.json"))
+    waits: list[float] = []
+
+    [outcome] = make_source(fake_time, max_wait_s=60, backoff_s=1.0, on_rate_limit_wait=waits.append).fetch(
+        ["StateNewsDesk"]
+    )
+
+    assert outcome.status == "found"
+    # the backoff moved the fake clock 1 s closer to the reset: reset - now + 1 s of margin = 30 s
+    assert fake_time.sleeps == [1.0, 30.0], "one backoff after the 503, then the wait for the reset"
+    assert waits == [30.0]
