@@ -30,6 +30,12 @@ $(IMPORTED): $(DEMO)/accounts.jsonl
 	$(PW) import $(DEMO)/accounts.jsonl
 	touch $@
 
+# The demo's labels, in the labels folder where `retrain` and POST /v1/training-runs read labels (copied once).
+DEMO_LABELS := $(PARROTWATCH_DATA_DIR)/labels/demo.csv
+$(DEMO_LABELS): | $(DEMO)/accounts.jsonl
+	mkdir -p $(dir $@)
+	cp $(DEMO)/labels.csv $@
+
 # Train the default model only when the registry has no active version.
 model: demo
 	test -s $(PARROTWATCH_MODELS_DIR)/ACTIVE || $(PW) train --input $(DEMO)/accounts.jsonl --labels $(DEMO)/labels.csv --activate
@@ -40,7 +46,7 @@ $(ADMIN_KEY_FILE): | $(STAMP)
 	mkdir -p $(PARROTWATCH_DATA_DIR)
 	umask 077 && $(BIN)/python -c "import secrets; print('pw_local_' + secrets.token_urlsafe(32))" > $@
 
-run: model $(IMPORTED) $(ADMIN_KEY_FILE)
+run: model $(IMPORTED) $(DEMO_LABELS) $(ADMIN_KEY_FILE)
 	@echo "API key: every /v1 request needs 'Authorization: Bearer KEY'. The admin key of this server is"
 	@echo "PARROTWATCH_ADMIN_KEY if you set it, else the one in $(ADMIN_KEY_FILE), e.g.:"
 	@echo '  curl -H "Authorization: Bearer $$(cat $(ADMIN_KEY_FILE))" http://127.0.0.1:$(or $(PARROTWATCH_PORT),8000)/v1/models'

@@ -14,10 +14,25 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from service.config import Settings
+from service.db.training_runs import recover_interrupted
 from service.jobs.runner import JobRunner
+from service.jobs.training_runs import TrainingLauncher
 from service.middleware import BodySizeLimit, observe_request
 from service.problems import register_problem_handlers
-from service.routes import accounts, audit, feedback, health, jobs, keys, models, ops, page, scores, talking_points
+from service.routes import (
+    accounts,
+    audit,
+    feedback,
+    health,
+    jobs,
+    keys,
+    models,
+    ops,
+    page,
+    scores,
+    talking_points,
+    training_runs,
+)
 from service.state import build_state
 
 __all__ = ["create_app"]
@@ -40,6 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.service = state
         app.state.runner = runner
+        app.state.training = TrainingLauncher(settings, state.engine)
+        for run_id in recover_interrupted(state.engine):  # their process died with the previous server
+            logger.warning("training run interrupted by a restart", extra={"run_id": run_id})
         runner.start()  # picks up jobs a previous process left unfinished
         try:
             yield
@@ -58,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     v1 = APIRouter(prefix="/v1")
-    for module in (scores, accounts, feedback, jobs, models, talking_points, keys, audit):
+    for module in (scores, accounts, feedback, jobs, models, talking_points, keys, audit, training_runs):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(health.router)

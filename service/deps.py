@@ -14,6 +14,7 @@ from ingest.resolve import AccountResolver
 from service.config import Settings
 from service.errors import InvalidHandleError
 from service.jobs.runner import JobRunner
+from service.jobs.training_runs import TrainingLauncher
 from service.metrics import Metrics
 from service.schemas import normalize_handle
 from service.score_memo import ScoreMemo
@@ -31,6 +32,7 @@ __all__ = [
     "ScoreMemoDep",
     "SettingsDep",
     "StateDep",
+    "TrainingLauncherDep",
 ]
 
 
@@ -74,6 +76,10 @@ def get_runner(request: Request) -> JobRunner:
     return request.app.state.runner
 
 
+def get_training_launcher(request: Request) -> TrainingLauncher:
+    return request.app.state.training
+
+
 def get_handle(handle: Annotated[str, Path(description="An X handle; a leading @ is accepted and dropped.")]) -> str:
     """The path's handle without its @; 422 naming it when it is not an X handle."""
     normalized = normalize_handle(handle)
@@ -93,3 +99,4 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 HandleDep = Annotated[str, Depends(get_handle)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+TrainingLauncherDep = Annotated[TrainingLauncher, Depends(get_training_launcher)]

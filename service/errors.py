@@ -10,6 +10,9 @@ ServiceError
 ├── NotScoredError             an account that was never scored
 ├── JobNotFoundError           no job with that id
 ├── JobFinishedError           cancelling a job that already finished
+├── TrainingRunNotFoundError   no training run with that id
+├── TrainingRunInProgressError starting a training run while another one is unfinished (409)
+├── NoLabelsError              starting a training run with no labels file and no feedback to learn from
 ├── UnknownModelVersionError   activating a version the registry does not hold
 ├── TalkingPointNotFoundError  no talking point with that id in the current catalog
 ├── TalkingPointExistsError    creating a talking point whose id is taken
@@ -32,6 +35,7 @@ __all__ = [
     "JobFinishedError",
     "JobNotFoundError",
     "KeyRateLimitedError",
+    "NoLabelsError",
     "NotReadyError",
     "NotScoredError",
     "PermissionDeniedError",
@@ -40,6 +44,8 @@ __all__ = [
     "TalkingPointExistsError",
     "TalkingPointNotFoundError",
     "TooManyHandlesError",
+    "TrainingRunInProgressError",
+    "TrainingRunNotFoundError",
     "UnknownModelVersionError",
 ]
 
@@ -107,6 +113,23 @@ class JobFinishedError(ServiceError):
         super().__init__(f"job {job_id} is {state}: only queued or running jobs can be cancelled")
         self.job_id = job_id
         self.state = state
+
+
+class TrainingRunNotFoundError(ServiceError):
+    def __init__(self, run_id: str) -> None:
+        super().__init__(f"no training run {run_id!r}")
+        self.run_id = run_id
+
+
+class TrainingRunInProgressError(ServiceError):
+    def __init__(self, run_id: str) -> None:
+        super().__init__(f"training run {run_id} is still unfinished: one run at a time (watch it, then start another)")
+        self.run_id = run_id
+
+
+class NoLabelsError(ServiceError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
 
 
 class UnknownModelVersionError(ServiceError):

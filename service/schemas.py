@@ -145,6 +145,37 @@ class JobPublic(BaseModel):
     errors: list[JobErrorPublic] = Field(description="Per-handle errors, in submission order (the first 1,000).")
 
 
+class TrainingRunCreate(BaseModel):
+    """Train on the accounts the service holds, labeled by the labels folder and (by default) analysts' feedback."""
+
+    promote: bool = Field(default=True, description="Promote the new version if the gate passes; else keep it aside.")
+    with_feedback: bool = Field(default=True, description="Use analysts' confirm/dispute verdicts as labels.")
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Seed for the split and cross-validation.")
+    report: bool = Field(default=True, description="Write the training report (report.html) into the version.")
+
+    model_config = {"extra": "forbid"}
+
+
+class TrainingRunPublic(BaseModel):
+    id: str
+    status: Literal["queued", "running", "succeeded", "refused", "failed", "interrupted"] = Field(
+        description="refused: the promotion gate kept the active model (the version is saved); interrupted: the "
+        "process ended without an outcome."
+    )
+    options: TrainingRunCreate
+    requested_by: str | None = Field(description="The name of the key that started it.")
+    progress: str | None = Field(description="The step it is on, or the last one it reached.")
+    version: str | None = Field(description="The model version it wrote.")
+    promoted: bool | None
+    result: dict[str, Any] | None = Field(description="Held-out figures, the gate's figures, the active version.")
+    error: str | None
+    exit_code: int | None = Field(description="The `parrotwatch retrain` exit code (README: exit codes).")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    log_url: str
+
+
 class FeedbackCreate(BaseModel):
     verdict: Literal["confirm", "dispute"] = Field(description="confirm: the band is right; dispute: it is wrong.")
     note: str | None = Field(default=None, max_length=4000)

@@ -32,18 +32,21 @@ from service.cli import app, exit_code_for
 from service.cli.compute import DaskOpt, compute_backend, dask_address
 from service.cli.console import err
 from service.cli.inputs import import_inputs, staged_accounts
-from service.cli.labeled import labeled_set, read_label_source
+from service.cli.labeled import labeled_set, read_label_source, stored_labeled_set
 from service.cli.models import models_app
 from service.cli.progress import step_progress
+from service.cli.run_record import RunRecord, recorded_run
 from service.cli.tables import candidates_table, evaluation_tables, gate_table, report_tables
 from service.config import Settings
+from service.db.feedback import stored_feedback
 from service.db.migrate import open_database
 from service.problems import problem_for
 from service.state import build_resolver, warm_coordination_index
 from training.dask_backend import score_on_dask
 from training.errors import InsufficientDataError, PromotionRefusedError
 from training.evaluate import evaluate_model, held_out_scores
-from training.label_sources import gather_labels
+from training.label_sources import StoredFeedback, gather_labels
+from training.labels import LabelRow
 from training.promotion import current_user, run_gate
 from training.promotion import promote as promote_version
 from training.report import build_report, write_evaluation_plots, write_report
@@ -66,6 +69,24 @@ LabelColumnOpt = Annotated[
     ),
 ]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Stop at the first malformed row instead of skipping it.")]
+OptionalInputOpt = Annotated[
+    Path | None,
+    typer.Option("--input", "-i", exists=True, help="Accounts file or folder in --format (or --from-store)."),
+]
+FromStoreOpt = Annotated[
+    bool,
+    typer.Option(
+        "--from-store",
+        help="Train on the accounts in the service's own store (imported, or fetched when scored) instead of --input.",
+    ),
+]
+WithFeedbackOpt = Annotated[
+    bool,
+    typer.Option(
+        "--with-feedback",
+        help="Add the analysts' verdicts stored by the service (confirm/dispute of a band) as labels, newest last.",
+    ),
+]
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -137,10 +158,12 @@ ToleranceOpt = Annotated[
 @app.command()
 def train(
     ctx: typer.Context,
-    input_file: InputOpt,
+    input_file: OptionalInputOpt = None,
     labels: LabelsOpt = None,
     label_column: LabelColumnOpt = None,
     fmt: FormatOpt = InputFormat.JSONL,
+    from_store: FromStoreOpt = False,
+    with_feedback: WithFeedbackOpt = False,
     seed: Annotated[int, typer.Option(help="Seed for the split and cross-validation.")] = 0,
     min_posts: Annotated[
         int,
@@ -182,18 +205,74 @@ def train(
     feature family; figures and plots go into the version folder beside the model.
     """
     settings = _settings(ctx)
-    label_rows = read_label_source(labels, label_column, input_file, fmt)  # refused before any work
+    _one_account_source(input_file, from_store)
+    if from_store and label_column is not None:
+        raise typer.BadParameter("--label-column reads a column of --input: use --labels with --from-store")
+    # Labels are refused before any work: a file, a column of the input, the stored feedback, or a file and feedback.
+    if with_feedback and labels is None and label_column is None:
+        label_rows: dict[str, LabelRow] = {}
+    else:
+        label_rows = read_label_source(labels, label_column, input_file, fmt)
+    feedback = _stored_feedback(settings) if with_feedback else None
+    if feedback is not None:
+        label_rows = {**label_rows, **feedback.labels}  # an analyst's verdict is the newest word on an account
+        err.print(f"{len(feedback.labels)} account(s) labeled by analysts' feedback", highlight=False)
+    if not label_rows:
+        raise InsufficientDataError("no labels: the service holds no feedback that gives a label")
     if embeddings:
         load_embedder("use-m3")  # a missing extra is refused before any work too (exit 6)
-    data = labeled_set(input_file, fmt, label_rows, strict=strict)
+    data = _labeled(settings, input_file, fmt, label_rows, from_store=from_store, strict=strict)
     source = {
-        "input": str(input_file.resolve()),
-        "format": fmt.value,
+        **_input_source(settings, input_file, fmt, from_store),
         "labels": str(labels.resolve()) if labels is not None else None,
         "label_column": label_column,
+        "feedback": len(feedback.labels) if feedback is not None else None,
     }
     options = TrainOptions(seed, min_posts, embeddings, test_fraction, report, dask)
     _train_and_publish(settings, data, options, source=source, activate=activate, promote=promote, tolerance=tolerance)
+
+
+def _one_account_source(input_file: Path | None, from_store: bool) -> None:
+    if (input_file is None) == (not from_store):
+        raise typer.BadParameter("give exactly one of --input PATH or --from-store")
+
+
+def _stored_feedback(settings: Settings) -> StoredFeedback:
+    engine = open_database(settings.resolved_database_url, busy_timeout_s=settings.db_busy_timeout_s)
+    try:
+        return stored_feedback(engine)
+    finally:
+        engine.dispose()
+
+
+def _labeled(
+    settings: Settings,
+    input_file: Path | None,
+    fmt: InputFormat,
+    label_rows: dict[str, LabelRow],
+    *,
+    from_store: bool,
+    strict: bool,
+) -> LabeledSet:
+    if from_store:
+        store = _store(settings)
+        try:
+            return stored_labeled_set(store, label_rows, strict=strict)
+        finally:
+            store.engine.dispose()
+    assert input_file is not None
+    return labeled_set(input_file, fmt, label_rows, strict=strict)
+
+
+def _input_source(settings: Settings, input_file: Path | None, fmt: InputFormat, from_store: bool) -> dict:
+    """Where the accounts came from, for the card (``models promote`` reads them again from there)."""
+    if from_store:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+        return {"input": None, "format": "store", "database": url}
+    assert input_file is not None
+    return {"input": str(input_file.resolve()), "format": fmt.value}
 
 
 @dataclass(frozen=True)
@@ -215,8 +294,11 @@ def _train_and_publish(
     activate: bool,
     promote: bool,
     tolerance: float | None,
+    record: RunRecord | None = None,
 ) -> str:
-    """Train, save a version (with its report), activate or promote it, and print the figures and a summary."""
+    """Train, save a version (with its report), activate or promote it, and print the figures and a summary.
+
+    ``record`` (a run started through the API) hears each step and the outcome."""
     started = time.perf_counter()
     summary = Table(title="labeled data", show_header=False)
     for name, value in data.summary.items():
@@ -224,7 +306,8 @@ def _train_and_publish(
     err.print(summary)
     catalog = load_catalog(settings.catalog_file)
     training_report = None
-    with step_progress() as steps, compute_backend(options.dask, settings, steps) as (backend, _client):
+    on_step = record.step if record is not None else None
+    with step_progress(on_step) as steps, compute_backend(options.dask, settings, steps) as (backend, _client):
         result = train_model(
             data,
             catalog=catalog,
@@ -254,6 +337,7 @@ def _train_and_publish(
     err.print(candidates_table(result.card["candidates"], result.card["head"]["kind"]))
     err.print(f"head: {result.card['head']['reason']}", highlight=False)
     refused = None
+    gate = None
     active = registry.active_version()
     if active is None:
         registry.activate(version, action="first", audit={"user": current_user()})
@@ -281,6 +365,18 @@ def _train_and_publish(
         highlight=False,
     )
     typer.echo(json.dumps({"version": version, "held_out": held_out, "report": report_path}))
+    if record is not None:
+        record.published(
+            {
+                "version": version,
+                "promoted": registry.active_version() == version,
+                "active_version": registry.active_version(),
+                "head": result.card["head"]["kind"],
+                "held_out": held_out,
+                "gate": gate.figures() if gate is not None else None,
+                "n_accounts": data.summary.get("n_accounts"),
+            }
+        )
     if refused is not None:
         raise refused
     return version
@@ -303,8 +399,9 @@ def _since(value: str, registry: ModelRegistry) -> datetime:
 @app.command()
 def retrain(
     ctx: typer.Context,
-    input_file: InputOpt,
+    input_file: OptionalInputOpt = None,
     fmt: FormatOpt = InputFormat.JSONL,
+    from_store: FromStoreOpt = False,
     since: Annotated[
         str, typer.Option(help="LAST (the newest version's training time) or an ISO date: retrain if labels changed.")
     ] = "LAST",
@@ -314,10 +411,14 @@ def retrain(
             file_okay=False, help="Folder of labels CSVs; default $PARROTWATCH_LABELS_DIR or data_dir/labels."
         ),
     ] = None,
-    with_feedback: Annotated[
+    with_feedback: WithFeedbackOpt = False,
+    feedback_file: Annotated[
         Path | None,
         typer.Option(
-            "--with-feedback", exists=True, dir_okay=False, help="Analysts' feedback export (CSV handle,label,...)."
+            "--feedback-file",
+            exists=True,
+            dir_okay=False,
+            help="A feedback export (CSV handle,label,...; `parrotwatch feedback export`) instead of the database.",
         ),
     ] = None,
     promote: Annotated[bool, typer.Option(help="Promote through the gate (refused: exit 7, nothing changes).")] = True,
@@ -326,38 +427,98 @@ def retrain(
     report: Annotated[bool, typer.Option(help="Write the training report into the version.")] = True,
     strict: Annotated[bool, typer.Option("--strict", help="Make label warnings fatal (exit 3).")] = False,
     dask: DaskOpt = None,
+    run_id: Annotated[
+        str | None, typer.Option(hidden=True, help="A training run started through the API: record into it.")
+    ] = None,
 ) -> None:
-    """Retrain on every label when some labels file (or the feedback export) changed since --since; for cron.
+    """Retrain on every label when some labels file or analysts' feedback changed since --since; for cron.
 
     All labels files of the folder are merged, oldest first, a newer file's label replacing an older one; feedback
-    rows come last. Nothing changed: exit 0 without training. The new version is promoted through the gate.
+    (--with-feedback from the service's database, or a --feedback-file export) comes last. Nothing changed: exit 0
+    without training. The new version is promoted through the gate.
     """
     settings = _settings(ctx)
+    engine = None
+    if run_id is not None:
+        engine = open_database(settings.resolved_database_url, busy_timeout_s=settings.db_busy_timeout_s)
+    try:
+        with recorded_run(engine, run_id) as record:
+            _retrain(
+                settings,
+                input_file,
+                fmt,
+                from_store=from_store,
+                since=since,
+                labels_dir=labels_dir,
+                with_feedback=with_feedback,
+                feedback_file=feedback_file,
+                promote=promote,
+                tolerance=tolerance,
+                options=TrainOptions(seed=seed, report=report, dask=dask),
+                strict=strict,
+                record=record,
+            )
+    finally:
+        if engine is not None:
+            engine.dispose()
+
+
+def _retrain(
+    settings: Settings,
+    input_file: Path | None,
+    fmt: InputFormat,
+    *,
+    from_store: bool,
+    since: str,
+    labels_dir: Path | None,
+    with_feedback: bool,
+    feedback_file: Path | None,
+    promote: bool,
+    tolerance: float | None,
+    options: TrainOptions,
+    strict: bool,
+    record: RunRecord,
+) -> None:
+    _one_account_source(input_file, from_store)
     registry = ModelRegistry(settings.models_dir)
     moment = _since(since, registry)
     folder = labels_dir or settings.resolved_labels_dir
-    sources = gather_labels(folder if folder.is_dir() else None, since=moment, feedback=with_feedback)
-    if not sources.files:
-        raise InsufficientDataError(f"no labels: {folder} has no *.csv and no --with-feedback file was given")
-    if not sources.new_files:
-        err.print(f"nothing labeled since {moment.isoformat()} in {folder}: no retraining")
+    record.step("reading labels")
+    sources = gather_labels(
+        folder if folder.is_dir() else None,
+        since=moment,
+        feedback=feedback_file,
+        stored_feedback=_stored_feedback(settings) if with_feedback else None,
+    )
+    if sources.empty:
+        raise InsufficientDataError(
+            f"no labels: {folder} has no *.csv"
+            + (" and the service holds no feedback that gives a label" if with_feedback else "")
+            + ("" if with_feedback or feedback_file else " (add --with-feedback for the analysts' verdicts)")
+        )
+    if not sources.changed:
+        err.print(f"nothing labeled since {moment.isoformat()} in {folder} or in feedback: no retraining")
         typer.echo(json.dumps({"version": None, "since": moment.isoformat(), "new_files": []}))
+        record.published({"version": None, "trained": False, "since": moment.isoformat()})
         return
     err.print(
-        f"{len(sources.new_files)} of {len(sources.files)} label file(s) changed since {moment.isoformat()}: "
-        f"{len(sources.labels)} labeled accounts ({sources.n_replaced} relabeled by a newer file)",
+        f"{len(sources.new_files)} of {len(sources.files)} label file(s) changed since {moment.isoformat()}"
+        + (f", new feedback on {sources.n_feedback} account(s)" if sources.new_feedback else "")
+        + f": {len(sources.labels)} labeled accounts ({sources.n_replaced} relabeled by newer labels)",
         highlight=False,
     )
-    data = labeled_set(input_file, fmt, sources.labels, strict=strict)
+    record.step("reading the labeled accounts")
+    data = _labeled(settings, input_file, fmt, sources.labels, from_store=from_store, strict=strict)
     source = {
-        "input": str(input_file.resolve()),
-        "format": fmt.value,
+        **_input_source(settings, input_file, fmt, from_store),
         "labels": None,
         "label_files": [str(p.resolve()) for p in sources.files],
         "label_column": None,
+        "feedback": sources.n_feedback if with_feedback else None,
     }
-    options = TrainOptions(seed=seed, report=report, dask=dask)
-    _train_and_publish(settings, data, options, source=source, activate=False, promote=promote, tolerance=tolerance)
+    _train_and_publish(
+        settings, data, options, source=source, activate=False, promote=promote, tolerance=tolerance, record=record
+    )
 
 
 def _print_metrics(title: str, metrics: dict) -> None:

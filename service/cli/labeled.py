@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from ingest.formats import InputFormat
+from ingest.store import AccountStore
 from service.cli.console import err
 from service.cli.inputs import input_files, staged_accounts
 from training.errors import LabelWarningsError
@@ -15,7 +16,7 @@ from training.label_checks import label_warnings
 from training.labels import LabelRow, read_label_column, read_labels
 from training.train import LabeledSet, assemble_labeled_set
 
-__all__ = ["labeled_set", "read_label_source"]
+__all__ = ["labeled_set", "read_label_source", "stored_labeled_set"]
 
 
 def read_label_source(
@@ -43,6 +44,20 @@ def labeled_set(
     ``strict`` makes fatal (``LabelWarningsError``, exit 3) before any training."""
     with staged_accounts(input_path, fmt, strict=strict) as (handles, store):
         data = assemble_labeled_set(store.iter_accounts(handles), dict(label_rows), min_posts=1)
+    return _checked(data, label_rows, strict=strict, check=check)
+
+
+def stored_labeled_set(
+    store: AccountStore, label_rows: Mapping[str, LabelRow], *, strict: bool = False, check: bool = True
+) -> LabeledSet:
+    """Join ``label_rows`` with the accounts the service's own store holds (imported, or fetched when scored): the
+    accounts analysts gave feedback on are there. Label warnings as for ``labeled_set``."""
+    handles = [handle for handle in store.handles() if handle.lower() in label_rows]
+    data = assemble_labeled_set(store.iter_accounts(handles), dict(label_rows), min_posts=1)
+    return _checked(data, label_rows, strict=strict, check=check)
+
+
+def _checked(data: LabeledSet, label_rows: Mapping[str, LabelRow], *, strict: bool, check: bool) -> LabeledSet:
     if check:
         warnings = label_warnings(label_rows, data)
         for warning in warnings:

@@ -12,13 +12,17 @@ from rich.table import Table
 
 from detector.registry import ModelRegistry
 from ingest.formats import InputFormat
+from ingest.store import AccountStore
 from service.cli.console import err
-from service.cli.labeled import labeled_set, read_label_source
+from service.cli.labeled import labeled_set, read_label_source, stored_labeled_set
 from service.cli.tables import card_tables, gate_table
 from service.config import Settings
+from service.db.feedback import stored_feedback
+from service.db.migrate import open_database
 from training.errors import InsufficientDataError
 from training.label_sources import merge_label_files
 from training.promotion import AuditHook, current_user, promote, rollback, run_gate
+from training.train import LabeledSet
 
 models_app = typer.Typer(help="List, inspect, activate, promote and roll back model versions.", no_args_is_help=True)
 
@@ -124,22 +128,10 @@ def promote_command(
     gate = None
     if active_version is not None and active_version != version:
         held_out_only = input_file is None
-        source: dict = {}
         if held_out_only:
-            source = candidate.card.get("source") or {}
-            if not source.get("input") or not Path(source["input"]).exists():
-                raise InsufficientDataError(
-                    f"the card of {version} names no readable input to judge it on: give --input and --labels"
-                )
-            input_file = Path(source["input"])
-            fmt = InputFormat(source["format"])
-            labels = Path(source["labels"]) if source.get("labels") else None
-            label_column = source.get("label_column")
-        if held_out_only and source.get("label_files"):  # a `retrain` version: its merged label files
-            label_rows, _ = merge_label_files([Path(p) for p in source["label_files"]])
+            data = _recorded_labeled_set(settings, version, candidate.card.get("source") or {})
         else:
-            label_rows = read_label_source(labels, label_column, input_file, fmt)
-        data = labeled_set(input_file, fmt, label_rows, check=False)
+            data = labeled_set(input_file, fmt, read_label_source(labels, label_column, input_file, fmt), check=False)
         gate = run_gate(
             registry,
             candidate,
@@ -152,6 +144,32 @@ def promote_command(
     entry = promote(registry, version, gate=gate, force=force, user=current_user(), on_audit=_audit_hook(ctx))
     err.print(f"{entry['action']}: {entry['from']} -> {entry['to']} (audited in {registry.root / 'AUDIT.jsonl'})")
     typer.echo(json.dumps(entry))
+
+
+def _recorded_labeled_set(settings: Settings, version: str, source: dict) -> LabeledSet:
+    """The labeled accounts ``version`` was trained from, read again from where its card says they came from."""
+    label_files = [Path(p) for p in source.get("label_files") or ([source["labels"]] if source.get("labels") else [])]
+    if source.get("format") == "store":  # the service's store; labels files, and feedback as it stands today
+        label_rows, _ = merge_label_files(label_files)
+        engine = open_database(settings.resolved_database_url, busy_timeout_s=settings.db_busy_timeout_s)
+        try:
+            if source.get("feedback") is not None:
+                label_rows |= stored_feedback(engine).labels
+            return stored_labeled_set(AccountStore(engine), label_rows, check=False)
+        finally:
+            engine.dispose()
+    if not source.get("input") or not Path(source["input"]).exists():
+        raise InsufficientDataError(
+            f"the card of {version} names no readable input to judge it on: give --input and --labels"
+        )
+    input_file, fmt = Path(source["input"]), InputFormat(source["format"])
+    if source.get("label_files"):  # a `retrain` version: its merged label files
+        label_rows, _ = merge_label_files(label_files)
+    else:
+        label_rows = read_label_source(
+            Path(source["labels"]) if source.get("labels") else None, source.get("label_column"), input_file, fmt
+        )
+    return labeled_set(input_file, fmt, label_rows, check=False)
 
 
 @models_app.command("rollback")

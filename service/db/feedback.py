@@ -15,8 +15,10 @@ from sqlalchemy import Engine, insert, select
 
 from service.db.tables import feedback
 from service.db.timeutil import as_utc, utcnow
+from training.label_sources import StoredFeedback
+from training.labels import LabelRow
 
-__all__ = ["FeedbackEntry", "Verdict", "add_feedback", "feedback_for", "feedback_label_rows"]
+__all__ = ["FeedbackEntry", "Verdict", "add_feedback", "feedback_for", "feedback_label_rows", "stored_feedback"]
 
 Verdict = Literal["confirm", "dispute"]
 AMPLIFIER_BANDS = frozenset({"high", "elevated"})
@@ -84,17 +86,36 @@ def feedback_for(engine: Engine, handle: str) -> list[FeedbackEntry]:
         return [_entry(row) for row in rows]
 
 
-def feedback_label_rows(engine: Engine) -> list[tuple[str, str]]:
-    """``(handle, label)`` per account with feedback, from its latest verdict; labels are ``amplifier``/``ordinary``."""
+def _latest_verdicts(engine: Engine) -> list[FeedbackEntry]:
     latest: dict[str, FeedbackEntry] = {}
     with engine.connect() as conn:
         for row in conn.execute(select(feedback).order_by(feedback.c.id)):
             latest[row.handle_key] = _entry(row)
-    rows = []
-    for entry in latest.values():
-        if entry.band not in ("high", "elevated", "low"):
-            continue
-        said_amplifier = entry.band in AMPLIFIER_BANDS
-        is_amplifier = said_amplifier if entry.verdict == "confirm" else not said_amplifier
-        rows.append((entry.handle, "amplifier" if is_amplifier else "ordinary"))
-    return rows
+    return list(latest.values())
+
+
+def _label(entry: FeedbackEntry) -> str | None:
+    if entry.band not in ("high", "elevated", "low"):
+        return None
+    said_amplifier = entry.band in AMPLIFIER_BANDS
+    is_amplifier = said_amplifier if entry.verdict == "confirm" else not said_amplifier
+    return "amplifier" if is_amplifier else "ordinary"
+
+
+def feedback_label_rows(engine: Engine) -> list[tuple[str, str]]:
+    """``(handle, label)`` per account with feedback, from its latest verdict; labels are ``amplifier``/``ordinary``."""
+    return [(entry.handle, label) for entry in _latest_verdicts(engine) if (label := _label(entry)) is not None]
+
+
+def stored_feedback(engine: Engine) -> StoredFeedback:
+    """The feedback labels as training reads them (``line`` is the verdict's id), and when the newest was given.
+
+    ``newest`` counts every verdict, also one that gives no label, so that a retraining check never misses one.
+    """
+    entries = _latest_verdicts(engine)
+    labels = {
+        entry.handle.lower(): LabelRow(entry.handle, label, None, entry.id)
+        for entry in entries
+        if (label := _label(entry)) is not None
+    }
+    return StoredFeedback(labels, max((entry.created_at for entry in entries), default=None))

@@ -34,6 +34,7 @@ __all__ = [
     "jobs",
     "metadata",
     "scores",
+    "training_runs",
 ]
 
 metadata = MetaData()
@@ -152,4 +153,26 @@ coordination_posts = Table(
     Column("n_shingles", Integer, nullable=False),
     Column("signature", LargeBinary, nullable=False),  # uint32 little-endian, num_perm values
     Column("hashtag_key", BigInteger, nullable=False),  # the uint64 key's bits as int64; 0 for none
+)
+
+# Training runs an admin started through the API. The run itself (``parrotwatch retrain --run-id``, a child process)
+# writes its progress and outcome here, so a run finishes and is recorded even if the API restarts meanwhile.
+training_runs = Table(
+    "training_runs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("status", String(16), nullable=False, index=True),  # queued|running|succeeded|refused|failed|interrupted
+    Column("options", Text, nullable=False),  # the request's options as JSON
+    Column("requested_by", String(128)),  # the key's name
+    Column("key_id", String(32)),
+    Column("pid", Integer),
+    Column("progress", String(512)),  # the step it is on
+    Column("version", String(128)),  # the version it wrote, if any
+    Column("promoted", Boolean),
+    Column("result", Text),  # JSON: held-out figures, the gate's figures
+    Column("error", Text),
+    Column("exit_code", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
 )
