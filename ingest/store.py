@@ -40,7 +40,7 @@ from ingest.records import AccountRow, RowProblem
 
 _POSTS = TypeAdapter(list[Post])  # one validation call per account, not per post
 
-__all__ = ["AccountStore", "ImportReport", "StoredAccount", "make_engine"]
+__all__ = ["AccountStore", "ImportReport", "StoreLimits", "StoredAccount", "make_engine"]
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +110,19 @@ def _insert(engine_or_conn: Connection, table: Table):  # type: ignore[no-untype
 
 
 @dataclass(frozen=True)
+class StoreLimits:
+    """Bounds on what one account brings into memory; ``None`` is unbounded.
+
+    ``max_post_chars``: a longer post is a row problem at import (skipped, or fatal with ``strict``): X's longest
+    posts have 25,000 characters, so a longer text is not a post. ``max_posts_per_account``: reading an account
+    gives its newest posts up to this many (X's timelines reach back 3,200 posts); the store keeps all of them.
+    """
+
+    max_posts_per_account: int | None = None
+    max_post_chars: int | None = None
+
+
+@dataclass(frozen=True)
 class StoredAccount:
     account: Account
     source: str
@@ -145,8 +158,9 @@ class _PendingAccount:
 class AccountStore:
     """Read and write cached accounts; every method is its own transaction."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, limits: StoreLimits | None = None) -> None:
         self.engine = engine
+        self.limits = limits or StoreLimits()
         metadata.create_all(engine)
 
     # -- reading ---------------------------------------------------------------------------------------------------
@@ -158,7 +172,7 @@ class AccountStore:
             ).one_or_none()
             if row is None:
                 return None
-            return self._assemble(conn, row)
+            return self._assemble(conn, row, self.limits.max_posts_per_account)
 
     def iter_accounts(self, handles: Iterable[str]) -> Iterator[Account]:
         """Yield the cached accounts for ``handles`` in that order, one at a time (unknown handles are skipped)."""
@@ -179,12 +193,13 @@ class AccountStore:
         return n_accounts, n_posts
 
     @staticmethod
-    def _assemble(conn: Connection, row) -> StoredAccount:  # type: ignore[no-untyped-def]
-        payloads = conn.execute(
-            select(posts_table.c.payload)
-            .where(posts_table.c.account_id == row.id)
-            .order_by(posts_table.c.created_at, posts_table.c.post_id)
-        ).scalars()
+    def _assemble(conn: Connection, row, max_posts: int | None) -> StoredAccount:  # type: ignore[no-untyped-def]
+        query = select(posts_table.c.payload).where(posts_table.c.account_id == row.id)
+        if max_posts is None:
+            payloads = list(conn.execute(query.order_by(posts_table.c.created_at, posts_table.c.post_id)).scalars())
+        else:  # the newest ``max_posts``, oldest first like the rest
+            newest = query.order_by(posts_table.c.created_at.desc(), posts_table.c.post_id.desc()).limit(max_posts)
+            payloads = list(conn.execute(newest).scalars())[::-1]
         account = Account(
             handle=row.handle,
             user_id=row.user_id,
@@ -216,9 +231,10 @@ class AccountStore:
     ) -> ImportReport:
         """Import a stream of rows in one transaction and return what happened.
 
-        Rows that could not be read, and posts whose id appears twice in the stream, are skipped and reported; with
-        ``strict`` (or a ``fatal`` problem) the first one raises ``MalformedFileError`` and nothing is written.
-        A profile seen later in the stream replaces an earlier one.
+        Rows that could not be read, posts whose id appears twice in the stream and posts longer than the limits
+        allow are skipped and reported; with ``strict`` (or a ``fatal`` problem) the first one raises
+        ``MalformedFileError`` and nothing is written. A profile seen later in the stream replaces an earlier one.
+        Accounts that now hold more posts than are read back get one notice.
         """
         fetched_at = fetched_at or datetime.now(UTC)
         report = ImportReport(source=source)
@@ -227,6 +243,7 @@ class AccountStore:
         account_ids: dict[str, int] = {}
         seen_posts: set[str] = set()
         batch: list[tuple[str, Post]] = []
+        max_chars = self.limits.max_post_chars
         with self.engine.begin() as conn:
             for row in rows:
                 if on_row is not None:
@@ -246,8 +263,16 @@ class AccountStore:
                     entry.user_id = row.user_id or entry.user_id
                     entry.profile = row.profile or entry.profile
                 if row.post is not None:
+                    problem = None
                     if row.post.id in seen_posts:
                         problem = RowProblem(row.line, f"duplicate post id {row.post.id}")
+                    elif max_chars is not None and len(row.post.text) > max_chars:
+                        problem = RowProblem(
+                            row.line,
+                            f"post {row.post.id} has {len(row.post.text):,} characters, over the limit of "
+                            f"{max_chars:,} per post",
+                        )
+                    if problem is not None:
                         if strict:
                             raise MalformedFileError(where, row.line, problem.reason)
                         report.add_problem(problem)
@@ -266,6 +291,7 @@ class AccountStore:
                 if entry.profile is not None:
                     values["profile"] = entry.profile.model_dump_json(exclude_none=True)
                 conn.execute(update(accounts_table).where(accounts_table.c.id == account_ids[key]).values(**values))
+            self._note_long_accounts(conn, pending, account_ids, report)
         logger.info(
             "import finished",
             extra={
@@ -277,6 +303,31 @@ class AccountStore:
             },
         )
         return report
+
+    def _note_long_accounts(
+        self, conn: Connection, pending: dict[str, _PendingAccount], account_ids: dict[str, int], report: ImportReport
+    ) -> None:
+        limit = self.limits.max_posts_per_account
+        if limit is None or not account_ids:
+            return
+        over: list[tuple[str, int]] = []
+        ids = list(account_ids.items())
+        for start in range(0, len(ids), 500):
+            chunk = dict((account_id, key) for key, account_id in ids[start : start + 500])
+            counts = conn.execute(
+                select(posts_table.c.account_id, func.count())
+                .where(posts_table.c.account_id.in_(chunk))
+                .group_by(posts_table.c.account_id)
+                .having(func.count() > limit)
+            )
+            over += [(pending[chunk[account_id]].handle, n) for account_id, n in counts]
+        if over:
+            named = ", ".join(f"@{handle} ({n:,})" for handle, n in over[:5])
+            more = f" and {len(over) - 5} more" if len(over) > 5 else ""
+            report.notices.append(
+                f"{len(over)} account(s) hold more than {limit:,} posts: {named}{more}; scoring and training read "
+                f"the newest {limit:,} of each (all are kept)"
+            )
 
     def _ensure_account(
         self,

@@ -18,7 +18,7 @@ from pathlib import Path
 from detector.declared import DeclaredStateAccounts
 from detector.registry import LoadedModel, ModelRegistry
 from detector.scoring import AccountScore, PreparedBatch, finish_prepared, prepare_batch
-from ingest.store import AccountStore, make_engine
+from ingest.store import AccountStore, StoreLimits, make_engine
 
 __all__ = ["BatchSpec", "score_stored"]
 
@@ -32,11 +32,12 @@ class BatchSpec:
     database_url: str
     models_dir: Path
     version: str
+    limits: StoreLimits | None = None
 
 
 def _init_worker(spec: BatchSpec) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # one process per core: no nested BLAS threads
-    _worker["store"] = AccountStore(make_engine(spec.database_url))
+    _worker["store"] = AccountStore(make_engine(spec.database_url), limits=spec.limits)
     _worker["model"] = ModelRegistry(spec.models_dir).load(spec.version).model
 
 
@@ -71,7 +72,7 @@ def score_stored(
     prepared: list[PreparedBatch] = []
     chunks = _chunks(list(handles), chunk_size)
     if workers == 1:  # in this process: no start-up cost for small inputs
-        store = AccountStore(make_engine(spec.database_url))
+        store = AccountStore(make_engine(spec.database_url), limits=spec.limits)
         try:
             for chunk in chunks:
                 prepared.append(prepare_batch(loaded.model, list(store.iter_accounts(chunk))))

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.store import StoreLimits
+
 __all__ = ["Settings"]
 
 
@@ -61,6 +63,18 @@ class Settings(BaseSettings):
         description="Scores remembered by their exact inputs (model, account, coordination index); 0 disables.",
     )
     max_handles_per_job: int = Field(default=100_000, ge=1)
+    max_posts_per_account: int = Field(
+        default=3200,
+        ge=1,
+        description="Newest posts of an account that scoring and training read (X's timelines reach 3,200); the "
+        "store keeps them all.",
+    )
+    max_post_chars: int = Field(
+        default=25_000,
+        ge=1,
+        description="Longest post text an import accepts (X's longest posts have 25,000 characters); a longer one "
+        "is a skipped row (fatal with --strict).",
+    )
     max_body_bytes: int = Field(
         default=8 * 1024 * 1024, ge=1024, description="Largest request body accepted (a 100,000-handle CSV fits)."
     )
@@ -87,6 +101,10 @@ class Settings(BaseSettings):
     )
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="Structured JSON log lines (set false for plain text).")
+
+    @property
+    def store_limits(self) -> StoreLimits:
+        return StoreLimits(max_posts_per_account=self.max_posts_per_account, max_post_chars=self.max_post_chars)
 
     @property
     def demo_dir(self) -> Path:

@@ -134,7 +134,7 @@ def build_state(settings: Settings) -> ServiceState:
     engine = open_database(settings.resolved_database_url, busy_timeout_s=settings.db_busy_timeout_s)
     if settings.admin_key is not None and settings.admin_key.get_secret_value():
         ensure_key(engine, settings.admin_key.get_secret_value(), name="bootstrap-admin", role="admin")
-    store = AccountStore(engine)
+    store = AccountStore(engine, limits=settings.store_limits)
     n_accounts, n_posts = store.count()
     logger.info("account store ready", extra={"n_accounts": n_accounts, "n_posts": n_posts})
     declared = load_declared_accounts(settings.declared_accounts_file)

@@ -94,7 +94,7 @@ def _settings(ctx: typer.Context) -> Settings:
 
 
 def _store(settings: Settings) -> AccountStore:
-    return AccountStore(make_engine(settings.resolved_database_url))
+    return AccountStore(make_engine(settings.resolved_database_url), limits=settings.store_limits)
 
 
 @app.command("demo-data")
@@ -261,7 +261,7 @@ def _labeled(
         finally:
             store.engine.dispose()
     assert input_file is not None
-    return labeled_set(input_file, fmt, label_rows, strict=strict)
+    return labeled_set(input_file, fmt, label_rows, strict=strict, limits=settings.store_limits)
 
 
 def _input_source(settings: Settings, input_file: Path | None, fmt: InputFormat, from_store: bool) -> dict:
@@ -543,10 +543,11 @@ def evaluate(
     ] = None,
 ) -> None:
     """Measure a model on the labeled accounts it did not train on, overall and per language; print JSON."""
-    registry = ModelRegistry(_settings(ctx).models_dir)
+    settings = _settings(ctx)
+    registry = ModelRegistry(settings.models_dir)
     loaded = registry.load(version)
     label_rows = read_label_source(labels, label_column, input_file, fmt)
-    data = labeled_set(input_file, fmt, label_rows, check=False)
+    data = labeled_set(input_file, fmt, label_rows, check=False, limits=settings.store_limits)
     trained_on = {h.lower() for h in registry.split(loaded.version)["train"]}
     scores = held_out_scores(loaded, data, trained_on=trained_on)
     figures = evaluate_model(loaded, data, trained_on=trained_on, scores=scores)
@@ -673,7 +674,7 @@ def score(
     failures: list[IngestError] = []
     with _output(output) as out:
         if input_file is not None:
-            with staged_accounts(input_file, fmt, strict=strict) as (file_handles, store):
+            with staged_accounts(input_file, fmt, strict=strict, limits=settings.store_limits) as (file_handles, store):
                 known = {h.lower(): h for h in file_handles}
                 targets = [h.removeprefix("@") for h in handles] if handles else file_handles
                 for handle in targets:
@@ -685,7 +686,10 @@ def score(
                 else:
                     # The whole input is the coordination context, joined once, whatever is scored.
                     spec = BatchSpec(
-                        store.engine.url.render_as_string(hide_password=False), settings.models_dir, loaded.version
+                        store.engine.url.render_as_string(hide_password=False),
+                        settings.models_dir,
+                        loaded.version,
+                        settings.store_limits,
                     )
                     results = score_stored(
                         file_handles, spec=spec, loaded=loaded, workers=workers, declared=declared, progress=None
@@ -694,7 +698,7 @@ def score(
                     _write_results((r for r in results if r.handle in wanted), len(wanted), out)
         else:
             engine = open_database(settings.resolved_database_url)  # the service's database, migrated
-            store = AccountStore(engine)
+            store = AccountStore(engine, limits=settings.store_limits)
             resolutions = build_resolver(settings, store).resolve(
                 [h.removeprefix("@") for h in handles], refresh=refresh
             )

@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ingest.formats import InputFormat, RowSource
-from ingest.store import AccountStore, ImportReport, make_engine
+from ingest.store import AccountStore, ImportReport, StoreLimits, make_engine
 from service.cli.console import err
 
 __all__ = ["import_inputs", "input_files", "staged_accounts"]
@@ -49,7 +49,7 @@ def import_inputs(store: AccountStore, path: Path, fmt: InputFormat, *, strict: 
 
             report = store.import_rows(source, source=f"file:{file.name}", strict=strict, path=file, on_row=tick)
             progress.update(task, description=f"imported {file.name}: {report.n_rows:,} rows")
-            for notice in source.notices:
+            for notice in [*source.notices, *report.notices]:
                 err.print(f"[yellow]note:[/] {notice}", highlight=False)
             for problem in report.problems[:_PROBLEMS_SHOWN]:
                 err.print(f"[yellow]skipped[/] {file}:{problem.line}: {problem.reason}", highlight=False)
@@ -60,7 +60,9 @@ def import_inputs(store: AccountStore, path: Path, fmt: InputFormat, *, strict: 
 
 
 @contextmanager
-def staged_accounts(path: Path, fmt: InputFormat, *, strict: bool = False) -> Iterator[tuple[list[str], AccountStore]]:
+def staged_accounts(
+    path: Path, fmt: InputFormat, *, strict: bool = False, limits: StoreLimits | None = None
+) -> Iterator[tuple[list[str], AccountStore]]:
     """Stage input files in a throwaway store and yield (handles in file order, store).
 
     Rows of one account may be spread over a file, or over several files (archives split by date), so accounts are
@@ -70,7 +72,7 @@ def staged_accounts(path: Path, fmt: InputFormat, *, strict: bool = False) -> It
     with tempfile.TemporaryDirectory(prefix="parrotwatch-stage-") as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'stage.db'}")
         try:
-            store = AccountStore(engine)
+            store = AccountStore(engine, limits=limits)
             reports = import_inputs(store, path, fmt, strict=strict)
             handles = list(dict.fromkeys(h for report in reports for h in report.handles))
             yield handles, store

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ingest.formats import InputFormat
-from ingest.store import AccountStore
+from ingest.store import AccountStore, StoreLimits
 from service.cli.console import err
 from service.cli.inputs import input_files, staged_accounts
 from training.errors import LabelWarningsError
@@ -39,10 +39,11 @@ def labeled_set(
     *,
     strict: bool = False,
     check: bool = True,
+    limits: StoreLimits | None = None,
 ) -> LabeledSet:
     """Stage the input and join it with ``label_rows`` (every account with a post); print label warnings, which
     ``strict`` makes fatal (``LabelWarningsError``, exit 3) before any training."""
-    with staged_accounts(input_path, fmt, strict=strict) as (handles, store):
+    with staged_accounts(input_path, fmt, strict=strict, limits=limits) as (handles, store):
         data = assemble_labeled_set(store.iter_accounts(handles), dict(label_rows), min_posts=1)
     return _checked(data, label_rows, strict=strict, check=check)
 

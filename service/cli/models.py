@@ -131,7 +131,8 @@ def promote_command(
         if held_out_only:
             data = _recorded_labeled_set(settings, version, candidate.card.get("source") or {})
         else:
-            data = labeled_set(input_file, fmt, read_label_source(labels, label_column, input_file, fmt), check=False)
+            label_rows = read_label_source(labels, label_column, input_file, fmt)
+            data = labeled_set(input_file, fmt, label_rows, check=False, limits=settings.store_limits)
         gate = run_gate(
             registry,
             candidate,
@@ -155,7 +156,7 @@ def _recorded_labeled_set(settings: Settings, version: str, source: dict) -> Lab
         try:
             if source.get("feedback") is not None:
                 label_rows |= stored_feedback(engine).labels
-            return stored_labeled_set(AccountStore(engine), label_rows, check=False)
+            return stored_labeled_set(AccountStore(engine, limits=settings.store_limits), label_rows, check=False)
         finally:
             engine.dispose()
     if not source.get("input") or not Path(source["input"]).exists():
@@ -169,7 +170,7 @@ def _recorded_labeled_set(settings: Settings, version: str, source: dict) -> Lab
         label_rows = read_label_source(
             Path(source["labels"]) if source.get("labels") else None, source.get("label_column"), input_file, fmt
         )
-    return labeled_set(input_file, fmt, label_rows, check=False)
+    return labeled_set(input_file, fmt, label_rows, check=False, limits=settings.store_limits)
 
 
 @models_app.command("rollback")

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from detector.schema import Account, Post, Profile
-from ingest.errors import XApiUnavailableError
+from ingest.errors import MalformedFileError, XApiUnavailableError
 from ingest.formats import InputFormat, RowSource
+from ingest.records import AccountRow
 from ingest.resolve import X_API_SOURCE, AccountResolver
-from ingest.store import AccountStore, make_engine
+from ingest.store import AccountStore, StoreLimits, make_engine
 from ingest.x_api import FetchOutcome
 
 
@@ -77,3 +78,39 @@ def test_unstored_account_when_x_is_unavailable_gets_an_unavailable_error_naming
     assert resolution.account is None and resolution.status == "unavailable"
     assert isinstance(resolution.error, XApiUnavailableError)
     assert "gave up after 4 attempt" in str(resolution.error)
+
+
+def test_a_post_longer_than_the_limit_is_a_skipped_row_and_fatal_when_strict() -> None:
+    store = AccountStore(make_engine("sqlite://"), limits=StoreLimits(max_post_chars=20))
+    account = _account("alpha", "7", 3)
+    long_post = account.posts[1].model_copy(update={"text": "x" * 21})
+    rows = [AccountRow(line=i + 1, handle="alpha", user_id="7", profile=None, post=p) for i, p in
+            enumerate([account.posts[0], long_post, account.posts[2]])]  # fmt: skip
+
+    with pytest.raises(MalformedFileError, match="21 characters, over the limit of 20"):
+        store.import_rows(rows, source="file", strict=True)
+    assert store.count() == (0, 0)  # nothing of a refused import is written
+
+    report = store.import_rows(rows, source="file")
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (2, "post p1 has 21 characters, over the limit of 20 per post")
+    ]
+    assert [p.id for p in store.get("alpha").account.posts] == ["p0", "p2"]
+
+
+def test_reading_an_account_gives_its_newest_posts_up_to_the_limit_and_keeps_them_all() -> None:
+    store = AccountStore(make_engine("sqlite://"), limits=StoreLimits(max_posts_per_account=5))
+    many = _account("prolific", "8", 12)
+    shuffled = many.model_copy(update={"posts": many.posts[::-1]})  # the order of arrival does not matter
+
+    report = store.import_rows(
+        [AccountRow(line=0, handle="prolific", user_id="8", profile=None, post=p) for p in shuffled.posts], source="f"
+    )
+
+    assert [p.id for p in store.get("prolific").account.posts] == ["p7", "p8", "p9", "p10", "p11"]  # oldest first
+    assert store.count() == (1, 12)
+    assert report.notices == [
+        "1 account(s) hold more than 5 posts: @prolific (12); scoring and training read the newest 5 of each (all "
+        "are kept)"
+    ]
+    assert len(AccountStore(store.engine).get("prolific").account.posts) == 12  # unbounded without limits

@@ -153,3 +153,20 @@ def test_import_skips_malformed_lines_and_reports_them(run, tmp_path) -> None:
 
 def test_score_without_handles_or_input_is_a_usage_error(run) -> None:
     assert run("score").exit_code == 2
+
+
+def test_import_limits_come_from_the_environment(run, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PARROTWATCH_MAX_POST_CHARS", "30")
+    monkeypatch.setenv("PARROTWATCH_MAX_POSTS_PER_ACCOUNT", "2")
+    path = tmp_path / "long.jsonl"
+    posts = [{"id": str(i), "created_at": f"2024-05-0{i}T10:00:00Z", "text": f"short post {i}"} for i in range(1, 5)]
+    posts.append({"id": "9", "created_at": "2024-05-09T10:00:00Z", "text": "y" * 31})
+    path.write_text(json.dumps({"handle": "wordy", "posts": posts}) + "\n", encoding="utf-8")
+
+    strict = run("import", path, "--strict")
+    result = run("import", path)
+
+    assert strict.exit_code == 3 and "31 characters, over the limit of 30" in strict.output
+    assert result.exit_code == 0, result.output
+    assert "31 characters, over the limit of 30" in result.output
+    assert "hold more than 2 posts: @wordy (4)" in result.output
