@@ -8,6 +8,8 @@ source, so importing a file twice or refreshing an account never duplicates a po
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -158,21 +160,39 @@ class _PendingAccount:
 class AccountStore:
     """Read and write cached accounts; every method is its own transaction."""
 
-    def __init__(self, engine: Engine, *, limits: StoreLimits | None = None) -> None:
+    def __init__(self, engine: Engine, *, limits: StoreLimits | None = None, cache_size: int = 0) -> None:
+        """``cache_size`` accounts are kept assembled in memory (the service's hot handles), each valid as long as its
+        row's ``fetched_at`` is unchanged: every write of an account (import, refresh) sets it, so a cached account
+        is never older than the store. 0 reads every account from the database."""
         self.engine = engine
         self.limits = limits or StoreLimits()
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, tuple[int, datetime, StoredAccount]] = OrderedDict()
+        self._cache_lock = threading.Lock()
         metadata.create_all(engine)
 
     # -- reading ---------------------------------------------------------------------------------------------------
     def get(self, handle: str) -> StoredAccount | None:
         """The cached account with this handle (case-insensitive), or ``None``."""
+        key = handle.removeprefix("@").lower()
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(accounts_table).where(accounts_table.c.handle_key == handle.removeprefix("@").lower())
-            ).one_or_none()
+            row = conn.execute(select(accounts_table).where(accounts_table.c.handle_key == key)).one_or_none()
             if row is None:
                 return None
-            return self._assemble(conn, row, self.limits.max_posts_per_account)
+            if self.cache_size <= 0:
+                return self._assemble(conn, row, self.limits.max_posts_per_account)
+            with self._cache_lock:
+                hit = self._cache.get(key)
+                if hit is not None and hit[0] == row.id and hit[1] == row.fetched_at:
+                    self._cache.move_to_end(key)
+                    return hit[2]
+            stored = self._assemble(conn, row, self.limits.max_posts_per_account)
+        with self._cache_lock:
+            self._cache[key] = (row.id, row.fetched_at, stored)
+            self._cache.move_to_end(key)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return stored
 
     def iter_accounts(self, handles: Iterable[str]) -> Iterator[Account]:
         """Yield the cached accounts for ``handles`` in that order, one at a time (unknown handles are skipped)."""

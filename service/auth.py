@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from service.db.api_keys import Role, find_key
+from service.db.api_keys import Role
 from service.deps import StateDep
 from service.errors import AuthenticationError, PermissionDeniedError
 
@@ -37,7 +37,7 @@ def authenticate(
     """The caller's key, checked against the stored hashes, and one token of its rate budget."""
     if credentials is None or not credentials.credentials:
         raise AuthenticationError("an API key is required: send Authorization: Bearer <key>")
-    key = find_key(state.engine, credentials.credentials)
+    key = state.key_cache.find(state.engine, credentials.credentials)
     if key is None:
         raise AuthenticationError("the API key is not valid (unknown or revoked)")
     principal = Principal(key.id, key.name, key.role)

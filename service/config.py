@@ -62,6 +62,17 @@ class Settings(BaseSettings):
         ge=0,
         description="Scores remembered by their exact inputs (model, account, coordination index); 0 disables.",
     )
+    key_cache_s: float = Field(
+        default=5.0,
+        ge=0,
+        description="Seconds a verified API key skips the database lookup; a key revoked by another process (the "
+        "CLI) stops working within this time, one revoked through this API at once. 0 disables.",
+    )
+    account_cache_size: int = Field(
+        default=2_000,
+        ge=0,
+        description="Accounts the service keeps assembled in memory, each until the store changes it; 0 disables.",
+    )
     max_handles_per_job: int = Field(default=100_000, ge=1)
     max_posts_per_account: int = Field(
         default=3200,

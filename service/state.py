@@ -22,7 +22,7 @@ from detector.registry import LoadedModel, ModelRegistry
 from ingest.resolve import AccountResolver
 from ingest.store import AccountStore
 from service.config import Settings
-from service.db.api_keys import ensure_key
+from service.db.api_keys import KeyCache, ensure_key
 from service.db.coordination import load_table, save_table
 from service.db.jobs import pending_count
 from service.db.migrate import open_database
@@ -49,6 +49,7 @@ class ServiceState:
     metrics: Metrics
     rate_limiter: RateLimiter
     score_memo: ScoreMemo = field(default_factory=lambda: ScoreMemo(0))
+    key_cache: KeyCache = field(default_factory=lambda: KeyCache(0))
     _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _refused_version: str | None = None
 
@@ -134,7 +135,7 @@ def build_state(settings: Settings) -> ServiceState:
     engine = open_database(settings.resolved_database_url, busy_timeout_s=settings.db_busy_timeout_s)
     if settings.admin_key is not None and settings.admin_key.get_secret_value():
         ensure_key(engine, settings.admin_key.get_secret_value(), name="bootstrap-admin", role="admin")
-    store = AccountStore(engine, limits=settings.store_limits)
+    store = AccountStore(engine, limits=settings.store_limits, cache_size=settings.account_cache_size)
     n_accounts, n_posts = store.count()
     logger.info("account store ready", extra={"n_accounts": n_accounts, "n_posts": n_posts})
     declared = load_declared_accounts(settings.declared_accounts_file)
@@ -154,6 +155,7 @@ def build_state(settings: Settings) -> ServiceState:
         metrics=metrics,
         rate_limiter=RateLimiter(settings.rate_limit_per_minute),
         score_memo=ScoreMemo(settings.score_memo_size),
+        key_cache=KeyCache(settings.key_cache_s),
     )
     if model is None and model_error is not None:
         state._refused_version = registry.active_version()

@@ -9,6 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -19,7 +22,7 @@ from service.db.tables import api_keys
 from service.db.timeutil import as_utc, utcnow
 from service.errors import ApiKeyNotFoundError
 
-__all__ = ["ApiKey", "Role", "create_key", "ensure_key", "find_key", "hash_key", "list_keys", "revoke_key"]
+__all__ = ["ApiKey", "KeyCache", "Role", "create_key", "ensure_key", "find_key", "hash_key", "list_keys", "revoke_key"]
 
 Role = Literal["analyst", "admin"]
 
@@ -95,3 +98,38 @@ def revoke_key(engine: Engine, key_id: str) -> ApiKey:
             conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=utcnow()))
         row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).one()
     return _key(row)
+
+
+class KeyCache:
+    """Keys verified in the last ``ttl_s`` seconds, so a busy client's requests skip the database lookup.
+
+    Only valid keys are remembered, by their sha256 (never the secret), and the hash is compared again in constant
+    time. ``clear`` (a revocation through this process's API) ends them at once; a key revoked by another process
+    (``parrotwatch keys revoke``) stops working within ``ttl_s``. ``ttl_s`` 0 turns the cache off.
+    """
+
+    def __init__(self, ttl_s: float, *, clock: Callable[[], float] = time.monotonic, max_entries: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self._clock = clock
+        self._max_entries = max_entries
+        self._entries: dict[str, tuple[float, str, ApiKey]] = {}
+        self._lock = threading.Lock()
+
+    def find(self, engine: Engine, secret: str) -> ApiKey | None:
+        digest = hash_key(secret)
+        now = self._clock()
+        with self._lock:
+            hit = self._entries.get(digest)
+        if hit is not None and now - hit[0] < self.ttl_s and hmac.compare_digest(hit[1], digest):
+            return hit[2]
+        key = find_key(engine, secret)
+        if key is not None and self.ttl_s > 0:
+            with self._lock:
+                if len(self._entries) >= self._max_entries:
+                    self._entries.clear()
+                self._entries[digest] = (now, digest, key)
+        return key
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 
 from service.auth import require_admin
 from service.db.api_keys import ApiKey, create_key, list_keys, revoke_key
-from service.deps import EngineDep
+from service.deps import EngineDep, StateDep
 from service.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic
 
 router = APIRouter(prefix="/keys", tags=["keys"], dependencies=[Depends(require_admin)])
@@ -31,7 +31,9 @@ def post_key(body: ApiKeyCreate, engine: EngineDep, request: Request) -> ApiKeyC
 
 
 @router.delete("/{key_id}", response_model=ApiKeyPublic)
-def delete_key(key_id: str, engine: EngineDep, request: Request) -> ApiKeyPublic:
+def delete_key(key_id: str, engine: EngineDep, state: StateDep, request: Request) -> ApiKeyPublic:
     """Revoke a key: it stops working at once and stays listed for the audit trail."""
     request.state.audit_target = f"key {key_id}"
-    return _public(revoke_key(engine, key_id))
+    revoked = revoke_key(engine, key_id)
+    state.key_cache.clear()  # no verified key outlives its revocation here
+    return _public(revoked)

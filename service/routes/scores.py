@@ -23,7 +23,6 @@ from service.deps import (
 from service.errors import InvalidHandleError, TooManyHandlesError
 from service.problems import problem_for
 from service.schemas import HandleProblem, ScoreRequest, ScoreResponse, ScoreResult, normalize_handle
-from service.score_memo import memo_key
 
 router = APIRouter(prefix="/scores", tags=["scores"], dependencies=[Depends(require_analyst)])
 logger = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ def create_scores(
             to_score.append((position, resolution))
     accounts = [r.account for _, r in to_score]
     coordination.add(accounts)  # from now on, later requests link to these posts too
-    keys = [memo_key(loaded.version, account, coordination.generation) for account in accounts]
+    keys = [memo.key(loaded.version, account, coordination.generation) for account in accounts]
     remembered = [memo.get(key) for key in keys]
     fresh = iter(
         score_accounts(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from service.db.api_keys import create_key
+from service.db.api_keys import KeyCache, create_key, revoke_key
 from service.db.audit import list_audit
+from service.db.migrate import open_database
 
 PROBLEM = "application/problem+json"
 
@@ -199,3 +200,19 @@ def test_every_authentication_compares_the_key_hash_in_constant_time(client, mon
     assert client.get("/v1/models").status_code == 200
     expected = api_keys.hash_key(client.headers["Authorization"].removeprefix("Bearer "))
     assert compared == [(expected, expected)]
+
+
+def test_a_key_revoked_by_another_process_stops_working_within_the_key_cache_time(settings) -> None:
+    engine = open_database(settings.resolved_database_url)
+    key, secret = create_key(engine, name="script", role="analyst")
+    now = [100.0]
+    cache = KeyCache(5.0, clock=lambda: now[0])
+
+    assert cache.find(engine, secret) == key
+    revoke_key(engine, key.id)  # as `parrotwatch keys revoke` does, beside the server
+    now[0] += 4.9
+    assert cache.find(engine, secret) == key  # verified 4.9 s ago: not looked up again
+    now[0] += 0.2
+    assert cache.find(engine, secret) is None
+    assert KeyCache(0).find(engine, secret) is None and cache.find(engine, "pw_not_a_key") is None
+    engine.dispose()
