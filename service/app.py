@@ -17,7 +17,7 @@ from service.config import Settings
 from service.db.training_runs import recover_interrupted
 from service.jobs.runner import JobRunner
 from service.jobs.training_runs import TrainingLauncher
-from service.middleware import BodySizeLimit, observe_request
+from service.middleware import BodySizeLimit, ObserveRequests
 from service.problems import register_problem_handlers
 from service.routes import (
     accounts,
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     register_problem_handlers(app)
-    app.middleware("http")(observe_request)
+    app.add_middleware(ObserveRequests)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     v1 = APIRouter(prefix="/v1")

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from service.db.api_keys import Role
 from service.deps import StateDep
@@ -29,7 +30,7 @@ class Principal:
     role: Role
 
 
-def authenticate(
+async def authenticate(
     request: Request,
     state: StateDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -37,7 +38,9 @@ def authenticate(
     """The caller's key, checked against the stored hashes, and one token of its rate budget."""
     if credentials is None or not credentials.credentials:
         raise AuthenticationError("an API key is required: send Authorization: Bearer <key>")
-    key = state.key_cache.find(state.engine, credentials.credentials)
+    secret = credentials.credentials
+    # A key verified moments ago is answered here; otherwise the database lookup runs off the event loop.
+    key = state.key_cache.peek(secret) or await run_in_threadpool(state.key_cache.find, state.engine, secret)
     if key is None:
         raise AuthenticationError("the API key is not valid (unknown or revoked)")
     principal = Principal(key.id, key.name, key.role)
@@ -46,12 +49,12 @@ def authenticate(
     return principal
 
 
-def require_analyst(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+async def require_analyst(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
     """Any valid key: admins can do whatever analysts can."""
     return principal
 
 
-def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+async def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
     if principal.role != "admin":
         raise PermissionDeniedError(principal.role, "admin")
     return principal

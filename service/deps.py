@@ -1,4 +1,9 @@
-"""FastAPI dependencies: routes declare what they need by type and never build it."""
+"""FastAPI dependencies: routes declare what they need by type and never build it.
+
+The ones that only hand out what ``app.state`` holds are ``async``: FastAPI runs a plain ``def`` dependency in its
+thread pool, and a dozen thread hand-offs per request cost more than the request's own work when it is cached.
+``get_model`` stays a ``def``: following a changed ACTIVE pointer loads a model from disk, never on the event loop.
+"""
 
 from __future__ import annotations
 
@@ -36,11 +41,11 @@ __all__ = [
 ]
 
 
-def get_state(request: Request) -> ServiceState:
+async def get_state(request: Request) -> ServiceState:
     return request.app.state.service
 
 
-def get_settings(state: Annotated[ServiceState, Depends(get_state)]) -> Settings:
+async def get_settings(state: Annotated[ServiceState, Depends(get_state)]) -> Settings:
     return state.settings
 
 
@@ -48,39 +53,41 @@ def get_model(state: Annotated[ServiceState, Depends(get_state)]) -> LoadedModel
     return state.require_model()
 
 
-def get_declared(state: Annotated[ServiceState, Depends(get_state)]) -> DeclaredStateAccounts:
+async def get_declared(state: Annotated[ServiceState, Depends(get_state)]) -> DeclaredStateAccounts:
     return state.declared
 
 
-def get_coordination(state: Annotated[ServiceState, Depends(get_state)]) -> CoordinationIndex:
+async def get_coordination(state: Annotated[ServiceState, Depends(get_state)]) -> CoordinationIndex:
     return state.coordination
 
 
-def get_score_memo(state: Annotated[ServiceState, Depends(get_state)]) -> ScoreMemo:
+async def get_score_memo(state: Annotated[ServiceState, Depends(get_state)]) -> ScoreMemo:
     return state.score_memo
 
 
-def get_resolver(state: Annotated[ServiceState, Depends(get_state)]) -> AccountResolver:
+async def get_resolver(state: Annotated[ServiceState, Depends(get_state)]) -> AccountResolver:
     return state.resolver
 
 
-def get_engine(state: Annotated[ServiceState, Depends(get_state)]) -> Engine:
+async def get_engine(state: Annotated[ServiceState, Depends(get_state)]) -> Engine:
     return state.engine
 
 
-def get_metrics(state: Annotated[ServiceState, Depends(get_state)]) -> Metrics:
+async def get_metrics(state: Annotated[ServiceState, Depends(get_state)]) -> Metrics:
     return state.metrics
 
 
-def get_runner(request: Request) -> JobRunner:
+async def get_runner(request: Request) -> JobRunner:
     return request.app.state.runner
 
 
-def get_training_launcher(request: Request) -> TrainingLauncher:
+async def get_training_launcher(request: Request) -> TrainingLauncher:
     return request.app.state.training
 
 
-def get_handle(handle: Annotated[str, Path(description="An X handle; a leading @ is accepted and dropped.")]) -> str:
+async def get_handle(
+    handle: Annotated[str, Path(description="An X handle; a leading @ is accepted and dropped.")],
+) -> str:
     """The path's handle without its @; 422 naming it when it is not an X handle."""
     normalized = normalize_handle(handle)
     if normalized is None:

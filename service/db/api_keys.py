@@ -115,13 +115,21 @@ class KeyCache:
         self._entries: dict[str, tuple[float, str, ApiKey]] = {}
         self._lock = threading.Lock()
 
-    def find(self, engine: Engine, secret: str) -> ApiKey | None:
+    def peek(self, secret: str) -> ApiKey | None:
+        """The key if it was verified less than ``ttl_s`` ago; ``None`` means ask the database (``find``)."""
         digest = hash_key(secret)
-        now = self._clock()
         with self._lock:
             hit = self._entries.get(digest)
-        if hit is not None and now - hit[0] < self.ttl_s and hmac.compare_digest(hit[1], digest):
+        if hit is not None and self._clock() - hit[0] < self.ttl_s and hmac.compare_digest(hit[1], digest):
             return hit[2]
+        return None
+
+    def find(self, engine: Engine, secret: str) -> ApiKey | None:
+        known = self.peek(secret)
+        if known is not None:
+            return known
+        digest = hash_key(secret)
+        now = self._clock()
         key = find_key(engine, secret)
         if key is not None and self.ttl_s > 0:
             with self._lock:
