@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     create_engine,
     event,
     func,
@@ -69,6 +70,7 @@ posts_table = Table(
     Column("payload", Text, nullable=False),
 )
 
+_BY_HANDLE_KEY = select(accounts_table).where(accounts_table.c.handle_key == bindparam("key"))
 _BATCH_ROWS = 5000
 _MAX_PROBLEMS_KEPT = 200
 
@@ -176,7 +178,7 @@ class AccountStore:
         """The cached account with this handle (case-insensitive), or ``None``."""
         key = handle.removeprefix("@").lower()
         with self.engine.connect() as conn:
-            row = conn.execute(select(accounts_table).where(accounts_table.c.handle_key == key)).one_or_none()
+            row = conn.execute(_BY_HANDLE_KEY, {"key": key}).one_or_none()
             if row is None:
                 return None
             if self.cache_size <= 0:

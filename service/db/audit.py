@@ -25,6 +25,9 @@ class AuditEntry:
     request_id: str | None
 
 
+_INSERT_AUDIT = insert(audit_log)  # one constant statement, compiled once
+
+
 def record_audit(
     engine: Engine,
     *,
@@ -35,18 +38,17 @@ def record_audit(
     status: int | None = None,
     request_id: str | None = None,
 ) -> None:
+    row = {
+        "at": utcnow(),
+        "key_id": key_id,
+        "key_name": key_name,
+        "action": action[:128],
+        "target": target[:512] if target else None,
+        "status": status,
+        "request_id": request_id,
+    }
     with engine.begin() as conn:
-        conn.execute(
-            insert(audit_log).values(
-                at=utcnow(),
-                key_id=key_id,
-                key_name=key_name,
-                action=action[:128],
-                target=target[:512] if target else None,
-                status=status,
-                request_id=request_id,
-            )
-        )
+        conn.execute(_INSERT_AUDIT, row)
 
 
 def list_audit(engine: Engine, *, limit: int = 100) -> list[AuditEntry]:

@@ -24,25 +24,28 @@ class StoredScore:
     job_id: str | None
 
 
+_INSERT_SCORE = insert(scores)
+
+
 def add_score(conn: Connection, result: AccountScore, *, job_id: str | None = None) -> int:
     """Insert one score inside the caller's transaction and return its id."""
     evidence = result.evidence
-    return conn.execute(
-        insert(scores).values(
-            handle=result.handle,
-            handle_key=result.handle.lower(),
-            score=result.score,
-            band=result.band,
-            components=json.dumps(result.components),
-            result=result.model_dump_json(),
-            model_version=result.model_version,
-            catalog_version=result.catalog_version,
-            first_post_at=evidence.first_post_at,
-            last_post_at=evidence.last_post_at,
-            scored_at=utcnow(),
-            job_id=job_id,
-        )
-    ).inserted_primary_key[0]
+    row = {
+        "handle": result.handle,
+        "handle_key": result.handle.lower(),
+        "score": result.score,
+        "band": result.band,
+        "components": json.dumps(result.components),
+        "result": result.model_dump_json(),
+        "model_version": result.model_version,
+        "catalog_version": result.catalog_version,
+        "first_post_at": evidence.first_post_at,
+        "last_post_at": evidence.last_post_at,
+        "scored_at": utcnow(),
+        "job_id": job_id,
+    }
+    # One constant statement with the values as parameters: compiled once, not rebuilt for every score.
+    return conn.execute(_INSERT_SCORE, row).inserted_primary_key[0]
 
 
 def _stored(row) -> StoredScore:  # type: ignore[no-untyped-def]
