@@ -18,6 +18,7 @@ from service.db.training_runs import recover_interrupted
 from service.jobs.runner import JobRunner
 from service.jobs.training_runs import TrainingLauncher
 from service.middleware import BodySizeLimit, ObserveRequests
+from service.openapi_links import install_links
 from service.problems import register_problem_handlers
 from service.routes import (
     accounts,
@@ -83,4 +84,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ops.router)
     app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
+    install_links(app)
     return app
