@@ -34,20 +34,22 @@ class ComputeBackend(Protocol):
 
 
 class LocalBackend:
-    """Everything in this process; with ``progress``, featurization goes by chunks of ``chunk_size`` accounts and
-    ``progress(done, total)`` is called after each (rows do not depend on their chunk: the transformers' contract)."""
+    """Everything in this process, featurization by chunks of ``chunk_size`` accounts (rows do not depend on their
+    chunk: the transformers' contract), so its intermediate arrays stay the size of a chunk whatever the number of
+    accounts; ``progress(done, total)``, when given, is called after each chunk."""
 
     def __init__(self, *, chunk_size: int = 500, progress: Callable[[int, int], None] | None = None) -> None:
         self.chunk_size = chunk_size
         self.progress = progress
 
     def _chunked(self, fn: Callable[[Sequence[Account]], Any], accounts: Sequence[Account]) -> list[Any]:
-        if self.progress is None or len(accounts) <= self.chunk_size:
+        if len(accounts) <= self.chunk_size:
             return [fn(accounts)]
         results = []
         for start in range(0, len(accounts), self.chunk_size):
             results.append(fn(accounts[start : start + self.chunk_size]))
-            self.progress(min(start + self.chunk_size, len(accounts)), len(accounts))
+            if self.progress is not None:
+                self.progress(min(start + self.chunk_size, len(accounts)), len(accounts))
         return results
 
     def transform(self, features: FeatureUnion, accounts: Sequence[Account]) -> np.ndarray:
