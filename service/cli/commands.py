@@ -326,6 +326,8 @@ def _train_and_publish(
         registry = ModelRegistry(settings.models_dir)
         write = partial(write_report, training_report) if training_report else None  # into the staging folder
         version = registry.save(result.model, result.card, result.split, before_publish=write)
+    if record is not None:  # should the gate fail on its own, the run still names the version it wrote
+        record.published({"version": version, "promoted": False, "held_out": result.card["metrics"]["held_out"]})
     held_out = result.card["metrics"]["held_out"]
     _print_metrics(f"model {version}: held-out accounts (networks never seen in training)", held_out)
     report_path = None

@@ -14,11 +14,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from detector.registry import ModelRegistry
+from service.cli.run_record import recorded_run
 from service.config import Settings
 from service.db.api_keys import create_key
 from service.db.migrate import open_database
 from service.db.training_runs import create_run, get_run, mark_running
 from service.jobs.training_runs import TrainingLauncher, settings_environment
+from training.errors import InsufficientDataError, PromotionRefusedError
 
 RUN_TIMEOUT_S = 420
 
@@ -170,3 +172,26 @@ def test_the_child_rebuilds_the_services_settings_without_its_secrets(settings, 
     )
     assert not {"PARROTWATCH_ADMIN_KEY", "PARROTWATCH_X_BEARER_TOKEN"} & set(env)
     assert rebuilt.admin_key is None
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "exit_code"),
+    [
+        (InsufficientDataError("the held-out accounts hold one class only"), "failed", 3),
+        (PromotionRefusedError("v1", "v0", {"candidate_pr_auc": 0.5, "active_pr_auc": 0.9, "n_accounts": 40}, 0.02),
+         "refused", 7),
+    ],
+)  # fmt: skip
+def test_a_run_that_ends_after_saving_a_version_still_names_it(settings, error, status, exit_code) -> None:
+    engine = open_database(settings.resolved_database_url)
+    run = create_run(engine, {}, requested_by="someone", key_id=None)
+
+    with pytest.raises(type(error)), recorded_run(engine, run.id) as record:
+        record.step("saving the version")
+        record.published({"version": "v1", "promoted": False})
+        raise error
+
+    ended = get_run(engine, run.id)
+    assert (ended.status, ended.version, ended.promoted, ended.exit_code) == (status, "v1", False, exit_code)
+    assert ended.progress == "saving the version" and str(error) == ended.error
+    engine.dispose()
