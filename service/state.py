@@ -11,7 +11,6 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import partial
 
 from sqlalchemy import Engine
 
@@ -23,7 +22,7 @@ from ingest.resolve import AccountResolver
 from ingest.store import AccountStore
 from service.config import Settings
 from service.db.api_keys import KeyCache, ensure_key
-from service.db.coordination import load_table, save_table
+from service.db.coordination import RowPersister, load_table, save_table
 from service.db.jobs import pending_count
 from service.db.migrate import open_database
 from service.metrics import Metrics
@@ -113,7 +112,7 @@ def warm_coordination_index(engine: Engine, store: AccountStore, settings: Setti
         index.add(store.iter_accounts(store.handles()))
         save_table(engine, index.table())
         source = "stored posts (first start with a persisted index)"
-    index.on_add = partial(save_table, engine)
+    index.on_add = RowPersister(engine)
     logger.info(
         "coordination index ready",
         extra={"n_posts": len(index), "source": source, "duration_ms": round((time.perf_counter() - started) * 1000)},

@@ -7,14 +7,19 @@ loaded, since coordination is about posts close in time and the index lives in m
 
 from __future__ import annotations
 
+import logging
+import threading
+
 import numpy as np
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 
 from detector.coordination import CoordinationParams, PostTable
 from service.db.tables import coordination_posts
 
-__all__ = ["count_rows", "load_table", "save_table"]
+__all__ = ["RowPersister", "count_rows", "load_table", "save_table"]
 
+logger = logging.getLogger(__name__)
 _CHUNK = 5_000
 
 
@@ -77,3 +82,41 @@ def load_table(engine: Engine, params: CoordinationParams, *, max_posts: int) ->
 def count_rows(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(coordination_posts)).scalar_one())
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    message = str(exc.orig).lower()
+    return "locked" in message or "busy" in message
+
+
+class RowPersister:
+    """The index's ``on_add``: write new rows, and keep those the database was too busy to take for the next add.
+
+    The index holds a row in memory before it is written, and adds a post only once, so a write that failed used to
+    be lost from the persisted index for good (and failed the job batch that added it). Now, when the database stays
+    locked past its busy timeout, the rows wait in memory and go with the next batch of rows (``save_table`` skips
+    what is stored already), and scoring goes on meanwhile. Other database errors propagate.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._pending: list[PostTable] = []
+        self._lock = threading.Lock()
+
+    @property
+    def n_pending(self) -> int:
+        with self._lock:
+            return sum(len(table) for table in self._pending)
+
+    def __call__(self, table: PostTable) -> None:
+        with self._lock:
+            self._pending.append(table)
+            rows = PostTable.concat(self._pending) if len(self._pending) > 1 else table
+            try:
+                save_table(self.engine, rows)
+            except OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+                logger.warning("database busy: coordination rows kept for the next write", extra={"n_rows": len(rows)})
+                return
+            self._pending.clear()

@@ -235,3 +235,30 @@ def test_a_handle_scored_again_with_nothing_changed_reuses_the_score_and_still_r
     client.app.state.service.coordination.add([newcomer])
     client.post("/v1/scores", json={"handles": [handle]})
     assert computed[-1] == [handle]
+
+
+def test_coordination_rows_the_database_was_too_busy_for_are_written_with_the_next_ones(tmp_path) -> None:
+    """A busy database used to lose indexed rows from the persisted index for good (the index adds a post once)."""
+    import sqlite3
+
+    from detector.coordination import CoordinationIndex, CoordinationParams
+    from service.db.coordination import RowPersister, count_rows
+    from service.db.migrate import open_database
+    from tests.conftest import make_account
+
+    path = tmp_path / "parrotwatch.db"
+    engine = open_database(f"sqlite:///{path}", busy_timeout_s=0.05)
+    persister = RowPersister(engine)
+    index = CoordinationIndex(CoordinationParams(), on_add=persister)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing
+
+    added = index.add([make_account("first_voice", ["the harbour deal is a win for both peoples, says the mayor"])])
+
+    assert added == 1 and len(index) == 1  # scoring goes on with the row in memory
+    assert persister.n_pending == 1 and count_rows(engine) == 0
+    other.execute("COMMIT")
+    index.add([make_account("second_voice", ["a completely different post about the weather and the rain"])])
+    assert persister.n_pending == 0 and count_rows(engine) == 2
+    other.close()
+    engine.dispose()
