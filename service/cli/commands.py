@@ -16,6 +16,7 @@ from typing import Annotated, TextIO
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.engine import make_url
 
 from detector.catalog import load_catalog
 from detector.coordination import CoordinationIndex
@@ -267,8 +268,6 @@ def _labeled(
 def _input_source(settings: Settings, input_file: Path | None, fmt: InputFormat, from_store: bool) -> dict:
     """Where the accounts came from, for the card (``models promote`` reads them again from there)."""
     if from_store:
-        from sqlalchemy.engine import make_url
-
         url = make_url(settings.resolved_database_url).render_as_string(hide_password=True)
         return {"input": None, "format": "store", "database": url}
     assert input_file is not None
