@@ -12,6 +12,7 @@ ServiceError
 ├── JobFinishedError           cancelling a job that already finished
 ├── TrainingRunNotFoundError   no training run with that id
 ├── TrainingRunInProgressError starting a training run while another one is unfinished (409)
+├── TrainingRunFinishedError   cancelling a training run that already ended (409)
 ├── NoLabelsError              starting a training run with no labels file and no feedback to learn from
 ├── UnknownModelVersionError   activating a version the registry does not hold
 ├── TalkingPointNotFoundError  no talking point with that id in the current catalog
@@ -44,6 +45,7 @@ __all__ = [
     "TalkingPointExistsError",
     "TalkingPointNotFoundError",
     "TooManyHandlesError",
+    "TrainingRunFinishedError",
     "TrainingRunInProgressError",
     "TrainingRunNotFoundError",
     "UnknownModelVersionError",
@@ -125,6 +127,13 @@ class TrainingRunInProgressError(ServiceError):
     def __init__(self, run_id: str) -> None:
         super().__init__(f"training run {run_id} is still unfinished: one run at a time (watch it, then start another)")
         self.run_id = run_id
+
+
+class TrainingRunFinishedError(ServiceError):
+    def __init__(self, run_id: str, status: str) -> None:
+        super().__init__(f"training run {run_id} is {status}: only a queued or running run can be cancelled")
+        self.run_id = run_id
+        self.state = status
 
 
 class NoLabelsError(ServiceError):

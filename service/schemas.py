@@ -158,9 +158,9 @@ class TrainingRunCreate(BaseModel):
 
 class TrainingRunPublic(BaseModel):
     id: str
-    status: Literal["queued", "running", "succeeded", "refused", "failed", "interrupted"] = Field(
+    status: Literal["queued", "running", "succeeded", "refused", "failed", "interrupted", "cancelled"] = Field(
         description="refused: the promotion gate kept the active model (the version is saved); interrupted: the "
-        "process ended without an outcome."
+        "process ended without an outcome; cancelled: an admin stopped it."
     )
     options: TrainingRunCreate
     requested_by: str | None = Field(description="The name of the key that started it.")

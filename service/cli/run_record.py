@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import typer
 from sqlalchemy import Engine
 
+from service.cli.console import err
 from service.db.training_runs import finish_run, mark_running, set_progress
 from training.errors import PromotionRefusedError
 
@@ -52,7 +54,9 @@ def recorded_run(engine: Engine | None, run_id: str | None) -> Iterator[RunRecor
         return
     from service.cli import exit_code_for  # the exit-code table lives with the app
 
-    mark_running(engine, run_id, pid=os.getpid())
+    if not mark_running(engine, run_id, pid=os.getpid()):  # cancelled before this process got to it
+        err.print(f"training run {run_id} was cancelled before it started: nothing to do")
+        raise typer.Exit(0)
     try:
         yield record
     except PromotionRefusedError as exc:

@@ -2,15 +2,17 @@
 
 The API creates a run (``queued``) and starts ``parrotwatch retrain --run-id ID`` as a child process; the child
 records ``running`` with its pid, each step's name, and its outcome (``succeeded``, ``refused`` by the promotion
-gate, or ``failed`` with the error). A run whose process died without an outcome is ``interrupted``: found when the
-API reaps its child, or at the next start when the recorded pid is gone. One run at a time: training is the
-heaviest thing the machine does.
+gate, or ``failed`` with the error); an admin may end it early (``cancelled``). A run whose process died without an
+outcome is ``interrupted``: found when the API reaps its child, or at the next start when the recorded pid is gone.
+One run at a time: training is the heaviest thing the machine does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,11 +22,12 @@ from sqlalchemy import Engine, insert, select, update
 
 from service.db.tables import training_runs
 from service.db.timeutil import as_utc, utcnow
-from service.errors import TrainingRunInProgressError, TrainingRunNotFoundError
+from service.errors import TrainingRunFinishedError, TrainingRunInProgressError, TrainingRunNotFoundError
 
 __all__ = [
     "UNFINISHED",
     "TrainingRun",
+    "cancel_run",
     "create_run",
     "finish_run",
     "get_run",
@@ -161,6 +164,20 @@ def finish_run(
 def mark_interrupted(engine: Engine, run_id: str, *, exit_code: int | None, reason: str) -> bool:
     """The run's process ended without recording an outcome (killed, crashed, or never started)."""
     return finish_run(engine, run_id, status="interrupted", error=reason, exit_code=exit_code)
+
+
+def cancel_run(engine: Engine, run_id: str, *, by: str | None) -> TrainingRun:
+    """Mark an unfinished run ``cancelled`` and stop its process (its whole process group: Dask workers too).
+
+    A queued run whose process has not started yet finds itself cancelled when it starts, and stops there.
+    """
+    run = get_run(engine, run_id)
+    if run.finished or not finish_run(engine, run_id, status="cancelled", error=f"cancelled by {by or 'an admin'}"):
+        raise TrainingRunFinishedError(run_id, get_run(engine, run_id).status)
+    if run.pid is not None and _alive(run.pid):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(run.pid, signal.SIGTERM)  # the child leads its own session (start_new_session)
+    return get_run(engine, run_id)
 
 
 def _alive(pid: int) -> bool:

@@ -14,7 +14,7 @@ from fastapi.responses import PlainTextResponse
 
 from service.auth import AdminDep, require_admin
 from service.db.feedback import stored_feedback
-from service.db.training_runs import TrainingRun, create_run, get_run, list_runs
+from service.db.training_runs import TrainingRun, cancel_run, create_run, get_run, list_runs
 from service.deps import EngineDep, SettingsDep, TrainingLauncherDep
 from service.errors import NoLabelsError
 from service.schemas import TrainingRunCreate, TrainingRunPublic
@@ -76,6 +76,14 @@ def list_training_runs(engine: EngineDep, limit: Annotated[int, Query(ge=1, le=5
 @router.get("/{run_id}", response_model=TrainingRunPublic)
 def get_training_run(run_id: str, engine: EngineDep) -> TrainingRunPublic:
     return _public(get_run(engine, run_id))
+
+
+@router.delete("/{run_id}", response_model=TrainingRunPublic)
+def cancel_training_run(run_id: str, engine: EngineDep, principal: AdminDep, request: Request) -> TrainingRunPublic:
+    """Stop a queued or running run (its process is terminated; a version it already saved stays in the registry,
+    inactive unless it was promoted); 409 once it has ended."""
+    request.state.audit_target = f"training run {run_id}"
+    return _public(cancel_run(engine, run_id, by=principal.name))
 
 
 @router.get("/{run_id}/log", response_class=PlainTextResponse)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import typer
 from fastapi.testclient import TestClient
 
 from detector.registry import ModelRegistry
@@ -18,7 +19,7 @@ from service.cli.run_record import recorded_run
 from service.config import Settings
 from service.db.api_keys import create_key
 from service.db.migrate import open_database
-from service.db.training_runs import create_run, get_run, mark_running
+from service.db.training_runs import cancel_run, create_run, get_run, mark_running
 from service.jobs.training_runs import TrainingLauncher, settings_environment
 from training.errors import InsufficientDataError, PromotionRefusedError
 
@@ -194,4 +195,33 @@ def test_a_run_that_ends_after_saving_a_version_still_names_it(settings, error, 
     ended = get_run(engine, run.id)
     assert (ended.status, ended.version, ended.promoted, ended.exit_code) == (status, "v1", False, exit_code)
     assert ended.progress == "saving the version" and str(error) == ended.error
+    engine.dispose()
+
+
+def test_an_admin_cancels_a_running_run_and_its_process_is_stopped(client) -> None:
+    engine = client.app.state.service.engine
+    run = create_run(engine, {}, requested_by="someone", key_id=None)
+    child = subprocess.Popen(["sleep", "60"], start_new_session=True)  # stands in for a long training process
+    mark_running(engine, run.id, pid=child.pid)
+
+    cancelled = client.delete(f"/v1/training-runs/{run.id}")
+
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "cancelled" and "bootstrap-admin" in cancelled.json()["error"]
+    assert child.wait(timeout=10) == -15  # SIGTERM to its process group
+    again = client.delete(f"/v1/training-runs/{run.id}")
+    assert again.status_code == 409 and again.json()["type"].endswith("/training-run-finished")
+    assert client.post("/v1/training-runs", json={}).json()["type"].endswith("/no-labels")  # no longer in progress
+
+
+def test_a_run_cancelled_before_its_process_started_trains_nothing(settings) -> None:
+    engine = open_database(settings.resolved_database_url)
+    run = create_run(engine, {}, requested_by="someone", key_id=None)
+    cancel_run(engine, run.id, by="ana")
+
+    with pytest.raises(typer.Exit) as ended, recorded_run(engine, run.id):
+        raise AssertionError("a cancelled run must not start training")
+
+    assert ended.value.exit_code == 0
+    assert get_run(engine, run.id).status == "cancelled" and get_run(engine, run.id).pid is None
     engine.dispose()
