@@ -34,7 +34,7 @@ from detector.catalog import load_catalog
 from detector.model import AmplifierModel
 from detector.registry import ModelRegistry
 from detector.schema import Account
-from detector.scoring import AccountScore, PreparedBatch, finish_prepared, prepare_batch
+from detector.scoring import MAX_EVIDENCE_POSTS, AccountScore, PreparedBatch, finish_prepared, prepare_batch
 from ingest.synthetic import generate_corpus
 from training.dask_backend import dask_client
 from training.labels import LabelRow
@@ -64,7 +64,10 @@ def prepare_block(model: AmplifierModel, n: int, block: int, chunk: int) -> tupl
     started = time.perf_counter()
     accounts = block_accounts(n, block)
     generated = time.perf_counter()
-    prepared = [prepare_batch(model, accounts[i : i + chunk]) for i in range(0, len(accounts), chunk)]
+    prepared = [
+        prepare_batch(model, accounts[i : i + chunk], evidence_limit=MAX_EVIDENCE_POSTS)
+        for i in range(0, len(accounts), chunk)
+    ]
     return prepared, generated - started, time.perf_counter() - generated
 
 

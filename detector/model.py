@@ -14,6 +14,7 @@ contributions are occlusions: the change in calibrated log-odds when a feature i
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +24,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from detector.catalog import TalkingPointCatalog
 from detector.coordination import (
@@ -144,10 +145,18 @@ def build_tree_head(
     return Pipeline([("impute", SimpleImputer(strategy="median", keep_empty_features=True)), ("classify", classify)])
 
 
-def single_threaded() -> threadpool_limits:
+_threadpools: list[ThreadpoolController] = []
+
+
+def single_threaded() -> AbstractContextManager[object]:
     """Limit OpenMP to one thread in the block: the trees' OpenMP threads on a shared, loaded machine measured 10-40x
-    slower than one thread here, and parallelism comes from processes (Dask, the batch pool) instead."""
-    return threadpool_limits(limits=1, user_api="openmp")
+    slower than one thread here, and parallelism comes from processes (Dask, the batch pool) instead.
+
+    The controller that finds the loaded libraries is made once per process: finding them took 8 ms, more than
+    scoring an account."""
+    if not _threadpools:
+        _threadpools.append(ThreadpoolController())
+    return _threadpools[0].limit(limits=1, user_api="openmp")
 
 
 def is_linear_head(head: Pipeline) -> bool:

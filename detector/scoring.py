@@ -22,6 +22,7 @@ from detector.model import AmplifierModel, coordination_matrix
 from detector.schema import Account
 
 __all__ = [
+    "MAX_EVIDENCE_POSTS",
     "AccountScore",
     "Evidence",
     "FeatureContribution",
@@ -106,6 +107,9 @@ class AccountScore(BaseModel):
     declared_list_version: str | None = None
 
 
+MAX_EVIDENCE_POSTS = 10  # matched and coordinated posts shown per account
+
+
 def _finite_or_none(value: float) -> float | None:
     return None if np.isnan(value) else round(float(value), 4)
 
@@ -123,16 +127,29 @@ class PreparedBatch:
     first_post_at: list[datetime | None]
     last_post_at: list[datetime | None]
     matrix: np.ndarray  # the per-account families' columns
-    matches: list[list[PostMatch]]
+    matches: list[list[PostMatch]]  # most similar first; only the first ``evidence_limit`` when one was given
     posts: PostTable | None  # None for a model without coordination
+    n_matches: list[int] | None = None  # every match's count, when ``matches`` was cut to the evidence shown
+
+    def n_matched(self, row: int) -> int:
+        return self.n_matches[row] if self.n_matches is not None else len(self.matches[row])
 
 
-def prepare_batch(model: AmplifierModel, accounts: Sequence[Account]) -> PreparedBatch:
-    """Featurize ``accounts`` with the per-account families and match their posts to the catalog, once."""
+def prepare_batch(
+    model: AmplifierModel, accounts: Sequence[Account], *, evidence_limit: int | None = None
+) -> PreparedBatch:
+    """Featurize ``accounts`` with the per-account families and match their posts to the catalog, once.
+
+    With ``evidence_limit``, only that many matches per account are kept (the evidence an explanation shows) and
+    their full count: a batch prepared in another process then travels back without every matching post."""
     narrative = dict(model.features.transformer_list).get("narrative")  # absent in an ablation model
     matches = narrative.match_accounts(accounts) if narrative is not None else [[] for _ in accounts]
     matrix = model.featurize_accounts(accounts, matches=matches if narrative is not None else None)
     params = getattr(model, "coordination", None)
+    n_matches = None
+    if evidence_limit is not None:
+        n_matches = [len(found) for found in matches]
+        matches = [found[:evidence_limit] for found in matches]
     return PreparedBatch(
         handles=[a.handle for a in accounts],
         n_posts=[len(a.posts) for a in accounts],
@@ -141,6 +158,7 @@ def prepare_batch(model: AmplifierModel, accounts: Sequence[Account]) -> Prepare
         matrix=matrix,
         matches=matches,
         posts=post_table(accounts, params) if params is not None else None,
+        n_matches=n_matches,
     )
 
 
@@ -151,7 +169,7 @@ def score_accounts(
     model_version: str,
     declared: DeclaredStateAccounts | None = None,
     index: CoordinationIndex | None = None,
-    max_evidence_posts: int = 10,
+    max_evidence_posts: int = MAX_EVIDENCE_POSTS,
     top_features: int = 5,
 ) -> list[AccountScore]:
     """Return one ``AccountScore`` per account, in input order.
@@ -189,7 +207,7 @@ def finish_batch(
     *,
     model_version: str,
     declared: DeclaredStateAccounts | None = None,
-    max_evidence_posts: int = 10,
+    max_evidence_posts: int = MAX_EVIDENCE_POSTS,
     top_features: int = 5,
 ) -> list[AccountScore]:
     """Add the coordination columns from ``links``, score, and explain: the last stage of ``score_accounts``."""
@@ -203,6 +221,7 @@ def finish_batch(
     components = model.component_scores(matrix)
     contributions = model.contributions(matrix)
     titles = {tp.id: tp.title for tp in model.catalog.talking_points}
+    catalog_version = model.catalog_version  # a digest of the whole catalog: once per batch, not per account
 
     results = []
     for row, handle in enumerate(prepared.handles):
@@ -225,7 +244,7 @@ def finish_batch(
                 )
                 for m in matches[:max_evidence_posts]
             ],
-            n_matched_posts=len(matches),
+            n_matched_posts=prepared.n_matched(row),
             coordinated_posts=[
                 CoordinatedPostPublic(**vars(link))
                 for link in sorted(account_links, key=lambda x: (x.gap_s, x.post_id))[:max_evidence_posts]
@@ -260,7 +279,7 @@ def finish_batch(
                 evidence=evidence,
                 n_posts=n_posts,
                 model_version=model_version,
-                catalog_version=model.catalog_version,
+                catalog_version=catalog_version,
             )
         )
     return results

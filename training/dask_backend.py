@@ -21,7 +21,7 @@ from detector.coordination import CoordinationParams, PostTable, post_table
 from detector.declared import DeclaredStateAccounts
 from detector.model import AmplifierModel
 from detector.schema import Account
-from detector.scoring import AccountScore, PreparedBatch, finish_prepared, prepare_batch
+from detector.scoring import MAX_EVIDENCE_POSTS, AccountScore, PreparedBatch, finish_prepared, prepare_batch
 from training.errors import DaskUnavailableError
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def _post_table(params: CoordinationParams, accounts: Sequence[Account]) -> Post
 
 
 def _prepare(model: AmplifierModel, accounts: Sequence[Account]) -> PreparedBatch:
-    return prepare_batch(model, accounts)
+    return prepare_batch(model, accounts, evidence_limit=MAX_EVIDENCE_POSTS)
 
 
 class DaskBackend:
