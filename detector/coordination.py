@@ -27,7 +27,8 @@ from typing import Literal
 
 import numpy as np
 
-from detector.minhash import MinHasher, comparable_text, shingle_hash_batch, shingle_hashes
+from detector.minhash import MinHasher, comparable_text, shingle_hashes
+from detector.post_texts import PostTexts
 from detector.schema import Account, Post
 
 __all__ = [
@@ -134,21 +135,24 @@ def _hashtag_key(post: Post, min_hashtags: int) -> int:
     return (zlib.crc32(encoded) << 32 | zlib.adler32(encoded)) or 1
 
 
-def post_table(accounts: Sequence[Account], params: CoordinationParams | None = None) -> PostTable:
-    """Signatures and hashtag keys of every post of ``accounts``, computed in one vectorized pass."""
+def post_table(
+    accounts: Sequence[Account], params: CoordinationParams | None = None, texts: PostTexts | None = None
+) -> PostTable:
+    """Signatures and hashtag keys of every post of ``accounts``, computed in one vectorized pass (``texts``: their
+    post texts, when already worked out)."""
     params = params or CoordinationParams()
-    posts = [(i, post) for i, account in enumerate(accounts) for post in account.posts]
-    hashes, counts = shingle_hash_batch([comparable_text(p.text) for _, p in posts])
-    signatures = MinHasher(params.num_perm).flat_signatures(hashes, counts)
+    texts = texts if texts is not None else PostTexts.of(accounts)
+    posts = [post for account in accounts for post in account.posts]
+    signatures, counts = texts.signatures(params.num_perm)
     return PostTable(
         handles=[a.handle for a in accounts],
-        account=np.fromiter((i for i, _ in posts), dtype=np.int64, count=len(posts)),
-        post_ids=[p.id for _, p in posts],
-        times=np.fromiter((p.created_at.timestamp() for _, p in posts), dtype=np.float64, count=len(posts)),
+        account=texts.account,
+        post_ids=[p.id for p in posts],
+        times=texts.times,
         signatures=signatures,
         n_shingles=counts,
         hashtag_keys=np.fromiter(
-            (_hashtag_key(p, params.min_hashtags) for _, p in posts), dtype=np.uint64, count=len(posts)
+            (_hashtag_key(p, params.min_hashtags) for p in posts), dtype=np.uint64, count=len(posts)
         ),
     )
 

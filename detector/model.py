@@ -40,6 +40,7 @@ from detector.features.behaviour import BehaviourFeatures
 from detector.features.narrative import NarrativeFeatures, PostMatch
 from detector.features.repetition import RepetitionFeatures
 from detector.linear import SignConstrainedLogisticRegression
+from detector.post_texts import PostTexts
 from detector.schema import Account
 
 __all__ = [
@@ -235,13 +236,19 @@ class AmplifierModel:
         return np.hstack([matrix, coordination_matrix(accounts, links)])
 
     def featurize_accounts(
-        self, accounts: Sequence[Account], matches: Sequence[Sequence[PostMatch]] | None = None
+        self,
+        accounts: Sequence[Account],
+        matches: Sequence[Sequence[PostMatch]] | None = None,
+        texts: PostTexts | None = None,
     ) -> np.ndarray:
-        """The columns of the per-account families (all but coordination), one row per account."""
+        """The columns of the per-account families (all but coordination), one row per account; ``matches`` and
+        ``texts`` when already worked out for these accounts."""
         blocks = []
         for name, transformer in self.features.transformer_list:
             if name == "narrative" and matches is not None:
                 blocks.append(transformer.rows_from_matches(accounts, matches))
+            elif name == "repetition" and texts is not None:
+                blocks.append(transformer.rows_from_texts(texts))
             else:
                 blocks.append(transformer.transform(accounts))
         return np.hstack(blocks) if blocks else np.zeros((len(accounts), 0))

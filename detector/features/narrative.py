@@ -33,6 +33,7 @@ from detector.catalog import TalkingPointCatalog
 from detector.char_tfidf import CharTfidf
 from detector.embeddings import load_embedder
 from detector.features._base import AccountFeatures
+from detector.post_texts import PostTexts
 from detector.schema import Account, Post
 from detector.text_normalize import normalize_text
 
@@ -132,13 +133,12 @@ class NarrativeFeatures(AccountFeatures):
         state.pop("_embedder_instance", None)  # a loaded encoder is rebuilt from the package, never pickled
         return state
 
-    def _best_matches(self, posts: Sequence[Post]) -> tuple[np.ndarray, np.ndarray]:
+    def _best_matches(self, posts: Sequence[Post], normalized: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Return, per post, the index of the closest talking point and its similarity."""
         points = np.zeros(len(posts), dtype=int)
         best = np.zeros(len(posts))
         if not posts:
             return points, best
-        normalized = [normalize_text(p.text) for p in posts]
         cjk = np.fromiter((bool(_CJK.search(text)) for text in normalized), dtype=bool, count=len(posts))
         similarity = np.zeros((len(posts), len(self.phrase_owner_)))
         for rows, tfidf, phrases in (
@@ -170,11 +170,13 @@ class NarrativeFeatures(AccountFeatures):
         """Return the account's posts that match a talking point, most similar first."""
         return self.match_accounts([account])[0]
 
-    def match_accounts(self, accounts: Sequence[Account]) -> list[list[PostMatch]]:
-        """``match_posts`` for many accounts, with the posts of all of them vectorized together."""
+    def match_accounts(self, accounts: Sequence[Account], texts: PostTexts | None = None) -> list[list[PostMatch]]:
+        """``match_posts`` for many accounts, with the posts of all of them vectorized together (``texts``: their
+        post texts, when already worked out)."""
         check_is_fitted(self, "vectorizer_")
         posts = [post for account in accounts for post in account.posts]
-        points, sims = self._best_matches(posts)
+        normalized = texts.normalized if texts is not None else [normalize_text(p.text) for p in posts]
+        points, sims = self._best_matches(posts, normalized)
         result, offset = [], 0
         for account in accounts:
             end = offset + len(account.posts)
