@@ -132,3 +132,28 @@ def test_date_only_timestamps_give_no_hour_of_day_signal(account_factory) -> Non
     row = behaviour.transform([midnight])[0]
     assert np.isnan(row[names.index("hour_entropy")])
     assert not np.isnan(row[names.index("log_posts_per_day")])
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.8, 0.95, 1.0])
+def test_repetition_band_search_finds_exactly_the_all_pairs_near_duplicates(threshold: float) -> None:
+    from detector.features.repetition import _near_duplicates
+
+    rng = np.random.default_rng(7)
+    n, n_perm = 400, 32
+    signatures = rng.integers(0, 50, size=(n, n_perm), dtype=np.uint32)
+    for i in range(0, n, 3):  # copies of another post with a few values changed, some exact
+        source = rng.integers(0, n)
+        signatures[i] = signatures[source]
+        changed = rng.choice(n_perm, size=rng.integers(0, 12), replace=False)
+        signatures[i, changed] = rng.integers(0, 50, size=len(changed))
+    account = rng.integers(0, 5, size=n)
+    has_shingles = rng.random(n) > 0.05
+
+    agreement = (signatures[:, None, :] == signatures[None, :, :]).mean(axis=2)
+    comparable = (account[:, None] == account[None, :]) & has_shingles[:, None] & has_shingles[None, :]
+    np.fill_diagonal(comparable, False)
+    expected = ((agreement >= threshold) & comparable).any(axis=1)
+
+    found = _near_duplicates(account, signatures, has_shingles, threshold)
+    assert 0 < expected.sum() < n
+    np.testing.assert_array_equal(found, expected)
