@@ -17,6 +17,8 @@ __all__ = ["Account", "Post", "Profile", "account_json_schema"]
 
 def _as_utc(value: datetime) -> datetime:
     # Naive timestamps in archives are UTC by convention; make them explicit so comparisons never mix kinds.
+    if value.tzinfo is UTC:  # what stored and API payloads hold: no new object for each post read
+        return value
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 

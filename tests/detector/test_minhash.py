@@ -8,6 +8,8 @@ import unicodedata
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detector import text_normalize as tn
 from detector.minhash import MinHasher, comparable_text, shingle_hash_batch, shingle_hashes
@@ -45,6 +47,13 @@ def _reference(text: str) -> str:
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_normalize_text_fast_path_matches_one_regex_substitution(text: str) -> None:
+    assert normalize_text(text) == _reference(text)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80) | st.sampled_from(TRICKY))
+@settings(max_examples=300, deadline=None)
+def test_normalize_text_equals_one_regex_substitution_on_any_text(text: str) -> None:
+    normalize_text.cache_clear()
     assert normalize_text(text) == _reference(text)
 
 
