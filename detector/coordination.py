@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 
 from detector.minhash import MinHasher, comparable_text, shingle_hashes
-from detector.post_texts import PostTexts
+from detector.post_columns import PostColumns
 from detector.schema import Account, Post
 
 __all__ = [
@@ -136,19 +136,19 @@ def _hashtag_key(post: Post, min_hashtags: int) -> int:
 
 
 def post_table(
-    accounts: Sequence[Account], params: CoordinationParams | None = None, texts: PostTexts | None = None
+    accounts: Sequence[Account], params: CoordinationParams | None = None, columns: PostColumns | None = None
 ) -> PostTable:
-    """Signatures and hashtag keys of every post of ``accounts``, computed in one vectorized pass (``texts``: their
-    post texts, when already worked out)."""
+    """Signatures and hashtag keys of every post of ``accounts``, computed in one vectorized pass (``columns``: their
+    posts' columns, when already worked out)."""
     params = params or CoordinationParams()
-    texts = texts if texts is not None else PostTexts.of(accounts)
-    posts = [post for account in accounts for post in account.posts]
-    signatures, counts = texts.signatures(params.num_perm)
+    columns = columns if columns is not None else PostColumns(accounts)
+    posts = columns.posts
+    signatures, counts = columns.signatures(params.num_perm)
     return PostTable(
         handles=[a.handle for a in accounts],
-        account=texts.account,
+        account=columns.account,
         post_ids=[p.id for p in posts],
-        times=texts.times,
+        times=columns.times,
         signatures=signatures,
         n_shingles=counts,
         hashtag_keys=np.fromiter(

@@ -40,7 +40,7 @@ from detector.features.behaviour import BehaviourFeatures
 from detector.features.narrative import NarrativeFeatures, PostMatch
 from detector.features.repetition import RepetitionFeatures
 from detector.linear import SignConstrainedLogisticRegression
-from detector.post_texts import PostTexts
+from detector.post_columns import PostColumns
 from detector.schema import Account
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "coordination_matrix",
     "expected_signs",
     "family_columns",
+    "family_rows",
     "is_linear_head",
     "single_threaded",
 ]
@@ -149,6 +150,14 @@ def build_tree_head(
 _threadpools: list[ThreadpoolController] = []
 
 
+def family_rows(features: FeatureUnion, accounts: Sequence[Account], columns: PostColumns | None = None) -> np.ndarray:
+    """``features.transform(accounts)``, with the posts' columns (texts, signatures, times) worked out once for
+    every family instead of once per family."""
+    columns = columns if columns is not None else PostColumns(accounts)
+    blocks = [family.rows_from_columns(accounts, columns) for _, family in features.transformer_list]
+    return np.hstack(blocks) if blocks else np.zeros((len(accounts), 0))
+
+
 def single_threaded() -> AbstractContextManager[object]:
     """Limit OpenMP to one thread in the block: the trees' OpenMP threads on a shared, loaded machine measured 10-40x
     slower than one thread here, and parallelism comes from processes (Dask, the batch pool) instead.
@@ -239,18 +248,19 @@ class AmplifierModel:
         self,
         accounts: Sequence[Account],
         matches: Sequence[Sequence[PostMatch]] | None = None,
-        texts: PostTexts | None = None,
+        columns: PostColumns | None = None,
     ) -> np.ndarray:
         """The columns of the per-account families (all but coordination), one row per account; ``matches`` and
-        ``texts`` when already worked out for these accounts."""
-        blocks = []
-        for name, transformer in self.features.transformer_list:
-            if name == "narrative" and matches is not None:
-                blocks.append(transformer.rows_from_matches(accounts, matches))
-            elif name == "repetition" and texts is not None:
-                blocks.append(transformer.rows_from_texts(texts))
-            else:
-                blocks.append(transformer.transform(accounts))
+        ``columns`` when already worked out for these accounts."""
+        if matches is None:
+            return family_rows(self.features, accounts, columns)
+        columns = columns if columns is not None else PostColumns(accounts)
+        blocks = [
+            family.rows_from_matches(accounts, matches)
+            if name == "narrative"
+            else family.rows_from_columns(accounts, columns)
+            for name, family in self.features.transformer_list
+        ]
         return np.hstack(blocks) if blocks else np.zeros((len(accounts), 0))
 
     def predict_proba(self, matrix: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from detector.coordination import CoordinatedPost, CoordinationIndex, PostTable,
 from detector.declared import DeclaredAccount, DeclaredStateAccounts
 from detector.features.narrative import PostMatch
 from detector.model import AmplifierModel, coordination_matrix
-from detector.post_texts import PostTexts
+from detector.post_columns import PostColumns
 from detector.schema import Account
 
 __all__ = [
@@ -143,10 +143,10 @@ def prepare_batch(
 
     With ``evidence_limit``, only that many matches per account are kept (the evidence an explanation shows) and
     their full count: a batch prepared in another process then travels back without every matching post."""
-    texts = PostTexts.of(accounts)  # every family reads the same normalized texts and signatures
+    columns = PostColumns(accounts)  # every family reads the same normalized texts, signatures and times
     narrative = dict(model.features.transformer_list).get("narrative")  # absent in an ablation model
-    matches = narrative.match_accounts(accounts, texts) if narrative is not None else [[] for _ in accounts]
-    matrix = model.featurize_accounts(accounts, matches=matches if narrative is not None else None, texts=texts)
+    matches = narrative.match_accounts(accounts, columns) if narrative is not None else [[] for _ in accounts]
+    matrix = model.featurize_accounts(accounts, matches=matches if narrative is not None else None, columns=columns)
     params = getattr(model, "coordination", None)
     n_matches = None
     if evidence_limit is not None:
@@ -159,7 +159,7 @@ def prepare_batch(
         last_post_at=[max((p.created_at for p in a.posts), default=None) for a in accounts],
         matrix=matrix,
         matches=matches,
-        posts=post_table(accounts, params, texts) if params is not None else None,
+        posts=post_table(accounts, params, columns) if params is not None else None,
         n_matches=n_matches,
     )
 

@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.pipeline import FeatureUnion
 
 from detector.coordination import CoordinationParams, PostTable, post_table
+from detector.model import family_rows
 from detector.schema import Account
 
 __all__ = ["LOCAL", "ComputeBackend", "LocalBackend"]
@@ -53,7 +54,7 @@ class LocalBackend:
         return results
 
     def transform(self, features: FeatureUnion, accounts: Sequence[Account]) -> np.ndarray:
-        return np.vstack(self._chunked(features.transform, list(accounts)))
+        return np.vstack(self._chunked(lambda chunk: family_rows(features, chunk), list(accounts)))
 
     def post_table(self, accounts: Sequence[Account], params: CoordinationParams) -> PostTable:
         return PostTable.concat(self._chunked(lambda chunk: post_table(chunk, params), list(accounts)))

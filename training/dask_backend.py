@@ -19,7 +19,7 @@ from sklearn.pipeline import FeatureUnion
 
 from detector.coordination import CoordinationParams, PostTable, post_table
 from detector.declared import DeclaredStateAccounts
-from detector.model import AmplifierModel
+from detector.model import AmplifierModel, family_rows
 from detector.schema import Account
 from detector.scoring import MAX_EVIDENCE_POSTS, AccountScore, PreparedBatch, finish_prepared, prepare_batch
 from training.errors import DaskUnavailableError
@@ -62,7 +62,7 @@ def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
 
 
 def _transform(features: FeatureUnion, accounts: Sequence[Account]) -> np.ndarray:
-    return features.transform(accounts)
+    return family_rows(features, accounts)
 
 
 def _post_table(params: CoordinationParams, accounts: Sequence[Account]) -> PostTable:
@@ -101,7 +101,7 @@ class DaskBackend:
     def transform(self, features: FeatureUnion, accounts: Sequence[Account]) -> np.ndarray:
         chunks = _chunks(list(accounts), self.chunk_size)
         if not chunks:
-            return features.transform([])
+            return family_rows(features, [])
         return np.vstack(self._run(_transform, features, chunks, [len(c) for c in chunks]))
 
     def post_table(self, accounts: Sequence[Account], params: CoordinationParams) -> PostTable:

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from detector.post_columns import PostColumns
 from detector.schema import Account
 
 __all__ = ["AccountFeatures"]
@@ -18,7 +19,8 @@ class AccountFeatures(TransformerMixin, BaseEstimator):
     """Base for feature families: ``fit`` learns nothing from labels; ``transform`` maps accounts to a float64 array.
 
     Subclasses define ``feature_names`` (bare names; the union that combines families prefixes ``family__``)
-    and ``_account_row``. Missing inputs give ``nan`` (imputed downstream), never a made-up zero.
+    and ``rows_from_columns``, which reads a batch's posts as ``PostColumns``: scoring works those out once and
+    hands the same columns to every family. Missing inputs give ``nan`` (imputed downstream), never a made-up zero.
     """
 
     feature_names: tuple[str, ...] = ()
@@ -35,10 +37,10 @@ class AccountFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[Account]) -> np.ndarray:  # noqa: N803
         check_is_fitted(self, "n_features_out_")
-        rows = [self._account_row(account) for account in X]
-        return np.asarray(rows, dtype=np.float64).reshape(len(rows), self.n_features_out_)
+        return self.rows_from_columns(X, PostColumns(X))
 
-    def _account_row(self, account: Account) -> list[float]:
+    def rows_from_columns(self, accounts: Sequence[Account], columns: PostColumns) -> np.ndarray:
+        """One float64 row per account of ``accounts``, whose posts are ``columns``."""
         raise NotImplementedError
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:

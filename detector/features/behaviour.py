@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import time
+from collections.abc import Sequence
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from detector.features._base import AccountFeatures
-from detector.schema import Account
+from detector.post_columns import PostColumns
+from detector.schema import Account, Post
 
 __all__ = ["BehaviourFeatures"]
 
@@ -26,7 +28,6 @@ _HASHTAG = re.compile(r"(?:^|\s)[#＃]\w")
 _MENTION = re.compile(r"@\w")
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 _SECONDS_PER_DAY = 86_400.0
-_MIDNIGHT = time(0, 0)
 
 
 def _log1p_or_nan(value: int | None) -> float:
@@ -72,16 +73,27 @@ class BehaviourFeatures(AccountFeatures):
     def __init__(self) -> None:
         pass
 
-    def _account_row(self, account: Account) -> list[float]:
+    def rows_from_columns(self, accounts: Sequence[Account], columns: PostColumns) -> np.ndarray:
+        """The feature rows of ``accounts``, whose posts' ``columns`` are already worked out (scoring shares them)."""
+        check_is_fitted(self, "n_features_out_")
+        flags = _post_flags(columns.posts)
+        ends = np.cumsum(np.bincount(columns.account, minlength=columns.n_accounts))
+        rows = []
+        for account, end in zip(accounts, ends.tolist(), strict=True):
+            start = end - len(account.posts)
+            rows.append(self._row(account, columns.times[start:end], flags[:, start:end]))
+        return np.asarray(rows, dtype=np.float64).reshape(len(rows), self.n_features_out_)
+
+    def _row(self, account: Account, times: np.ndarray, flags: np.ndarray) -> list[float]:
         profile = account.profile
-        posts = account.posts
-        times = np.sort(np.array([p.created_at.timestamp() for p in posts], dtype=np.float64))
-        n = len(posts)
+        n = len(times)
+        times = np.sort(times)
 
         # Timing features need real times: identical stamps give no span, and date-only stamps (all at midnight,
         # as some archives hold) give no time of day. Unknown is nan, not the extreme value a zero span would fake.
         span_s = float(times[-1] - times[0]) if n >= 2 else 0.0
-        has_time_of_day = n > 0 and any(p.created_at.time() != _MIDNIGHT for p in posts)
+        seconds_of_day = np.remainder(times, _SECONDS_PER_DAY)  # times are UTC
+        has_time_of_day = n > 0 and bool(seconds_of_day.any())
         if span_s > 0:
             span_days = max(span_s / _SECONDS_PER_DAY, 1.0)
             gaps = np.diff(times)
@@ -90,7 +102,7 @@ class BehaviourFeatures(AccountFeatures):
         else:
             gap_cv = posts_per_day = np.nan
         if has_time_of_day:
-            hours = np.bincount([p.created_at.hour for p in posts], minlength=24) / n
+            hours = np.bincount((seconds_of_day // 3600).astype(np.int64), minlength=24) / n
             nonzero = hours[hours > 0]
             hour_entropy = float(-(nonzero * np.log(nonzero)).sum() / math.log(24))
         else:
@@ -105,9 +117,8 @@ class BehaviourFeatures(AccountFeatures):
         ratio = (
             math.log((followers + 1) / (following + 1)) if followers is not None and following is not None else np.nan
         )
-        share = (lambda count: count / n) if n else (lambda count: np.nan)
         anonymized = bool(_ANONYMIZED.match(account.handle))
-        texts = [p.text or "" for p in posts]
+        shares = (flags.sum(axis=1) / n).tolist() if n else [np.nan] * len(flags)
         return [
             posts_per_day,
             gap_cv,
@@ -123,9 +134,22 @@ class BehaviourFeatures(AccountFeatures):
             else np.nan,
             np.nan if anonymized else float(bool(_DIGIT_SUFFIX.search(account.handle))),
             np.nan if anonymized else float(len(account.handle)),
-            share(sum(p.is_retweet or bool(_RETWEET_PREFIX.match(t)) for p, t in zip(posts, texts, strict=True))),
-            share(sum(p.is_reply or t.lstrip().startswith("@") for p, t in zip(posts, texts, strict=True))),
-            share(sum(bool(p.urls) or bool(_LINK.search(t)) for p, t in zip(posts, texts, strict=True))),
-            share(sum(bool(p.hashtags) or bool(_HASHTAG.search(t)) for p, t in zip(posts, texts, strict=True))),
-            share(sum(bool(_MENTION.search(_RETWEET_PREFIX.sub("", t))) for t in texts)),
+            *shares,
         ]
+
+
+def _post_flags(posts: Sequence[Post]) -> np.ndarray:
+    """(5, n) booleans per post: retweet, reply, link, hashtag, mention. Each regex runs only on texts holding the
+    character it needs, which most posts do not: this loop is behaviour's cost."""
+    flags = np.zeros((5, len(posts)), dtype=bool)
+    for i, post in enumerate(posts):
+        text = post.text or ""
+        start = text.lstrip()[:3]
+        retweet_prefix = start[:2].upper() == "RT" and bool(_RETWEET_PREFIX.match(text))
+        flags[0, i] = post.is_retweet or retweet_prefix
+        flags[1, i] = post.is_reply or start[:1] == "@"
+        flags[2, i] = bool(post.urls) or (("://" in text or "." in text) and bool(_LINK.search(text)))
+        flags[3, i] = bool(post.hashtags) or (("#" in text or "＃" in text) and bool(_HASHTAG.search(text)))
+        if "@" in text:
+            flags[4, i] = bool(_MENTION.search(_RETWEET_PREFIX.sub("", text) if retweet_prefix else text))
+    return flags

@@ -33,7 +33,7 @@ from detector.catalog import TalkingPointCatalog
 from detector.char_tfidf import CharTfidf
 from detector.embeddings import load_embedder
 from detector.features._base import AccountFeatures
-from detector.post_texts import PostTexts
+from detector.post_columns import PostColumns
 from detector.schema import Account, Post
 from detector.text_normalize import normalize_text
 
@@ -170,12 +170,12 @@ class NarrativeFeatures(AccountFeatures):
         """Return the account's posts that match a talking point, most similar first."""
         return self.match_accounts([account])[0]
 
-    def match_accounts(self, accounts: Sequence[Account], texts: PostTexts | None = None) -> list[list[PostMatch]]:
-        """``match_posts`` for many accounts, with the posts of all of them vectorized together (``texts``: their
-        post texts, when already worked out)."""
+    def match_accounts(self, accounts: Sequence[Account], columns: PostColumns | None = None) -> list[list[PostMatch]]:
+        """``match_posts`` for many accounts, with the posts of all of them vectorized together (``columns``: their
+        posts' columns, when already worked out)."""
         check_is_fitted(self, "vectorizer_")
         posts = [post for account in accounts for post in account.posts]
-        normalized = texts.normalized if texts is not None else [normalize_text(p.text) for p in posts]
+        normalized = columns.normalized if columns is not None else [normalize_text(p.text) for p in posts]
         points, sims = self._best_matches(posts, normalized)
         result, offset = [], 0
         for account in accounts:
@@ -191,8 +191,8 @@ class NarrativeFeatures(AccountFeatures):
             offset = end
         return result
 
-    def transform(self, X: Sequence[Account]) -> np.ndarray:  # noqa: N803
-        return self.rows_from_matches(X, self.match_accounts(X))
+    def rows_from_columns(self, accounts: Sequence[Account], columns: PostColumns) -> np.ndarray:
+        return self.rows_from_matches(accounts, self.match_accounts(accounts, columns))
 
     def rows_from_matches(self, accounts: Sequence[Account], matches: Sequence[Sequence[PostMatch]]) -> np.ndarray:
         """The feature rows of accounts whose matches are already known (scoring needs both)."""

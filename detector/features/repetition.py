@@ -24,7 +24,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from detector.features._base import AccountFeatures
-from detector.post_texts import PostTexts
+from detector.post_columns import PostColumns
 from detector.schema import Account
 
 __all__ = ["RepetitionFeatures"]
@@ -71,32 +71,29 @@ class RepetitionFeatures(AccountFeatures):
         if self.max_posts < 2:
             raise ValueError(f"max_posts must be at least 2, got {self.max_posts!r}")
 
-    def transform(self, X: Sequence[Account]) -> np.ndarray:  # noqa: N803
-        return self.rows_from_texts(PostTexts.of(X))
-
-    def rows_from_texts(self, texts: PostTexts) -> np.ndarray:
-        """The feature rows of a batch whose post texts are already worked out (scoring shares them)."""
+    def rows_from_columns(self, accounts: Sequence[Account], columns: PostColumns) -> np.ndarray:
+        """The feature rows of ``accounts``, whose posts' ``columns`` are already worked out (scoring shares them)."""
         check_is_fitted(self, "n_features_out_")
-        compared = _most_recent(texts, self.max_posts)
-        account = texts.account[compared]
-        signatures, n_shingles = texts.signatures(_NUM_PERM)
+        compared = _most_recent(columns, self.max_posts)
+        account = columns.account[compared]
+        signatures, n_shingles = columns.signatures(_NUM_PERM)
         near = _near_duplicates(account, signatures[compared], n_shingles[compared] > 0, self.near_duplicate_similarity)
-        templated = _shared_templates(account, _templates([texts.comparable[i] for i in compared.tolist()]))
-        n = np.bincount(account, minlength=texts.n_accounts)
-        rows = np.full((texts.n_accounts, len(self.feature_names)), np.nan)
+        templated = _shared_templates(account, _templates([columns.comparable[i] for i in compared.tolist()]))
+        n = np.bincount(account, minlength=columns.n_accounts)
+        rows = np.full((columns.n_accounts, len(self.feature_names)), np.nan)
         enough = n >= 2
         for column, flags in enumerate((near, templated)):
-            rows[enough, column] = np.bincount(account, weights=flags, minlength=texts.n_accounts)[enough] / n[enough]
+            rows[enough, column] = np.bincount(account, weights=flags, minlength=columns.n_accounts)[enough] / n[enough]
         return rows
 
 
-def _most_recent(texts: PostTexts, max_posts: int) -> np.ndarray:
+def _most_recent(columns: PostColumns, max_posts: int) -> np.ndarray:
     """Positions of each account's ``max_posts`` most recent posts (ties kept in post order, as a stable sort by
     time would), account by account."""
-    order = np.lexsort((np.arange(len(texts)), texts.times, texts.account))
-    sizes = np.bincount(texts.account, minlength=texts.n_accounts)
+    order = np.lexsort((np.arange(len(columns)), columns.times, columns.account))
+    sizes = np.bincount(columns.account, minlength=columns.n_accounts)
     starts = np.cumsum(sizes) - sizes
-    rank_from_end = sizes[texts.account[order]] - (np.arange(len(order)) - starts[texts.account[order]])
+    rank_from_end = sizes[columns.account[order]] - (np.arange(len(order)) - starts[columns.account[order]])
     return order[rank_from_end <= max_posts]
 
 

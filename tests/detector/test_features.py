@@ -157,3 +157,36 @@ def test_repetition_band_search_finds_exactly_the_all_pairs_near_duplicates(thre
     found = _near_duplicates(account, signatures, has_shingles, threshold)
     assert 0 < expected.sum() < n
     np.testing.assert_array_equal(found, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RT @state_media: the line",
+        "  rt @x: lower-case retweet prefix",
+        "RT: not a retweet prefix",
+        "@reporter a reply",
+        " @reporter a reply after a space",
+        "see WWW.example.com",
+        "see https://t.co/x",
+        "a sentence. with dots but no link",
+        "#tag at the start",
+        "word#nottag and ＃全角",
+        "RT @only_the_prefix_mentions: nothing else",
+        "RT @a: and then @b",
+        "e-mail me at name@example.org",
+        "",
+    ],
+)
+def test_behaviour_post_flags_equal_the_regexes_run_on_every_post(text: str, account_factory) -> None:
+    from detector.features import behaviour as b
+
+    post = account_factory("someone", [text]).posts[0]
+    expected = [
+        bool(b._RETWEET_PREFIX.match(text)),
+        text.lstrip().startswith("@"),
+        bool(b._LINK.search(text)),
+        bool(b._HASHTAG.search(text)),
+        bool(b._MENTION.search(b._RETWEET_PREFIX.sub("", text))),
+    ]
+    assert b._post_flags([post])[:, 0].tolist() == expected

@@ -1,0 +1,53 @@
+"""The posts of a batch of accounts as columns, each worked out once for all of them.
+
+Narrative matching reads each post's normalized text; repetition and coordination compare MinHash signatures of its
+comparable text (hashtags set aside); behaviour and coordination read its time. Computed per family, one account at
+a time, every post was normalized and hashed two or three times. ``PostColumns`` holds them for a whole batch, in
+post order, each computed on first use, so each family reads columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+
+import numpy as np
+
+from detector.minhash import MinHasher, comparable_text, shingle_hash_batch
+from detector.schema import Account, Post
+from detector.text_normalize import normalize_text
+
+__all__ = ["PostColumns"]
+
+
+class PostColumns:
+    """Per post of ``accounts`` (account by account, each in ``account.posts`` order): the post, its account's
+    position in the batch, its time; on first use its normalized and comparable texts and, per number of
+    permutations, its MinHash signature and shingle count."""
+
+    def __init__(self, accounts: Sequence[Account]) -> None:
+        self.n_accounts = len(accounts)
+        self.posts: list[Post] = [post for account in accounts for post in account.posts]
+        sizes = np.fromiter((len(account.posts) for account in accounts), dtype=np.int64, count=len(accounts))
+        self.account = np.repeat(np.arange(len(accounts), dtype=np.int64), sizes)
+        self.times = np.fromiter((p.created_at.timestamp() for p in self.posts), dtype=np.float64, count=len(self))
+        self._signatures: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __len__(self) -> int:
+        return len(self.posts)
+
+    @cached_property
+    def normalized(self) -> list[str]:
+        return [normalize_text(p.text) for p in self.posts]
+
+    @cached_property
+    def comparable(self) -> list[str]:
+        return [comparable_text(p.text) for p in self.posts]
+
+    def signatures(self, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(signatures, n_shingles)`` of the comparable texts: uint32 rows of ``num_perm``, as
+        ``MinHasher(num_perm).signatures`` gives them."""
+        if num_perm not in self._signatures:
+            hashes, counts = shingle_hash_batch(self.comparable)
+            self._signatures[num_perm] = (MinHasher(num_perm).flat_signatures(hashes, counts), counts)
+        return self._signatures[num_perm]
