@@ -42,7 +42,11 @@ class PostColumns:
 
     @cached_property
     def comparable(self) -> list[str]:
-        return [comparable_text(p.text) for p in self.posts]
+        # Without a hashtag sign the comparable text is the normalized one (``comparable_text``): no second lookup.
+        return [
+            comparable_text(p.text) if "#" in p.text or "＃" in p.text else normalized
+            for p, normalized in zip(self.posts, self.normalized, strict=True)
+        ]
 
     def signatures(self, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
         """``(signatures, n_shingles)`` of the comparable texts: uint32 rows of ``num_perm``, as

@@ -135,6 +135,23 @@ class PreparedBatch:
     def n_matched(self, row: int) -> int:
         return self.n_matches[row] if self.n_matches is not None else len(self.matches[row])
 
+    @classmethod
+    def merge(cls, batches: Sequence[PreparedBatch]) -> PreparedBatch:
+        """One batch of the accounts of ``batches``, in order, for scoring once coordination is joined (the post
+        tables are left out: the join has read them)."""
+        if len(batches) == 1:
+            return batches[0]
+        return cls(
+            handles=[h for b in batches for h in b.handles],
+            n_posts=[n for b in batches for n in b.n_posts],
+            first_post_at=[t for b in batches for t in b.first_post_at],
+            last_post_at=[t for b in batches for t in b.last_post_at],
+            matrix=np.vstack([b.matrix for b in batches]),
+            matches=[m for b in batches for m in b.matches],
+            posts=None,
+            n_matches=[b.n_matched(row) for b in batches for row in range(len(b.handles))],
+        )
+
 
 def prepare_batch(
     model: AmplifierModel, accounts: Sequence[Account], *, evidence_limit: int | None = None
@@ -222,6 +239,7 @@ def finish_batch(
     scores = model.predict_proba(matrix)
     components = model.component_scores(matrix)
     contributions = model.contributions(matrix)
+    strongest = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :top_features].tolist()
     titles = {tp.id: tp.title for tp in model.catalog.talking_points}
     catalog_version = model.catalog_version  # a digest of the whole catalog: once per batch, not per account
 
@@ -231,7 +249,6 @@ def finish_batch(
         n_posts = prepared.n_posts[row]
         enough = n_posts >= model.min_posts
         has_posts = n_posts > 0
-        order = np.argsort(-np.abs(contributions[row]), kind="stable")[:top_features]
         account_links = links[row] if links is not None else []
         evidence = Evidence(
             matched_posts=[
@@ -259,7 +276,7 @@ def finish_batch(
                     value=_finite_or_none(matrix[row, i]),
                     contribution=round(float(contributions[row, i]), 4),
                 )
-                for i in order
+                for i in strongest[row]
             ]
             if has_posts
             else [],
@@ -293,16 +310,33 @@ def finish_prepared(
     *,
     model_version: str,
     declared: DeclaredStateAccounts | None = None,
+    finish_accounts: int = 2000,
 ) -> Iterator[AccountScore]:
     """Join the coordination of batches prepared apart (other processes, Dask workers) in one pass, then finish
     each: the scores ``score_accounts`` gives the same accounts as one batch, in order."""
-    links_by_batch: list[list[list[CoordinatedPost]] | None] = [None] * len(prepared)
+    links = None
     params = getattr(model, "coordination", None)
     if params is not None:
         links = batch_links(PostTable.concat([batch.posts for batch in prepared if batch.posts is not None]), params)
-        offset = 0
-        for i, batch in enumerate(prepared):
-            links_by_batch[i] = links[offset : offset + len(batch.handles)]
-            offset += len(batch.handles)
-    for batch, batch_links_ in zip(prepared, links_by_batch, strict=True):
-        yield from finish_batch(model, batch, batch_links_, model_version=model_version, declared=declared)
+    # Scored a few thousand accounts at a time: each call of the heads has a fixed cost (input checks) that a
+    # hundred accounts do not repay, and explaining (occlusion) grows with the rows.
+    offset = 0
+    for group in _groups(prepared, finish_accounts):
+        merged = PreparedBatch.merge(group)
+        end = offset + len(merged.handles)
+        group_links = links[offset:end] if links is not None else None
+        yield from finish_batch(model, merged, group_links, model_version=model_version, declared=declared)
+        offset = end
+
+
+def _groups(batches: Sequence[PreparedBatch], max_accounts: int) -> Iterator[list[PreparedBatch]]:
+    group: list[PreparedBatch] = []
+    size = 0
+    for batch in batches:
+        if group and size + len(batch.handles) > max_accounts:
+            yield group
+            group, size = [], 0
+        group.append(batch)
+        size += len(batch.handles)
+    if group:
+        yield group

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from detector.registry import ModelRegistry
-from detector.scoring import MAX_EVIDENCE_POSTS, score_accounts
+from detector.scoring import MAX_EVIDENCE_POSTS, finish_prepared, prepare_batch, score_accounts
 from ingest.store import AccountStore, make_engine
 from service.batch_scoring import BatchSpec, score_stored
 
@@ -31,3 +31,20 @@ def test_scores_from_worker_processes_equal_one_batch_scored_in_process(
     assert [s.handle for s in scored] == handles
     for got, want in zip(scored, expected, strict=True):
         assert got.model_dump() == want.model_dump(), got.handle
+
+
+def test_batches_prepared_apart_and_finished_in_groups_score_as_one_batch(
+    trained_registry: Path, demo_store_file: Path
+) -> None:
+    loaded = ModelRegistry(trained_registry).load()
+    store = AccountStore(make_engine(f"sqlite:///{demo_store_file}"))
+    accounts = list(store.iter_accounts(store.handles()[::10]))
+    expected = score_accounts(loaded.model, accounts, model_version=loaded.version)
+
+    prepared = [
+        prepare_batch(loaded.model, accounts[i : i + 30], evidence_limit=MAX_EVIDENCE_POSTS)
+        for i in range(0, len(accounts), 30)
+    ]
+    scored = list(finish_prepared(loaded.model, prepared, model_version=loaded.version, finish_accounts=70))
+
+    assert [s.model_dump() for s in scored] == [s.model_dump() for s in expected]
