@@ -14,9 +14,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-__all__ = ["CharTfidf"]
+__all__ = ["CharTfidf", "compile_kernels"]
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd, well mixed: collisions among a few thousand n-grams are nil
 _OFFSET = np.uint64(0x632BE59BD9B4E019)
@@ -85,6 +86,40 @@ class CharTfidf:
             parts.append(self._transform_chunk(texts[start:]))
         return sp.vstack(parts, format="csr") if len(parts) > 1 else parts[0]
 
+    def best_phrases(self, texts: Sequence[str], phrases: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """Per text, the column of ``phrases`` (terms x phrases, l2-normalized rows of TF-IDF) with the highest
+        cosine, and that cosine: ``(self.transform(texts) @ phrases).toarray()``'s row argmax and max, bit for bit.
+
+        One compiled pass per text (count its n-grams, weigh, normalize, add each term's phrase weights) instead of
+        building the sparse matrices and their product: a third of the cost of scoring was there. The sums run in
+        the order scipy's product runs them (a text's terms in descending order, each phrase row in its stored
+        order), so the floats are the same and so are the scores; a test holds it to that."""
+        if not texts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        codes = _codes("\x00".join(texts))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))  # one separator after each text
+        # 1 + log(count) for every count a text can reach, computed by numpy as the vectorizer path does.
+        sublinear = np.concatenate(([0.0], 1.0 + np.log(np.arange(1, int(lengths.max()) + 2, dtype=np.float64))))
+        phrases = phrases.tocsr()
+        return _best_phrases_kernel(
+            codes,
+            starts,
+            lengths,
+            self.ngram_range[0],
+            self.ngram_range[1],
+            self._table,
+            self._second,
+            self._hashes,
+            self._term_ids,
+            self.idf,
+            sublinear,
+            phrases.indptr.astype(np.int64),
+            phrases.indices.astype(np.int64),
+            phrases.data.astype(np.float64),
+            phrases.shape[1],
+        )
+
     def _transform_chunk(self, texts: Sequence[str]) -> sp.csr_matrix:
         n_texts, n_terms = len(texts), len(self.idf)
         codes = _codes("\x00".join(texts)) if texts else np.zeros(0, dtype=np.uint64)
@@ -117,3 +152,109 @@ class CharTfidf:
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
+@njit(cache=True, nogil=True)
+def _pairwise_sum(values: np.ndarray) -> float:
+    """numpy's float64 pairwise summation (``pairwise_sum`` in its loops), operation for operation: the sparse path
+    sums a row's squares with ``np.add.reduceat``, which adds a segment's first value to this sum of the rest."""
+    n = len(values)
+    if n < 8:
+        total = 0.0
+        for value in values:
+            total += value
+        return total
+    if n <= 128:
+        r = values[:8].copy()
+        i = 8
+        while i < n - n % 8:
+            for j in range(8):
+                r[j] += values[i + j]
+            i += 8
+        total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        while i < n:
+            total += values[i]
+            i += 1
+        return total
+    half = n // 2
+    half -= half % 8
+    return _pairwise_sum(values[:half]) + _pairwise_sum(values[half:])
+
+
+@njit(cache=True, nogil=True)
+def _best_phrases_kernel(
+    codes: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    n_min: int,
+    n_max: int,
+    table: np.ndarray,
+    second: np.ndarray,
+    hashes: np.ndarray,
+    term_ids: np.ndarray,
+    idf: np.ndarray,
+    sublinear: np.ndarray,
+    phrase_indptr: np.ndarray,
+    phrase_indices: np.ndarray,
+    phrase_data: np.ndarray,
+    n_phrases: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    n_texts = len(starts)
+    best = np.zeros(n_texts, dtype=np.int64)
+    best_similarity = np.zeros(n_texts, dtype=np.float64)
+    counts = np.zeros(len(idf), dtype=np.int64)
+    touched = np.empty(len(idf), dtype=np.int64)
+    sums = np.zeros(n_phrases, dtype=np.float64)
+    shift = np.uint64(64 - _TABLE_BITS)
+    for text in range(n_texts):
+        start, end = starts[text], starts[text] + lengths[text]
+        k = 0
+        for n in range(n_min, n_max + 1):
+            for a in range(start, end - n + 1):
+                h = codes[a] + _OFFSET
+                for j in range(1, n):
+                    h = h * _MULTIPLIER + codes[a + j]
+                slot = np.int64(table[np.int64(h >> shift)])
+                if slot == _EMPTY:
+                    continue
+                if slot == _SHARED:
+                    slot = np.int64(second[np.int64(h & _LOW_MASK)])
+                    if slot == _SHARED:
+                        slot = min(np.searchsorted(hashes, h), len(hashes) - 1)
+                    elif slot == _EMPTY:
+                        continue
+                if hashes[slot] != h:
+                    continue
+                term = term_ids[slot]
+                if counts[term] == 0:
+                    touched[k] = term
+                    k += 1
+                counts[term] += 1
+        if k == 0:
+            continue
+        terms = np.sort(touched[:k])
+        squares = np.empty(k, dtype=np.float64)
+        for index in range(k):
+            weight = sublinear[counts[terms[index]]] * idf[terms[index]]
+            squares[index] = weight * weight
+        inverse = 1.0 / np.sqrt(squares[0] + _pairwise_sum(squares[1:]))  # the order np.add.reduceat adds in
+        for term in terms[::-1]:  # the order scipy's product visits them (see ``best_phrases``)
+            x = inverse * (sublinear[counts[term]] * idf[term])
+            for q in range(phrase_indptr[term], phrase_indptr[term + 1]):
+                sums[phrase_indices[q]] += x * phrase_data[q]
+            counts[term] = 0
+        top, top_value = 0, sums[0]
+        for phrase in range(1, n_phrases):
+            if sums[phrase] > top_value:
+                top, top_value = phrase, sums[phrase]
+        best[text], best_similarity[text] = top, top_value
+        sums[:] = 0.0
+    return best, best_similarity
+
+
+def compile_kernels() -> None:
+    """Compile the matching kernel now and cache it beside this module (a Docker image does it at build time, so
+    that no process pays the few seconds of compiling on its first score)."""
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True).fit(["ab", "bc"])
+    phrases = vectorizer.transform(["ab"]).T.tocsr()
+    CharTfidf(vectorizer).best_phrases(["abc"], phrases)

@@ -140,24 +140,31 @@ class NarrativeFeatures(AccountFeatures):
         if not posts:
             return points, best
         cjk = np.fromiter((bool(_CJK.search(text)) for text in normalized), dtype=bool, count=len(posts))
-        similarity = np.zeros((len(posts), len(self.phrase_owner_)))
-        for rows, tfidf, phrases in (
+        groups = (
             (np.flatnonzero(~cjk), self.char_tfidf_, self.phrase_vectors_),
             (np.flatnonzero(cjk), self.cjk_tfidf_, self.cjk_phrase_vectors_),
-        ):
+        )
+        if self.phrase_embeddings_ is None:  # only each post's best phrase is needed: one compiled pass
+            for rows, tfidf, phrases in groups:
+                if len(rows):
+                    best_phrase, best[rows] = tfidf.best_phrases([normalized[i] for i in rows], phrases)
+                    points[rows] = self.phrase_owner_[best_phrase]
+            return points, best
+        similarity = np.zeros((len(posts), len(self.phrase_owner_)))
+        for rows, tfidf, phrases in groups:
             if len(rows):
                 similarity[rows] = (tfidf.transform([normalized[i] for i in rows]) @ phrases).toarray()
-        if self.phrase_embeddings_ is not None:
-            candidates = np.flatnonzero(similarity.max(axis=1) >= self.candidate_threshold)
-            if len(candidates):
-                embedded = self._embedder().encode([posts[i].text for i in candidates]) @ self.phrase_embeddings_.T
-                # An embedding match at its own threshold counts as a lexical one at the match threshold.
-                rescaled = np.where(
-                    embedded >= self.embedding_threshold,
-                    self.match_threshold + (embedded - self.embedding_threshold) * (1 - self.match_threshold),
-                    0.0,
-                )
-                similarity[candidates] = np.maximum(similarity[candidates], rescaled)
+        # With embeddings every phrase's lexical similarity is kept: the candidates are compared with each again.
+        candidates = np.flatnonzero(similarity.max(axis=1) >= self.candidate_threshold)
+        if len(candidates):
+            embedded = self._embedder().encode([posts[i].text for i in candidates]) @ self.phrase_embeddings_.T
+            # An embedding match at its own threshold counts as a lexical one at the match threshold.
+            rescaled = np.where(
+                embedded >= self.embedding_threshold,
+                self.match_threshold + (embedded - self.embedding_threshold) * (1 - self.match_threshold),
+                0.0,
+            )
+            similarity[candidates] = np.maximum(similarity[candidates], rescaled)
         best_phrase = similarity.argmax(axis=1)
         return self.phrase_owner_[best_phrase], similarity[np.arange(len(posts)), best_phrase]
 

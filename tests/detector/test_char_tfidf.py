@@ -1,0 +1,56 @@
+"""Catalog matching's fast paths give what scikit-learn's vectorizer and scipy's product give."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from detector.char_tfidf import CharTfidf
+from detector.features.narrative import NarrativeFeatures
+from detector.text_normalize import normalize_text
+from ingest.synthetic import generate_corpus
+
+TRICKY = [
+    "",
+    "a",
+    "ab",
+    "non-interference in internal affairs is a basic principle of china's diplomacy",
+    "stop smearing and attacking china " * 40,  # repeated n-grams (counts above 1), hundreds of distinct terms
+    "所谓中国干预加拿大选举的报道毫无根据纯属抹黑",
+    "mixed 中文 and english",
+    "zzzz qqqq xxxx",  # nothing in the vocabulary
+]
+
+
+@pytest.fixture(scope="module")
+def narrative(catalog) -> NarrativeFeatures:
+    return NarrativeFeatures(catalog=catalog).fit([])
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    corpus = generate_corpus(seed=5, n_accounts=40)
+    return [normalize_text(p.text) for item in corpus for p in item.account.posts] + TRICKY
+
+
+@pytest.mark.parametrize("ngram_range", [(2, 4), (1, 3)])
+def test_vectorized_tfidf_equals_the_fitted_vectorizer(catalog, texts, ngram_range) -> None:
+    phrases = [normalize_text(p) for tp in catalog.talking_points for ps in tp.phrases.values() for p in ps]
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=ngram_range, sublinear_tf=True).fit(phrases)
+    expected = vectorizer.transform(texts).toarray()
+    np.testing.assert_allclose(CharTfidf(vectorizer).transform(texts).toarray(), expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("script", ["alphabetic", "cjk"])
+def test_best_phrases_equal_the_sparse_product_bit_for_bit(narrative, texts, script) -> None:
+    fast, phrases = (
+        (narrative.char_tfidf_, narrative.phrase_vectors_)
+        if script == "alphabetic"
+        else (narrative.cjk_tfidf_, narrative.cjk_phrase_vectors_)
+    )
+    dense = (fast.transform(texts) @ phrases).toarray()
+    best, similarity = fast.best_phrases(texts, phrases)
+    np.testing.assert_array_equal(best, dense.argmax(axis=1))
+    np.testing.assert_array_equal(similarity, dense.max(axis=1))
+    assert (similarity > 0.4).any() and (similarity == 0).any()  # matches and strangers both covered
