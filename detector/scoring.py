@@ -7,7 +7,9 @@ have only a few posts and an analyst ranking a batch needs every account placed;
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -317,7 +319,10 @@ def finish_prepared(
     links = None
     params = getattr(model, "coordination", None)
     if params is not None:
-        links = batch_links(PostTable.concat([batch.posts for batch in prepared if batch.posts is not None]), params)
+        with collector_paused():
+            links = batch_links(
+                PostTable.concat([batch.posts for batch in prepared if batch.posts is not None]), params
+            )
     # Scored a few thousand accounts at a time: each call of the heads has a fixed cost (input checks) that a
     # hundred accounts do not repay, and explaining (occlusion) grows with the rows.
     offset = 0
@@ -325,8 +330,24 @@ def finish_prepared(
         merged = PreparedBatch.merge(group)
         end = offset + len(merged.handles)
         group_links = links[offset:end] if links is not None else None
-        yield from finish_batch(model, merged, group_links, model_version=model_version, declared=declared)
+        with collector_paused():
+            scores = finish_batch(model, merged, group_links, model_version=model_version, declared=declared)
+        yield from scores
         offset = end
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a block that makes hundreds of thousands of objects and keeps them: its
+    passes over them find nothing to free and took a fifth of the time. Nothing here makes reference cycles, and
+    the collector runs again as soon as the block ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _groups(batches: Sequence[PreparedBatch], max_accounts: int) -> Iterator[list[PreparedBatch]]:
