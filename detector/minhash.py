@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+from numba import njit
 
 from detector.text_normalize import normalize_text
 
-__all__ = ["MinHasher", "comparable_text", "shingle_hash_batch", "shingle_hashes"]
+__all__ = ["MinHasher", "comparable_text", "minhash_signatures", "shingle_hash_batch", "shingle_hashes"]
 
 _PRIME = np.uint64((1 << 31) - 1)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -168,3 +169,91 @@ class MinHasher:
             offsets = starts[start : start + len(part)][nonempty] - lo
             out[start + nonempty] = np.minimum.reduceat(permuted, offsets, axis=0).astype(np.uint32)
         return out
+
+
+def _crc_entry(byte: int) -> int:
+    value = byte
+    for _ in range(8):
+        value = (value >> 1) ^ 0xEDB88320 if value & 1 else value >> 1
+    return value
+
+
+_CRC_TABLE = np.array([_crc_entry(byte) for byte in range(256)], dtype=np.uint32)
+_MASK31 = np.uint64((1 << 31) - 1)
+
+
+@njit(cache=True, nogil=True)
+def _bigram_signatures_kernel(
+    data: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    skip: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    crc_table: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash rows of the word bigrams of each text (UTF-8 bytes ``data[starts[i]:starts[i] + lengths[i]]``, words
+    separated by single spaces), skipping ``skip`` texts: the values ``flat_signatures`` gives for the distinct crc32
+    hashes ``shingle_hashes`` finds."""
+    n_texts, n_perm = len(starts), len(a)
+    signatures = np.full((n_texts, n_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    counts = np.zeros(n_texts, dtype=np.int64)
+    hashes = np.empty(max(int(lengths.max()) // 2 + 1, 1) if n_texts else 1, dtype=np.uint64)
+    best = np.empty(n_perm, dtype=np.uint64)
+    for text in range(n_texts):
+        if skip[text]:
+            continue
+        start, end = starts[text], starts[text] + lengths[text]
+        k = 0
+        word_start = start
+        previous_start = -1
+        for position in range(start, end + 1):
+            if position < end and data[position] != 32:
+                continue
+            if previous_start >= 0:  # the bigram from the previous word's start to this word's end
+                crc = np.uint32(0xFFFFFFFF)
+                for q in range(previous_start, position):
+                    crc = crc_table[(crc ^ data[q]) & 0xFF] ^ (crc >> 8)
+                hashes[k] = np.uint64(crc ^ np.uint32(0xFFFFFFFF))
+                k += 1
+            previous_start = word_start
+            word_start = position + 1
+        distinct = np.unique(hashes[:k])
+        counts[text] = len(distinct)
+        if len(distinct) == 0:
+            continue
+        best[:] = np.uint64(0xFFFFFFFFFFFFFFFF)
+        for h in distinct:
+            for p in range(n_perm):
+                x = a[p] * h + b[p]
+                x = (x & np.uint64(0x7FFFFFFF)) + (x >> np.uint64(31))  # x mod (2**31 - 1), without dividing
+                x = (x & np.uint64(0x7FFFFFFF)) + (x >> np.uint64(31))
+                if x >= np.uint64(0x7FFFFFFF):
+                    x -= np.uint64(0x7FFFFFFF)
+                if x < best[p]:
+                    best[p] = x
+        for p in range(n_perm):
+            signatures[text, p] = np.uint32(best[p])
+    return signatures, counts
+
+
+def minhash_signatures(normalized: Sequence[str], num_perm: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """``(signatures, n_shingles)`` of already normalized texts: what ``MinHasher(num_perm).flat_signatures`` gives
+    for ``shingle_hash_batch``'s hashes, with the word bigrams hashed and permuted in one compiled pass per text
+    (no array of every shingle times every permutation). CJK texts and texts of fewer than two words take the
+    per-text path."""
+    hasher = MinHasher(num_perm)
+    encoded = [text.encode("utf-8") for text in normalized]
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    word_counts = np.fromiter((text.count(" ") + 1 if text else 0 for text in normalized), np.int64, len(normalized))
+    other = word_counts < 2
+    if any(_CJK.search(text) for text in normalized):
+        other |= np.fromiter((_CJK.search(t) is not None for t in normalized), dtype=bool, count=len(normalized))
+    data = np.frombuffer(b"\n".join(encoded), dtype=np.uint8) if encoded else np.zeros(0, dtype=np.uint8)
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])) if len(lengths) else lengths
+    signatures, counts = _bigram_signatures_kernel(data, starts, lengths, other, hasher._a, hasher._b, _CRC_TABLE)
+    rest = np.flatnonzero(other)
+    if len(rest):
+        rest_signatures, rest_counts = hasher.signatures([shingle_hashes(normalized[i]) for i in rest.tolist()])
+        signatures[rest], counts[rest] = rest_signatures, rest_counts
+    return signatures, counts

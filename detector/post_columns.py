@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from detector.minhash import MinHasher, comparable_text, shingle_hash_batch
+from detector.minhash import comparable_text, minhash_signatures
 from detector.schema import Account, Post
 from detector.text_normalize import normalize_text
 
@@ -52,6 +52,5 @@ class PostColumns:
         """``(signatures, n_shingles)`` of the comparable texts: uint32 rows of ``num_perm``, as
         ``MinHasher(num_perm).signatures`` gives them."""
         if num_perm not in self._signatures:
-            hashes, counts = shingle_hash_batch(self.comparable)
-            self._signatures[num_perm] = (MinHasher(num_perm).flat_signatures(hashes, counts), counts)
+            self._signatures[num_perm] = minhash_signatures(self.comparable, num_perm)
         return self._signatures[num_perm]

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detector import text_normalize as tn
-from detector.minhash import MinHasher, comparable_text, shingle_hash_batch, shingle_hashes
+from detector.minhash import MinHasher, comparable_text, minhash_signatures, shingle_hash_batch, shingle_hashes
 from detector.text_normalize import normalize_text
+from ingest.synthetic import generate_corpus
 
 TRICKY = [
     "",
@@ -74,3 +75,15 @@ def test_flat_signatures_equal_signatures_of_per_text_hashes() -> None:
     hashes, counts = shingle_hash_batch(texts)
     assert (hasher.flat_signatures(hashes, counts) == expected).all()
     assert (counts == expected_counts).all()
+
+
+def test_compiled_signatures_equal_the_numpy_ones_for_every_kind_of_text() -> None:
+    corpus = generate_corpus(seed=3, n_accounts=30)
+    texts = [comparable_text(t) for t in TRICKY] + [comparable_text(p.text) for i in corpus for p in i.account.posts]
+    texts += ["", "lone", " ".join(["same words"] * 200), "中文 and latin", "ünïcödé wörds hère"]
+
+    signatures, counts = minhash_signatures(texts, 32)
+
+    hashes, expected_counts = shingle_hash_batch(texts)
+    np.testing.assert_array_equal(counts, expected_counts)
+    np.testing.assert_array_equal(signatures, MinHasher(32).flat_signatures(hashes, expected_counts))
