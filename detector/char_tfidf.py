@@ -68,11 +68,28 @@ class CharTfidf:
         self._term_ids = np.array([index for _, index in terms], dtype=np.int64)[order]
         if len(np.unique(self._hashes)) != len(self._hashes):
             raise ValueError("n-gram hash collision in the vocabulary")
+        self.chunk_chars = chunk_chars
+        self._build_tables()
+
+    def _build_tables(self) -> None:
         self._table = _direct_table((self._hashes >> _SHIFT).astype(np.int64))
         shared = np.flatnonzero(self._table[(self._hashes >> _SHIFT).astype(np.int64)] == _SHARED)
         second = _direct_table((self._hashes[shared] & _LOW_MASK).astype(np.int64))
         self._second = np.where(second >= 0, shared[np.maximum(second, 0)], second).astype(np.int32)
-        self.chunk_chars = chunk_chars
+
+    # The lookup tables follow from the sorted hashes and this module's table size: they are rebuilt on loading,
+    # never saved, so a model saved with another table size still finds its n-grams.
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_table", None)
+        state.pop("_second", None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state.pop("_table", None)
+        state.pop("_second", None)
+        self.__dict__.update(state)
+        self._build_tables()
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Rows of l2-normalized sublinear TF-IDF over the vocabulary, one per text."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -54,3 +56,11 @@ def test_best_phrases_equal_the_sparse_product_bit_for_bit(narrative, texts, scr
     np.testing.assert_array_equal(best, dense.argmax(axis=1))
     np.testing.assert_array_equal(similarity, dense.max(axis=1))
     assert (similarity > 0.4).any() and (similarity == 0).any()  # matches and strangers both covered
+
+
+def test_a_saved_matcher_rebuilds_its_lookup_tables_on_loading(narrative, texts) -> None:
+    fast = narrative.char_tfidf_
+    state = fast.__getstate__()
+    assert "_table" not in state and "_second" not in state  # derived data is never saved
+    loaded = pickle.loads(pickle.dumps(fast))
+    np.testing.assert_array_equal(loaded.transform(texts).toarray(), fast.transform(texts).toarray())
