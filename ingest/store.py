@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
@@ -196,12 +197,57 @@ class AccountStore:
                 self._cache.popitem(last=False)
         return stored
 
-    def iter_accounts(self, handles: Iterable[str]) -> Iterator[Account]:
-        """Yield the cached accounts for ``handles`` in that order, one at a time (unknown handles are skipped)."""
-        for handle in handles:
-            stored = self.get(handle)
-            if stored is not None:
+    def iter_accounts(self, handles: Iterable[str], *, batch: int = 200) -> Iterator[Account]:
+        """Yield the cached accounts for ``handles`` in that order, one at a time (unknown handles are skipped).
+
+        Without an account cache, ``batch`` accounts are read with two queries (their rows, then their posts), not
+        two queries each: batch scoring reads the whole store this way."""
+        if self.cache_size > 0:
+            for handle in handles:
+                stored = self.get(handle)
+                if stored is not None:
+                    yield stored.account
+            return
+        pending = list(handles)
+        for start in range(0, len(pending), batch):
+            for stored in self._read_many(pending[start : start + batch]):
                 yield stored.account
+
+    def _read_many(self, handles: list[str]) -> list[StoredAccount]:
+        keys = [handle.removeprefix("@").lower() for handle in handles]
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(accounts_table).where(accounts_table.c.handle_key.in_(set(keys)))).all()
+            by_id = {row.id: row for row in rows}
+            payloads: dict[int, list[str]] = {row.id: [] for row in rows}
+            for account_id, payload in conn.execute(self._posts_of(list(by_id))):
+                payloads[account_id].append(payload)
+        assembled = {row.handle_key: self._stored(row, payloads[row.id]) for row in rows}
+        return [assembled[key] for key in keys if key in assembled]
+
+    def _posts_of(self, account_ids: list[int]) -> Select:
+        """``(account_id, payload)`` of the accounts' posts, oldest first, only the newest ``max_posts_per_account``
+        of each when there is a limit (as ``_assemble`` reads them one account at a time)."""
+        posts = posts_table.c
+        limit = self.limits.max_posts_per_account
+        if limit is None:
+            return (
+                select(posts.account_id, posts.payload)
+                .where(posts.account_id.in_(account_ids))
+                .order_by(posts.account_id, posts.created_at, posts.post_id)
+            )
+        newest_first = func.row_number().over(
+            partition_by=posts.account_id, order_by=(posts.created_at.desc(), posts.post_id.desc())
+        )
+        ranked = (
+            select(posts.account_id, posts.payload, newest_first.label("rank"))
+            .where(posts.account_id.in_(account_ids))
+            .subquery()
+        )
+        return (
+            select(ranked.c.account_id, ranked.c.payload)
+            .where(ranked.c.rank <= limit)
+            .order_by(ranked.c.account_id, ranked.c.rank.desc())
+        )
 
     def handles(self) -> list[str]:
         """Every stored handle, in the order accounts were first stored."""
@@ -222,6 +268,10 @@ class AccountStore:
         else:  # the newest ``max_posts``, oldest first like the rest
             newest = query.order_by(posts_table.c.created_at.desc(), posts_table.c.post_id.desc()).limit(max_posts)
             payloads = list(conn.execute(newest).scalars())[::-1]
+        return AccountStore._stored(row, payloads)
+
+    @staticmethod
+    def _stored(row, payloads: list[str]) -> StoredAccount:  # type: ignore[no-untyped-def]
         account = Account(
             handle=row.handle,
             user_id=row.user_id,

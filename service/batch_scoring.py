@@ -22,6 +22,7 @@ from detector.scoring import (
     MAX_EVIDENCE_POSTS,
     AccountScore,
     PreparedBatch,
+    collector_paused,
     finish_prepared,
     prepare_batch,
 )
@@ -88,8 +89,10 @@ def score_stored(
         store = AccountStore(make_engine(spec.database_url), limits=spec.limits)
         try:
             for chunk in chunks:
-                accounts = list(store.iter_accounts(chunk))
-                prepared.append(prepare_batch(loaded.model, accounts, evidence_limit=MAX_EVIDENCE_POSTS))
+                with collector_paused():
+                    accounts = list(store.iter_accounts(chunk))
+                    prepared.append(prepare_batch(loaded.model, accounts, evidence_limit=MAX_EVIDENCE_POSTS))
+                    del accounts  # gone before the collector runs again
                 if progress is not None:
                     progress(len(chunk))
         finally:

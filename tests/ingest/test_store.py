@@ -114,3 +114,22 @@ def test_reading_an_account_gives_its_newest_posts_up_to_the_limit_and_keeps_the
         "are kept)"
     ]
     assert len(AccountStore(store.engine).get("prolific").account.posts) == 12  # unbounded without limits
+
+
+@pytest.mark.parametrize("limit", [None, 3])
+def test_reading_many_accounts_at_once_gives_what_reading_each_gives(limit: int | None) -> None:
+    store = AccountStore(make_engine("sqlite://"), limits=StoreLimits(max_posts_per_account=limit))
+    tied = _account("tied", "3", 4)  # every post at the same time: the post id decides which are newest
+    same_time = [p.model_copy(update={"id": f"t{p.id}", "created_at": tied.posts[0].created_at}) for p in tied.posts]
+    tied = tied.model_copy(update={"posts": same_time})
+    for account in (_account("alpha", "1", 5), _account("beta", "2", 0), tied):  # post ids are unique store-wide
+        store.put(account, source="x")
+    wanted = ["Beta", "@alpha", "unknown", "tied", "alpha"]
+
+    batched = list(store.iter_accounts(wanted, batch=2))
+
+    one_by_one = [store.get(h).account for h in wanted if store.get(h) is not None]
+    assert [a.handle for a in batched] == ["beta", "alpha", "tied", "alpha"]
+    assert batched == one_by_one
+    assert [len(a.posts) for a in batched] == ([0, 5, 4, 5] if limit is None else [0, 3, 3, 3])
+    assert [p.id for p in batched[2].posts] == ["tp0", "tp1", "tp2", "tp3"][-(limit or 4) :]
