@@ -83,7 +83,7 @@ $(PEER):
 BENCH_COORDINATION := $(BIN)/python bench/coordination.py --toolkit-python $(PEER_VENV)/bin/python
 bench: model $(PEER)
 	$(BENCH_COORDINATION)
-	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/throughput.py --repeat 3
 	$(BIN)/python bench/scale.py --accounts 2000
 	$(BIN)/python bench/api_latency.py
 	$(BIN)/python bench/train_scale.py

@@ -1,6 +1,6 @@
 """Scoring throughput from the store: accounts/s and posts/s, with 1 and N worker processes, and peak RSS.
 
-    .venv/bin/python bench/throughput.py [--accounts 10000] [--posts 200] [--workers 2] [--models models]
+    .venv/bin/python bench/throughput.py [--accounts 10000] [--posts 200] [--workers 2] [--models models] [--repeat 3]
 
 Builds (once, cached under var/bench/) a SQLite store of ``--accounts`` synthetic accounts with exactly ``--posts``
 posts each: the demo generator's accounts, topped up with posts of accounts of the same role (each copy marked with
@@ -15,6 +15,7 @@ import os
 import platform
 import random
 import resource
+import statistics
 import time
 from collections import defaultdict
 from datetime import timedelta
@@ -78,6 +79,9 @@ def main() -> None:
     parser.add_argument("--models", type=Path, default=Path(os.environ.get("PARROTWATCH_MODELS_DIR", "models")))
     parser.add_argument("--cache", type=Path, default=Path("var/bench"))
     parser.add_argument("--single", action="store_true", help="also time one worker process")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="time the N-worker run this many times and print the median and best"
+    )
     args = parser.parse_args()
 
     path = args.cache / f"store-{args.accounts}x{args.posts}.db"
@@ -96,7 +100,8 @@ def main() -> None:
     print(f"machine: {platform.machine()} {os.cpu_count()} cpus, python {platform.python_version()}")
     print(f"model: {loaded.version}  store: {path} ({n_accounts} accounts, {n_posts} posts)")
     print(f"load average before: {os.getloadavg()[0]:.1f} (other work on the machine slows the wall clock)")
-    for workers in ([1] if args.single else []) + [args.workers]:
+    rates: list[float] = []
+    for workers in ([1] if args.single else []) + [args.workers] * max(args.repeat, 1):
         own_before, workers_before = _cpu_seconds()
         started = time.perf_counter()
         scored = sum(1 for _ in score_stored(handles, spec=spec, loaded=loaded, workers=workers))
@@ -107,12 +112,19 @@ def main() -> None:
             f"workers: {workers}  accounts: {scored}  seconds: {elapsed:.1f}  "
             f"accounts/s: {scored / elapsed:.0f}  posts/s: {n_posts / elapsed:,.0f}"
         )
+        if workers == args.workers:
+            rates.append(n_posts / elapsed)
         # CPU time does not depend on what else runs. With the cores to itself, the workers' share runs in parallel
         # and this process's share (reading results, the coordination join, explaining) after it.
         free_wall = (in_workers / workers if workers > 1 else 0.0) + own
         print(
             f"  cpu seconds: {own:.1f} here + {in_workers:.1f} in workers; with {workers} free core(s) that is about "
             f"{free_wall:.0f} s: {n_posts / free_wall:,.0f} posts/s, {scored / free_wall:.0f} accounts/s"
+        )
+    if len(rates) > 1:  # a shared virtual machine's CPU time itself varies by 10-20% from run to run
+        print(
+            f"{len(rates)} runs with {args.workers} workers: median {statistics.median(rates):,.0f} posts/s, "
+            f"best {max(rates):,.0f}, worst {min(rates):,.0f}"
         )
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
