@@ -104,7 +104,7 @@ class CharTfidf:
         return sp.vstack(parts, format="csr") if len(parts) > 1 else parts[0]
 
     def best_phrases(self, texts: Sequence[str], phrases: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        """Per text, the column of ``phrases`` (terms x phrases, l2-normalized rows of TF-IDF) with the highest
+        """Per text, the column of ``phrases`` (terms x phrases, each phrase's l2-normalized TF-IDF) with the highest
         cosine, and that cosine: ``(self.transform(texts) @ phrases).toarray()``'s row argmax and max, bit for bit.
 
         One compiled pass per text (count its n-grams, weigh, normalize, add each term's phrase weights) instead of
