@@ -2,8 +2,8 @@
 
 Two families need near-duplicate tests: repetition (an account against itself) and coordination (an account against
 everyone else). Both compare MinHash signatures over shingles of the normalized text: word bigrams, or character
-trigrams for Chinese and Japanese text, which has no spaces. The permutations run as one numpy operation over every
-shingle of the batch, and ``shingle_hash_batch`` hashes the word bigrams of a whole batch in numpy too.
+trigrams for Chinese and Japanese text, which has no spaces. ``shingle_hashes`` and ``MinHasher.signatures`` are the
+definition, one text at a time; ``minhash_signatures`` computes the same for a whole batch in compiled code.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from numba import njit
 
 from detector.text_normalize import normalize_text
 
-__all__ = ["MinHasher", "comparable_text", "minhash_signatures", "shingle_hash_batch", "shingle_hashes"]
+__all__ = ["MinHasher", "comparable_text", "minhash_signatures", "shingle_hashes"]
 
 _PRIME = np.uint64((1 << 31) - 1)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -46,92 +46,6 @@ def shingle_hashes(normalized: str) -> tuple[int, ...]:
         words = normalized.split()
         shingles = {f"{a} {b}" for a, b in itertools.pairwise(words)} or set(words)
     return tuple(zlib.crc32(s.encode("utf-8")) for s in shingles)
-
-
-def shingle_hash_batch(normalized: Sequence[str], *, chunk: int = 50_000) -> tuple[np.ndarray, np.ndarray]:
-    """``(hashes, counts)``: the distinct values of ``shingle_hashes`` of every text, concatenated in text order
-    (uint64, sorted within a text), and how many each text has. Same values, without a Python call per bigram.
-
-    crc32 is linear, so ``crc32(a + " " + b)`` is ``crc32(a)`` carried over ``len(" " + b)`` bytes, xor
-    ``crc32(" " + b)``: each distinct word is hashed once, and each bigram costs four table lookups in numpy.
-    CJK text and texts of fewer than two words take the per-text path. Texts go ``chunk`` at a time, so that the
-    words of a million posts are never all in memory as Python strings."""
-    parts = [_shingle_keys(normalized[i : i + chunk], i) for i in range(0, len(normalized), chunk)]
-    keys = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
-    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys  # np.unique: see _close_pairs
-    counts = np.bincount((keys >> np.uint64(32)).astype(np.int64), minlength=len(normalized))
-    return keys & np.uint64(0xFFFFFFFF), counts
-
-
-def _shingle_keys(texts: Sequence[str], first: int) -> np.ndarray:
-    """``text << 32 | hash`` for every shingle of ``texts``, numbered from ``first`` (repeats not yet removed)."""
-    word_counts = np.fromiter(map(len, map(str.split, texts)), dtype=np.int64, count=len(texts))
-    other = word_counts < 2
-    joined = " ".join(texts)
-    if _CJK.search(joined):
-        other |= np.fromiter((_CJK.search(t) is not None for t in texts), dtype=bool, count=len(texts))
-    if other.any():
-        word_counts[other] = 0
-        joined = " ".join(t for t, skip in zip(texts, other.tolist(), strict=True) if not skip)
-    # One split of the joined texts: strings only, no list per text for the garbage collector to walk.
-    keys = [_bigram_keys(joined.split(), word_counts, first)]
-    for i in np.flatnonzero(other).tolist():
-        keys.append(np.asarray(shingle_hashes(texts[i]), dtype=np.uint64) | np.uint64(first + i) << np.uint64(32))
-    return np.concatenate(keys)
-
-
-def _bigram_keys(words: list[str], word_counts: np.ndarray, first: int) -> np.ndarray:
-    """``text << 32 | crc32(bigram)`` for every word bigram of the texts whose words are concatenated in ``words``
-    (``word_counts`` of them for each text, numbered from ``first``): one crc32 per word, the rest in numpy."""
-    encoded = list(map(str.encode, words))
-    crc = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=len(words))
-    size = np.fromiter(map(len, encoded), dtype=np.int64, count=len(words))
-    carry = _CarryTables(np.concatenate([size, size + 1]))
-    tail = carry(_SPACE_CRC, size) ^ crc  # crc32(" " + word)
-    text = np.repeat(np.arange(first, first + len(word_counts), dtype=np.uint64), word_counts)
-    pos = np.flatnonzero(text[:-1] == text[1:])  # a bigram: this word and the next, of the same text
-    bigram = carry(crc[pos], size[pos + 1] + 1) ^ tail[pos + 1]  # crc32(word + " " + next word)
-    return bigram.astype(np.uint64) | text[pos] << np.uint64(32)
-
-
-_SPACE_CRC = np.uint32(zlib.crc32(b" "))
-
-
-class _CarryTables:
-    """``carry(crcs, n_bytes)``: each crc32 carried over its number of further bytes (``crc32(x + y) ==
-    carry(crc32(x), len(y)) ^ crc32(y)``), with one (4, 256) table per byte count that occurs."""
-
-    def __init__(self, n_bytes: np.ndarray) -> None:
-        lengths = np.flatnonzero(np.bincount(n_bytes)) if len(n_bytes) else _NO_LENGTHS
-        self._row = np.zeros(int(lengths.max(initial=0)) + 1, dtype=np.int64)
-        self._row[lengths] = np.arange(len(lengths))
-        self._tables = np.stack([_carry_table(int(n)) for n in lengths]) if len(lengths) else _NO_TABLES
-
-    def __call__(self, crcs: np.ndarray, n_bytes: np.ndarray) -> np.ndarray:
-        at = self._row[n_bytes] * 1024  # each table is 4 x 256 entries, one block of 256 per input byte
-        crcs = crcs.astype(np.int64)
-        flat = self._tables.reshape(-1)
-        return (
-            flat[at + (crcs & 0xFF)]
-            ^ flat[at + 256 + (crcs >> 8 & 0xFF)]
-            ^ flat[at + 512 + (crcs >> 16 & 0xFF)]
-            ^ flat[at + 768 + (crcs >> 24)]
-        )
-
-
-_NO_LENGTHS = np.zeros(0, dtype=np.int64)
-_NO_TABLES = np.zeros((0, 4, 256), dtype=np.uint32)
-
-
-@lru_cache(maxsize=256)
-def _carry_table(n_bytes: int) -> np.ndarray:
-    """(4, 256) uint32: the linear map that carries a crc32 over ``n_bytes`` more bytes, byte by byte of its input
-    (``crc32(x + y) == carry(crc32(x)) ^ crc32(y)`` for ``len(y) == n_bytes``)."""
-    zeros = bytes(n_bytes)
-    base = zlib.crc32(zeros)
-    return np.array(
-        [[zlib.crc32(zeros, value << (8 * byte)) ^ base for value in range(256)] for byte in range(4)], dtype=np.uint32
-    )
 
 
 class MinHasher:
@@ -238,10 +152,10 @@ def _bigram_signatures_kernel(
 
 
 def minhash_signatures(normalized: Sequence[str], num_perm: int = 32) -> tuple[np.ndarray, np.ndarray]:
-    """``(signatures, n_shingles)`` of already normalized texts: what ``MinHasher(num_perm).flat_signatures`` gives
-    for ``shingle_hash_batch``'s hashes, with the word bigrams hashed and permuted in one compiled pass per text
-    (no array of every shingle times every permutation). CJK texts and texts of fewer than two words take the
-    per-text path."""
+    """``(signatures, n_shingles)`` of already normalized texts: what ``MinHasher(num_perm).signatures`` gives for
+    their ``shingle_hashes``, with the word bigrams hashed and permuted in one compiled pass per text (no Python
+    string per bigram, no array of every shingle times every permutation). CJK texts and texts of fewer than two
+    words take the per-text path."""
     hasher = MinHasher(num_perm)
     encoded = [text.encode("utf-8") for text in normalized]
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))

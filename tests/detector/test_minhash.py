@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detector import text_normalize as tn
-from detector.minhash import MinHasher, comparable_text, minhash_signatures, shingle_hash_batch, shingle_hashes
+from detector.minhash import MinHasher, comparable_text, minhash_signatures, shingle_hashes
 from detector.text_normalize import normalize_text
 from ingest.synthetic import generate_corpus
 
@@ -58,32 +58,13 @@ def test_normalize_text_equals_one_regex_substitution_on_any_text(text: str) -> 
     assert normalize_text(text) == _reference(text)
 
 
-@pytest.mark.parametrize("chunk", [3, 50_000])
-def test_batch_shingle_hashes_equal_per_text_hashes(chunk: int) -> None:
-    texts = [comparable_text(t) for t in TRICKY]
-    hashes, counts = shingle_hash_batch(texts, chunk=chunk)
-    ends = np.cumsum(counts)
-    for text, end, count in zip(texts, ends.tolist(), counts.tolist(), strict=True):
-        assert set(hashes[end - count : end].tolist()) == set(shingle_hashes(text)), text
-        assert count == len(shingle_hashes(text)), text
-
-
-def test_flat_signatures_equal_signatures_of_per_text_hashes() -> None:
-    texts = [comparable_text(t) for t in TRICKY]
-    hasher = MinHasher(32)
-    expected, expected_counts = hasher.signatures([shingle_hashes(t) for t in texts])
-    hashes, counts = shingle_hash_batch(texts)
-    assert (hasher.flat_signatures(hashes, counts) == expected).all()
-    assert (counts == expected_counts).all()
-
-
-def test_compiled_signatures_equal_the_numpy_ones_for_every_kind_of_text() -> None:
+def test_batch_signatures_equal_the_per_text_definition_for_every_kind_of_text() -> None:
     corpus = generate_corpus(seed=3, n_accounts=30)
     texts = [comparable_text(t) for t in TRICKY] + [comparable_text(p.text) for i in corpus for p in i.account.posts]
     texts += ["", "lone", " ".join(["same words"] * 200), "中文 and latin", "ünïcödé wörds hère"]
 
     signatures, counts = minhash_signatures(texts, 32)
 
-    hashes, expected_counts = shingle_hash_batch(texts)
+    expected, expected_counts = MinHasher(32).signatures([shingle_hashes(text) for text in texts])
     np.testing.assert_array_equal(counts, expected_counts)
-    np.testing.assert_array_equal(signatures, MinHasher(32).flat_signatures(hashes, expected_counts))
+    np.testing.assert_array_equal(signatures, expected)
