@@ -18,14 +18,17 @@ posts is stock text or a trending tag and is skipped.
 from __future__ import annotations
 
 import math
+import os
 import re
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numba import njit
 
 from detector.minhash import MinHasher, comparable_text, shingle_hashes
 from detector.post_columns import PostColumns
@@ -52,6 +55,7 @@ COORDINATION_FEATURES = (
 _HASHTAG = re.compile(r"[#＃](\w+)")
 _MIX = np.uint64(0x100000001B3)
 _MAX_SEGMENTS = 64
+_THREADED_FROM_POSTS = 100_000  # below this, starting threads costs more than the join
 
 
 @dataclass(frozen=True)
@@ -157,15 +161,21 @@ def post_table(
     )
 
 
-def _band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
-    """(bands, n) uint64 keys: a band's rows mixed into one number, distinct per band."""
-    rows = signatures.shape[1] // bands
-    keys = np.empty((bands, len(signatures)), dtype=np.uint64)
-    for band in range(bands):
-        key = np.full(len(signatures), band + 1, dtype=np.uint64)
-        for column in range(band * rows, (band + 1) * rows):
-            key = key * _MIX + signatures[:, column].astype(np.uint64)
-        keys[band] = key
+def _band_keys(signatures: np.ndarray, band: int, bands: int) -> np.ndarray:
+    """uint64 key of every row of ``signatures`` in ``band`` of ``bands``: its values mixed into one number, distinct
+    per band."""
+    return _band_keys_kernel(np.ascontiguousarray(signatures), band, signatures.shape[1] // bands)
+
+
+@njit(cache=True, nogil=True)
+def _band_keys_kernel(signatures: np.ndarray, band: int, width: int) -> np.ndarray:
+    # Row by row, in order: column by column in numpy, each band read the whole matrix once per column.
+    keys = np.empty(len(signatures), dtype=np.uint64)
+    for row in range(len(signatures)):
+        key = np.uint64(band + 1)
+        for column in range(band * width, (band + 1) * width):
+            key = key * _MIX + np.uint64(signatures[row, column])
+        keys[row] = key
     return keys
 
 
@@ -183,28 +193,60 @@ def _close_pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of ``posts`` (positions in ``table``, in time order) that share a key, by different accounts, within
     the window; unordered and possibly repeated (``_unique_pairs`` makes them ``first < second``, once each)."""
+    shared = _maybe_shared(keys)
+    keys, posts = keys[shared], posts[shared]
     order = np.argsort(keys, kind="stable")  # by key, then time: the posts come in time order
-    keys, posts = keys[order], posts[order]
-    runs = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else _ints()
-    counts = np.diff(np.r_[runs, len(keys)])
-    sizes = np.repeat(counts, counts)  # per post, how many share its key; np.unique (numpy 2.4) was far slower here
-    keep = (sizes >= 2) & (sizes <= params.max_bucket)
-    keys, posts = keys[keep], posts[keep]
-    times = table.times[posts]
-    firsts, seconds = [], []
-    active = np.arange(max(len(keys) - 1, 0))
-    distance = 1
-    while len(active):  # posts still followed, at this distance, by a post of the same key within the window
-        active = active[active + distance < len(keys)]
-        partner = active + distance
-        close = (keys[partner] == keys[active]) & (times[partner] - times[active] <= params.window_s)
-        active, partner = active[close], partner[close]
-        firsts.append(posts[active])
-        seconds.append(posts[partner])
-        distance += 1
-    first, second = np.concatenate(firsts or [_ints()]), np.concatenate(seconds or [_ints()])
-    other = table.account[first] != table.account[second]
-    return first[other], second[other]
+    posts = posts[order].astype(np.int64, copy=False)
+    # Gathered here, so that the pass below reads each array in order (gathering as it went was slower).
+    return _pairs_in_window(
+        keys[order], posts, table.times[posts], table.account[posts], params.window_s, params.max_bucket
+    )
+
+
+@njit(cache=True, nogil=True)
+def _pairs_in_window(
+    keys: np.ndarray,
+    posts: np.ndarray,
+    times: np.ndarray,
+    account: np.ndarray,
+    window_s: float,
+    max_bucket: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    # ``posts`` sorted by key, then time, with their keys, times and accounts. Each run of one key with 2 to
+    # ``max_bucket`` posts: every post with the posts after it while they stay within the window. One pass, where
+    # numpy needed a pass per distance.
+    capacity = 1024
+    first = np.empty(capacity, dtype=np.int64)
+    second = np.empty(capacity, dtype=np.int64)
+    found = 0
+    n = len(keys)
+    start = 0
+    while start < n:
+        end = start + 1
+        while end < n and keys[end] == keys[start]:
+            end += 1
+        if 2 <= end - start <= max_bucket:
+            for a in range(start, end - 1):
+                for b in range(a + 1, end):
+                    if times[b] - times[a] > window_s:
+                        break
+                    if account[b] == account[a]:
+                        continue
+                    if found == capacity:
+                        capacity *= 2
+                        first = _grown(first, capacity)
+                        second = _grown(second, capacity)
+                    first[found], second[found] = posts[a], posts[b]
+                    found += 1
+        start = end
+    return first[:found].copy(), second[:found].copy()
+
+
+@njit(cache=True, nogil=True)
+def _grown(values: np.ndarray, capacity: int) -> np.ndarray:
+    grown = np.empty(capacity, dtype=values.dtype)
+    grown[: len(values)] = values
+    return grown
 
 
 def _unique_pairs(pairs: Sequence[tuple[np.ndarray, np.ndarray]], n_posts: int) -> tuple[np.ndarray, np.ndarray]:
@@ -221,10 +263,18 @@ def co_similar_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.n
     eligible = _in_time_order(np.flatnonzero(table.n_shingles >= params.min_shingles), table)
     if len(eligible) < 2:
         return _ints(), _ints(), np.zeros(0)
-    pairs = []
-    for keys in _band_keys(table.signatures[eligible], params.bands):  # band by band: two bands' keys never match
-        shared = _maybe_shared(keys)
-        pairs.append(_close_pairs(keys[shared], eligible[shared], table, params))
+
+    def band_pairs(band: int) -> tuple[np.ndarray, np.ndarray]:  # band by band: two bands' keys never match
+        return _close_pairs(_band_keys(table.signatures, band, params.bands)[eligible], eligible, table, params)
+
+    # The bands are independent and their work (numba, numpy's sort and gathers) runs without the GIL: on a large
+    # table, threads use every core, where the join used to run on one while the rest waited.
+    threads = min(params.bands, os.cpu_count() or 1) if len(eligible) >= _THREADED_FROM_POSTS else 1
+    if threads > 1:
+        with ThreadPoolExecutor(threads, thread_name_prefix="coordination") as pool:
+            pairs = list(pool.map(band_pairs, range(params.bands)))
+    else:
+        pairs = [band_pairs(band) for band in range(params.bands)]
     first, second = _unique_pairs(pairs, len(table))
     similarity = (table.signatures[first] == table.signatures[second]).mean(axis=1)
     alike = similarity >= params.min_similarity
@@ -236,9 +286,7 @@ def co_hashtag_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.n
     eligible = _in_time_order(np.flatnonzero(table.hashtag_keys != 0), table)
     if len(eligible) < 2:
         return _ints(), _ints()
-    keys = table.hashtag_keys[eligible]
-    shared = _maybe_shared(keys)
-    return _unique_pairs([_close_pairs(keys[shared], eligible[shared], table, params)], len(table))
+    return _unique_pairs([_close_pairs(table.hashtag_keys[eligible], eligible, table, params)], len(table))
 
 
 def _in_time_order(posts: np.ndarray, table: PostTable) -> np.ndarray:

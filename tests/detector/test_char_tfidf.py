@@ -6,9 +6,11 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from detector.char_tfidf import CharTfidf
+from detector.char_tfidf import _DE_BRUIJN_INDEX, CharTfidf, _drain_sorted
 from detector.features.narrative import NarrativeFeatures
 from detector.text_normalize import normalize_text
 from ingest.synthetic import generate_corpus
@@ -64,3 +66,14 @@ def test_a_saved_matcher_rebuilds_its_lookup_tables_on_loading(narrative, texts)
     assert "_table" not in state and "_second" not in state  # derived data is never saved
     loaded = pickle.loads(pickle.dumps(fast))
     np.testing.assert_array_equal(loaded.transform(texts).toarray(), fast.transform(texts).toarray())
+
+
+@given(st.sets(st.integers(0, 64 * 5 - 1)))
+def test_a_texts_terms_come_out_of_the_bitmap_sorted_and_the_bitmap_empty(terms: set[int]) -> None:
+    bits = np.zeros(5, dtype=np.uint64)
+    for term in terms:
+        bits[term >> 6] |= np.uint64(1) << np.uint64(term & 63)
+    out = np.full(len(terms) + 1, -1, dtype=np.int64)
+    count = _drain_sorted(bits, out, _DE_BRUIJN_INDEX)
+    assert out[:count].tolist() == sorted(terms)
+    assert not bits.any()

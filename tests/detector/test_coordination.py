@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
+from detector import coordination
 from detector.coordination import (
     CoordinationIndex,
     CoordinationParams,
     PostTable,
     batch_links,
+    co_hashtag_pairs,
+    co_similar_pairs,
     coordination_row,
     post_table,
 )
@@ -146,3 +151,63 @@ def test_an_index_restored_from_its_table_links_like_the_original() -> None:
     later = _account("later", (LINE, timedelta(minutes=2)))
     assert restored.links(later) == original.links(later) != []
     assert restored.add([earlier]) == 0, "posts already present are not added twice"
+
+
+def _all_pairs(table: PostTable, params: CoordinationParams, keys: list[np.ndarray]) -> set[tuple[int, int]]:
+    """The definition the join must meet, checked pair by pair: by different accounts, within the window, sharing a
+    key (a band's for text, the sequence's for hashtags)."""
+    found = set()
+    for i, j in itertools.combinations(range(len(table)), 2):
+        if table.account[i] == table.account[j] or abs(table.times[i] - table.times[j]) > params.window_s:
+            continue
+        if any(k[i] != 0 and k[i] == k[j] for k in keys):
+            found.add((i, j))
+    return found
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_the_join_finds_exactly_the_pairs_a_pair_by_pair_search_finds(monkeypatch, threaded: bool) -> None:
+    rng = np.random.default_rng(3)
+    lines = [f"{LINE} variant {v} " + " ".join(f"w{rng.integers(50)}" for _ in range(6)) for v in range(6)]
+    accounts = [
+        _account(
+            f"acct{a}",
+            *(
+                (
+                    str(rng.choice(lines)) + (" #one #two #three" if rng.random() < 0.3 else ""),
+                    timedelta(seconds=int(rng.integers(0, 3600))),
+                )
+                for _ in range(12)
+            ),
+        )
+        for a in range(25)
+    ]
+    params = CoordinationParams(max_bucket=10_000)
+    if threaded:
+        monkeypatch.setattr(coordination, "_THREADED_FROM_POSTS", 0)
+    table = post_table(accounts, params)
+    eligible = table.n_shingles >= params.min_shingles
+    band_keys = [
+        np.where(eligible, coordination._band_keys(table.signatures, band, params.bands), 0)
+        for band in range(params.bands)
+    ]
+    first, second, similarity = co_similar_pairs(table, params)
+    agreement = {
+        p: float(np.mean(table.signatures[p[0]] == table.signatures[p[1]]))
+        for p in _all_pairs(table, params, band_keys)
+    }
+    close = {p: value for p, value in agreement.items() if value >= params.min_similarity}
+    assert dict(zip(zip(first.tolist(), second.tolist(), strict=True), similarity.tolist(), strict=True)) == close
+    assert len(close) > 50, "the fixture must hold many close pairs"
+    tag_first, tag_second = co_hashtag_pairs(table, params)
+    tagged = _all_pairs(table, params, [table.hashtag_keys])
+    assert set(zip(tag_first.tolist(), tag_second.tolist(), strict=True)) == tagged != set()
+
+
+def test_a_band_key_mixes_exactly_that_bands_values() -> None:
+    signatures = np.random.default_rng(4).integers(0, 2**32, size=(50, 32), dtype=np.uint64).astype(np.uint32)
+    for band in range(8):
+        expected = np.full(50, band + 1, dtype=np.uint64)
+        for column in range(band * 4, band * 4 + 4):
+            expected = expected * np.uint64(0x100000001B3) + signatures[:, column].astype(np.uint64)
+        assert np.array_equal(coordination._band_keys(signatures, band, 8), expected)
