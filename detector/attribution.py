@@ -78,12 +78,25 @@ _COUNTER_ZH = re.compile(r"(?:中共|北京|当局)的?(?:谎言|宣传|说辞)|
 
 
 def _word_cues(cues: tuple[str, ...]) -> re.Pattern[str]:
-    """One case-insensitive pattern for cues that all start at a word boundary, with the boundary factored out:
-    the regex engine then tries the alternatives only where a word starts, not at every character (3x faster on
-    post-length text, and this runs on every matching post)."""
+    """One pattern for cues that all start at a word boundary, with the boundary factored out: the regex engine then
+    tries the alternatives only where a word starts, not at every character (3x faster on post-length text, and
+    this runs on every matching post). It matches ``_folded`` text: the cues are lower case."""
     if not all(cue.startswith(r"\b") for cue in cues):
         raise ValueError("every cue must start with \\b")
-    return re.compile(r"\b(?:" + "|".join(cue[2:] for cue in cues) + ")", re.IGNORECASE)
+    if any(cue != cue.lower() for cue in cues):
+        raise ValueError("cues are lower case: they match folded text")
+    return re.compile(r"\b(?:" + "|".join(cue[2:] for cue in cues) + ")")
+
+
+# Matching lower-cased text is 3x faster than ``re.IGNORECASE`` and finds the same: the regex engine compares each
+# character's simple lower case, which differs from ``str.lower`` only for dotted capital I (one character, not two),
+# and also lets "s" match long s and "i" dotless i. Folding those three first makes the two agree on every code
+# point (a test checks each letter the cues use).
+_REGEX_CASE_FOLDS = str.maketrans({"ſ": "s", "ı": "i", "İ": "i"})
+
+
+def _folded(text: str) -> str:
+    return text.lower() if text.isascii() else text.translate(_REGEX_CASE_FOLDS).lower()
 
 
 _REPORTING = _word_cues(_REPORTING_CUES_LATIN)
@@ -104,8 +117,10 @@ def classify_attribution(post: Post) -> Attribution:
     text = post.text
     is_retweet = post.is_retweet or bool(_RETWEET_PREFIX.match(text))
     text = _RETWEET_PREFIX.sub("", text, count=1)
-    if _COUNTER.search(text) or _COUNTER_ZH.search(text):
+    folded = _folded(text)
+    chinese = not text.isascii()  # the Chinese cues cannot match ASCII text
+    if _COUNTER.search(folded) or (chinese and _COUNTER_ZH.search(text)):
         return Attribution.COUNTERED
-    if _REPORTING.search(text) or _QUOTED.search(text) or _REPORTING_ZH.search(text):
+    if _REPORTING.search(folded) or _QUOTED.search(text) or (chinese and _REPORTING_ZH.search(text)):
         return Attribution.REPORTED
     return Attribution.RETWEET if is_retweet else Attribution.ASSERTED

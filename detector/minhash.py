@@ -17,9 +17,9 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
-from detector.text_normalize import normalize_text
+from detector.text_normalize import normalize_text, normalize_texts
 
-__all__ = ["MinHasher", "comparable_text", "minhash_signatures", "shingle_hashes"]
+__all__ = ["MinHasher", "comparable_text", "comparable_texts", "minhash_signatures", "shingle_hashes"]
 
 _PRIME = np.uint64((1 << 31) - 1)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -34,6 +34,16 @@ def comparable_text(text: str) -> str:
     if "#" not in text and "＃" not in text:
         return normalize_text(text)
     return normalize_text(_HASHTAG.sub(" ", text)) or normalize_text(text)
+
+
+def comparable_texts(texts: Sequence[str], normalized: Sequence[str]) -> list[str]:
+    """``[comparable_text(t) for t in texts]`` for many texts at once, given their ``normalize_texts``."""
+    tagged = [i for i, text in enumerate(texts) if "#" in text or "＃" in text]
+    comparable = list(normalized)
+    stripped = normalize_texts([_HASHTAG.sub(" ", texts[i]) for i in tagged])
+    for i, text in zip(tagged, stripped, strict=True):
+        comparable[i] = text or normalized[i]
+    return comparable
 
 
 @lru_cache(maxsize=1 << 17)

@@ -13,9 +13,9 @@ from functools import cached_property
 
 import numpy as np
 
-from detector.minhash import comparable_text, minhash_signatures
+from detector.minhash import comparable_texts, minhash_signatures
 from detector.schema import Account, Post
-from detector.text_normalize import normalize_text
+from detector.text_normalize import normalize_texts
 
 __all__ = ["PostColumns"]
 
@@ -37,16 +37,16 @@ class PostColumns:
         return len(self.posts)
 
     @cached_property
+    def texts(self) -> list[str]:
+        return [p.text for p in self.posts]
+
+    @cached_property
     def normalized(self) -> list[str]:
-        return [normalize_text(p.text) for p in self.posts]
+        return normalize_texts(self.texts)
 
     @cached_property
     def comparable(self) -> list[str]:
-        # Without a hashtag sign the comparable text is the normalized one (``comparable_text``): no second lookup.
-        return [
-            comparable_text(p.text) if "#" in p.text or "＃" in p.text else normalized
-            for p, normalized in zip(self.posts, self.normalized, strict=True)
-        ]
+        return comparable_texts(self.texts, self.normalized)
 
     def signatures(self, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
         """``(signatures, n_shingles)`` of the comparable texts: uint32 rows of ``num_perm``, as

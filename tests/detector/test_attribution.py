@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 
+from detector import attribution
 from detector.attribution import Attribution, classify_attribution
 from detector.schema import Post
 
@@ -57,3 +59,31 @@ def test_well_said_is_applause_not_attribution() -> None:
         classify_attribution(Post(id="1", created_at=datetime(2023, 3, 1, tzinfo=UTC), text=text))
         == Attribution.ASSERTED
     )
+
+
+def test_folding_agrees_with_the_regex_engines_case_insensitivity_on_every_code_point() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    folded = attribution._folded(every)
+    assert len(folded) == len(every), "each character folds to exactly one"
+    cues = attribution._REPORTING_CUES_LATIN + attribution._COUNTER_CUES_LATIN
+    letters = {ch for cue in cues for ch in cue if ch.isalpha()}
+    by_folding: dict[str, set[str]] = {letter: set() for letter in letters}
+    for ch, low in zip(every, folded, strict=True):
+        if low in by_folding:
+            by_folding[low].add(ch)
+    for letter in sorted(letters):
+        assert by_folding[letter] == set(re.findall(re.escape(letter), every, re.IGNORECASE)), letter
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The embassy SAYS the reports are baseless smears", Attribution.REPORTED),
+        ("The embassy ſays the reports are baseless smears", Attribution.REPORTED),  # long s, as IGNORECASE reads it
+        ("Beijing's line. The documents say OTHERWİSE.", Attribution.COUNTERED),  # dotted capital I
+        ("Reports of interference are baseless smears against China", Attribution.ASSERTED),
+        ("所谓干预纯属抹黑，发言人表示", Attribution.REPORTED),
+    ],
+)
+def test_cues_match_whatever_the_case(text: str, expected: Attribution) -> None:
+    assert classify_attribution(Post(id="1", created_at=datetime(2023, 3, 1, tzinfo=UTC), text=text)) is expected
