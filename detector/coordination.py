@@ -130,8 +130,6 @@ def _ints() -> np.ndarray:
 
 
 def _hashtag_key(post: Post, min_hashtags: int) -> int:
-    if not post.hashtags and "#" not in post.text and "＃" not in post.text:
-        return 0
     tags = [t.lower() for t in post.hashtags] or [t.lower() for t in _HASHTAG.findall(post.text)]
     if len(tags) < min_hashtags:
         return 0
@@ -156,7 +154,12 @@ def post_table(
         signatures=signatures,
         n_shingles=counts,
         hashtag_keys=np.fromiter(
-            (_hashtag_key(p, params.min_hashtags) for p in posts), dtype=np.uint64, count=len(posts)
+            (
+                _hashtag_key(p, params.min_hashtags) if p.hashtags or "#" in p.text or "＃" in p.text else 0
+                for p in posts
+            ),
+            dtype=np.uint64,
+            count=len(posts),
         ),
     )
 

@@ -17,12 +17,11 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
-from detector.text_normalize import normalize_text, normalize_texts
+from detector.text_normalize import cjk_mask, has_cjk, normalize_text, normalize_texts
 
 __all__ = ["MinHasher", "comparable_text", "comparable_texts", "minhash_signatures", "shingle_hashes"]
 
 _PRIME = np.uint64((1 << 31) - 1)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _SEED = 20230218  # fixed: signatures must agree across processes, restarts and machines
 _HASHTAG = re.compile(r"[#＃]\w+")
 
@@ -49,7 +48,7 @@ def comparable_texts(texts: Sequence[str], normalized: Sequence[str]) -> list[st
 @lru_cache(maxsize=1 << 17)
 def shingle_hashes(normalized: str) -> tuple[int, ...]:
     """Distinct crc32 hashes of the shingles of already normalized text (a lone word is its own shingle)."""
-    if _CJK.search(normalized):
+    if has_cjk(normalized):
         compact = normalized.replace(" ", "")
         shingles = {compact[i : i + 3] for i in range(len(compact) - 2)} or ({compact} if compact else set())
     else:
@@ -167,14 +166,18 @@ def minhash_signatures(normalized: Sequence[str], num_perm: int = 32) -> tuple[n
     string per bigram, no array of every shingle times every permutation). CJK texts and texts of fewer than two
     words take the per-text path."""
     hasher = MinHasher(num_perm)
-    encoded = [text.encode("utf-8") for text in normalized]
-    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    word_counts = np.fromiter((text.count(" ") + 1 if text else 0 for text in normalized), np.int64, len(normalized))
-    other = word_counts < 2
-    if any(_CJK.search(text) for text in normalized):
-        other |= np.fromiter((_CJK.search(t) is not None for t in normalized), dtype=bool, count=len(normalized))
-    data = np.frombuffer(b"\n".join(encoded), dtype=np.uint8) if encoded else np.zeros(0, dtype=np.uint8)
-    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])) if len(lengths) else lengths
+    if not normalized:
+        return np.zeros((0, num_perm), dtype=np.uint32), np.zeros(0, dtype=np.int64)
+    # One encoding of the batch, cut at the newlines that join it (normalized text holds none).
+    data = np.frombuffer("\n".join(normalized).encode("utf-8"), dtype=np.uint8)
+    breaks = np.flatnonzero(data == 10)
+    if len(breaks) != len(normalized) - 1:
+        raise ValueError("normalized texts hold no newline")
+    starts = np.r_[0, breaks + 1]
+    lengths = np.r_[breaks, len(data)] - starts
+    spaces = np.r_[0, np.cumsum(data == 32)]
+    words = np.where(lengths > 0, spaces[starts + lengths] - spaces[starts] + 1, 0)
+    other = (words < 2) | cjk_mask(normalized)
     signatures, counts = _bigram_signatures_kernel(data, starts, lengths, other, hasher._a, hasher._b, _CRC_TABLE)
     rest = np.flatnonzero(other)
     if len(rest):

@@ -8,7 +8,8 @@ post order, each computed on first use, so each family reads columns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from functools import cached_property
 
 import numpy as np
@@ -47,6 +48,20 @@ class PostColumns:
     @cached_property
     def comparable(self) -> list[str]:
         return comparable_texts(self.texts, self.normalized)
+
+    def first_post_at(self) -> list[datetime | None]:
+        """Per account, the time of its first post (``None`` without posts)."""
+        return self._post_at(np.argmin)
+
+    def last_post_at(self) -> list[datetime | None]:
+        return self._post_at(np.argmax)
+
+    def _post_at(self, pick: Callable[[np.ndarray], np.intp]) -> list[datetime | None]:
+        ends = np.cumsum(np.bincount(self.account, minlength=self.n_accounts)).tolist()
+        found: list[datetime | None] = []
+        for start, end in zip([0, *ends[:-1]], ends, strict=True):  # the first post at the extreme, as min() picks
+            found.append(self.posts[start + int(pick(self.times[start:end]))].created_at if end > start else None)
+        return found
 
     def signatures(self, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
         """``(signatures, n_shingles)`` of the comparable texts: uint32 rows of ``num_perm``, as

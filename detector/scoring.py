@@ -174,8 +174,8 @@ def prepare_batch(
     return PreparedBatch(
         handles=[a.handle for a in accounts],
         n_posts=[len(a.posts) for a in accounts],
-        first_post_at=[min((p.created_at for p in a.posts), default=None) for a in accounts],
-        last_post_at=[max((p.created_at for p in a.posts), default=None) for a in accounts],
+        first_post_at=columns.first_post_at(),
+        last_post_at=columns.last_post_at(),
         matrix=matrix,
         matches=matches,
         posts=post_table(accounts, params, columns) if params is not None else None,

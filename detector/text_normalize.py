@@ -19,8 +19,10 @@ from functools import cache, lru_cache
 import numpy as np
 from numba import njit
 
-__all__ = ["normalize_text", "normalize_texts"]
+__all__ = ["cjk_mask", "has_cjk", "normalize_text", "normalize_texts"]
 
+# Kana and CJK ideographs: text in Chinese or Japanese, which has no spaces between words.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _RETWEET_PREFIX = re.compile(r"^\s*RT\s+@\w+:?\s*", re.IGNORECASE)
 # URLs and @mentions are removed in one pass (they are the commonest noise); each becomes a space.
 _URL_OR_MENTION = re.compile(r"(?:https?://|www\.)\S+|@\w+", re.IGNORECASE)
@@ -45,6 +47,15 @@ def normalize_text(text: str) -> str:
     if "#" in text:
         text = _HASHTAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)) + " ", text)
     return " ".join(_WORD.findall(text.lower()))
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds kana or CJK ideographs (ASCII text, most of it, is not searched)."""
+    return not text.isascii() and _CJK.search(text) is not None
+
+
+def cjk_mask(texts: Sequence[str]) -> np.ndarray:
+    return np.fromiter(map(has_cjk, texts), dtype=bool, count=len(texts))
 
 
 _SPACE, _WORD_CHAR, _ALNUM = 1, 2, 4  # bits of ``_char_classes``: ``\s``, ``\w``, ``[^\W_]``

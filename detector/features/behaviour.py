@@ -140,16 +140,21 @@ class BehaviourFeatures(AccountFeatures):
 
 def _post_flags(posts: Sequence[Post]) -> np.ndarray:
     """(5, n) booleans per post: retweet, reply, link, hashtag, mention. Each regex runs only on texts holding the
-    character it needs, which most posts do not: this loop is behaviour's cost."""
-    flags = np.zeros((5, len(posts)), dtype=bool)
-    for i, post in enumerate(posts):
+    characters it needs, which most posts do not: this loop is behaviour's cost."""
+    rows = []
+    for post in posts:
         text = post.text or ""
-        start = text.lstrip()[:3]
-        retweet_prefix = start[:2].upper() == "RT" and bool(_RETWEET_PREFIX.match(text))
-        flags[0, i] = post.is_retweet or retweet_prefix
-        flags[1, i] = post.is_reply or start[:1] == "@"
-        flags[2, i] = bool(post.urls) or (("://" in text or "." in text) and bool(_LINK.search(text)))
-        flags[3, i] = bool(post.hashtags) or (("#" in text or "＃" in text) and bool(_HASHTAG.search(text)))
-        if "@" in text:
-            flags[4, i] = bool(_MENTION.search(_RETWEET_PREFIX.sub("", text) if retweet_prefix else text))
-    return flags
+        start = text.lstrip()[:2]
+        retweet_prefix = start.upper() == "RT" and _RETWEET_PREFIX.match(text) is not None
+        rows.append(
+            (
+                post.is_retweet or retweet_prefix,
+                post.is_reply or start[:1] == "@",
+                # A link needs "://" or, ignoring case, "www.": a period alone is every other post.
+                bool(post.urls)
+                or (("://" in text or ("." in text and "www." in text.lower())) and _LINK.search(text) is not None),
+                bool(post.hashtags) or (("#" in text or "＃" in text) and _HASHTAG.search(text) is not None),
+                "@" in text and _MENTION.search(_RETWEET_PREFIX.sub("", text) if retweet_prefix else text) is not None,
+            )
+        )
+    return np.array(rows, dtype=bool).reshape(len(rows), 5).T

@@ -19,7 +19,6 @@ feature it teaches a model the opposite of what a paraphrasing amplifier looks l
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -35,12 +34,11 @@ from detector.embeddings import load_embedder
 from detector.features._base import AccountFeatures
 from detector.post_columns import PostColumns
 from detector.schema import Account, Post
-from detector.text_normalize import normalize_text
+from detector.text_normalize import cjk_mask, normalize_text
 
 __all__ = ["NarrativeFeatures", "PostMatch"]
 
 _AMPLIFYING = (Attribution.ASSERTED, Attribution.RETWEET)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -139,7 +137,7 @@ class NarrativeFeatures(AccountFeatures):
         best = np.zeros(len(posts))
         if not posts:
             return points, best
-        cjk = np.fromiter((bool(_CJK.search(text)) for text in normalized), dtype=bool, count=len(posts))
+        cjk = cjk_mask(normalized)
         groups = (
             (np.flatnonzero(~cjk), self.char_tfidf_, self.phrase_vectors_),
             (np.flatnonzero(cjk), self.cjk_tfidf_, self.cjk_phrase_vectors_),

@@ -168,6 +168,8 @@ def test_repetition_band_search_finds_exactly_the_all_pairs_near_duplicates(thre
         "@reporter a reply",
         " @reporter a reply after a space",
         "see WWW.example.com",
+        "mixed case wWw.example.org",
+        "ftp://files.example.org is not a web link",
         "see https://t.co/x",
         "a sentence. with dots but no link",
         "#tag at the start",
