@@ -11,12 +11,15 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from detector.declared import DeclaredStateAccounts
+from detector.model import AmplifierModel
 from detector.registry import LoadedModel, ModelRegistry
 from detector.scoring import (
     MAX_EVIDENCE_POSTS,
@@ -43,10 +46,11 @@ class BatchSpec:
     limits: StoreLimits | None = None
 
 
-def _init_worker(spec: BatchSpec) -> None:
+def _init_worker(spec: BatchSpec, model: AmplifierModel | None = None) -> None:
+    """Open the store and load the model (``model``: the parent's, inherited by a forked worker)."""
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # one process per core: no nested BLAS threads
     _worker["store"] = AccountStore(make_engine(spec.database_url), limits=spec.limits)
-    _worker["model"] = ModelRegistry(spec.models_dir).load(spec.version).model
+    _worker["model"] = model if model is not None else ModelRegistry(spec.models_dir).load(spec.version).model
     # The collector's passes were a third of a worker's time and found nothing: the model lives as long as the
     # worker (frozen, it is never scanned again) and a chunk's objects all live until it is sent back. So a worker
     # collects cycles between chunks, when the last chunk's objects are gone, and never during one.
@@ -62,6 +66,17 @@ def _prepare_chunk(handles: Sequence[str]) -> PreparedBatch:
     store: AccountStore = _worker["store"]  # type: ignore[assignment]
     accounts = list(store.iter_accounts(handles))
     return prepare_batch(_worker["model"], accounts, evidence_limit=MAX_EVIDENCE_POSTS)  # type: ignore[arg-type]
+
+
+def _worker_start() -> tuple[BaseContext, bool]:
+    """How to start workers, and whether they inherit this process's memory.
+
+    A forked worker starts in milliseconds with the model already loaded; a spawned one imports the libraries and
+    loads the model again (about 3 s here, a twentieth of scoring 10,000 accounts). Forking a process that runs
+    other threads can leave a lock held forever in the child, so a process with threads (the service) spawns."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork"), True
+    return multiprocessing.get_context("spawn"), False
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
@@ -101,8 +116,9 @@ def score_stored(
         finally:
             store.engine.dispose()
     else:
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded parent (the service runs threads)
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(spec,)) as pool:
+        context, inherits = _worker_start()
+        initargs = (spec, loaded.model if inherits else None)  # a spawned worker loads the model itself
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
             for chunk, batch in zip(chunks, pool.map(_prepare_chunk, _chunks(list(handles), chunk_size)), strict=True):
                 prepared.append(batch)
                 if progress is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 from pathlib import Path
 
 import pytest
@@ -9,13 +11,17 @@ import pytest
 from detector.registry import ModelRegistry
 from detector.scoring import MAX_EVIDENCE_POSTS, finish_prepared, prepare_batch, score_accounts
 from ingest.store import AccountStore, make_engine
+from service import batch_scoring
 from service.batch_scoring import BatchSpec, score_stored
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(("workers", "start"), [(1, None), (2, "fork"), (2, "spawn")])
 def test_scores_from_worker_processes_equal_one_batch_scored_in_process(
-    trained_registry: Path, demo_store_file: Path, workers: int
+    trained_registry: Path, demo_store_file: Path, workers: int, start: str | None, monkeypatch
 ) -> None:
+    if start is not None:  # forked workers inherit the parent's model, spawned ones load it from the registry
+        context = multiprocessing.get_context(start)
+        monkeypatch.setattr(batch_scoring, "_worker_start", lambda: (context, start == "fork"))
     loaded = ModelRegistry(trained_registry).load()
     url = f"sqlite:///{demo_store_file}"
     store = AccountStore(make_engine(url))
@@ -48,3 +54,18 @@ def test_batches_prepared_apart_and_finished_in_groups_score_as_one_batch(
     scored = list(finish_prepared(loaded.model, prepared, model_version=loaded.version, finish_accounts=70))
 
     assert [s.model_dump() for s in scored] == [s.model_dump() for s in expected]
+
+
+def test_a_process_running_threads_spawns_its_workers_instead_of_forking() -> None:
+    assert batch_scoring._worker_start()[0].get_start_method() == ("fork" if threading.active_count() == 1 else "spawn")
+    started = threading.Event()
+    stop = threading.Event()
+    thread = threading.Thread(target=lambda: (started.set(), stop.wait()))
+    thread.start()
+    try:
+        started.wait()
+        context, inherits = batch_scoring._worker_start()
+        assert (context.get_start_method(), inherits) == ("spawn", False)
+    finally:
+        stop.set()
+        thread.join()
