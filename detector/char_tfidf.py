@@ -22,9 +22,10 @@ __all__ = ["CharTfidf", "compile_kernels"]
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd, well mixed: collisions among a few thousand n-grams are nil
 _OFFSET = np.uint64(0x632BE59BD9B4E019)
 _SEPARATOR = 0  # normalized texts hold no NUL (it is not a word character), so it can join them
-# A direct-address table on the top hash bits finds a vocabulary n-gram (or rejects a stranger) in one gather. The
-# few vocabulary hashes that share their top bits go to a second table on lower bits, and any that collide there too
-# are found by binary search.
+# A direct-address table on the low hash bits finds a vocabulary n-gram (or rejects a stranger) in one gather. The
+# few vocabulary hashes that share their low bits go to a second table on the top bits, and any that collide there
+# too are found by binary search. Low bits first: every character of an n-gram reaches them, while the top bits of a
+# short n-gram are mostly its first character's, and two thirds of the vocabulary shared a top-bits slot.
 _TABLE_BITS = 20
 _SHIFT = np.uint64(64 - _TABLE_BITS)
 _LOW_MASK = np.uint64((1 << _TABLE_BITS) - 1)
@@ -72,9 +73,9 @@ class CharTfidf:
         self._build_tables()
 
     def _build_tables(self) -> None:
-        self._table = _direct_table((self._hashes >> _SHIFT).astype(np.int64))
-        shared = np.flatnonzero(self._table[(self._hashes >> _SHIFT).astype(np.int64)] == _SHARED)
-        second = _direct_table((self._hashes[shared] & _LOW_MASK).astype(np.int64))
+        self._table = _direct_table((self._hashes & _LOW_MASK).astype(np.int64))
+        shared = np.flatnonzero(self._table[(self._hashes & _LOW_MASK).astype(np.int64)] == _SHARED)
+        second = _direct_table((self._hashes[shared] >> _SHIFT).astype(np.int64))
         self._second = np.where(second >= 0, shared[np.maximum(second, 0)], second).astype(np.int32)
 
     # The lookup tables follow from the sorted hashes and this module's table size: they are rebuilt on loading,
@@ -147,13 +148,13 @@ class CharTfidf:
             if len(codes) < n:
                 continue
             h = _hash_windows(codes, n)
-            slot = self._table[(h >> _SHIFT).astype(np.int64)]
+            slot = self._table[(h & _LOW_MASK).astype(np.int64)]
             starts = np.flatnonzero(slot != _EMPTY)
             starts = starts[separators[starts + n] == separators[starts]]
             h, slot = h[starts], slot[starts].astype(np.int64)
             ambiguous = np.flatnonzero(slot == _SHARED)
             if len(ambiguous):
-                slot[ambiguous] = self._second[(h[ambiguous] & _LOW_MASK).astype(np.int64)]
+                slot[ambiguous] = self._second[(h[ambiguous] >> _SHIFT).astype(np.int64)]
                 still = ambiguous[slot[ambiguous] == _SHARED]
                 slot[still] = np.minimum(np.searchsorted(self._hashes, h[still]), len(self._hashes) - 1)
                 slot[slot == _EMPTY] = 0  # not in the vocabulary: the equality test below rejects it
@@ -259,11 +260,11 @@ def _best_phrases_kernel(
                 h = codes[a] + _OFFSET
                 for j in range(1, n):
                     h = h * _MULTIPLIER + codes[a + j]
-                slot = np.int64(table[np.int64(h >> shift)])
+                slot = np.int64(table[np.int64(h & _LOW_MASK)])
                 if slot == _EMPTY:
                     continue
                 if slot == _SHARED:
-                    slot = np.int64(second[np.int64(h & _LOW_MASK)])
+                    slot = np.int64(second[np.int64(h >> shift)])
                     if slot == _SHARED:
                         slot = min(np.searchsorted(hashes, h), len(hashes) - 1)
                     elif slot == _EMPTY:
