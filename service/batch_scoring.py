@@ -118,7 +118,10 @@ def score_stored(
     else:
         context, inherits = _worker_start()
         initargs = (spec, loaded.model if inherits else None)  # a spawned worker loads the model itself
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
+        with (
+            ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs) as pool,
+            collector_paused(),  # every batch received is kept until the join: the collector's passes found nothing
+        ):
             for chunk, batch in zip(chunks, pool.map(_prepare_chunk, _chunks(list(handles), chunk_size)), strict=True):
                 prepared.append(batch)
                 if progress is not None:
