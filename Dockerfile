@@ -16,7 +16,7 @@ COPY ingest ./ingest
 COPY training ./training
 COPY service ./service
 RUN pip install --no-cache-dir . \
-    && python -c "from detector.char_tfidf import compile_kernels; compile_kernels()" \
+    && python -c "from detector.compiled import compile_kernels; compile_kernels()" \
     && useradd --create-home --uid 10001 parrotwatch \
     && mkdir -p /data /models \
     && chown parrotwatch:parrotwatch /data /models

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from numba import njit
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-__all__ = ["CharTfidf", "compile_kernels"]
+__all__ = ["CharTfidf"]
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd, well mixed: collisions among a few thousand n-grams are nil
 _OFFSET = np.uint64(0x632BE59BD9B4E019)
@@ -76,7 +76,9 @@ class CharTfidf:
         self._table = _direct_table((self._hashes & _LOW_MASK).astype(np.int64))
         shared = np.flatnonzero(self._table[(self._hashes & _LOW_MASK).astype(np.int64)] == _SHARED)
         second = _direct_table((self._hashes[shared] >> _SHIFT).astype(np.int64))
-        self._second = np.where(second >= 0, shared[np.maximum(second, 0)], second).astype(np.int32)
+        found = second >= 0  # the second table holds positions among ``shared``: made vocabulary positions
+        second[found] = shared[second[found]]
+        self._second = second
 
     # The lookup tables follow from the sorted hashes and this module's table size: they are rebuilt on loading,
     # never saved, so a model saved with another table size still finds its n-grams.
@@ -296,11 +298,3 @@ def _best_phrases_kernel(
         best[text], best_similarity[text] = top, top_value
         sums[:] = 0.0
     return best, best_similarity
-
-
-def compile_kernels() -> None:
-    """Compile the matching kernel now and cache it beside this module (a Docker image does it at build time, so
-    that no process pays the few seconds of compiling on its first score)."""
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True).fit(["ab", "bc"])
-    phrases = vectorizer.transform(["ab"]).T.tocsr()
-    CharTfidf(vectorizer).best_phrases(["abc"], phrases)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from detector.char_tfidf import _DE_BRUIJN_INDEX, CharTfidf, _drain_sorted
+from detector.compiled import compile_kernels
 from detector.features.narrative import NarrativeFeatures
 from detector.text_normalize import normalize_text
 from ingest.synthetic import generate_corpus
@@ -77,3 +78,17 @@ def test_a_texts_terms_come_out_of_the_bitmap_sorted_and_the_bitmap_empty(terms:
     count = _drain_sorted(bits, out, _DE_BRUIJN_INDEX)
     assert out[:count].tolist() == sorted(terms)
     assert not bits.any()
+
+
+def test_a_small_vocabulary_with_no_colliding_slots_still_matches() -> None:
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True).fit(["ab", "bc"])
+    phrases = vectorizer.transform(["ab", "bc"]).T.tocsr()
+    texts = ["abab", "bcbc", "cab", "zz", ""]
+    best, similarity = CharTfidf(vectorizer).best_phrases(texts, phrases)
+    expected = (vectorizer.transform(texts) @ phrases).toarray()
+    assert best.tolist() == expected.argmax(axis=1).tolist()
+    np.testing.assert_allclose(similarity, expected.max(axis=1))
+
+
+def test_the_image_build_compiles_every_kernel() -> None:
+    compile_kernels()  # what the Dockerfile runs: it must not fail on its own small inputs

@@ -1,0 +1,35 @@
+"""The detector's compiled passes, compiled before the first score.
+
+numba compiles a kernel on its first call and caches the machine code beside its module. A Docker image calls
+``compile_kernels`` when it is built, so that no process of it pays the seconds of compiling on its first score; a
+checkout compiles on first use and keeps the cache in ``__pycache__``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from detector.char_tfidf import CharTfidf
+from detector.coordination import CoordinationParams, co_hashtag_pairs, co_similar_pairs, post_table
+from detector.schema import Account, Post
+
+__all__ = ["compile_kernels"]
+
+
+def compile_kernels() -> None:
+    """Run every compiled pass once, on a few words: catalog matching, text normalization, MinHash signatures and
+    the coordination join."""
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True).fit(["ab", "bc"])
+    CharTfidf(vectorizer).best_phrases(["abc"], vectorizer.transform(["ab"]).T.tocsr())
+    start = datetime(2023, 3, 1, tzinfo=UTC)
+    text = "RT @embassy: stop smearing and attacking China https://t.co/x #StopSmearing #China #Canada"
+    accounts = [
+        Account(handle=handle, posts=[Post(id=handle, created_at=start + timedelta(minutes=minute), text=text)])
+        for minute, handle in enumerate(("first", "second"))
+    ]
+    params = CoordinationParams()
+    table = post_table(accounts, params)  # normalizes and signs the posts
+    co_similar_pairs(table, params)
+    co_hashtag_pairs(table, params)
