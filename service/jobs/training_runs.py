@@ -55,6 +55,7 @@ class TrainingLauncher:
         self.engine = engine
         self.python = python
         self._children: dict[str, subprocess.Popen[bytes]] = {}
+        self._exit_codes: dict[str, int] = {}  # of children already reaped: a quick exit must not look unknown
 
     @property
     def log_dir(self) -> Path:
@@ -102,6 +103,7 @@ class TrainingLauncher:
 
     def _reap(self, run_id: str, child: subprocess.Popen[bytes]) -> None:
         code = child.wait()
+        self._exit_codes[run_id] = code
         self._children.pop(run_id, None)
         reason = f"the training process exited with code {code} before recording an outcome"
         if mark_interrupted(self.engine, run_id, exit_code=code, reason=reason):
@@ -110,6 +112,6 @@ class TrainingLauncher:
             logger.info("training run ended", extra={"run_id": run_id, "exit_code": code})
 
     def wait(self, run_id: str, timeout_s: float | None = None) -> int | None:
-        """The child's exit code once it ends (tests, shutdown); None if it is not this process's child."""
+        """The child's exit code once it ends (tests, shutdown); None if it never was this process's child."""
         child = self._children.get(run_id)
-        return child.wait(timeout_s) if child is not None else None
+        return child.wait(timeout_s) if child is not None else self._exit_codes.get(run_id)

@@ -151,8 +151,10 @@ def test_a_child_that_exits_without_an_outcome_is_marked_interrupted_with_its_ex
     launcher = TrainingLauncher(settings, engine, python=shutil.which("false") or "/bin/false")
 
     launcher.start(run)
-    assert launcher.wait(run.id, timeout_s=30) == 1
     deadline = time.monotonic() + 10
+    while run.id in launcher._children and time.monotonic() < deadline:
+        time.sleep(0.01)  # let the reaper get there first, as it did now and then: the exit code must still be known
+    assert launcher.wait(run.id, timeout_s=30) == 1
     while get_run(engine, run.id).status == "queued" and time.monotonic() < deadline:
         time.sleep(0.05)  # the reaper thread records it just after the exit
 
