@@ -69,8 +69,11 @@ browser:
 	      --no-install-recommends chromium; \
 	  else echo "no apt-get here: install chromium at /usr/bin/chromium, or the browser test skips"; fi; }
 
+# The suite runs on every core (TEST_WORKERS=1 for one process); the tests of a file stay on one worker, which
+# shares their module fixtures (trained models, generated corpora).
+TEST_WORKERS ?= auto
 test: lint browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # The QUT coordination-network-toolkit is coordination's yardstick: it gets a venv of its own, never the project's.
 PEER_VENV ?= /tmp/cnt-venv
