@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -598,17 +598,27 @@ def _write_scores(
         for batch in _batches(accounts, 256)
         for result in score_accounts(loaded.model, batch, model_version=loaded.version, declared=declared, index=index)
     )
-    _write_results(results, total, out)
+    _write_results(lambda _prepared: results, total, out)
 
 
-def _write_results(results: Iterable[AccountScore], total: int, out: TextIO) -> None:
+def _write_results(
+    results: Callable[[Callable[[int], None]], Iterable[AccountScore]],
+    total: int,
+    out: TextIO,
+    *,
+    prepare_total: int | None = None,
+) -> None:
+    """Write ``total`` scores as JSON lines under a progress bar. ``results`` makes them when given a callback for
+    accounts prepared; with ``prepare_total``, a bar of its own follows that step (stored batches prepare every
+    account in workers before the first score comes out, which would leave the scoring bar at 0 for minutes)."""
     if total == 0:
         return
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
     ) as progress:
+        preparing = progress.add_task("preparing", total=prepare_total) if prepare_total is not None else None
         task = progress.add_task("scoring", total=total)
-        for result in results:
+        for result in results(lambda n: progress.advance(preparing, n) if preparing is not None else None):
             out.write(result.model_dump_json())
             out.write("\n")
             progress.advance(task)
@@ -692,11 +702,20 @@ def score(
                         loaded.version,
                         settings.store_limits,
                     )
-                    results = score_stored(
-                        file_handles, spec=spec, loaded=loaded, workers=workers, declared=declared, progress=None
-                    )
                     wanted = {known[h.lower()] for h in targets if h.lower() in known}
-                    _write_results((r for r in results if r.handle in wanted), len(wanted), out)
+
+                    def results(prepared: Callable[[int], None]) -> Iterator[AccountScore]:
+                        scores = score_stored(
+                            file_handles,
+                            spec=spec,
+                            loaded=loaded,
+                            workers=workers,
+                            declared=declared,
+                            progress=prepared,
+                        )
+                        return (r for r in scores if r.handle in wanted)
+
+                    _write_results(results, len(wanted), out, prepare_total=len(file_handles))
         else:
             engine = open_database(settings.resolved_database_url)  # the service's database, migrated
             store = AccountStore(engine, limits=settings.store_limits)

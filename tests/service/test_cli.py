@@ -42,6 +42,9 @@ def test_score_whole_file_writes_every_account(run, demo_dir, tmp_path) -> None:
     assert result.exit_code == 0, result.output
     n_accounts = sum(1 for _ in (demo_dir / "accounts.jsonl").open())
     assert sum(1 for _ in out.open()) == n_accounts
+    # Every account is prepared in workers before the first score comes out: that step has its own bar.
+    preparing = next(line for line in result.output.splitlines() if line.startswith("preparing"))
+    assert f"{n_accounts}/{n_accounts}" in preparing
 
 
 def test_score_unknown_handle_without_token_exits_6_naming_the_variable(run) -> None:
