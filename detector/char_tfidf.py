@@ -6,6 +6,9 @@ it was the cost of scoring. Here the texts of a batch are joined into one array 
 hashed with vectorized arithmetic, looked up in the sorted hashes of the vocabulary, and counted with one sort. The
 result equals the vectorizer's (sublinear tf, the vectorizer's idf, l2 norm) for texts already lower-cased and
 whitespace-collapsed, as ``normalize_text`` leaves them; a test holds it to that.
+
+``best_lines`` scores texts against *lines* (groups of phrases) rather than single phrases, in the same one compiled
+pass per text; ``detector.features.narrative`` documents the measure and why.
 """
 
 from __future__ import annotations
@@ -139,6 +142,57 @@ class CharTfidf:
             phrases.data.astype(np.float64),
             phrases.shape[1],
             _DE_BRUIJN_INDEX,
+        )
+
+    def best_lines(
+        self,
+        texts: Sequence[str],
+        columns: sp.csr_matrix,
+        owner: np.ndarray,
+        oov_idf: float,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per text, the best line, its best phrase and its score.
+
+        ``columns`` is terms x (phrases + lines): first each phrase's l2-normalized TF-IDF, then each line's phrase
+        weights pooled by their maximum; ``owner`` gives the line of each phrase (so there are ``len(owner)`` phrase
+        columns). A text's weights are its sublinear TF-IDF over the vocabulary, and its norm also counts every n-gram
+        *outside* the vocabulary, once per occurrence, at ``oov_idf``: an n-gram no phrase has is evidence that the
+        text says something else. With ``x`` the text's weights and ``|x|`` that full norm, for a phrase ``q``:
+
+        - ``cos = x.q / |x|``: how much of the text the phrase accounts for;
+        - ``cover = sum of q_t^2 over the phrase's n-grams the text has``: how much of the phrase the text holds;
+
+        and for a line with pooled weights ``w``: ``pooled = min(1, x.w / |x|)``, how much of the text the line's
+        wordings account for together. The score of a line is ``sqrt(sqrt(cover * cos) * pooled)`` for its best
+        phrase, in [0, 1]; a text without an n-gram of the vocabulary scores 0. Terms whose rows of ``columns`` are
+        empty count in the norm and match nothing."""
+        if not texts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty.copy(), np.zeros(0)
+        codes = _codes("\x00".join(texts))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+        sublinear = np.concatenate(([0.0], 1.0 + np.log(np.arange(1, int(lengths.max()) + 2, dtype=np.float64))))
+        columns = columns.tocsr()
+        return _best_lines_kernel(
+            codes,
+            starts,
+            lengths,
+            self.ngram_range[0],
+            self.ngram_range[1],
+            self._table,
+            self._second,
+            self._hashes,
+            self._term_ids,
+            self.idf,
+            sublinear,
+            columns.indptr.astype(np.int64, copy=False),
+            columns.indices.astype(np.int64, copy=False),
+            columns.data.astype(np.float64, copy=False),
+            len(owner),
+            columns.shape[1] - len(owner),
+            np.asarray(owner, dtype=np.int64),
+            float(oov_idf) ** 2,
         )
 
     def _transform_chunk(self, texts: Sequence[str]) -> sp.csr_matrix:
@@ -298,3 +352,107 @@ def _best_phrases_kernel(
         best[text], best_similarity[text] = top, top_value
         sums[:] = 0.0
     return best, best_similarity
+
+
+@njit(cache=True, nogil=True)
+def _best_lines_kernel(
+    codes: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    n_min: int,
+    n_max: int,
+    table: np.ndarray,
+    second: np.ndarray,
+    hashes: np.ndarray,
+    term_ids: np.ndarray,
+    idf: np.ndarray,
+    sublinear: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    n_phrases: int,
+    n_lines: int,
+    owner: np.ndarray,
+    oov_square: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``CharTfidf.best_lines``: one pass per text, as ``_best_phrases_kernel`` plus the out-of-vocabulary count.
+
+    Scores are compared as ``cover * cos * pooled^2``, the fourth power of the score, and only the winner's root is
+    taken; a text's terms are visited in the order first seen (no float sum here needs to match another path's)."""
+    n_texts = len(starts)
+    best_line = np.zeros(n_texts, dtype=np.int64)
+    best_phrase = np.zeros(n_texts, dtype=np.int64)
+    best_score = np.zeros(n_texts, dtype=np.float64)
+    counts = np.zeros(len(idf), dtype=np.int64)
+    touched = np.empty(len(idf), dtype=np.int64)
+    # Per column (phrases, then lines) the dot product and the coverage side by side, so that a posting touches one
+    # cache line; a line's coverage is not used.
+    sums = np.zeros((n_phrases + n_lines, 2), dtype=np.float64)
+    squares = data * data
+    line_value = np.zeros(n_lines, dtype=np.float64)
+    line_phrase = np.zeros(n_lines, dtype=np.int64)
+    shift = np.uint64(64 - _TABLE_BITS)
+    for text in range(n_texts):
+        start, end = starts[text], starts[text] + lengths[text]
+        k = 0
+        strangers = 0
+        for a in range(start, end - n_min + 1):
+            # The n-grams starting at ``a``, shortest first: each hash extends the one before by a character.
+            h = codes[a] + _OFFSET
+            for j in range(1, n_min - 1):
+                h = h * _MULTIPLIER + codes[a + j]
+            for n in range(n_min, min(n_max, end - a) + 1):
+                h = h * _MULTIPLIER + codes[a + n - 1] if n > 1 else h
+                slot = np.int64(table[np.int64(h & _LOW_MASK)])
+                if slot == _EMPTY:
+                    strangers += 1
+                    continue
+                if slot == _SHARED:
+                    slot = np.int64(second[np.int64(h >> shift)])
+                    if slot == _SHARED:
+                        slot = min(np.searchsorted(hashes, h), len(hashes) - 1)
+                    elif slot == _EMPTY:
+                        strangers += 1
+                        continue
+                if hashes[slot] != h:
+                    strangers += 1
+                    continue
+                term = term_ids[slot]
+                if counts[term] == 0:
+                    touched[k] = term
+                    k += 1
+                counts[term] += 1
+        if k == 0:
+            continue
+        square = 0.0
+        for index in range(k):
+            term = touched[index]
+            weight = sublinear[counts[term]] * idf[term]
+            square += weight * weight
+        inverse = 1.0 / np.sqrt(square + strangers * oov_square)
+        for index in range(k):
+            term = touched[index]
+            x = inverse * (sublinear[counts[term]] * idf[term])
+            for q in range(indptr[term], indptr[term + 1]):
+                column = indices[q]
+                sums[column, 0] += x * data[q]
+                sums[column, 1] += squares[q]
+            counts[term] = 0
+        for phrase in range(n_phrases):
+            value = sums[phrase, 0] * sums[phrase, 1]
+            line = owner[phrase]
+            if value > line_value[line]:
+                line_value[line], line_phrase[line] = value, phrase
+            sums[phrase, 0] = 0.0
+            sums[phrase, 1] = 0.0
+        top, top_value = 0, 0.0
+        for line in range(n_lines):
+            pooled = min(1.0, sums[n_phrases + line, 0])
+            value = line_value[line] * pooled * pooled
+            if value > top_value:
+                top, top_value = line, value
+            sums[n_phrases + line, 0] = 0.0
+            sums[n_phrases + line, 1] = 0.0
+            line_value[line] = 0.0
+        best_line[text], best_phrase[text], best_score[text] = top, line_phrase[top], np.sqrt(np.sqrt(top_value))
+    return best_line, best_phrase, best_score

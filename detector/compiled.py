@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from detector.catalog import load_catalog
 from detector.char_tfidf import CharTfidf
 from detector.coordination import CoordinationParams, co_hashtag_pairs, co_similar_pairs, post_table
+from detector.features.narrative import NarrativeFeatures
 from detector.schema import Account, Post
 
 __all__ = ["compile_kernels"]
@@ -33,3 +35,5 @@ def compile_kernels() -> None:
     table = post_table(accounts, params)  # normalizes and signs the posts
     co_similar_pairs(table, params)
     co_hashtag_pairs(table, params)
+    # Catalog matching scores whole talking points (``CharTfidf.best_lines``): compiled on the shipped catalog.
+    NarrativeFeatures(catalog=load_catalog()).fit([]).match_accounts(accounts)

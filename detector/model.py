@@ -37,6 +37,7 @@ from detector.coordination import (
     post_table,
 )
 from detector.features.behaviour import BehaviourFeatures
+from detector.features.content import ContentFeatures
 from detector.features.narrative import NarrativeFeatures, PostMatch
 from detector.features.repetition import RepetitionFeatures
 from detector.linear import SignConstrainedLogisticRegression
@@ -59,25 +60,37 @@ __all__ = [
     "single_threaded",
 ]
 
-FAMILIES = ("narrative", "repetition", "coordination", "behaviour")
+FAMILIES = ("content", "narrative", "repetition", "coordination", "behaviour")
 # Families computed per account by the FeatureUnion; coordination needs the other accounts (see coordination.py).
-ACCOUNT_FAMILIES = ("narrative", "repetition", "behaviour")
+# ``content`` is the one family fitted on labels: training stacks it out of fold (training/stacking.py).
+ACCOUNT_FAMILIES = ("content", "narrative", "repetition", "behaviour")
 # Heads training compares: the sign-constrained logistic regression, and boosted trees calibrated two ways.
 HEAD_KINDS = ("linear", "tree-sigmoid", "tree-isotonic")
 
 
 def build_features(
-    catalog: TalkingPointCatalog, families: tuple[str, ...] = FAMILIES, *, embedder: str | None = None
+    catalog: TalkingPointCatalog,
+    families: tuple[str, ...] = FAMILIES,
+    *,
+    embedder: str | None = None,
+    profile_features: bool = True,
+    platforms: tuple[str, ...] | None = None,
+    shared_behaviour: bool = True,
 ) -> FeatureUnion:
     """Return the unfitted union of feature families; its output names are ``family__feature``.
 
     ``families`` selects a subset, for ablations; unknown names raise ``ValueError``. ``coordination`` is not part
-    of the union (it needs an index of other accounts' posts) and is ignored here.
+    of the union (it needs an index of other accounts' posts) and is ignored here. ``profile_features=False`` leaves
+    the profile's fields (followers, age, verified, bio, handle length) out of behaviour; ``platforms`` gives behaviour
+    a block of columns per platform besides the shared one (see ``BehaviourFeatures``).
     """
     makers = {
+        "content": ContentFeatures,
         "narrative": lambda: NarrativeFeatures(catalog=catalog, embedder=embedder),
         "repetition": RepetitionFeatures,
-        "behaviour": BehaviourFeatures,
+        "behaviour": lambda: BehaviourFeatures(
+            profile_features=profile_features, platforms=platforms, shared=shared_behaviour
+        ),
     }
     unknown = set(families) - set(FAMILIES)
     chosen = [family for family in ACCOUNT_FAMILIES if family in families]
@@ -91,6 +104,7 @@ def build_features(
 def expected_signs(feature_names: Sequence[str]) -> tuple[int, ...]:
     """Each feature's fixed direction (1, -1) or 0 when the data decides, from the families' ``feature_signs``."""
     tables = {
+        "content": ContentFeatures.feature_signs,
         "narrative": NarrativeFeatures.feature_signs,
         "repetition": RepetitionFeatures.feature_signs,
         "behaviour": BehaviourFeatures.feature_signs,
@@ -116,7 +130,9 @@ def build_head(*, cv: int | Iterable = 5, C: float = 1.0, signs: Sequence[int] |
     classify = CalibratedClassifierCV(linear, method="sigmoid", cv=cv, ensemble=False)
     return Pipeline(
         [
-            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            # The mean, not the median: after scaling an imputed value is exactly 0, so a field the source did not
+            # give contributes nothing to the log-odds. Missing is unknown, not evidence either way.
+            ("impute", SimpleImputer(strategy="mean", keep_empty_features=True)),
             ("scale", StandardScaler()),
             ("classify", classify),
         ]

@@ -116,23 +116,29 @@ class ModelRegistry:
         split: dict[str, Any],
         *,
         before_publish: Callable[[Path, str], object] | None = None,
+        name: str | None = None,
     ) -> str:
         """Write a new version and return its name. The folder appears complete or not at all.
 
         ``before_publish(folder, version)`` may add files (a report) to the version's staging folder; if it raises,
-        the version is discarded. Only ``model.joblib`` is checked against the card's sha256 on loading.
+        the version is discarded. Only ``model.joblib`` is checked against the card's sha256 on loading. With
+        ``name`` the version is ``<name>-<sha256 prefix>`` (the shipped default's, committed), not a time stamp; a
+        rebuild that gives the same bytes replaces that version's folder.
         """
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
         try:
             joblib.dump(model, staging / ARTIFACT, compress=3)
             sha = sha256_file(staging / ARTIFACT)
-            version = f"{datetime.now(UTC):%Y%m%dT%H%M%S}Z-{sha[:8]}"
+            stamp = name if name is not None else f"{datetime.now(UTC):%Y%m%dT%H%M%S}Z"
+            version = f"{stamp}-{sha[:8]}"
             full_card = {"version": version, **card, "artifact": {"file": ARTIFACT, "sha256": sha}}
             (staging / CARD).write_text(json.dumps(full_card, indent=2, sort_keys=False), encoding="utf-8")
             (staging / SPLIT).write_text(json.dumps(split), encoding="utf-8")
             if before_publish is not None:
                 before_publish(staging, version)
+            if name is not None and (self.root / version).is_dir():
+                shutil.rmtree(self.root / version)
             os.replace(staging, self.root / version)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

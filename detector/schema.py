@@ -12,7 +12,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["Account", "Post", "Profile", "account_json_schema"]
+__all__ = ["PLATFORMS", "Account", "Post", "Profile", "account_json_schema", "normalize_platform"]
+
+# The platforms an account can be on, as ``Account.platform`` spells them. A name outside this set is refused, so a
+# typo ("redit") is an error at import, not a new platform that no feature or filter knows.
+PLATFORMS = ("x", "reddit", "bluesky", "mastodon", "telegram")
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -23,6 +27,19 @@ def _as_utc(value: datetime) -> datetime:
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+def normalize_platform(value: str | None) -> str | None:
+    """Return the platform name lower-cased (``"Reddit"`` gives ``"reddit"``); ``None`` stays ``None`` (unknown).
+
+    Raises ``ValueError`` naming the known platforms (``PLATFORMS``) for any other name, the empty one included.
+    """
+    if value is None:
+        return None
+    name = value.strip().lower()
+    if name not in PLATFORMS:
+        raise ValueError(f"unknown platform {value!r}: use one of {', '.join(PLATFORMS)}, or leave it out when unknown")
+    return name
 
 
 class Post(BaseModel):
@@ -64,6 +81,11 @@ class Account(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     handle: str = Field(min_length=1, description="Screen name without '@' (archives may hold a hashed one).")
+    platform: str | None = Field(
+        default=None,
+        description="The platform the account is on, lower-case: one of x, reddit, bluesky, mastodon or telegram "
+        "(other names are refused; upper case is read as lower case). Absent or null: unknown.",
+    )
     user_id: str | None = Field(default=None, description="Stable numeric id at the source, if known.")
     profile: Profile = Field(default_factory=Profile)
     posts: list[Post] = Field(default_factory=list, description="Recent posts, any order.")
@@ -75,6 +97,11 @@ class Account(BaseModel):
         if not value:
             raise ValueError("handle is empty")
         return value
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str | None) -> str | None:
+        return normalize_platform(value)
 
 
 def account_json_schema() -> dict:

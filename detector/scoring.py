@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from detector.coordination import CoordinatedPost, CoordinationIndex, PostTable, batch_links, post_table
 from detector.declared import DeclaredAccount, DeclaredStateAccounts
+from detector.features.content import ContentExplanation
 from detector.features.narrative import PostMatch
 from detector.model import AmplifierModel, coordination_matrix
 from detector.post_columns import PostColumns
@@ -78,6 +79,15 @@ class CoordinatedPostPublic(BaseModel):
     kind: Literal["text", "hashtags"] = "text"
 
 
+class TermContribution(BaseModel):
+    """A term of the account's posts and its share of the content component's log-odds (positive: toward amplifier)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    term: str
+    contribution: float
+
+
 class Evidence(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -89,6 +99,11 @@ class Evidence(BaseModel):
     top_features: list[FeatureContribution]
     first_post_at: datetime | None
     last_post_at: datetime | None
+    # Why a component reads 0: it found no evidence of its kind (not "evidence of innocence").
+    component_notes: dict[str, str] = {}
+    # What moved the learned content score: its strongest terms, and the posts that hold most of the push up.
+    content_terms: list[TermContribution] = []
+    content_post_ids: list[str] = []
 
 
 class AccountScore(BaseModel):
@@ -111,6 +126,7 @@ class AccountScore(BaseModel):
 
 
 MAX_EVIDENCE_POSTS = 10  # matched and coordinated posts shown per account
+_NO_CONTENT = ContentExplanation((), ())
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -133,6 +149,8 @@ class PreparedBatch:
     matches: list[list[PostMatch]]  # most similar first; only the first ``evidence_limit`` when one was given
     posts: PostTable | None  # None for a model without coordination
     n_matches: list[int] | None = None  # every match's count, when ``matches`` was cut to the evidence shown
+    descriptions: list[str | None] | None = None  # profile bios, for self-declared state affiliation
+    content: list[ContentExplanation] | None = None  # what moved each account's content score
 
     def n_matched(self, row: int) -> int:
         return self.n_matches[row] if self.n_matches is not None else len(self.matches[row])
@@ -152,6 +170,8 @@ class PreparedBatch:
             matches=[m for b in batches for m in b.matches],
             posts=None,
             n_matches=[b.n_matched(row) for b in batches for row in range(len(b.handles))],
+            descriptions=[d for b in batches for d in (b.descriptions or [None] * len(b.handles))],
+            content=[c for b in batches for c in (b.content or [_NO_CONTENT] * len(b.handles))],
         )
 
 
@@ -167,6 +187,7 @@ def prepare_batch(
     matches = narrative.match_accounts(accounts, columns) if narrative is not None else [[] for _ in accounts]
     matrix = model.featurize_accounts(accounts, matches=matches if narrative is not None else None, columns=columns)
     params = getattr(model, "coordination", None)
+    content = dict(model.features.transformer_list).get("content")
     n_matches = None
     if evidence_limit is not None:
         n_matches = [len(found) for found in matches]
@@ -180,6 +201,8 @@ def prepare_batch(
         matches=matches,
         posts=post_table(accounts, params, columns) if params is not None else None,
         n_matches=n_matches,
+        descriptions=[a.profile.description for a in accounts],
+        content=content.explain_rows(accounts, columns, content.hashed(accounts, columns)) if content else None,
     )
 
 
@@ -240,6 +263,7 @@ def finish_batch(
         matrix = np.hstack([matrix, coordination_matrix(prepared.n_posts, links)])
     scores = model.predict_proba(matrix)
     components = model.component_scores(matrix)
+    evidence_of = component_evidence(model.feature_names, matrix, components)
     contributions = model.contributions(matrix)
     strongest = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :top_features].tolist()
     titles = {tp.id: tp.title for tp in model.catalog.talking_points}
@@ -252,6 +276,7 @@ def finish_batch(
         enough = n_posts >= model.min_posts
         has_posts = n_posts > 0
         account_links = links[row] if links is not None else []
+        explained = prepared.content[row] if prepared.content is not None else _NO_CONTENT
         evidence = Evidence(
             matched_posts=[
                 MatchedPost(
@@ -284,9 +309,13 @@ def finish_batch(
             else [],
             first_post_at=prepared.first_post_at[row],
             last_post_at=prepared.last_post_at[row],
+            component_notes={f: NO_EVIDENCE[f] for f, found in evidence_of.items() if has_posts and not found[row]},
+            content_terms=[TermContribution(term=t, contribution=c) for t, c in explained.terms],
+            content_post_ids=[post_id for post_id, _ in explained.posts],
         )
         score = round(float(scores[row]), 4) if has_posts else None
-        affiliation = declared.lookup(handle) if declared is not None else None
+        description = prepared.descriptions[row] if prepared.descriptions is not None else None
+        affiliation = _affiliation(declared, handle, description)
         results.append(
             AccountScore(
                 handle=handle,
@@ -296,7 +325,10 @@ def finish_batch(
                 state_affiliated=affiliation is not None,
                 state_affiliation=affiliation,
                 declared_list_version=declared.list_version if declared is not None else None,
-                components={f: round(float(v[row]), 4) if has_posts else None for f, v in components.items()},
+                components={
+                    f: (round(float(v[row]), 4) if evidence_of[f][row] else 0.0) if has_posts else None
+                    for f, v in components.items()
+                },
                 evidence=evidence,
                 n_posts=n_posts,
                 model_version=model_version,
@@ -304,6 +336,53 @@ def finish_batch(
             )
         )
     return results
+
+
+# What each component's "no evidence" means, for the analyst reading a 0.
+NO_EVIDENCE = {
+    "content": "no posts to read",
+    "narrative": "no post asserts or retweets a catalog talking point",
+    "repetition": "no post repeats another of the account's posts",
+    "coordination": "no post is near-identical to another account's within the window",
+    "behaviour": "no behaviour signal is known for this account",
+}
+
+
+def component_evidence(
+    feature_names: Sequence[str], matrix: np.ndarray, components: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Per family, which rows have evidence of its kind; a component without any reads 0, not its base rate."""
+    names = list(feature_names)
+
+    def column(name: str) -> np.ndarray:
+        return matrix[:, names.index(name)] if name in names else np.zeros(len(matrix))
+
+    def positive(*columns: str) -> np.ndarray:
+        return np.any([np.nan_to_num(column(c)) > 0 for c in columns], axis=0)
+
+    family_known = {
+        family: ~np.all(np.isnan(matrix[:, [i for i, n in enumerate(names) if n.startswith(f"{family}__")]]), axis=1)
+        if any(n.startswith(f"{family}__") for n in names)
+        else np.zeros(len(matrix), dtype=bool)
+        for family in components
+    }
+    rules = {
+        "narrative": lambda: positive("narrative__asserted_share"),
+        "repetition": lambda: positive("repetition__near_duplicate_share", "repetition__template_share"),
+        "coordination": lambda: positive(*(n for n in names if n.startswith("coordination__"))),
+    }
+    return {family: rules[family]() if family in rules else family_known[family] for family in components}
+
+
+def _affiliation(
+    declared: DeclaredStateAccounts | None, handle: str, description: str | None
+) -> DeclaredAccount | None:
+    if declared is None:
+        return None
+    try:
+        return declared.lookup(handle, description)
+    except TypeError:  # a list object without self-declaration support
+        return declared.lookup(handle)
 
 
 def finish_prepared(

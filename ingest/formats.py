@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
+from ingest import io_archive, x_v2
 from ingest.io_archive import IoArchiveReader
 from ingest.jsonl import read_account_rows
 from ingest.records import AccountRow, RowProblem
@@ -17,6 +18,22 @@ class InputFormat(StrEnum):
     JSONL = "jsonl"
     TWARC2 = "twarc2"
     IO_ARCHIVE = "io-archive"
+    IRA_CSV = "ira-csv"  # FiveThirtyEight's IRA tweets, per author (handle, tweet_time, tweet_text, ...)
+    REDDIT_CSV = "reddit-csv"  # Reddit posts (handle, created, title, text, ...)
+
+    @property
+    def platform(self) -> str | None:
+        """The platform every account in this format is on (its rows say so), or ``None`` when the rows tell."""
+        return _PLATFORMS.get(self)
+
+
+# X's Information Operations releases and twarc2's X API collections hold X accounts only; JSONL names its own.
+_PLATFORMS = {
+    InputFormat.IO_ARCHIVE: io_archive.PLATFORM,
+    InputFormat.TWARC2: x_v2.PLATFORM,
+    InputFormat.IRA_CSV: io_archive.PLATFORM,
+    InputFormat.REDDIT_CSV: "reddit",
+}
 
 
 class RowSource:
@@ -34,6 +51,14 @@ class RowSource:
             from ingest.twarc2 import read_twarc2_rows
 
             return read_twarc2_rows(self.path)
+        if self.format is InputFormat.IRA_CSV:
+            from ingest.ira_csv import read_ira_rows
+
+            return read_ira_rows(self.path)
+        if self.format is InputFormat.REDDIT_CSV:
+            from ingest.reddit_csv import read_reddit_rows
+
+            return read_reddit_rows(self.path)
         return read_account_rows(self.path)
 
     @property

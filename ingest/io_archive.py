@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from detector.schema import Post, Profile
 from ingest.records import AccountRow, RowProblem
 
-__all__ = ["OPTIONAL_COLUMNS", "IoArchiveReader"]
+__all__ = ["OPTIONAL_COLUMNS", "PLATFORM", "IoArchiveReader"]
 
 # Archive fields can be long (bios, tweet text with many URLs); the csv module's default limit is 128 KiB.
 _FIELD_SIZE_LIMIT = min(sys.maxsize, 2**31 - 1)
@@ -44,6 +44,7 @@ OPTIONAL_COLUMNS = (
     "urls",
 )
 _REQUIRED = ("tweetid", "tweet_text", "tweet_time")
+PLATFORM = "x"  # these are X's own releases: every account in them is on X
 # Archive releases use ISO-like times ("2019-05-01 10:00"); accounts re-collected through the v1.1 API carry its
 # "Tue Oct 07 19:55:59 +0000 2014". fromisoformat is C-fast and covers the first; strptime only runs for the second.
 _CLASSIC_FORMAT = "%a %b %d %H:%M:%S %z %Y"
@@ -185,4 +186,6 @@ class IoArchiveReader:
             # OverflowError: a time that leaves datetime's range when converted to UTC (year 1 or 9999).
             reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
             return RowProblem(line, f"unreadable value: {reason}")
-        return AccountRow(line=line, handle=handle.strip(), user_id=get("userid"), profile=profile, post=post)
+        return AccountRow(
+            line=line, handle=handle.strip(), user_id=get("userid"), profile=profile, post=post, platform=PLATFORM
+        )

@@ -80,9 +80,9 @@ def read_account_rows(path: Path) -> Iterator[AccountRow | RowProblem]:
         except MalformedFileError as exc:
             yield RowProblem(lineno, exc.reason)
             continue
-        yield AccountRow(lineno, account.handle, account.user_id, account.profile, None)
+        yield AccountRow(lineno, account.handle, account.user_id, account.profile, None, account.platform)
         for post in account.posts:
-            yield AccountRow(lineno, account.handle, account.user_id, None, post)
+            yield AccountRow(lineno, account.handle, account.user_id, None, post, account.platform)
 
 
 class JsonlAccountSource:

@@ -20,6 +20,8 @@ class AccountRow:
     """One input row: an account (by handle), its profile as of this row, and the post the row carries, if any.
 
     ``profile`` is ``None`` when the row says nothing about the profile (a later row's profile is kept then).
+    ``platform`` is the account's platform (``detector.schema.PLATFORMS``) when the row or its format says it, else
+    ``None``: the store then keeps what it knew, or the platform the import was given.
     """
 
     line: int
@@ -27,6 +29,7 @@ class AccountRow:
     user_id: str | None
     profile: Profile | None
     post: Post | None
+    platform: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,11 @@
 Accounts imported from files never go stale (there is nothing to refresh them from); accounts fetched from X are
 refetched when older than ``max_age_s`` or when ``refresh`` is asked for. Without a bearer token, handles the store
 lacks get an outcome whose error names ``PARROTWATCH_X_BEARER_TOKEN``: the caller decides whether that is fatal.
+
+Handles are platform-neutral (a Reddit name such as ``-Whiskey_Tango`` is found in the store like any other), but
+only a handle with X's syntax (``ingest.x_api.is_x_handle``) of an account not stored as another platform's is ever
+sent to X. Any other handle the store lacks is an ``UnknownHandleError`` saying it was not fetched from X, with or
+without a token.
 """
 
 from __future__ import annotations
@@ -23,8 +28,8 @@ from ingest.errors import (
     XApiError,
     XApiUnavailableError,
 )
-from ingest.store import AccountStore
-from ingest.x_api import FetchOutcome, XApiSource
+from ingest.store import AccountStore, StoredAccount
+from ingest.x_api import X_HANDLE_RULE, FetchOutcome, XApiSource, is_x_handle
 
 __all__ = ["X_API_SOURCE", "AccountResolver", "Resolution"]
 
@@ -48,10 +53,16 @@ class AccountResolver:
         self.x_source = x_source
         self.max_age_s = max_age_s
 
-    def _is_fresh(self, source: str, fetched_at: datetime, refresh: bool) -> bool:
+    def _is_fresh(self, source: str, fetched_at: datetime, refresh: bool, fetchable: bool) -> bool:
         if source != X_API_SOURCE:
-            return not (refresh and self.x_source is not None)
+            return not (refresh and fetchable)
         return not refresh and (datetime.now(UTC) - fetched_at).total_seconds() <= self.max_age_s
+
+    @staticmethod
+    def _on_x(handle: str, stored: StoredAccount | None) -> bool:
+        """Whether X could have this account: X's handle syntax, and not stored as another platform's account."""
+        platform = stored.account.platform if stored is not None else None
+        return is_x_handle(handle) and platform in (None, "x")
 
     def resolve(self, handles: Sequence[str], *, refresh: bool = False) -> list[Resolution]:
         """One ``Resolution`` per handle, in order. Raises only ``XApiConfigurationError`` when X rejects the token.
@@ -63,11 +74,19 @@ class AccountResolver:
         to_fetch: list[tuple[int, str, Account | None]] = []
         for position, handle in enumerate(handles):
             stored = self.store.get(handle)
-            if stored is not None and self._is_fresh(stored.source, stored.fetched_at, refresh):
+            on_x = self._on_x(handle, stored)
+            fetchable = on_x and self.x_source is not None
+            if stored is not None and self._is_fresh(stored.source, stored.fetched_at, refresh, fetchable):
                 results[position] = Resolution(handle, stored.account)
-            elif self.x_source is None:
+            elif not fetchable:
                 if stored is not None:  # stale, but the best we have
                     results[position] = Resolution(handle, stored.account, status="stale")
+                elif not on_x:
+                    detail = (
+                        f"@{handle} is not in the local store; not a valid X handle ({X_HANDLE_RULE}), so it was not "
+                        "fetched from X"
+                    )
+                    results[position] = Resolution(handle, None, UnknownHandleError(handle, detail), status="not_local")
                 else:
                     detail = f"@{handle} is not in the local store, and fetching it from X needs {TOKEN_VARIABLE}"
                     results[position] = Resolution(handle, None, XApiConfigurationError(detail), status="not_local")

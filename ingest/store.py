@@ -3,6 +3,10 @@
 SQLAlchemy Core on SQLite by default (the recipe in DESIGN.md: busy timeout, WAL), Postgres by URL. An import of a
 file runs in one transaction, so a fatal error leaves the store as it was. Posts are keyed by their id at the
 source, so importing a file twice or refreshing an account never duplicates a post.
+
+The ``accounts`` table has a second owner, the service's Alembic migrations (``service/db/migrations``): a column
+added here is added by a new revision there too, and each side adds it only when it is missing, so a database made
+by either (a data folder imported into before the server ever ran, or the server's) is read by both.
 """
 
 from __future__ import annotations
@@ -31,14 +35,17 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from detector.schema import Account, Post, Profile
+from detector.schema import Account, Post, Profile, normalize_platform
 from ingest.errors import MalformedFileError
 from ingest.records import AccountRow, RowProblem
 
@@ -56,6 +63,7 @@ accounts_table = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("handle_key", String(255), nullable=False, unique=True),
     Column("handle", String(255), nullable=False),
+    Column("platform", String(32)),  # detector.schema.PLATFORMS; NULL: unknown (accounts stored before it was kept)
     Column("user_id", String(64), index=True),
     Column("profile", Text, nullable=False),
     Column("source", String(512), nullable=False),
@@ -102,6 +110,22 @@ def make_engine(url: str, *, busy_timeout_s: float = 5.0) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add the columns a database made by an earlier version lacks (``create_all`` makes missing tables only).
+
+    Migration 0004 adds the same column the same way; whichever runs first adds it, the other finds it there.
+    """
+    if "platform" in {column["name"] for column in inspect(engine).get_columns("accounts")}:
+        return
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE accounts ADD COLUMN platform VARCHAR(32)"))
+    except DBAPIError:  # another process added it meanwhile: fine; anything else: raise
+        if "platform" not in {column["name"] for column in inspect(engine).get_columns("accounts")}:
+            raise
+    logger.info("account store: added the platform column (existing accounts: unknown platform)")
 
 
 def _insert(engine_or_conn: Connection, table: Table):  # type: ignore[no-untyped-def]
@@ -158,6 +182,7 @@ class _PendingAccount:
     handle: str
     user_id: str | None
     profile: Profile | None
+    platform: str | None
 
 
 class AccountStore:
@@ -173,6 +198,7 @@ class AccountStore:
         self._cache: OrderedDict[str, tuple[int, datetime, StoredAccount]] = OrderedDict()
         self._cache_lock = threading.Lock()
         metadata.create_all(engine)
+        _add_missing_columns(engine)
 
     # -- reading ---------------------------------------------------------------------------------------------------
     def get(self, handle: str) -> StoredAccount | None:
@@ -274,6 +300,7 @@ class AccountStore:
     def _stored(row, payloads: list[str]) -> StoredAccount:  # type: ignore[no-untyped-def]
         account = Account(
             handle=row.handle,
+            platform=row.platform,
             user_id=row.user_id,
             profile=Profile.model_validate_json(row.profile),
             posts=_POSTS.validate_json("[" + ",".join(payloads) + "]"),
@@ -283,12 +310,12 @@ class AccountStore:
 
     # -- writing ---------------------------------------------------------------------------------------------------
     def put(self, account: Account, *, source: str, fetched_at: datetime | None = None) -> int:
-        """Upsert one account and add its posts that are new; return how many posts were added."""
-        rows = [AccountRow(line=0, handle=account.handle, user_id=account.user_id, profile=account.profile, post=None)]
-        rows += [
-            AccountRow(line=0, handle=account.handle, user_id=account.user_id, profile=None, post=p)
-            for p in account.posts
-        ]
+        """Upsert one account and add its posts that are new; return how many posts were added.
+
+        An account whose ``platform`` is ``None`` keeps the platform stored for it, if any."""
+        known = {"handle": account.handle, "user_id": account.user_id, "platform": account.platform}
+        rows = [AccountRow(line=0, profile=account.profile, post=None, **known)]
+        rows += [AccountRow(line=0, profile=None, post=p, **known) for p in account.posts]
         return self.import_rows(rows, source=source, fetched_at=fetched_at).n_posts_added
 
     def import_rows(
@@ -300,6 +327,7 @@ class AccountStore:
         path: Path | None = None,
         fetched_at: datetime | None = None,
         on_row: Callable[[], None] | None = None,
+        platform: str | None = None,
     ) -> ImportReport:
         """Import a stream of rows in one transaction and return what happened.
 
@@ -307,7 +335,12 @@ class AccountStore:
         allow are skipped and reported; with ``strict`` (or a ``fatal`` problem) the first one raises
         ``MalformedFileError`` and nothing is written. A profile seen later in the stream replaces an earlier one.
         Accounts that now hold more posts than are read back get one notice.
+
+        ``platform`` is given to the accounts whose rows name none; a platform a row names wins, and an account
+        left with none keeps the one stored for it (an import never forgets a platform). Raises ``ValueError`` for a
+        name outside ``detector.schema.PLATFORMS``.
         """
+        platform = normalize_platform(platform)
         fetched_at = fetched_at or datetime.now(UTC)
         report = ImportReport(source=source)
         where = path or Path(source)
@@ -328,12 +361,14 @@ class AccountStore:
                 report.n_rows += 1
                 key = row.handle.lower()
                 entry = pending.get(key)
+                named = normalize_platform(row.platform) if row.platform is not None else None
                 if entry is None:
-                    pending[key] = _PendingAccount(row.handle, row.user_id, row.profile)
+                    pending[key] = _PendingAccount(row.handle, row.user_id, row.profile, named or platform)
                     report.handles.append(row.handle)
                 else:
                     entry.user_id = row.user_id or entry.user_id
                     entry.profile = row.profile or entry.profile
+                    entry.platform = named or entry.platform
                 if row.post is not None:
                     problem = None
                     if row.post.id in seen_posts:
@@ -360,6 +395,8 @@ class AccountStore:
                 values = {"handle": entry.handle, "source": source, "fetched_at": fetched_at}
                 if entry.user_id:
                     values["user_id"] = entry.user_id
+                if entry.platform:
+                    values["platform"] = entry.platform
                 if entry.profile is not None:
                     values["profile"] = entry.profile.model_dump_json(exclude_none=True)
                 conn.execute(update(accounts_table).where(accounts_table.c.id == account_ids[key]).values(**values))
@@ -421,6 +458,7 @@ class AccountStore:
             _insert(conn, accounts_table).values(
                 handle_key=key,
                 handle=entry.handle,
+                platform=entry.platform,
                 user_id=entry.user_id,
                 profile=(entry.profile or Profile()).model_dump_json(exclude_none=True),
                 source=source,

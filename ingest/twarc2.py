@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.records import AccountRow, RowProblem
-from ingest.x_v2 import tweet_to_post, user_handle, user_to_profile
+from ingest.x_v2 import PLATFORM, tweet_to_post, user_handle, user_to_profile
 
 __all__ = ["read_twarc2_rows"]
 
@@ -39,6 +39,7 @@ def _row(line: int, tweet: Mapping[str, Any], author: Mapping[str, Any]) -> Acco
             user_id=str(user_id) if user_id else None,
             profile=user_to_profile(author),
             post=tweet_to_post(tweet),
+            platform=PLATFORM,  # twarc2 collects from the X API
         )
     except ValueError as exc:
         return RowProblem(line, str(exc))

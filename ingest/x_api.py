@@ -51,9 +51,9 @@ from ingest.errors import (
     XApiError,
     XApiUnavailableError,
 )
-from ingest.x_v2 import tweet_to_post, user_handle, user_to_profile
+from ingest.x_v2 import PLATFORM, tweet_to_post, user_handle, user_to_profile
 
-__all__ = ["FetchOutcome", "FetchStatus", "XApiSource"]
+__all__ = ["X_HANDLE_RULE", "FetchOutcome", "FetchStatus", "XApiSource", "is_x_handle"]
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +90,7 @@ _ACCESS_NEEDED = (
 )
 # X's own handle rule; an invalid name in a lookup makes X reject the whole batch with a 400.
 _HANDLE_PATTERN = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+X_HANDLE_RULE = "1-15 letters, digits or _"
 _ACCESS_LEVEL_MARKERS = (
     "client-not-enrolled",
     "client-forbidden",
@@ -117,6 +118,15 @@ class FetchOutcome:
     account: Account | None
     detail: str | None = None
     retry_after_s: float | None = None
+
+
+def is_x_handle(handle: str) -> bool:
+    """True when ``handle`` (without '@') has X's syntax: only such handles are ever sent to the X API.
+
+    Other platforms' names (Reddit's ``-Whiskey_Tango``, Bluesky's ``name.bsky.social``) are valid handles in the
+    store, just not on X.
+    """
+    return _HANDLE_PATTERN.fullmatch(handle) is not None
 
 
 def _clean_handle(handle: str) -> str:
@@ -287,12 +297,10 @@ class XApiSource:
             key = handle.lower()
             if key in results or key in pending:
                 continue
-            if _HANDLE_PATTERN.fullmatch(handle):
+            if is_x_handle(handle):
                 pending[key] = handle
             else:
-                results[key] = FetchOutcome(
-                    handle, "not_found", None, detail="not a valid X handle (1-15 letters, digits or _)"
-                )
+                results[key] = FetchOutcome(handle, "not_found", None, detail=f"not a valid X handle ({X_HANDLE_RULE})")
 
         limited: RateLimitedError | None = None
         down: XApiUnavailableError | None = None
@@ -337,7 +345,9 @@ class XApiSource:
         ``XApiConfigurationError`` when X says the token's access level does not cover timelines.
         """
         try:
-            account = Account(handle=user_handle(user), user_id=str(user["id"]), profile=user_to_profile(user))
+            account = Account(
+                handle=user_handle(user), platform=PLATFORM, user_id=str(user["id"]), profile=user_to_profile(user)
+            )
         except (KeyError, ValueError) as exc:
             return FetchOutcome(handle, "error", None, detail=f"unreadable user object from X: {exc}")
         if user.get("protected") is True:

@@ -18,7 +18,9 @@ from pydantic import ValidationError
 
 from detector.schema import Post, Profile
 
-__all__ = ["tweet_to_post", "user_handle", "user_to_profile"]
+__all__ = ["PLATFORM", "tweet_to_post", "user_handle", "user_to_profile"]
+
+PLATFORM = "x"  # ``Account.platform`` of every account these objects describe
 
 _DEFAULT_IMAGE_MARKER = "default_profile_images"
 

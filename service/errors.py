@@ -2,8 +2,8 @@
 
 ServiceError
 ├── TooManyHandlesError        a synchronous request named more handles than allowed
-├── InvalidHandleError         not an X handle (1-15 letters, digits or underscores)
-├── InvalidHandlesError        a job's list holds handles that are not X handles (all of them named)
+├── InvalidHandleError         not a handle on any platform (empty, whitespace, control characters, a slash...)
+├── InvalidHandlesError        a job's list holds entries that are not handles (the first 20 named)
 ├── EmptyJobError              a job with no handle
 ├── NotReadyError              the database or the model is not there (readiness)
 ├── RequestTooLargeError       the request body is over the configured limit
@@ -25,6 +25,8 @@ ServiceError
 """
 
 from __future__ import annotations
+
+from service.handles import HANDLE_RULE, handle_problem
 
 __all__ = [
     "ApiKeyNotFoundError",
@@ -67,8 +69,11 @@ class TooManyHandlesError(ServiceError):
 
 
 class InvalidHandleError(ServiceError):
+    """``handle`` is not a handle on any platform (``service.handles``); the message says why."""
+
     def __init__(self, handle: str) -> None:
-        super().__init__(f"{handle!r} is not an X handle: 1-15 letters, digits or underscores, optional leading @")
+        reason = handle_problem(handle) or "it is not a handle"
+        super().__init__(f"{handle!r} is not a handle: {reason} (a handle is {HANDLE_RULE})")
         self.handle = handle
 
 
@@ -78,7 +83,7 @@ class InvalidHandlesError(ServiceError):
     def __init__(self, invalid: list[tuple[int, str]], total: int) -> None:
         shown = ", ".join(f"line {line}: {handle!r}" for line, handle in invalid[:20])
         more = f" and {total - 20} more" if total > 20 else ""
-        super().__init__(f"{total} entries are not X handles (1-15 letters, digits or underscores): {shown}{more}")
+        super().__init__(f"{total} entries are not handles ({HANDLE_RULE}): {shown}{more}")
         self.handles = [handle for _, handle in invalid[:20]]
         self.count = total
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any, Literal
 
@@ -10,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from detector.catalog import TalkingPoint
 from detector.scoring import AccountScore
+from service.handles import normalize_handle
 
 __all__ = [
     "AccountHistory",
@@ -35,18 +35,15 @@ __all__ = [
     "normalize_handle",
 ]
 
-_X_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
-
-
-def normalize_handle(raw: str) -> str | None:
-    """Return the handle without a leading @, or ``None`` when it is not a valid X handle."""
-    handle = raw.strip().removeprefix("@")
-    return handle if _X_HANDLE.match(handle) else None
-
 
 class ScoreRequest(BaseModel):
-    handles: list[str] = Field(min_length=1, description="X handles, with or without @; at most 100 per request.")
-    refresh: bool = Field(default=False, description="Refetch from X even when the local store has the account.")
+    handles: list[str] = Field(
+        min_length=1,
+        description="Handles on any platform (X, Reddit, ...), with or without @; at most 100 per request. A handle "
+        "the local store lacks is fetched from X when it has X's syntax; an entry that is not a handle at all "
+        "(whitespace, control characters, a slash, over 64 characters) gets an invalid-handle error entry.",
+    )
+    refresh: bool = Field(default=False, description="Refetch X accounts from X even when the local store has them.")
 
     model_config = {"json_schema_extra": {"examples": [{"handles": ["@some_handle", "another_one"]}]}}
 
@@ -118,8 +115,10 @@ class AccountHistory(BaseModel):
 
 
 class JobCreate(BaseModel):
-    handles: list[str] = Field(min_length=1, description="X handles, with or without @; at most 100,000.")
-    refresh: bool = Field(default=False, description="Refetch from X even when the local store has the account.")
+    handles: list[str] = Field(
+        min_length=1, description="Handles on any platform (X, Reddit, ...), with or without @; at most 100,000."
+    )
+    refresh: bool = Field(default=False, description="Refetch X accounts from X even when the local store has them.")
 
     model_config = {"json_schema_extra": {"examples": [{"handles": ["@some_handle", "another_one"]}]}}
 

@@ -88,6 +88,21 @@ def demo_roles(demo_dir: Path) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="session")
+def talking_amplifiers(demo_dir: Path, demo_roles: dict[str, list[str]], catalog) -> list[str]:
+    """Demo amplifiers with a post that asserts a catalog line (sleeper amplifiers post none), in role order."""
+    from detector.features.narrative import NarrativeFeatures
+
+    accounts = {a.handle: a for a in read_accounts(demo_dir / "accounts.jsonl")}
+    amplifiers = [accounts[h] for h in demo_roles["amplifier"]]
+    matches = NarrativeFeatures(catalog=catalog).fit([]).match_accounts(amplifiers)
+    return [
+        account.handle
+        for account, found in zip(amplifiers, matches, strict=True)
+        if any(m.attribution.value in ("asserted", "retweet") for m in found)
+    ]
+
+
+@pytest.fixture(scope="session")
 def demo_labeled(demo_dir: Path) -> LabeledSet:
     """The demo corpus joined with its labels; as `parrotwatch train` does, every account with a post (thin ones
     score provisional)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from sklearn.metrics import (
     average_precision_score,
@@ -13,7 +15,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-__all__ = ["choose_thresholds", "compute_metrics"]
+__all__ = ["choose_thresholds", "compute_metrics", "prevalence_thresholds"]
 
 
 def choose_thresholds(
@@ -59,3 +61,71 @@ def compute_metrics(y_true: np.ndarray, proba: np.ndarray, thresholds: dict[str,
         "n_positive": int(y_true.sum()),
         "bands": bands,
     }
+
+
+def prevalence_thresholds(
+    y_true: np.ndarray,
+    proba: np.ndarray,
+    *,
+    prevalence: float,
+    high_precision: float = 0.9,
+    elevated_recall: float = 0.9,
+    max_ordinary_high: float = 0.03,
+    groups: np.ndarray | None = None,
+) -> dict[str, float]:
+    """Band thresholds from out-of-fold scores of real accounts, for a list that holds ``prevalence`` amplifiers.
+
+    Precision depends on how many amplifiers a list holds, not on how many the labeled set happened to hold, so it is
+    worked out from each threshold's recall (TPR) and false-positive rate at ``prevalence``. ``high`` is the lowest
+    score at which that precision is at least ``high_precision`` and at most ``max_ordinary_high`` of ordinary
+    accounts score as high; ``elevated`` the highest score that keeps recall at ``elevated_recall``, strictly below
+    ``high`` (one step below when the two would meet), so the bands always follow the order of the scores.
+
+    With ``groups`` (a platform per row), each promise holds in every group with both classes: ``high`` is the
+    highest of the groups' and ``elevated`` the lowest, so one platform's easy accounts do not set another's bands.
+    """
+    y_true = np.asarray(y_true, dtype=int)
+    proba = np.asarray(proba, dtype=float)
+    groups = np.zeros(len(y_true), dtype=int) if groups is None else np.asarray(groups)
+    highs, elevateds = [], []
+    for group in np.unique(groups).tolist():
+        mine = groups == group
+        if len(np.unique(y_true[mine])) < 2:
+            continue
+        high, elevated = _group_thresholds(
+            y_true[mine], proba[mine], prevalence, high_precision, elevated_recall, max_ordinary_high
+        )
+        highs.append(high)
+        elevateds.append(elevated)
+    if not highs:
+        raise ValueError("band thresholds need scores of both classes")
+    high, elevated = max(highs), min(elevateds)
+    if elevated >= high:
+        below = np.unique(proba[proba < high])
+        elevated = float(below[-1]) if below.size else high / 2
+    # Rounded down to 4 places: a cut rounded up would drop the very account that set it from its band.
+    high = math.floor(high * 1e4) / 1e4
+    elevated = min(math.floor(elevated * 1e4) / 1e4, high - 1e-4)
+    return {"high": round(high, 4), "elevated": round(elevated, 4)}
+
+
+def _group_thresholds(
+    y_true: np.ndarray,
+    proba: np.ndarray,
+    prevalence: float,
+    high_precision: float,
+    elevated_recall: float,
+    max_ordinary_high: float,
+) -> tuple[float, float]:
+    cuts = np.unique(proba)[::-1]  # highest first
+    positives, negatives = max(int(y_true.sum()), 1), max(int((1 - y_true).sum()), 1)
+    ordered = np.sort(proba[y_true == 1])
+    tpr = (len(ordered) - np.searchsorted(ordered, cuts, side="left")) / positives
+    negative_scores = np.sort(proba[y_true == 0])
+    fpr = (len(negative_scores) - np.searchsorted(negative_scores, cuts, side="left")) / negatives
+    precision = prevalence * tpr / np.maximum(prevalence * tpr + (1 - prevalence) * fpr, 1e-12)
+    good = np.flatnonzero((precision >= high_precision) & (fpr <= max_ordinary_high) & (tpr > 0))
+    high = float(cuts[good[-1]]) if good.size else float(cuts[0])  # the lowest cut that holds both
+    keeping = np.flatnonzero(tpr >= elevated_recall)
+    elevated = float(cuts[keeping[0]]) if keeping.size else float(cuts[-1])
+    return high, elevated

@@ -6,7 +6,9 @@ turn, and splits the held-out figures by language, so an operator sees where the
 
 Refits reuse the training run's feature matrix: the feature families learn from the catalog and from unlabeled
 posts only (coordination links every labeled account, as the service's index does), never from labels, so one
-matrix serves every split without leaking a label. ``tests/training/test_report.py`` checks that assumption.
+matrix serves every split without leaking a label; ``tests/training/test_report.py`` checks that assumption. The one
+exception is the content family's text model: each split refits it on its own training side (out of fold for the
+rows the head trains on), from hashed documents computed once (``ContentRestacker``).
 Drawing (matplotlib, half a second to import) is loaded only by the functions that write PNGs.
 """
 
@@ -20,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
+from detector.features.content import ContentFeatures
 from detector.model import family_columns, single_threaded
 from training.errors import InsufficientDataError
 from training.languages import account_language
@@ -35,7 +39,7 @@ from training.splits import (
     by_time_split,
     leave_one_operation_out,
 )
-from training.train import LabeledSet, TrainingResult, fit_banded_head, fit_head
+from training.train import LabeledSet, TrainingResult, fit_banded_head, fit_head, head_folds
 
 __all__ = [
     "REPORT_FILES",
@@ -97,6 +101,44 @@ def _columns(feature_names: Sequence[str], families: Sequence[str]) -> np.ndarra
     return np.sort(np.concatenate([family_columns(feature_names, family) for family in families]))
 
 
+@dataclass
+class ContentRestacker:
+    """Recomputes the content column for a split: the text model refitted on the split's training side only."""
+
+    content: ContentFeatures
+    hashed: Any  # scipy sparse rows, one per labeled account
+    platforms: np.ndarray
+    seed: int = 0
+
+    @classmethod
+    def for_model(cls, data: LabeledSet, result: TrainingResult) -> ContentRestacker | None:
+        content = dict(result.model.features.transformer_list).get("content")
+        if content is None:
+            return None
+        platforms = np.asarray([a.platform for a in data.accounts], dtype=object)
+        return cls(clone(content), content.hashed(data.accounts), platforms, result.card["config"]["seed"])
+
+    def __call__(self, data: LabeledSet, matrix: np.ndarray, names: Sequence[str], split: NamedSplit) -> np.ndarray:
+        column = [list(names).index(f"content__{name}") for name in ContentFeatures.feature_names]
+        y, groups = data.y, data.groups
+        restacked = matrix.copy()
+        train = np.asarray(split.train)
+        fitted = clone(self.content).fit_hashed(self.hashed[train], y[train], self.platforms[train].tolist())
+        restacked[np.ix_(split.test, column)] = fitted.log_odds_hashed(
+            self.hashed[split.test], self.platforms[split.test].tolist()
+        )
+        for fold_train, fold_test in head_folds(y[train], groups[train], seed=self.seed):
+            inner = clone(self.content).fit_hashed(
+                self.hashed[train[fold_train]], y[train[fold_train]], self.platforms[train[fold_train]].tolist()
+            )
+            restacked[np.ix_(train[fold_test], column)] = inner.log_odds_hashed(
+                self.hashed[train[fold_test]], self.platforms[train[fold_test]].tolist()
+            )
+        no_posts = np.array([not account.posts for account in data.accounts])
+        restacked[np.ix_(np.flatnonzero(no_posts), column)] = np.nan
+        return restacked
+
+
 def score_split(
     data: LabeledSet,
     matrix: np.ndarray,
@@ -104,11 +146,15 @@ def score_split(
     split: NamedSplit,
     *,
     config: dict[str, Any],
+    restack: ContentRestacker | None = None,
 ) -> SplitScores:
     """Refit the banded head on the split's training rows, as ``train_model`` does, and score its test rows.
 
-    ``config`` is the card's: seed, C, target precision and recall of the bands, and the families used.
+    ``config`` is the card's: seed, C, target precision and recall of the bands, and the families used; ``restack``
+    refits the content family's text model on the split's training side first.
     """
+    if restack is not None:
+        matrix = restack(data, matrix, feature_names, split)
     columns = _columns(feature_names, config["families"])
     x = matrix[:, columns]
     banded = fit_banded_head(
@@ -137,12 +183,20 @@ def _ranking_figures(y: np.ndarray, proba: np.ndarray) -> dict[str, float | None
 
 
 def ablation(
-    data: LabeledSet, matrix: np.ndarray, feature_names: Sequence[str], split: NamedSplit, *, config: dict[str, Any]
+    data: LabeledSet,
+    matrix: np.ndarray,
+    feature_names: Sequence[str],
+    split: NamedSplit,
+    *,
+    config: dict[str, Any],
+    restack: ContentRestacker | None = None,
 ) -> list[dict[str, Any]]:
     """Held-out ROC-AUC, PR-AUC and Brier with all families, then with each family dropped in turn.
 
     Only the ranking is compared, so no band thresholds are chosen: one head fit per variant.
     """
+    if restack is not None:
+        matrix = restack(data, matrix, feature_names, split)
     families = tuple(config["families"])
     variants: list[tuple[str | None, tuple[str, ...]]] = [(None, families)]
     variants += [(family, tuple(f for f in families if f != family)) for family in families]
@@ -271,6 +325,7 @@ def build_report(
     fraction, seed = config["test_fraction"], config["seed"]
     trained = _trained_scores(data, result)
     scores = {trained.split.name: trained}
+    restack = ContentRestacker.for_model(data, result)
     skipped: dict[str, str] = {}
     makers: dict[str, Callable[[], NamedSplit]] = {
         "by_account": lambda: by_account_split(data.y, test_fraction=fraction, seed=seed),
@@ -282,7 +337,7 @@ def build_report(
             continue
         say(f"report: refitting on the {name} split")
         try:
-            scores[name] = score_split(data, result.matrix, names, make(), config=config)
+            scores[name] = score_split(data, result.matrix, names, make(), config=config, restack=restack)
         except InsufficientDataError as exc:
             skipped[name] = str(exc)
 
@@ -293,12 +348,12 @@ def build_report(
         for split in leave_one_operation_out(
             data.y, data.groups, negative_fraction=fraction, max_folds=max_operation_folds, seed=seed
         ):
-            folds.append(score_split(data, result.matrix, names, split, config=config).figures())
+            folds.append(score_split(data, result.matrix, names, split, config=config, restack=restack).figures())
     except InsufficientDataError as exc:
         operations_skipped = str(exc)
 
     say("report: ablation by feature family")
-    ablation_rows = ablation(data, result.matrix, names, trained.split, config=config)
+    ablation_rows = ablation(data, result.matrix, names, trained.split, config=config)  # as trained: stacked already
     languages = [account_language(data.accounts[i]) for i in trained.split.test]
     summary = {
         "target": result.card["target"],

@@ -17,11 +17,13 @@ from importlib import metadata
 from typing import Any
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from detector.catalog import TalkingPointCatalog
 from detector.coordination import COORDINATION_FEATURES, CoordinationParams, batch_links
+from detector.features.content import ContentFeatures
 from detector.model import (
     FAMILIES,
     HEAD_KINDS,
@@ -257,6 +259,21 @@ def _importances(model: AmplifierModel, x_train: np.ndarray) -> dict[str, dict[s
     return {"importances": dict(zip(model.feature_names, np.round(values, 4).tolist(), strict=True))}
 
 
+def _out_of_fold_content(
+    content: ContentFeatures, accounts: Sequence[Account], y: np.ndarray, groups: np.ndarray, *, seed: int
+) -> np.ndarray:
+    """The text model's log-odds of each training account from a model fitted without its fold: the head must learn
+    how far to trust text scores of accounts the text model never saw, which is what it meets when serving."""
+    hashed = content.hashed(accounts)
+    platforms = np.asarray([account.platform for account in accounts], dtype=object)
+    oof = np.full((len(accounts), len(content.feature_names)), np.nan)
+    for fold_train, fold_test in head_folds(y, groups, seed=seed):
+        fitted = clone(content).fit_hashed(hashed[fold_train], y[fold_train], platforms[fold_train].tolist())
+        oof[fold_test] = fitted.log_odds_hashed(hashed[fold_test], platforms[fold_test].tolist())
+    oof[[not account.posts for account in accounts]] = np.nan
+    return oof
+
+
 def train_model(
     data: LabeledSet,
     *,
@@ -291,9 +308,15 @@ def train_model(
     train_accounts = [data.accounts[i] for i in train_idx]
 
     say(f"extracting features for {len(data.accounts)} accounts")
-    features = build_features(catalog, families, embedder=embedder).fit(train_accounts)
+    features = build_features(catalog, families, embedder=embedder).fit(train_accounts, y[train_idx])
     matrix = backend.transform(features, data.accounts)
     feature_names = tuple(features.get_feature_names_out())
+    if "content" in families:
+        say("stacking the text model out of fold on the training side")
+        column = [feature_names.index(f"content__{name}") for name in ContentFeatures.feature_names]
+        matrix[np.ix_(train_idx, column)] = _out_of_fold_content(
+            dict(features.transformer_list)["content"], train_accounts, y[train_idx], groups[train_idx], seed=seed
+        )
     coordination = CoordinationParams() if "coordination" in families else None
     if coordination is not None:
         # Coordination is relational: the whole labeled set is the context, as the service's index is at scoring

@@ -28,6 +28,7 @@ _HASHTAG = re.compile(r"(?:^|\s)[#＃]\w")
 _MENTION = re.compile(r"@\w")
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 _SECONDS_PER_DAY = 86_400.0
+SHARED_BLOCK = "*"  # the block every account fills, whatever its platform
 
 
 def _log1p_or_nan(value: int | None) -> float:
@@ -70,11 +71,52 @@ class BehaviourFeatures(AccountFeatures):
         "mention_share",
     )
 
-    def __init__(self) -> None:
-        pass
+    # Columns read off the profile and the handle, which ``profile_features=False`` leaves out: where the only real
+    # ordinary accounts with profiles are verified newsrooms, they teach "verified account", not "amplifier".
+    profile_names = (
+        "log_account_age_days",
+        "log_followers",
+        "log_following",
+        "log_follower_ratio",
+        "is_verified",
+        "has_default_image",
+        "has_description",
+        "handle_length",
+    )
+
+    def __init__(
+        self, *, profile_features: bool = True, platforms: tuple[str, ...] | None = None, shared: bool = True
+    ) -> None:
+        self.profile_features = profile_features
+        self.platforms = platforms
+        self.shared = shared
+
+    def fit(self, X: Sequence[Account], y: object = None) -> BehaviourFeatures:  # noqa: N803
+        names = BehaviourFeatures.feature_names
+        self.columns_ = np.asarray(
+            [i for i, name in enumerate(names) if self.profile_features or name not in self.profile_names], dtype=int
+        )
+        super().fit(X, y)
+        self.blocks_ = ((SHARED_BLOCK,) if self.shared else ()) + tuple(self.platforms) if self.platforms else None
+        self.n_features_out_ = len(self.columns_) * (len(self.blocks_) if self.blocks_ else 1)
+        return self
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        check_is_fitted(self, "n_features_out_")
+        base = np.asarray(self.feature_names, dtype=object)[getattr(self, "columns_", slice(None))]
+        blocks = getattr(self, "blocks_", None)
+        if not blocks:
+            return base
+        return np.asarray([f"{name}@{block}" for block in blocks for name in base], dtype=object)
 
     def rows_from_columns(self, accounts: Sequence[Account], columns: PostColumns) -> np.ndarray:
-        """The feature rows of ``accounts``, whose posts' ``columns`` are already worked out (scoring shares them)."""
+        """The feature rows of ``accounts``, whose posts' ``columns`` are already worked out (scoring shares them).
+
+        With ``platforms``, every account fills the shared block (``@*``, unless ``shared=False``) and its own
+        platform's block; other blocks stay ``nan``, which the head reads as "no evidence" (a linear head gives them
+        no weight): the same cadence means one thing on X and another on Reddit, and each platform's block learns its
+        own weights. An account of a platform without a block has behaviour evidence only through the shared one.
+        """
         check_is_fitted(self, "n_features_out_")
         flags = _post_flags(columns.posts)
         ends = np.cumsum(np.bincount(columns.account, minlength=columns.n_accounts))
@@ -82,7 +124,20 @@ class BehaviourFeatures(AccountFeatures):
         for account, end in zip(accounts, ends.tolist(), strict=True):
             start = end - len(account.posts)
             rows.append(self._row(account, columns.times[start:end], flags[:, start:end]))
-        return np.asarray(rows, dtype=np.float64).reshape(len(rows), self.n_features_out_)
+        matrix = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(self.feature_names))
+        columns_ = getattr(self, "columns_", None)  # models saved before the profile switch kept every column
+        if columns_ is not None and len(columns_) != matrix.shape[1]:
+            matrix = matrix[:, columns_]
+        blocks = getattr(self, "blocks_", None)
+        if not blocks:
+            return matrix
+        width = matrix.shape[1]
+        out = np.full((len(accounts), width * len(blocks)), np.nan)
+        platforms = np.asarray([account.platform for account in accounts], dtype=object)
+        for j, block in enumerate(blocks):
+            mine = np.ones(len(accounts), dtype=bool) if block == SHARED_BLOCK else platforms == block
+            out[mine, j * width : (j + 1) * width] = matrix[mine]
+        return out
 
     def _row(self, account: Account, times: np.ndarray, flags: np.ndarray) -> list[float]:
         profile = account.profile

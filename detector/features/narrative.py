@@ -2,15 +2,29 @@
 
 Matching has a lexical pass over every post and an optional embedding pass over the candidates it finds:
 
-1. **Lexical**: cosine of character n-gram TF-IDF vectors, fitted on the catalog's phrases in every language:
-   2-4-grams for alphabetic text, 1-3-grams for text in Chinese or Japanese script, where one character is a word
-   and a paraphrase reorders them. ``analyzer="char"`` works for Chinese, where ``char_wb`` fails, survives
-   inflection, hashtags and small rewordings, and the IDF learned on the catalog makes n-grams shared by many
-   talking points count less. Posts are vectorized a whole batch at a time (``CharTfidf``), which is what makes
-   scoring fast.
+1. **Lexical**: character n-gram TF-IDF, fitted on the catalog's phrases in every language: 2-4-grams for
+   alphabetic text, 1-3-grams for text in Chinese or Japanese script, where one character is a word and a
+   paraphrase reorders them. ``analyzer="char"`` works for Chinese, where ``char_wb`` fails, survives inflection,
+   hashtags and small rewordings, and the IDF learned on the catalog makes n-grams shared by many phrases count less.
+   A post is scored against each *line* (talking point), not against one phrase alone, from three shares:
+
+   - how much of the post its closest phrase accounts for (cosine), where the post's norm also counts the n-grams
+     *no* phrase has: a plain cosine over the catalog's vocabulary ignores them, so "Washington Post: ..." in an
+     otherwise Russian post scored like "a pawn of Washington", and "throughout the world" like "there is but one
+     China in the world";
+   - how much of that phrase the post holds (coverage): a post that shares a few words with a phrase holds little
+     of it;
+   - how much of the post the line's wordings account for together (pooled): a paraphrase rarely repeats one phrase
+     but takes words from several, while a stray match shares words with one.
+
+   The score is ``sqrt(sqrt(coverage * cosine) * pooled)``, in [0, 1] (``CharTfidf.best_lines``, one compiled pass
+   per post). Scores of text in Chinese script run lower (most of its n-grams are rare bigrams and trigrams), so it
+   has its own threshold. Both thresholds were chosen on the labeled match set
+   (``tests/detector/fixtures/match_set.jsonl``, ``bench/match_quality.py``).
 2. **Embedding** (optional): the multilingual Universal Sentence Encoder (the ``embeddings`` extra) for paraphrases
    that share few character n-grams with any phrase, run only on posts the lexical pass already finds close
-   (``candidate_threshold``), so its cost follows the posts that could match.
+   (``candidate_threshold``), so its cost follows the posts that could match. It costs milliseconds a post, a
+   hundred times the lexical pass: it is off by default.
 
 Only attribution-aware shares are features. How close an account's posts come to the catalog *regardless* of
 attribution mostly measures whether it writes about China, which journalists and China watchers do all day: as a
@@ -24,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
@@ -58,10 +73,12 @@ class NarrativeFeatures(AccountFeatures):
     ----------
     catalog : TalkingPointCatalog
         The talking points to match. Required; it is a parameter (not read from disk) so that fitting does no I/O.
-    match_threshold : float, default=0.4
-        Character n-gram cosine similarity in [0, 1] from which a post matches a talking point.
-    candidate_threshold : float, default=0.25
-        Lexical similarity from which a post goes through the embedding pass (when ``embedder`` is set).
+    match_threshold : float, default=0.485
+        Lexical score in [0, 1] from which a post in an alphabetic script matches a talking point.
+    cjk_match_threshold : float, default=0.275
+        The same, for a post with Chinese or Japanese characters.
+    candidate_threshold : float, default=0.4
+        Lexical score from which a post goes through the embedding pass (when ``embedder`` is set).
     ngram_range : tuple of int, default=(2, 4)
         Character n-gram sizes for posts in alphabetic scripts.
     cjk_ngram_range : tuple of int, default=(1, 3)
@@ -69,7 +86,8 @@ class NarrativeFeatures(AccountFeatures):
     embedder : str or None, default=None
         ``"use-m3"`` adds the multilingual sentence-embedding pass (needs the ``embeddings`` extra).
     embedding_threshold : float, default=0.6
-        Embedding cosine from which a candidate matches, when ``embedder`` is set.
+        Embedding cosine (to a line's title, narrative or phrases) from which a candidate matches, when ``embedder``
+        is set.
 
     Output columns (all in [0, 1] except ``distinct_points``, a count; ``nan`` for an account without posts):
     ``asserted_share`` (asserted or retweeted matches / posts), ``reported_share``, ``countered_share``,
@@ -84,8 +102,9 @@ class NarrativeFeatures(AccountFeatures):
         self,
         *,
         catalog: TalkingPointCatalog | None = None,
-        match_threshold: float = 0.4,
-        candidate_threshold: float = 0.25,
+        match_threshold: float = 0.485,
+        cjk_match_threshold: float = 0.275,
+        candidate_threshold: float = 0.4,
         ngram_range: tuple[int, int] = (2, 4),
         cjk_ngram_range: tuple[int, int] = (1, 3),
         embedder: str | None = None,
@@ -93,6 +112,7 @@ class NarrativeFeatures(AccountFeatures):
     ) -> None:
         self.catalog = catalog
         self.match_threshold = match_threshold
+        self.cjk_match_threshold = cjk_match_threshold
         self.candidate_threshold = candidate_threshold
         self.ngram_range = ngram_range
         self.cjk_ngram_range = cjk_ngram_range
@@ -102,7 +122,7 @@ class NarrativeFeatures(AccountFeatures):
     def _validate_params(self) -> None:
         if not isinstance(self.catalog, TalkingPointCatalog):
             raise ValueError(f"catalog must be a TalkingPointCatalog, got {type(self.catalog).__name__}")
-        for name in ("match_threshold", "candidate_threshold", "embedding_threshold"):
+        for name in ("match_threshold", "cjk_match_threshold", "candidate_threshold", "embedding_threshold"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"{name} must be in (0, 1], got {value!r}")
@@ -115,56 +135,121 @@ class NarrativeFeatures(AccountFeatures):
             for text in [tp.title, *(p for lang_phrases in tp.phrases.values() for p in lang_phrases)]:
                 phrases.append(normalize_text(text))
                 owners.append(index)
-        self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True)
-        self.phrase_vectors_ = self.vectorizer_.fit_transform(phrases).T.tocsr()
-        self.char_tfidf_ = CharTfidf(self.vectorizer_)
-        cjk_vectorizer = TfidfVectorizer(analyzer="char", ngram_range=self.cjk_ngram_range, sublinear_tf=True)
-        self.cjk_phrase_vectors_ = cjk_vectorizer.fit_transform(phrases).T.tocsr()
-        self.cjk_tfidf_ = CharTfidf(cjk_vectorizer)
         self.phrase_owner_ = np.asarray(owners)
         self.talking_point_ids_ = tuple(tp.id for tp in self.catalog.talking_points)
-        self.phrase_embeddings_ = load_embedder(self.embedder).encode(phrases) if self.embedder else None
+        # An n-gram no phrase has weighs as one seen in no document: the vectorizer's smooth idf at df = 0.
+        self.oov_idf_ = float(np.log(1 + len(phrases)) + 1)
+        self.vectorizer_, self.phrase_vectors_, self.columns_ = self._fit_script(phrases, self.ngram_range)
+        self.char_tfidf_ = CharTfidf(self.vectorizer_)
+        cjk_vectorizer, self.cjk_phrase_vectors_, self.cjk_columns_ = self._fit_script(phrases, self.cjk_ngram_range)
+        self.cjk_tfidf_ = CharTfidf(cjk_vectorizer)
+        self.phrase_embeddings_ = None
+        if self.embedder:
+            texts, owners = [], []
+            for index, tp in enumerate(self.catalog.talking_points):
+                for text in [
+                    tp.title,
+                    tp.narrative,
+                    *(p for lang_phrases in tp.phrases.values() for p in lang_phrases),
+                ]:
+                    texts.append(" ".join(text.split()))
+                    owners.append(index)
+            self.phrase_embeddings_ = load_embedder(self.embedder).encode(texts)
+            self.embedding_owner_ = np.asarray(owners)
         return self
+
+    def _fit_script(
+        self, phrases: list[str], ngram_range: tuple[int, int]
+    ) -> tuple[TfidfVectorizer, sp.csr_matrix, sp.csr_matrix]:
+        """The vectorizer for one family of scripts, its phrases (terms x phrases) and what line scoring matches: the
+        phrases, then the lines (each its phrases' weights pooled by their maximum), as columns over the terms.
+
+        An n-gram in more than a quarter of the phrases (" th", "e ", "的") tells no line from another: it still
+        counts in a post's norm, but it is not matched, which saves a sixth of matching's time (its postings are the
+        longest) for no measurable loss on the match set."""
+        vectorizer = TfidfVectorizer(analyzer="char", ngram_range=ngram_range, sublinear_tf=True)
+        phrase_vectors = vectorizer.fit_transform(phrases).T.tocsr()
+        pooled = [
+            phrase_vectors[:, self.phrase_owner_ == line].max(axis=1) for line in range(len(self.talking_point_ids_))
+        ]
+        distinctive = np.diff(phrase_vectors.indptr) <= len(phrases) / 4
+        columns = sp.diags(distinctive.astype(float)) @ sp.hstack([phrase_vectors, *pooled], format="csr")
+        columns.eliminate_zeros()
+        return vectorizer, phrase_vectors, sp.csr_matrix(columns)
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
         state.pop("_embedder_instance", None)  # a loaded encoder is rebuilt from the package, never pickled
         return state
 
-    def _best_matches(self, posts: Sequence[Post], normalized: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Return, per post, the index of the closest talking point and its similarity."""
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A matcher fitted before line scoring keeps the phrase cosine it was fitted (and its model trained) with.
+        state.setdefault("cjk_match_threshold", state.get("match_threshold", 0.4))
+        super().__setstate__(state)
+
+    def _best_matches(
+        self, posts: Sequence[Post], normalized: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return, per post, the index of the closest talking point, its score and the threshold the post needs."""
         points = np.zeros(len(posts), dtype=int)
         best = np.zeros(len(posts))
-        if not posts:
-            return points, best
         cjk = cjk_mask(normalized)
+        thresholds = np.where(cjk, self.cjk_match_threshold, self.match_threshold)
+        if not posts:
+            return points, best, thresholds
+        if not hasattr(self, "columns_"):
+            return (*self._best_phrase_matches(posts, normalized, cjk), thresholds)
+        groups = (
+            (np.flatnonzero(~cjk), self.char_tfidf_, self.columns_),
+            (np.flatnonzero(cjk), self.cjk_tfidf_, self.cjk_columns_),
+        )
+        for rows, tfidf, columns in groups:
+            if len(rows):
+                points[rows], _, best[rows] = tfidf.best_lines(
+                    [normalized[i] for i in rows], columns, self.phrase_owner_, self.oov_idf_
+                )
+        if self.phrase_embeddings_ is not None:
+            self._embedding_pass(posts, points, best, thresholds)
+        return points, best, thresholds
+
+    def _embedding_pass(
+        self, posts: Sequence[Post], points: np.ndarray, best: np.ndarray, thresholds: np.ndarray
+    ) -> None:
+        """Raise the candidates whose embedding is close to a line: a match at the embedding threshold counts as one
+        at the lexical threshold, and above it scales up to 1 (in place)."""
+        candidates = np.flatnonzero(best >= self.candidate_threshold)
+        if not len(candidates):
+            return
+        similarity = self._embedder().encode([posts[i].text for i in candidates]) @ self.phrase_embeddings_.T
+        per_line = np.full((len(candidates), len(self.talking_point_ids_)), -1.0)
+        for line in range(per_line.shape[1]):
+            per_line[:, line] = similarity[:, self.embedding_owner_ == line].max(axis=1)
+        line, value = per_line.argmax(axis=1), per_line.max(axis=1)
+        floor = thresholds[candidates]
+        rescaled = np.where(
+            value >= self.embedding_threshold,
+            floor + (value - self.embedding_threshold) / (1 - self.embedding_threshold) * (1 - floor),
+            0.0,
+        )
+        raised = rescaled > best[candidates]
+        points[candidates[raised]] = line[raised]
+        best[candidates[raised]] = rescaled[raised]
+
+    def _best_phrase_matches(
+        self, posts: Sequence[Post], normalized: Sequence[str], cjk: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Before line scoring: the cosine of each post with its closest phrase, over the catalog's vocabulary only."""
+        points = np.zeros(len(posts), dtype=int)
+        best = np.zeros(len(posts))
         groups = (
             (np.flatnonzero(~cjk), self.char_tfidf_, self.phrase_vectors_),
             (np.flatnonzero(cjk), self.cjk_tfidf_, self.cjk_phrase_vectors_),
         )
-        if self.phrase_embeddings_ is None:  # only each post's best phrase is needed: one compiled pass
-            for rows, tfidf, phrases in groups:
-                if len(rows):
-                    best_phrase, best[rows] = tfidf.best_phrases([normalized[i] for i in rows], phrases)
-                    points[rows] = self.phrase_owner_[best_phrase]
-            return points, best
-        similarity = np.zeros((len(posts), len(self.phrase_owner_)))
         for rows, tfidf, phrases in groups:
             if len(rows):
-                similarity[rows] = (tfidf.transform([normalized[i] for i in rows]) @ phrases).toarray()
-        # With embeddings every phrase's lexical similarity is kept: the candidates are compared with each again.
-        candidates = np.flatnonzero(similarity.max(axis=1) >= self.candidate_threshold)
-        if len(candidates):
-            embedded = self._embedder().encode([posts[i].text for i in candidates]) @ self.phrase_embeddings_.T
-            # An embedding match at its own threshold counts as a lexical one at the match threshold.
-            rescaled = np.where(
-                embedded >= self.embedding_threshold,
-                self.match_threshold + (embedded - self.embedding_threshold) * (1 - self.match_threshold),
-                0.0,
-            )
-            similarity[candidates] = np.maximum(similarity[candidates], rescaled)
-        best_phrase = similarity.argmax(axis=1)
-        return self.phrase_owner_[best_phrase], similarity[np.arange(len(posts)), best_phrase]
+                best_phrase, best[rows] = tfidf.best_phrases([normalized[i] for i in rows], phrases)
+                points[rows] = self.phrase_owner_[best_phrase]
+        return points, best
 
     def _embedder(self) -> Any:
         if getattr(self, "_embedder_instance", None) is None:
@@ -181,7 +266,7 @@ class NarrativeFeatures(AccountFeatures):
         check_is_fitted(self, "vectorizer_")
         posts = [post for account in accounts for post in account.posts]
         normalized = columns.normalized if columns is not None else [normalize_text(p.text) for p in posts]
-        points, sims = self._best_matches(posts, normalized)
+        points, sims, thresholds = self._best_matches(posts, normalized)
         result, offset = [], 0
         for account in accounts:
             end = offset + len(account.posts)
@@ -190,7 +275,7 @@ class NarrativeFeatures(AccountFeatures):
                     post, self.talking_point_ids_[points[i]], round(float(sims[i]), 4), classify_attribution(post)
                 )
                 for post, i in zip(account.posts, range(offset, end), strict=True)
-                if sims[i] >= self.match_threshold
+                if sims[i] >= thresholds[i]
             ]
             result.append(sorted(matches, key=lambda m: (-m.similarity, m.post.id)))
             offset = end

@@ -23,7 +23,7 @@ from detector.coordination import CoordinationIndex
 from detector.declared import DeclaredStateAccounts, load_declared_accounts
 from detector.embeddings import load_embedder
 from detector.registry import LoadedModel, ModelRegistry
-from detector.schema import Account
+from detector.schema import PLATFORMS, Account, normalize_platform
 from detector.scoring import AccountScore, score_accounts
 from ingest.errors import IngestError, UnknownHandleError
 from ingest.formats import InputFormat
@@ -122,14 +122,31 @@ def import_command(
     path: Annotated[Path, typer.Argument(exists=True, help="File, or folder of files, to import.")],
     fmt: FormatOpt = InputFormat.JSONL,
     strict: StrictOpt = False,
+    platform: Annotated[
+        str | None,
+        typer.Option(
+            "--platform",
+            help=f"Platform of the accounts whose rows name none: {', '.join(PLATFORMS)}. io-archive and twarc2 "
+            "files are X's (x).",
+        ),
+    ] = None,
 ) -> None:
     """Import accounts and posts into the local store, so that scoring by handle finds them.
 
     Each file is imported in one transaction: all its readable rows, or nothing on a fatal error. Rows that cannot
     be read are skipped and listed as file:line (with --strict the first one stops the import, exit 3). Importing a
-    file again adds nothing twice.
+    file again adds nothing twice. An account keeps the platform it was stored with unless its rows or --platform
+    name another.
     """
-    reports = import_inputs(_store(_settings(ctx)), path, fmt, strict=strict)
+    try:
+        platform = normalize_platform(platform)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--platform") from exc
+    if platform is not None and fmt.platform is not None and platform != fmt.platform:
+        raise typer.BadParameter(
+            f"{fmt.value} files hold {fmt.platform} accounts only, not {platform}", param_hint="--platform"
+        )
+    reports = import_inputs(_store(_settings(ctx)), path, fmt, strict=strict, platform=platform)
     table = Table(title="import")
     for column in ("source", "rows", "accounts", "posts added", "posts already stored", "rows skipped"):
         table.add_column(column)
@@ -197,6 +214,23 @@ def train(
         bool, typer.Option(help="Write report.html, report.json and PNG figures into the version (refits the head).")
     ] = True,
     dask: DaskOpt = None,
+    recipe: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="Train from a recipe of labeled sources instead of --input (the shipped default: "
+            "training/recipes/default.yaml, which `make model` uses). Evaluates every honest split first.",
+        ),
+    ] = None,
+    data_root: Annotated[
+        Path | None,
+        typer.Option(help="Where a recipe's source paths start; default $PARROTWATCH_RECIPE_DATA, else the recipe's."),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(help="Name the version <NAME>-<sha256 prefix> instead of a time stamp (recipes only)."),
+    ] = None,
 ) -> None:
     """Train a model on labeled accounts, hold out whole networks, and write a new registry version.
 
@@ -206,6 +240,13 @@ def train(
     feature family; figures and plots go into the version folder beside the model.
     """
     settings = _settings(ctx)
+    if recipe is not None:
+        if input_file is not None or from_store or labels is not None or label_column is not None:
+            raise typer.BadParameter("--recipe names its own sources and labels: give it alone")
+        from service.cli.recipe import train_from_recipe
+
+        train_from_recipe(settings, recipe, root=data_root, activate=activate, name=name)
+        return
     _one_account_source(input_file, from_store)
     if from_store and label_column is not None:
         raise typer.BadParameter("--label-column reads a column of --input: use --labels with --from-store")
@@ -534,7 +575,7 @@ def _print_metrics(title: str, metrics: dict) -> None:
 @app.command()
 def evaluate(
     ctx: typer.Context,
-    input_file: InputOpt,
+    input_file: OptionalInputOpt = None,
     labels: LabelsOpt = None,
     label_column: LabelColumnOpt = None,
     fmt: FormatOpt = InputFormat.JSONL,
@@ -542,9 +583,31 @@ def evaluate(
     report_dir: Annotated[
         Path | None, typer.Option(file_okay=False, help="Write reliability, ROC, PR and confusion PNGs here.")
     ] = None,
+    recipe: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="Evaluate a recipe instead: grouped by account, leave one source out, leave one operation out, "
+            "each with and without profile fields, beside the word TF-IDF baseline (refits per split; writes nothing).",
+        ),
+    ] = None,
+    data_root: Annotated[
+        Path | None, typer.Option(help="Where a recipe's source paths start (see `train --recipe`).")
+    ] = None,
 ) -> None:
-    """Measure a model on the labeled accounts it did not train on, overall and per language; print JSON."""
+    """Measure a model on the labeled accounts it did not train on, overall and per language; print JSON.
+
+    With --recipe, measure the recipe's model-building instead, on every honest split, and say first where the plain
+    TF-IDF baseline does better."""
     settings = _settings(ctx)
+    if recipe is not None:
+        from service.cli.recipe import evaluate_recipe_file
+
+        evaluate_recipe_file(settings, recipe, root=data_root)
+        return
+    if input_file is None:
+        raise typer.BadParameter("give --input (labeled accounts) or --recipe")
     registry = ModelRegistry(settings.models_dir)
     loaded = registry.load(version)
     label_rows = read_label_source(labels, label_column, input_file, fmt)

@@ -19,6 +19,8 @@ _EXTENSIONS = {
     InputFormat.IO_ARCHIVE: ("*.csv",),
     InputFormat.JSONL: ("*.jsonl",),
     InputFormat.TWARC2: ("*.jsonl", "*.json"),
+    InputFormat.IRA_CSV: ("*.csv", "*.csv.gz"),
+    InputFormat.REDDIT_CSV: ("*.csv", "*.csv.gz"),
 }
 _PROBLEMS_SHOWN = 20
 
@@ -30,10 +32,13 @@ def input_files(path: Path, fmt: InputFormat) -> list[Path]:
     return [path]
 
 
-def import_inputs(store: AccountStore, path: Path, fmt: InputFormat, *, strict: bool = False) -> list[ImportReport]:
+def import_inputs(
+    store: AccountStore, path: Path, fmt: InputFormat, *, strict: bool = False, platform: str | None = None
+) -> list[ImportReport]:
     """Import each file in one transaction; report skipped rows as ``file:line: reason`` on stderr.
 
     A fatal problem (or any problem with ``strict``) raises ``MalformedFileError``; files imported before it stay.
+    ``platform`` goes to the accounts whose rows name none (``AccountStore.import_rows``).
     """
     reports = []
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as progress:
@@ -47,7 +52,9 @@ def import_inputs(store: AccountStore, path: Path, fmt: InputFormat, *, strict: 
                 if rows[0] % 5000 == 0:
                     progress.update(task, description=f"importing {name}: {rows[0]:,} rows")
 
-            report = store.import_rows(source, source=f"file:{file.name}", strict=strict, path=file, on_row=tick)
+            report = store.import_rows(
+                source, source=f"file:{file.name}", strict=strict, path=file, on_row=tick, platform=platform
+            )
             progress.update(task, description=f"imported {file.name}: {report.n_rows:,} rows")
             for notice in [*source.notices, *report.notices]:
                 err.print(f"[yellow]note:[/] {notice}", highlight=False)

@@ -54,8 +54,11 @@ def test_family_keeps_the_estimator_contract(family: int, catalog, accounts) -> 
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(estimator)).transform(accounts), out)
 
 
+LABEL_FREE = ("narrative", "repetition", "behaviour")
+
+
 def test_account_without_posts_gets_missing_values_not_zeros(catalog, accounts) -> None:
-    features = build_features(catalog).fit(accounts)
+    features = build_features(catalog, LABEL_FREE).fit(accounts)
     names = list(features.get_feature_names_out())
     row = features.transform(accounts[2:])[0]
     assert np.isnan(row[names.index("narrative__asserted_share")])
@@ -64,8 +67,10 @@ def test_account_without_posts_gets_missing_values_not_zeros(catalog, accounts) 
 
 
 def test_feature_names_follow_family_prefix_convention(catalog, accounts) -> None:
-    names = build_features(catalog).fit(accounts).get_feature_names_out()
-    assert all(name.split("__")[0] in {"narrative", "repetition", "behaviour"} for name in names)
+    labels = np.arange(len(accounts)) % 2  # the content family learns from labels
+    names = build_features(catalog).fit(accounts, labels).get_feature_names_out()
+    assert all(name.split("__")[0] in {"content", "narrative", "repetition", "behaviour"} for name in names)
+    assert "content__text_log_odds" in names
 
 
 def test_narrative_finds_talking_points_in_english_and_chinese(catalog, account_factory) -> None:

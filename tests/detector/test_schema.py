@@ -68,3 +68,24 @@ def test_source_finds_handles_case_insensitively_and_rejects_unknown(tmp_path, a
     with pytest.raises(UnknownHandleError) as caught:
         source.get("nobody_here")
     assert caught.value.handle == "nobody_here"
+
+
+@pytest.mark.parametrize(("given", "kept"), [("x", "x"), ("Reddit", "reddit"), (" BLUESKY ", "bluesky"), (None, None)])
+def test_account_platform_is_kept_lower_cased_and_none_means_unknown(given, kept) -> None:
+    assert Account(handle="someone", platform=given).platform == kept
+
+
+@pytest.mark.parametrize("typo", ["redit", "twitter", ""])
+def test_account_refuses_an_unknown_platform_naming_the_known_ones(typo) -> None:
+    known = "use one of x, reddit, bluesky, mastodon, telegram"
+    with pytest.raises(ValueError, match=f"unknown platform '{typo}': {known}"):
+        Account(handle="someone", platform=typo)
+
+
+def test_platform_round_trips_through_jsonl_and_an_unknown_one_is_a_malformed_line(tmp_path, account_factory) -> None:
+    path = tmp_path / "a.jsonl"
+    write_accounts(path, [account_factory("-Whiskey_Tango", ["x"]).model_copy(update={"platform": "reddit"})])
+    assert [a.platform for a in read_accounts(path)] == ["reddit"]
+    path.write_text('{"handle": "foo-bar", "platform": "redit"}\n', encoding="utf-8")
+    with pytest.raises(MalformedFileError, match="platform: Value error, unknown platform 'redit'"):
+        list(read_accounts(path))

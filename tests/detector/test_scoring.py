@@ -29,7 +29,7 @@ def test_scores_come_back_one_per_account_in_input_order(loaded, source, demo_ro
     assert [r.handle for r in results] == handles
     for r in results:
         assert 0.0 <= r.score <= 1.0
-        assert set(r.components) == {"narrative", "repetition", "coordination", "behaviour"}
+        assert set(r.components) == {"content", "narrative", "repetition", "coordination", "behaviour"}
         assert all(0.0 <= v <= 1.0 for v in r.components.values())
         assert r.model_version == loaded.version and r.catalog_version == loaded.model.catalog_version
 

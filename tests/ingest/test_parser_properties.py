@@ -37,6 +37,7 @@ PROPERTIES = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 FORMATS = list(InputFormat)
+CSV_FORMATS = (InputFormat.IO_ARCHIVE, InputFormat.IRA_CSV, InputFormat.REDDIT_CSV)  # line 1 is the header
 ARCHIVE_HEADER = ["userid", "user_screen_name", "tweetid", "tweet_text", "tweet_time", "follower_count"]
 
 # -- strategies ----------------------------------------------------------------------------------------------------
@@ -155,6 +156,29 @@ def serialise(fmt: InputFormat, rows: list[tuple[str, str, str, datetime]]) -> b
         return b"".join(json.dumps(page).encode() + b"\n" for page in pages)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    if fmt is InputFormat.IRA_CSV:
+        writer.writerow(
+            [
+                "handle",
+                "account_category",
+                "tweet_time",
+                "language",
+                "post_type",
+                "followers",
+                "following",
+                "tweet_text",
+            ]
+        )
+        for name, _user_id, text, at in rows:
+            writer.writerow([name, "Unknown", at.strftime("%Y-%m-%d %H:%M:%S"), "English", "", "10", "20", text])
+        return out.getvalue().encode()
+    if fmt is InputFormat.REDDIT_CSV:
+        writer.writerow(
+            ["handle", "label", "post_type", "created", "subreddit", "title", "text", "domain", "id", "parent_id"]
+        )
+        for i, (name, _user_id, text, at) in enumerate(rows):
+            writer.writerow([name, "ordinary", "comment", at.isoformat(), "r", "", text, "", f"p{i}", ""])
+        return out.getvalue().encode()
     writer.writerow(ARCHIVE_HEADER)
     for i, (name, user_id, text, at) in enumerate(rows):
         writer.writerow([user_id, name, str(i), text, at.strftime("%Y-%m-%d %H:%M:%S"), "10"])
@@ -312,7 +336,7 @@ def test_line_reader_loses_only_the_corrupted_line(fmt, data):
 def test_failed_strict_import_leaves_a_store_holding_accounts_exactly_as_it_was(fmt, data):
     store = store_holding(data.draw(records(), label="stored"))
     lines = serialise(fmt, data.draw(records(), label="imported")).splitlines(keepends=True)
-    at = data.draw(st.integers(1 if fmt is InputFormat.IO_ARCHIVE else 0, len(lines)), label="bad line at")
+    at = data.draw(st.integers(1 if fmt in CSV_FORMATS else 0, len(lines)), label="bad line at")
     lines.insert(at, b"\xff unreadable\n")
     before = snapshot(store)
     with (

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import inspect, text
 
 from detector.schema import Account, Post, Profile
-from ingest.errors import MalformedFileError, XApiUnavailableError
+from ingest.errors import MalformedFileError, UnknownHandleError, XApiUnavailableError
 from ingest.formats import InputFormat, RowSource
+from ingest.jsonl import read_account_rows
 from ingest.records import AccountRow
 from ingest.resolve import X_API_SOURCE, AccountResolver
 from ingest.store import AccountStore, StoreLimits, make_engine
@@ -133,3 +135,127 @@ def test_reading_many_accounts_at_once_gives_what_reading_each_gives(limit: int 
     assert batched == one_by_one
     assert [len(a.posts) for a in batched] == ([0, 5, 4, 5] if limit is None else [0, 3, 3, 3])
     assert [p.id for p in batched[2].posts] == ["tp0", "tp1", "tp2", "tp3"][-(limit or 4) :]
+
+
+# -- platforms and platform-neutral handles ----------------------------------------------------------------------
+
+
+def _on(platform: str | None, handle: str, n_posts: int = 1) -> Account:
+    """An account on ``platform`` whose post ids are its own (post ids are unique store-wide)."""
+    account = _account(handle, f"id-{handle}", n_posts)
+    posts = [post.model_copy(update={"id": f"{handle}-{post.id}"}) for post in account.posts]
+    return account.model_copy(update={"platform": platform, "posts": posts})
+
+
+def _jsonl(path, *accounts: Account):  # type: ignore[no-untyped-def]
+    path.write_text("".join(a.model_dump_json(exclude_none=True) + "\n" for a in accounts), encoding="utf-8")
+    return path
+
+
+def test_platform_round_trips_from_jsonl_through_the_store_on_every_read_path(tmp_path, store) -> None:
+    named = _on("reddit", "-Whiskey_Tango", 3)
+    unnamed = _on(None, "Some.User_99", 2)
+    path = _jsonl(tmp_path / "mixed.jsonl", named, unnamed)
+
+    report = store.import_rows(read_account_rows(path), source="file:mixed.jsonl")
+
+    assert report.handles == ["-Whiskey_Tango", "Some.User_99"]
+    assert store.get("-whiskey_tango").account == named, "the whole account comes back, platform included"
+    assert store.get("Some.User_99").account.platform is None, "a row that names no platform: unknown"
+    assert [a.platform for a in store.iter_accounts(["@-Whiskey_Tango", "some.user_99"])] == ["reddit", None]
+    assert [a.platform for a in AccountStore(store.engine, cache_size=4).iter_accounts(store.handles())] == [
+        "reddit",
+        None,
+    ], "the cached read path gives it too"
+
+
+def test_import_platform_goes_to_accounts_whose_rows_name_none_and_rows_that_name_one_win(tmp_path, store) -> None:
+    path = _jsonl(
+        tmp_path / "a.jsonl",
+        _on(None, "foo-bar"),
+        _on("bluesky", "on_bluesky"),
+    )
+
+    store.import_rows(read_account_rows(path), source="file:a.jsonl", platform="Reddit")
+
+    assert store.get("foo-bar").account.platform == "reddit", "given, and lower-cased"
+    assert store.get("on_bluesky").account.platform == "bluesky"
+
+
+def test_an_import_without_a_platform_keeps_the_one_stored(store) -> None:
+    store.put(_on("reddit", "foo-bar", 1), source="file:first")
+    store.put(_on(None, "foo-bar", 3), source="file:again")
+    assert store.get("foo-bar").account.platform == "reddit"
+    assert len(store.get("foo-bar").account.posts) == 3
+
+
+def test_import_refuses_an_unknown_platform_naming_the_known_ones(store) -> None:
+    with pytest.raises(ValueError, match="unknown platform 'redit': use one of x, reddit, bluesky"):
+        store.import_rows([], source="file", platform="redit")
+
+
+def test_io_archive_accounts_are_on_x(tmp_path, store) -> None:
+    path = tmp_path / "archive.csv"
+    path.write_text("user_screen_name,tweetid,tweet_text,tweet_time\nalpha,1,hello,2020-01-02 10:00\n")
+    store.import_rows(RowSource(path, InputFormat.IO_ARCHIVE), source="file:archive.csv")
+    assert store.get("alpha").account.platform == "x"
+    assert InputFormat.IO_ARCHIVE.platform == "x" and InputFormat.JSONL.platform is None
+
+
+def test_a_store_made_before_platforms_were_kept_gets_the_column_and_reads_its_accounts_as_unknown(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    with engine.begin() as conn:  # the accounts table as earlier versions created it
+        conn.execute(
+            text(
+                "CREATE TABLE accounts (id INTEGER PRIMARY KEY, handle_key VARCHAR(255) NOT NULL UNIQUE, "
+                "handle VARCHAR(255) NOT NULL, user_id VARCHAR(64), profile TEXT NOT NULL, source VARCHAR(512) NOT "
+                "NULL, fetched_at DATETIME NOT NULL)"
+            )
+        )
+        conn.execute(text("INSERT INTO accounts VALUES (1, 'old', 'old', NULL, '{}', 'file:x', '2024-01-01')"))
+
+    store = AccountStore(engine)
+
+    assert "platform" in {c["name"] for c in inspect(engine).get_columns("accounts")}
+    assert store.get("old").account.platform is None
+    store.put(_on("telegram", "old"), source="file:y")
+    assert AccountStore(make_engine(url)).get("old").account.platform == "telegram"
+
+
+class _RecordingX:
+    """An X source that finds every handle it is asked for, and remembers which ones it was asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def fetch(self, handles):
+        self.asked += handles
+        return [FetchOutcome(h, "found", _on("x", h)) for h in handles]
+
+
+@pytest.mark.parametrize("x_source", [None, _RecordingX()], ids=["no-token", "with-token"])
+def test_a_non_x_handle_missing_from_the_store_is_unknown_and_never_sent_to_x(store, x_source) -> None:
+    [resolution] = AccountResolver(store, x_source, max_age_s=3600).resolve(["-Whiskey_Tango"])
+    assert resolution.account is None and resolution.status == "not_local"
+    assert isinstance(resolution.error, UnknownHandleError) and resolution.error.handle == "-Whiskey_Tango"
+    assert str(resolution.error) == (
+        "@-Whiskey_Tango is not in the local store; not a valid X handle (1-15 letters, digits or _), so it was not "
+        "fetched from X"
+    )
+    assert x_source is None or x_source.asked == []
+
+
+def test_a_stored_account_of_another_platform_is_never_refetched_from_x(store) -> None:
+    x_source = _RecordingX()
+    store.put(_on("reddit", "foo_bar", 2), source="file:reddit.jsonl")
+    store.put(_on(None, "Some.User_99", 2), source="file:reddit.jsonl")
+    store.put(_on(None, "x_user", 2), source="file:x.jsonl")
+
+    resolutions = AccountResolver(store, x_source, max_age_s=3600).resolve(
+        ["foo_bar", "Some.User_99", "x_user"], refresh=True
+    )
+
+    assert [r.status for r in resolutions] == ["cached", "cached", "found"]
+    assert x_source.asked == ["x_user"], "X-shaped and of unknown platform: refreshed; the others are not X's"
+    assert store.get("x_user").account.platform == "x", "an account fetched from X is on X"

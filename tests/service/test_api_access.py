@@ -122,9 +122,20 @@ def test_a_job_over_the_handle_limit_is_413(settings, make_client) -> None:
     _assert_problem(client.post("/v1/jobs", json={"handles": [f"u{i}" for i in range(6)]}), 413, "too-many-handles")
 
 
-@pytest.mark.parametrize("handle", ["has-dash", "sixteen_chars_xx", "sp ace"])
-def test_an_invalid_handle_in_the_path_is_422_naming_it(client, handle) -> None:
-    body = _assert_problem(client.get(f"/v1/accounts/{handle}"), 422, "invalid-handle")
+@pytest.mark.parametrize(
+    ("path", "handle", "reason"),
+    [("sp ace", "sp ace", "whitespace"), ("tab%09here", "tab\there", "whitespace"),
+     ("zero\u200bwidth", "zero\u200bwidth", "U+200B"), ("x" * 65, "x" * 65, "more than 64")],
+    ids=["space", "tab", "zero-width-space", "too-long"],
+)  # fmt: skip
+def test_an_invalid_handle_in_the_path_is_422_naming_it_and_why(client, path, handle, reason) -> None:
+    body = _assert_problem(client.get(f"/v1/accounts/{path}"), 422, "invalid-handle")
+    assert body["handle"] == handle and reason in body["detail"]
+
+
+@pytest.mark.parametrize("handle", ["has-dash", "sixteen_chars_xx", "-Whiskey_Tango", "Some.User_99"])
+def test_a_handle_of_another_platform_in_the_path_is_looked_up_not_refused(client, handle) -> None:
+    body = _assert_problem(client.get(f"/v1/accounts/{handle}"), 404, "not-scored")
     assert body["handle"] == handle
 
 

@@ -24,6 +24,7 @@ def test_upgrade_on_an_empty_sqlite_file_creates_every_table(tmp_path: Path) -> 
     assert current_revision(engine) == head_revision()
     unique = {c["name"] for c in sa.inspect(engine).get_unique_constraints("job_items")}
     assert "uq_job_items_job_handle" in unique
+    assert "platform" in {c["name"] for c in sa.inspect(engine).get_columns("accounts")}
 
 
 def test_upgrade_is_idempotent_on_restart_and_keeps_the_data(tmp_path: Path) -> None:
@@ -59,3 +60,24 @@ def test_migrations_ship_inside_the_service_package() -> None:
 
     assert MIGRATIONS_DIR.parent.parent == Path(service.__file__).parent
     assert (MIGRATIONS_DIR / "env.py").is_file() and list((MIGRATIONS_DIR / "versions").glob("0001_*.py"))
+
+
+def test_a_migrated_database_keeps_each_accounts_platform_and_older_accounts_read_as_unknown(
+    demo_store_file: Path, tmp_path: Path
+) -> None:
+    path = Path(shutil.copy(demo_store_file, tmp_path / "store.db"))
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # the store as a version before platforms left it
+        conn.execute(sa.text("ALTER TABLE accounts DROP COLUMN platform"))
+    upgrade(engine, "0003")
+    engine.dispose()
+
+    engine = open_database(f"sqlite:///{path}")
+
+    assert "platform" in {c["name"] for c in sa.inspect(engine).get_columns("accounts")}
+    assert current_revision(engine) == head_revision()
+    store = AccountStore(engine)
+    first = store.handles()[0]
+    assert store.get(first).account.platform is None
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM accounts WHERE platform IS NOT NULL")).scalar_one() == 0

@@ -3,7 +3,10 @@
 "use strict";
 
 const KEY_STORAGE = "parrotwatch.apiKey";
-const HANDLE = /^[A-Za-z0-9_]{1,15}$/;
+// A handle as the API takes one (service/handles.py): 1-64 characters without whitespace, control or invisible
+// characters or slashes, and not only dots. Platform syntax (X's 1-15 letters, digits or _) is the server's business.
+const MAX_HANDLE_CHARS = 64;
+const NOT_IN_HANDLE = /[\s\p{C}\p{Z}\/\\]/u;
 const COMPONENT_ORDER = ["narrative", "repetition", "coordination", "behaviour"];
 const POLL_MS = 1000;
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -119,6 +122,11 @@ function setKey(key, note) {
 
 // ---- reading handles ----------------------------------------------------------------------------------------
 
+function isHandle(handle) {
+  const length = [...handle].length; // code points, as the server counts them
+  return length >= 1 && length <= MAX_HANDLE_CHARS && !NOT_IN_HANDLE.test(handle) && !/^\.+$/.test(handle);
+}
+
 function parseHandles(text) {
   const valid = [];
   const invalid = [];
@@ -126,7 +134,7 @@ function parseHandles(text) {
   for (const raw of text.split(/[\s,;]+/)) {
     if (!raw) continue;
     const handle = raw.replace(/^@/, "");
-    if (!HANDLE.test(handle)) invalid.push(raw);
+    if (!isHandle(handle)) invalid.push(raw);
     else if (!seen.has(handle.toLowerCase())) {
       seen.add(handle.toLowerCase());
       valid.push(handle);
@@ -205,7 +213,7 @@ async function onScore(event) {
   const file = document.getElementById("csv-file").files[0];
   const { valid, invalid } = parseHandles(document.getElementById("handles").value);
   if (invalid.length) {
-    showMessage(`Not X handles (1 to 15 letters, digits or _), not sent: ${invalid.join(", ")}`);
+    showMessage(`Not handles (1 to ${MAX_HANDLE_CHARS} characters, no slash or control character), not sent: ${invalid.join(", ")}`);
   }
   if (!file && !valid.length) {
     if (!invalid.length) showMessage("Paste at least one handle, or choose a CSV file.");

@@ -1,0 +1,54 @@
+"""What the service accepts as a handle: a platform-neutral name, checked before any lookup.
+
+A handle is what names an account in the local store, on any platform: X's ``some_user``, Reddit's ``-Whiskey_Tango``
+or ``Some.User_99``, Bluesky's ``name.bsky.social``, Mastodon's ``user@instance.social``. So the check here refuses
+only what no platform's name holds and what would be unsafe to carry around (in a URL path, a CSV, a log line):
+
+- surrounding whitespace and one leading ``@`` are dropped; what is left must have 1 to ``MAX_HANDLE_CHARS`` (64)
+  characters, the width of the handle columns of stored scores, job items and feedback;
+- no whitespace, control or invisible formatting characters (Unicode categories Z and C: a handle that looks like
+  another one is a spoofing trap);
+- no ``/`` or ``\\`` and not only dots, so a handle is always one path segment (``/v1/accounts/{handle}``).
+
+Case is kept (stores compare handles case-insensitively). Platform syntax is not checked here: X's rule (1-15
+letters, digits or _) applies only where a handle is sent to the X API (``ingest.x_api.is_x_handle``), and a handle
+that is in neither the store nor X's syntax gets a per-handle "not in the local store" outcome from the resolver.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["HANDLE_RULE", "MAX_HANDLE_CHARS", "handle_problem", "normalize_handle"]
+
+MAX_HANDLE_CHARS = 64
+HANDLE_RULE = f"1-{MAX_HANDLE_CHARS} characters without whitespace, control characters or slashes, optional leading @"
+
+
+def _clean(raw: str) -> str:
+    return raw.strip().removeprefix("@")
+
+
+def handle_problem(raw: str) -> str | None:
+    """Why ``raw`` is not a handle (``"it contains whitespace"``), or ``None`` when it is one."""
+    handle = _clean(raw)
+    if not handle:
+        return "it is empty"
+    if len(handle) > MAX_HANDLE_CHARS:
+        return f"it has {len(handle)} characters, more than {MAX_HANDLE_CHARS}"
+    for char in handle:
+        category = unicodedata.category(char)
+        if char.isspace() or category.startswith("Z"):
+            return "it contains whitespace"
+        if category.startswith("C"):
+            return f"it contains the control or invisible character U+{ord(char):04X}"
+    if "/" in handle or "\\" in handle:
+        return "it contains a slash"
+    if not handle.strip("."):
+        return "it is only dots"
+    return None
+
+
+def normalize_handle(raw: str) -> str | None:
+    """Return the handle without surrounding whitespace and its leading @, or ``None`` when it is not a handle."""
+    return None if handle_problem(raw) is not None else _clean(raw)

@@ -1,0 +1,109 @@
+"""The committed default model, as a fresh clone serves it: what its scores, bands and components promise."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from detector.declared import load_declared_accounts
+from detector.registry import ModelRegistry
+from detector.schema import Account, Post, Profile
+from detector.scoring import score_accounts
+
+MODELS = Path(__file__).resolve().parents[2] / "models"
+START = datetime(2023, 3, 1, 9, 0, tzinfo=UTC)
+BANDS = {"low": 0, "elevated": 1, "high": 2}
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return ModelRegistry(MODELS).load()
+
+
+def _account(handle: str, texts: list[str], *, platform: str = "x", every_h: float = 5.0, **profile) -> Account:
+    posts = [
+        Post(id=f"{handle}-{i}", created_at=START + timedelta(hours=every_h * i, minutes=7 * (i % 5)), text=text)
+        for i, text in enumerate(texts)
+    ]
+    return Account(handle=handle, platform=platform, profile=Profile(**profile), posts=posts)
+
+
+ORDINARY = [
+    "Made sourdough again, the crust finally came out right",
+    "Anyone know a good plumber in the east end? Kitchen sink is leaking",
+    "The kids' soccer game got rained out, movie afternoon instead",
+    "Reading a great novel about a lighthouse keeper, highly recommend",
+    "Traffic on the bridge is terrible this morning",
+    "Our team lost in overtime, still proud of them",
+    "Trying a new running route along the river this week",
+    "Coffee shop on 5th has the best croissants in town",
+]
+REPORTER = [
+    "The Chinese embassy said the interference allegations were 'baseless' and urged Canada to stop smearing China.",
+    "Officials at the embassy told reporters that non-interference is a basic principle of China's diplomacy.",
+    "New: CSIS documents describe a campaign targeting two ridings. Our story, with the embassy's response.",
+    "Beijing's foreign ministry spokesperson called the reports disinformation at today's briefing.",
+    "I asked the PMO about the security briefing; they declined to comment on specifics.",
+    "Reading through the committee transcripts tonight. Long thread tomorrow.",
+    "The embassy statement says Canada should 'take back its dirty hands'. Ottawa has not replied.",
+    "Correction: the hearing is on Thursday, not Wednesday.",
+]
+
+
+def test_the_shipped_model_names_its_sources_and_was_trained_on_real_data(shipped) -> None:
+    sources = shipped.card["sources"]
+    assert {"io_state_trolls", "ira_twitter", "reddit_ira"} <= set(sources)
+    assert all(source["licence"] for source in sources.values())
+
+
+def test_high_and_elevated_thresholds_differ_and_bands_follow_the_scores(shipped) -> None:
+    cut = shipped.model.thresholds
+    assert cut["elevated"] < cut["high"]
+    scores = [i / 100 for i in range(101)]
+    bands = [BANDS[shipped.model.band(s)] for s in scores]
+    assert bands == sorted(bands)
+
+
+def test_dropping_every_profile_field_does_not_raise_an_ordinary_accounts_band(shipped) -> None:
+    full = _account(
+        "garden_notes",
+        ORDINARY,
+        followers_count=420,
+        following_count=380,
+        created_at=datetime(2012, 5, 1, tzinfo=UTC),
+        description="Dad, baker, bad at golf",
+        verified=False,
+        default_profile_image=False,
+    )
+    bare = full.model_copy(update={"profile": Profile()})
+    with_profile, without = score_accounts(shipped.model, [full, bare], model_version=shipped.version)
+    assert BANDS[without.band] <= BANDS[with_profile.band]
+    assert without.score <= with_profile.score + 0.05
+
+
+def test_an_account_with_no_matched_post_has_a_narrative_component_of_zero_and_says_why(shipped) -> None:
+    (result,) = score_accounts(shipped.model, [_account("garden_notes", ORDINARY)], model_version=shipped.version)
+    assert result.evidence.n_matched_posts == 0
+    assert result.components["narrative"] == 0.0
+    assert "narrative" in result.evidence.component_notes
+
+
+def test_a_reporter_quoting_the_embassy_is_not_high_and_its_quotes_do_not_count(shipped) -> None:
+    (result,) = score_accounts(shipped.model, [_account("desk_reporter", REPORTER)], model_version=shipped.version)
+    assert result.band != "high"
+    assert all(post.attribution != "asserted" for post in result.evidence.matched_posts)
+
+
+def test_a_self_declared_embassy_is_flagged_apart_from_its_score(shipped) -> None:
+    embassy = _account(
+        "embassy_demo",
+        REPORTER,
+        description="Official account of the Embassy of the People's Republic of China in Canada",
+    )
+    (result,) = score_accounts(
+        shipped.model, [embassy], model_version=shipped.version, declared=load_declared_accounts()
+    )
+    assert result.state_affiliated
+    assert "self-declared" in (result.state_affiliation.reason or "")
