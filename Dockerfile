@@ -1,4 +1,5 @@
-# parrotwatch API. Data and models live in volumes; the container trains nothing by itself.
+# parrotwatch API. Data and models live in volumes; the container trains nothing by itself. The models volume starts
+# with the committed default model (models/default-*, named by models/ACTIVE).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -20,6 +21,7 @@ RUN pip install --no-cache-dir . \
     && useradd --create-home --uid 10001 parrotwatch \
     && mkdir -p /data /models \
     && chown parrotwatch:parrotwatch /data /models
+COPY --chown=10001:10001 models /models
 
 USER 10001:10001
 VOLUME ["/data", "/models"]

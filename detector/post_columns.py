@@ -33,6 +33,9 @@ class PostColumns:
         self.account = np.repeat(np.arange(len(accounts), dtype=np.int64), sizes)
         self.times = np.fromiter((p.created_at.timestamp() for p in self.posts), dtype=np.float64, count=len(self))
         self._signatures: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # What a family derives from the batch's posts and another step reads again (the content family's hashed
+        # documents, which scoring's explanations reuse), keyed by the family and its parameters.
+        self.derived: dict[tuple[object, ...], object] = {}
 
     def __len__(self) -> int:
         return len(self.posts)
