@@ -16,6 +16,7 @@ from detector.char_tfidf import CharTfidf
 from detector.coordination import CoordinationParams, co_hashtag_pairs, co_similar_pairs, post_table
 from detector.features.narrative import NarrativeFeatures
 from detector.schema import Account, Post
+from detector.word_hashing import hash_word_counts
 
 __all__ = ["compile_kernels"]
 
@@ -37,3 +38,4 @@ def compile_kernels() -> None:
     co_hashtag_pairs(table, params)
     # Catalog matching scores whole talking points (``CharTfidf.best_lines``): compiled on the shipped catalog.
     NarrativeFeatures(catalog=load_catalog()).fit([]).match_accounts(accounts)
+    hash_word_counts(["first words | second"], 16)

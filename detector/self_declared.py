@@ -916,6 +916,16 @@ _RULES: tuple[_Rule, ...] = (
         script="arabic",
     ),
     _rule("state_media", rf"(?P<sender>{_C})(?:官方媒体|官媒|国家媒体|党媒|国营媒体|官方通讯社)", script="han"),
+    # An outlet that calls itself "a state news agency" / "a state-run daily" without naming the state.
+    _rule(
+        "state_media",
+        r"(?<!\w)(?:a|the|an)\s+state(?:[\s-]+(?:run|owned|controlled|affiliated|backed))?\s+"
+        r"(?:news\s+agency|newspaper|daily|broadcaster|television|tv|radio|media\s+outlet|wire)\b",
+    ),
+    # "Official account of the embassy press office / the consulate / the spokesperson's office": the account says
+    # it speaks for a mission or a ministry, though not for which state.
+    _rule("mission", r"official\s+account\s+of\s+(?:the\s+)?(?:embassy|consulate)\b"),
+    _rule("ministry", r"official\s+account\s+of\s+(?:the\s+)?(?:ministry\b|spokesperson)"),
     _rule(
         "state_media",
         rf"(?:{_OUTLET}(?:\s+[\w.'-]+){{0,2}}?\s+{_ROLE_MEDIA}|{_ROLE_MEDIA}\s+(?:(?:at|for|with|of|de|del|en|a|chez|в|قناة|فی|لدی)\s+|@)?{_OUTLET}"

@@ -85,7 +85,7 @@ def compute_blocks(
         content=content,
         static=static,
         static_names=names,
-        hashed=content._vectorizer().transform(documents),
+        hashed=content.hash_documents(documents),
         platforms=np.asarray([a.platform or "*" for a in accounts]),
         coordination=params,
         documents=documents,

@@ -33,6 +33,7 @@ from detector.features._base import AccountFeatures
 from detector.post_columns import PostColumns
 from detector.schema import Account
 from detector.text_normalize import has_cjk
+from detector.word_hashing import hash_word_counts
 
 __all__ = ["SHARED_PLATFORM", "ContentExplanation", "ContentFeatures", "account_documents", "balanced_weights"]
 
@@ -188,8 +189,15 @@ class ContentFeatures(AccountFeatures):
         columns = columns if columns is not None else PostColumns(accounts)
         key = ("content.hashed", self.n_features, tuple(self.ngram_range), self.max_posts)
         if key not in columns.derived:
-            columns.derived[key] = self._vectorizer().transform(account_documents(columns, self.max_posts))
+            columns.derived[key] = self.hash_documents(account_documents(columns, self.max_posts))
         return columns.derived[key]  # type: ignore[return-value]
+
+    def hash_documents(self, documents: Sequence[str]) -> sp.csr_matrix:
+        """Hashed term counts of account documents: the compiled pass for the default word 1-2-grams (equal to the
+        vectorizer's, column for column), the vectorizer otherwise."""
+        if tuple(self.ngram_range) == (1, 2):
+            return hash_word_counts(documents, self.n_features)
+        return self._vectorizer().transform(documents)
 
     def fit(self, X: Sequence[Account], y: np.ndarray | None = None) -> ContentFeatures:  # noqa: N803
         if y is None:

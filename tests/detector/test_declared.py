@@ -12,6 +12,7 @@ from detector.declared import DeclaredAccount, load_declared_accounts, self_decl
 from detector.errors import CatalogError
 from detector.registry import ModelRegistry
 from detector.scoring import score_accounts
+from detector.self_declared import find_self_declaration
 
 LINES = ["Stop smearing and attacking China.", "Non-interference is a basic principle of China's diplomacy."] * 4
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
@@ -210,3 +211,31 @@ def test_known_chinese_state_accounts_are_flagged_and_influencers_are_not() -> N
     missed = [r["description"] for r in state if self_declared_affiliation(r["handle"], r["description"]) is None]
     assert len(missed) <= len(state) // 20, missed
     assert all(self_declared_affiliation(r["handle"], r["description"]) is None for r in influencers)
+
+
+@pytest.mark.parametrize(
+    ("bio", "kind"),
+    [
+        ("Official account of Silk Road Wire, a state news agency.", "state_media"),
+        ("Official account of Dragon Gate TV, a state broadcaster.", "state_media"),
+        ("Official account of the embassy press office in Ottawa.", "mission"),
+        ("Official account of the spokesperson's office.", "ministry"),
+    ],
+)
+def test_an_account_that_calls_itself_state_media_or_an_embassy_office_is_flagged_without_naming_the_state(
+    bio: str, kind: str
+) -> None:
+    found = find_self_declaration(bio)
+    assert found is not None and found.kind == kind
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "I write about a state news agency and its lies",
+        "Reporter at a state-run daily",
+        "Tracking the state broadcaster",
+    ],
+)
+def test_writing_about_state_media_is_not_being_it(bio: str) -> None:
+    assert find_self_declaration(bio) is None

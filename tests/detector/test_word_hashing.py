@@ -1,0 +1,42 @@
+"""The compiled word hashing gives scikit-learn's hashed counts exactly, column for column."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from detector.features.content import analyze
+from detector.word_hashing import hash_word_counts
+
+WORDS = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Cc"), blacklist_characters="|\n"), min_size=1, max_size=9
+)
+PIECES = st.one_of(WORDS, st.just("|"), st.just("中"), st.just("𝕏"), st.just("aaaa"), st.just("abc"))
+DOCUMENTS = st.lists(st.lists(PIECES, max_size=12).map(" ".join), max_size=6)
+
+
+def _reference(documents: list[str], n_features: int):
+    vectorizer = HashingVectorizer(
+        n_features=n_features, analyzer=analyze, alternate_sign=False, norm=None, dtype=np.float32
+    )
+    return vectorizer.transform(documents)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCUMENTS, st.sampled_from([2**20, 1000, 7]))
+def test_compiled_counts_equal_the_vectorizers(documents: list[str], n_features: int) -> None:
+    if not documents:  # scikit-learn's hasher cannot take an empty batch
+        assert hash_word_counts(documents, n_features).shape == (0, n_features)
+        return
+    expected = _reference(documents, n_features)
+    found = hash_word_counts(documents, n_features)
+    assert found.shape == expected.shape
+    assert (found != expected).nnz == 0
+
+
+def test_post_breaks_are_not_terms_and_spaces_do_not_make_empty_words() -> None:
+    found = hash_word_counts(["a  b | c", "|", ""], 2**20)
+    assert found[0].sum() == 3 + 2  # a, b, c; "a b", "b c"
+    assert found[1].nnz == 0 and found[2].nnz == 0
