@@ -294,19 +294,17 @@ class ContentFeatures(AccountFeatures):
             return found
         keys = np.asarray([self.model_for(account.platform) for account in accounts])
         texts = account_texts(columns, self.max_posts)
+        known = np.fromiter(terms, dtype=np.int64, count=len(terms))
         for key in np.unique(keys).tolist():
             rows = np.flatnonzero(keys == key)
             shares = self.models_[key].share_matrix(hashed[rows])
+            named = np.isin(shares.indices, known)  # only columns the term table can name
             for position, row in enumerate(rows.tolist()):
                 start, end = shares.indptr[position], shares.indptr[position + 1]
-                cols, values = shares.indices[start:end], shares.data[start:end]
-                order = np.argsort(-np.abs(values), kind="stable")
-                picked = [
-                    (terms[c], float(v))
-                    for c, v in zip(cols[order].tolist(), values[order].tolist(), strict=True)
-                    if c in terms
-                ]
-                picked = picked[:top]
+                keep = named[start:end]
+                cols, values = shares.indices[start:end][keep], shares.data[start:end][keep]
+                order = np.lexsort((cols, -np.abs(values)))[:top]  # strongest first, ties by column
+                picked = [(terms[c], v) for c, v in zip(cols[order].tolist(), values[order].tolist(), strict=True)]
                 found[row] = ContentExplanation(
                     terms=tuple((_shown(term), round(share, 4)) for term, share in picked),
                     posts=_posts_holding(accounts[row], texts[row], [(t, v) for t, v in picked if v > 0], top),
