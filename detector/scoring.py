@@ -344,7 +344,7 @@ NO_EVIDENCE = {
     "narrative": "no post asserts or retweets a catalog talking point",
     "repetition": "no post repeats another of the account's posts",
     "coordination": "no post is near-identical to another account's within the window",
-    "behaviour": "no behaviour signal is known for this account",
+    "behaviour": "no behaviour feature of this model applies (none learned for this platform, or none given)",
 }
 
 
