@@ -315,7 +315,7 @@ def finish_batch(
         )
         score = round(float(scores[row]), 4) if has_posts else None
         description = prepared.descriptions[row] if prepared.descriptions is not None else None
-        affiliation = _affiliation(declared, handle, description)
+        affiliation = declared.lookup(handle, description) if declared is not None else None
         results.append(
             AccountScore(
                 handle=handle,
@@ -372,17 +372,6 @@ def component_evidence(
         "coordination": lambda: positive(*(n for n in names if n.startswith("coordination__"))),
     }
     return {family: rules[family]() if family in rules else family_known[family] for family in components}
-
-
-def _affiliation(
-    declared: DeclaredStateAccounts | None, handle: str, description: str | None
-) -> DeclaredAccount | None:
-    if declared is None:
-        return None
-    try:
-        return declared.lookup(handle, description)
-    except TypeError:  # a list object without self-declaration support
-        return declared.lookup(handle)
 
 
 def finish_prepared(

@@ -15,7 +15,7 @@ logistic regression is trained on the same rows. A split where the model does no
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -139,16 +139,7 @@ def evaluation_splits(recipe_data: RecipeData, *, seed: int = 0) -> list[Evaluat
 def without_profile(blocks: FeatureBlocks) -> FeatureBlocks:
     """The same blocks with the profile's columns dropped: what the model sees of an account imported without them."""
     keep = [i for i, name in enumerate(blocks.static_names) if name.split("@")[0] not in PROFILE_COLUMNS]
-    return FeatureBlocks(
-        union=blocks.union,
-        content=blocks.content,
-        static=blocks.static[:, keep],
-        static_names=tuple(blocks.static_names[i] for i in keep),
-        hashed=blocks.hashed,
-        platforms=blocks.platforms,
-        coordination=blocks.coordination,
-        documents=blocks.documents,
-    )
+    return replace(blocks, static=blocks.static[:, keep], static_names=tuple(blocks.static_names[i] for i in keep))
 
 
 def _figures(y: np.ndarray, score: np.ndarray) -> dict[str, float | None]:

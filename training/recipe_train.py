@@ -8,6 +8,7 @@ prevalence. Seeds are fixed and inputs sorted, so a rebuild from the same files 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,7 +62,7 @@ def train_recipe(
         shared_behaviour=recipe.shared_behaviour,
     )
     union.fit(data.accounts)
-    served = blocks.__class__(**{**vars(blocks), "union": union})
+    served = replace(blocks, union=union)
     extra = () if blocks.coordination is None else COORDINATION_FEATURES
     expected = (*union.get_feature_names_out(), *extra)
     if tuple(expected) != blocks.static_names:

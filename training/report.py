@@ -127,13 +127,9 @@ class ContentRestacker:
         restacked[np.ix_(split.test, column)] = fitted.log_odds_hashed(
             self.hashed[split.test], self.platforms[split.test].tolist()
         )
-        for fold_train, fold_test in head_folds(y[train], groups[train], seed=self.seed):
-            inner = clone(self.content).fit_hashed(
-                self.hashed[train[fold_train]], y[train[fold_train]], self.platforms[train[fold_train]].tolist()
-            )
-            restacked[np.ix_(train[fold_test], column)] = inner.log_odds_hashed(
-                self.hashed[train[fold_test]], self.platforms[train[fold_test]].tolist()
-            )
+        restacked[np.ix_(train, column)] = self.content.out_of_fold(
+            self.hashed[train], y[train], self.platforms[train], head_folds(y[train], groups[train], seed=self.seed)
+        )
         no_posts = np.array([not account.posts for account in data.accounts])
         restacked[np.ix_(np.flatnonzero(no_posts), column)] = np.nan
         return restacked

@@ -124,10 +124,7 @@ def stack_content(
     serves every variant of the head."""
     y_rows, g_rows, platforms = y[rows], groups[rows], blocks.platforms[rows]
     hashed = blocks.hashed[rows]
-    oof = np.zeros((len(rows), len(ContentFeatures.feature_names)))
-    for train, test in inner_folds(y_rows, g_rows, n=3, seed=seed):
-        text = _fit_content(blocks.content, hashed[train], y_rows[train], platforms[train])
-        oof[test] = text.log_odds_hashed(hashed[test], platforms[test].tolist())
+    oof = blocks.content.out_of_fold(hashed, y_rows, platforms, inner_folds(y_rows, g_rows, n=3, seed=seed))
     documents = [blocks.documents[i] for i in rows] if served and blocks.documents is not None else None
     return oof, _fit_content(blocks.content, hashed, y_rows, platforms, documents)
 

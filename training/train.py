@@ -17,7 +17,6 @@ from importlib import metadata
 from typing import Any
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
@@ -262,14 +261,9 @@ def _importances(model: AmplifierModel, x_train: np.ndarray) -> dict[str, dict[s
 def _out_of_fold_content(
     content: ContentFeatures, accounts: Sequence[Account], y: np.ndarray, groups: np.ndarray, *, seed: int
 ) -> np.ndarray:
-    """The text model's log-odds of each training account from a model fitted without its fold: the head must learn
-    how far to trust text scores of accounts the text model never saw, which is what it meets when serving."""
-    hashed = content.hashed(accounts)
-    platforms = np.asarray([account.platform for account in accounts], dtype=object)
-    oof = np.full((len(accounts), len(content.feature_names)), np.nan)
-    for fold_train, fold_test in head_folds(y, groups, seed=seed):
-        fitted = clone(content).fit_hashed(hashed[fold_train], y[fold_train], platforms[fold_train].tolist())
-        oof[fold_test] = fitted.log_odds_hashed(hashed[fold_test], platforms[fold_test].tolist())
+    """The training accounts' content columns, out of fold on the head's folds (``ContentFeatures.out_of_fold``)."""
+    platforms = [account.platform for account in accounts]
+    oof = content.out_of_fold(content.hashed(accounts), y, platforms, head_folds(y, groups, seed=seed))
     oof[[not account.posts for account in accounts]] = np.nan
     return oof
 

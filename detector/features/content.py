@@ -24,6 +24,7 @@ from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
@@ -237,6 +238,22 @@ class ContentFeatures(AccountFeatures):
         if documents is not None:
             self._index_terms(documents)
         return self
+
+    def out_of_fold(
+        self,
+        hashed: sp.csr_matrix,
+        y: np.ndarray,
+        platforms: Sequence[str | None],
+        folds: Sequence[tuple[np.ndarray, np.ndarray]],
+    ) -> np.ndarray:
+        """Each row's two columns from a copy of this (unfitted) family fitted without the row's fold: what a head
+        trained on them sees is what it meets when serving, scores of accounts the text model never saw."""
+        platforms = np.asarray(platforms, dtype=object)
+        oof = np.full((hashed.shape[0], len(self.feature_names)), np.nan)
+        for fold_train, fold_test in folds:
+            fitted = clone(self).fit_hashed(hashed[fold_train], y[fold_train], platforms[fold_train].tolist())
+            oof[fold_test] = fitted.log_odds_hashed(hashed[fold_test], platforms[fold_test].tolist())
+        return oof
 
     def _fit_one(self, hashed: sp.csr_matrix, y: np.ndarray, weights: np.ndarray) -> _TextModel:
         # Terms of a single training account cannot generalize; leaving them out makes the fit 3-4x faster.
