@@ -6,17 +6,31 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import typer
+from sqlalchemy.engine import make_url
 
 from ingest.formats import InputFormat
 from ingest.store import AccountStore, StoreLimits
 from service.cli.console import err
 from service.cli.inputs import input_files, staged_accounts
+from service.cli.options import account_store
+from service.config import Settings
+from service.db.feedback import stored_feedback
+from service.db.migrate import open_database
 from training.errors import LabelWarningsError
 from training.label_checks import label_warnings
+from training.label_sources import StoredFeedback
 from training.labels import LabelRow, read_label_column, read_labels
 from training.train import LabeledSet, assemble_labeled_set
 
-__all__ = ["labeled_set", "read_label_source", "stored_labeled_set"]
+__all__ = [
+    "input_source",
+    "labeled_accounts",
+    "labeled_set",
+    "one_account_source",
+    "read_label_source",
+    "read_stored_feedback",
+    "stored_labeled_set",
+]
 
 
 def read_label_source(
@@ -66,3 +80,47 @@ def _checked(data: LabeledSet, label_rows: Mapping[str, LabelRow], *, strict: bo
         if strict and warnings:
             raise LabelWarningsError([w.message for w in warnings])
     return data
+
+
+def one_account_source(input_file: Path | None, from_store: bool) -> None:
+    """Refuse, before any work, a command given both account sources or neither."""
+    if (input_file is None) == (not from_store):
+        raise typer.BadParameter("give exactly one of --input PATH or --from-store")
+
+
+def read_stored_feedback(settings: Settings) -> StoredFeedback:
+    """The analysts' verdicts in the service's database; its engine is disposed of before training starts."""
+    engine = open_database(settings.resolved_database_url, busy_timeout_s=settings.db_busy_timeout_s)
+    try:
+        return stored_feedback(engine)
+    finally:
+        engine.dispose()
+
+
+def labeled_accounts(
+    settings: Settings,
+    input_file: Path | None,
+    fmt: InputFormat,
+    label_rows: dict[str, LabelRow],
+    *,
+    from_store: bool,
+    strict: bool,
+) -> LabeledSet:
+    """``label_rows`` joined with the accounts of --input or, with ``from_store``, of the service's store."""
+    if from_store:
+        store = account_store(settings)
+        try:
+            return stored_labeled_set(store, label_rows, strict=strict)
+        finally:
+            store.engine.dispose()
+    assert input_file is not None
+    return labeled_set(input_file, fmt, label_rows, strict=strict, limits=settings.store_limits)
+
+
+def input_source(settings: Settings, input_file: Path | None, fmt: InputFormat, from_store: bool) -> dict:
+    """Where the accounts came from, for the card (``models promote`` reads them again from there)."""
+    if from_store:
+        url = make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+        return {"input": None, "format": "store", "database": url}
+    assert input_file is not None
+    return {"input": str(input_file.resolve()), "format": fmt.value}

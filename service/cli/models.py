@@ -42,8 +42,6 @@ def _registry(ctx: typer.Context) -> ModelRegistry:
 def list_versions(ctx: typer.Context) -> None:
     """List versions with their held-out figures; * marks the active one."""
     registry = _registry(ctx)
-    from service.cli import err
-
     table = Table()
     for column in ("", "version", "created", "catalog", "roc_auc", "pr_auc", "n_test"):
         table.add_column(column)

@@ -18,6 +18,7 @@ import typer
 from sqlalchemy import Engine
 
 from service.cli.console import err
+from service.cli.errors import exit_code_for
 from service.db.training_runs import finish_run, mark_running, set_progress
 from training.errors import PromotionRefusedError
 
@@ -52,8 +53,6 @@ def recorded_run(engine: Engine | None, run_id: str | None) -> Iterator[RunRecor
     if engine is None or run_id is None:
         yield record
         return
-    from service.cli import exit_code_for  # the exit-code table lives with the app
-
     if not mark_running(engine, run_id, pid=os.getpid()):  # cancelled before this process got to it
         err.print(f"training run {run_id} was cancelled before it started: nothing to do")
         raise typer.Exit(0)

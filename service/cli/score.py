@@ -1,0 +1,204 @@
+"""``parrotwatch score``: handles (the store, else the X API) or the accounts of a file, as JSON lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from detector.coordination import CoordinationIndex
+from detector.declared import DeclaredStateAccounts, load_declared_accounts
+from detector.registry import LoadedModel, ModelRegistry
+from detector.schema import Account
+from detector.scoring import AccountScore, score_accounts
+from ingest.errors import IngestError, UnknownHandleError
+from ingest.formats import InputFormat
+from ingest.store import AccountStore
+from service.batch_scoring import BatchSpec, score_stored
+from service.cli.compute import DaskOpt, compute_backend, dask_address
+from service.cli.console import err
+from service.cli.errors import exit_code_for
+from service.cli.inputs import staged_accounts
+from service.cli.options import FormatOpt, StrictOpt, settings_of
+from service.cli.progress import step_progress
+from service.config import Settings
+from service.db.migrate import open_database
+from service.problems import problem_for
+from service.state import build_resolver, warm_coordination_index
+from training.dask_backend import score_on_dask
+
+__all__ = ["score"]
+
+
+def score(
+    ctx: typer.Context,
+    handles: Annotated[list[str] | None, typer.Argument(help="Handles to score (with or without @).")] = None,
+    input_file: Annotated[
+        Path | None, typer.Option("--input", "-i", exists=True, help="Score the accounts of this file or folder.")
+    ] = None,
+    fmt: FormatOpt = InputFormat.JSONL,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSONL here instead of stdout.")] = None,
+    version: Annotated[str | None, typer.Option(help="Model version; the active one by default.")] = None,
+    refresh: Annotated[bool, typer.Option(help="Refetch handles from X even when the store has them.")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes scoring an --input (default 1; the CPU count uses every core).")
+    ] = 1,
+    strict: StrictOpt = False,
+    dask: DaskOpt = None,
+) -> None:
+    """Score HANDLES, or the accounts in --input (all of them, or only HANDLES); one JSON object per account.
+
+    Handles are looked up in the local store (`parrotwatch import`) and fetched from the X API when it lacks them
+    (needs PARROTWATCH_X_BEARER_TOKEN). Handles that cannot be scored are reported on stderr and as error objects
+    in the output; the exit code then says why (3 unknown, 4 X API or rate limit, 6 no token). With --input and
+    --dask, chunks of accounts are prepared on Dask workers and coordination is joined here: the same scores.
+    """
+    settings = settings_of(ctx)
+    if not handles and input_file is None:
+        raise typer.BadParameter("give handles to score, or --input FILE")
+    if output is not None and output.is_dir():
+        raise typer.BadParameter(f"--output {output} is a folder; give a file name")
+    loaded = ModelRegistry(settings.models_dir).load(version)
+    declared = load_declared_accounts(settings.declared_accounts_file)
+    failures: list[IngestError] = []
+    with _output(output) as out:
+        if input_file is not None:
+            with staged_accounts(input_file, fmt, strict=strict, limits=settings.store_limits) as (file_handles, store):
+                known = {h.lower(): h for h in file_handles}
+                targets = [h.removeprefix("@") for h in handles] if handles else file_handles
+                for handle in targets:
+                    if handle.lower() not in known:
+                        failures.append(UnknownHandleError(handle, f"@{handle} is not in {input_file}"))
+                        _write_error(out, handle, failures[-1])
+                if dask_address(dask, settings) is not None:
+                    _write_scores_on_dask(loaded, list(store.iter_accounts(targets)), out, declared, dask, settings)
+                else:
+                    # The whole input is the coordination context, joined once, whatever is scored.
+                    spec = BatchSpec(
+                        store.engine.url.render_as_string(hide_password=False),
+                        settings.models_dir,
+                        loaded.version,
+                        settings.store_limits,
+                    )
+                    wanted = {known[h.lower()] for h in targets if h.lower() in known}
+
+                    def results(prepared: Callable[[int], None]) -> Iterator[AccountScore]:
+                        scores = score_stored(
+                            file_handles,
+                            spec=spec,
+                            loaded=loaded,
+                            workers=workers,
+                            declared=declared,
+                            progress=prepared,
+                        )
+                        return (r for r in scores if r.handle in wanted)
+
+                    _write_results(results, len(wanted), out, prepare_total=len(file_handles))
+        else:
+            engine = open_database(settings.resolved_database_url)  # the service's database, migrated
+            store = AccountStore(engine, limits=settings.store_limits)
+            resolutions = build_resolver(settings, store).resolve(
+                [h.removeprefix("@") for h in handles], refresh=refresh
+            )
+            for resolution in resolutions:
+                if resolution.error is not None:
+                    failures.append(resolution.error)
+                    _write_error(out, resolution.handle, resolution.error)
+            found = [r.account for r in resolutions if r.account is not None]
+            index = warm_coordination_index(engine, store, settings)
+            _write_scores(loaded, found, len(found), out, declared, index)
+    if failures:  # the results that could be made are written; the exit code says the gravest reason for the rest
+        raise typer.Exit(max(exit_code_for(e) for e in failures))
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        yield f
+
+
+def _batches(accounts: Iterable[Account], size: int) -> Iterator[list[Account]]:
+    batch: list[Account] = []
+    for account in accounts:
+        batch.append(account)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write_scores(
+    loaded: LoadedModel,
+    accounts: Iterable[Account],
+    total: int,
+    out: TextIO,
+    declared: DeclaredStateAccounts,
+    index: CoordinationIndex,
+) -> None:
+    results = (
+        result
+        for batch in _batches(accounts, 256)
+        for result in score_accounts(loaded.model, batch, model_version=loaded.version, declared=declared, index=index)
+    )
+    _write_results(lambda _prepared: results, total, out)
+
+
+def _write_results(
+    results: Callable[[Callable[[int], None]], Iterable[AccountScore]],
+    total: int,
+    out: TextIO,
+    *,
+    prepare_total: int | None = None,
+) -> None:
+    """Write ``total`` scores as JSON lines under a progress bar. ``results`` makes them when given a callback for
+    accounts prepared; with ``prepare_total``, a bar of its own follows that step (stored batches prepare every
+    account in workers before the first score comes out, which would leave the scoring bar at 0 for minutes)."""
+    if total == 0:
+        return
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+    ) as progress:
+        preparing = progress.add_task("preparing", total=prepare_total) if prepare_total is not None else None
+        task = progress.add_task("scoring", total=total)
+        for result in results(lambda n: progress.advance(preparing, n) if preparing is not None else None):
+            out.write(result.model_dump_json())
+            out.write("\n")
+            progress.advance(task)
+
+
+def _write_scores_on_dask(
+    loaded: LoadedModel,
+    accounts: list[Account],
+    out: TextIO,
+    declared: DeclaredStateAccounts,
+    dask: str | None,
+    settings: Settings,
+) -> None:
+    """Score on Dask; coordination within the input, as the single-process path's index of the input gives."""
+    with step_progress() as steps, compute_backend(dask, settings, steps) as (_backend, client):
+        steps.say(f"scoring {len(accounts)} accounts on Dask")
+        results = score_on_dask(
+            client, loaded.model, accounts, model_version=loaded.version, declared=declared, progress=steps.tick
+        )
+    for result in results:
+        out.write(result.model_dump_json())
+        out.write("\n")
+
+
+def _write_error(out: TextIO, handle: str, exc: IngestError) -> None:
+    """An error object in the output, typed like the API's per-handle errors, and a line on stderr."""
+    err.print(f"[yellow]@{handle}:[/] {exc}", highlight=False)
+    _, slug, title = problem_for(exc)
+    error = {"type": f"/problems/{slug}", "title": title, "detail": str(exc)}
+    out.write(json.dumps({"handle": handle, "status": "error", "error": error}) + "\n")
