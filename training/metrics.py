@@ -71,6 +71,8 @@ def prevalence_thresholds(
     high_precision: float = 0.9,
     elevated_recall: float = 0.9,
     max_ordinary_high: float = 0.03,
+    elevated_precision: float = 0.5,
+    max_ordinary_elevated: float = 0.1,
     groups: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Band thresholds from out-of-fold scores of real accounts, for a list that holds ``prevalence`` amplifiers.
@@ -78,8 +80,11 @@ def prevalence_thresholds(
     Precision depends on how many amplifiers a list holds, not on how many the labeled set happened to hold, so it is
     worked out from each threshold's recall (TPR) and false-positive rate at ``prevalence``. ``high`` is the lowest
     score at which that precision is at least ``high_precision`` and at most ``max_ordinary_high`` of ordinary
-    accounts score as high; ``elevated`` the highest score that keeps recall at ``elevated_recall``, strictly below
-    ``high`` (one step below when the two would meet), so the bands always follow the order of the scores.
+    accounts score as high; ``elevated`` the lower of the highest score that keeps recall at ``elevated_recall`` and
+    the lowest score at which precision is still ``elevated_precision`` with at most ``max_ordinary_elevated`` of
+    ordinary accounts that high (a strong model keeps its recall close to ``high``; "worth a look" is then the band
+    between "as likely as not" and "nine in ten"), strictly below ``high`` (one step below when the two would meet),
+    so the bands always follow the order of the scores.
 
     With ``groups`` (a platform per row), each promise holds in every group with both classes: ``high`` is the
     highest of the groups' and ``elevated`` the lowest, so one platform's easy accounts do not set another's bands.
@@ -93,7 +98,11 @@ def prevalence_thresholds(
         if len(np.unique(y_true[mine])) < 2:
             continue
         high, elevated = _group_thresholds(
-            y_true[mine], proba[mine], prevalence, high_precision, elevated_recall, max_ordinary_high
+            y_true[mine],
+            proba[mine],
+            prevalence,
+            (high_precision, max_ordinary_high),
+            (elevated_precision, max_ordinary_elevated, elevated_recall),
         )
         highs.append(high)
         elevateds.append(elevated)
@@ -113,10 +122,15 @@ def _group_thresholds(
     y_true: np.ndarray,
     proba: np.ndarray,
     prevalence: float,
-    high_precision: float,
-    elevated_recall: float,
-    max_ordinary_high: float,
+    high_rule: tuple[float, float],
+    elevated_rule: tuple[float, float, float],
 ) -> tuple[float, float]:
+    """(high, elevated) for one group: ``high_rule`` is (precision, most ordinary share), ``elevated_rule``
+    (precision, most ordinary share, recall kept)."""
+    (high_precision, max_ordinary_high), (elevated_precision, max_ordinary_elevated, elevated_recall) = (
+        high_rule,
+        elevated_rule,
+    )
     cuts = np.unique(proba)[::-1]  # highest first
     positives, negatives = max(int(y_true.sum()), 1), max(int((1 - y_true).sum()), 1)
     ordered = np.sort(proba[y_true == 1])
@@ -128,4 +142,7 @@ def _group_thresholds(
     high = float(cuts[good[-1]]) if good.size else float(cuts[0])  # the lowest cut that holds both
     keeping = np.flatnonzero(tpr >= elevated_recall)
     elevated = float(cuts[keeping[0]]) if keeping.size else float(cuts[-1])
+    fair = np.flatnonzero((precision >= elevated_precision) & (fpr <= max_ordinary_elevated) & (tpr > 0))
+    if fair.size:
+        elevated = min(elevated, float(cuts[fair[-1]]))
     return high, elevated

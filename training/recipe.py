@@ -50,6 +50,9 @@ class RecipeSource(BaseModel):
     label: Literal["amplifier", "ordinary"] | None = None  # every account of the source has this label
     networks: dict[str, str] = Field(default_factory=dict)  # file stem -> operation name
     network: str | None = None  # the operation of every positive account of the source
+    # Labels read as others, e.g. {state_affiliated: amplifier}: the score measures how an account repeats state
+    # lines, and a state account asserts them first (it is flagged apart as state-affiliated, by list or profile).
+    relabel: dict[str, Literal["amplifier", "ordinary"]] = Field(default_factory=dict)
     accounts: int = 2000  # synthetic: corpus size
     seed: int = 2023  # synthetic: generator seed
     licence: str
@@ -171,7 +174,10 @@ def _read_source(source: RecipeSource, root: Path) -> tuple[list[Account], dict[
         corpus = generate_corpus(seed=source.seed, n_accounts=source.accounts)
         accounts = [item.account.model_copy(update={"platform": source.platform}) for item in corpus]
         labels = {
-            item.account.handle.lower(): LabelRow(item.account.handle, item.label, item.network, 0) for item in corpus
+            item.account.handle.lower(): LabelRow(
+                item.account.handle, source.relabel.get(item.label, item.label), item.network, 0
+            )
+            for item in corpus
         }
         return accounts, labels, 0
     files = _paths(root, source)
@@ -193,10 +199,16 @@ def _read_source(source: RecipeSource, root: Path) -> tuple[list[Account], dict[
         labels = _reddit_labels(files)
     if source.label is not None:
         labels = {a.handle.lower(): LabelRow(a.handle, source.label, None, 0) for a in accounts}
+    labels = {handle: _relabelled(row, source) for handle, row in labels.items()}
     labels = {
         handle: _with_network(row, source) if row.label == POSITIVE_LABEL else row for handle, row in labels.items()
     }
     return accounts, labels, skipped
+
+
+def _relabelled(row: LabelRow, source: RecipeSource) -> LabelRow:
+    label = source.relabel.get(row.label, row.label)
+    return row if label == row.label else LabelRow(row.handle, label, row.network, row.line)
 
 
 def _with_network(row: LabelRow, source: RecipeSource) -> LabelRow:

@@ -16,11 +16,14 @@ by every fold of a cross-validation, and ``explain`` gets the terms back by hash
 
 from __future__ import annotations
 
+import copy
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,13 +35,22 @@ from sklearn.utils.validation import check_is_fitted
 
 from detector.features._base import AccountFeatures
 from detector.post_columns import PostColumns
-from detector.schema import Account
+from detector.schema import Account, Post
 from detector.text_normalize import has_cjk
 from detector.word_hashing import hash_word_counts
 
-__all__ = ["SHARED_PLATFORM", "ContentExplanation", "ContentFeatures", "account_documents", "balanced_weights"]
+__all__ = [
+    "SHARED_PLATFORM",
+    "ContentExplanation",
+    "ContentFeatures",
+    "account_documents",
+    "balanced_weights",
+    "link_terms",
+]
 
 SHARED_PLATFORM = "*"  # the key of the model that serves platforms without one of their own
+_URL = re.compile(r"(?:https?://|www\.)[^\s]+", re.IGNORECASE)
+_SHORTENERS = frozenset({"t.co", "bit.ly", "ow.ly", "buff.ly", "tinyurl.com", "goo.gl", "dlvr.it", "ift.tt", "fb.me"})
 _POST_BREAK = " | "  # between posts; dropped from the terms (a bigram may span two posts, as in training)
 
 
@@ -63,8 +75,27 @@ def account_texts(columns: PostColumns, max_posts: int) -> list[list[tuple[int, 
     return columns.derived[key]  # type: ignore[return-value]
 
 
+def link_terms(post: Post) -> str:
+    """The sites a post links to, as terms (`` link:rt.com``): where an account sends its readers is as telling as
+    what it writes, and normalized text drops URLs. Shortener hosts say nothing and are left out."""
+    text = post.text
+    in_text = "://" in text or "www." in text
+    if not (post.urls or in_text):
+        return ""  # most posts: one attribute and two substring tests
+    urls = [*post.urls, *(_URL.findall(text) if in_text else ())]
+    hosts = {_host(url) for url in urls} - _SHORTENERS - {""}
+    return "".join(f" link:{host}" for host in sorted(hosts))
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url if "://" in url else f"https://{url}").hostname or "").removeprefix("www.")
+    except ValueError:  # a malformed URL (an unclosed IPv6 bracket): no site to name
+        return ""
+
+
 def _account_texts(columns: PostColumns, max_posts: int) -> list[list[tuple[int, str]]]:
-    texts = columns.normalized
+    texts = [text + link_terms(post) for text, post in zip(columns.normalized, columns.posts, strict=True)]
     ends = np.cumsum(np.bincount(columns.account, minlength=columns.n_accounts)).tolist()
     found = []
     start = 0
@@ -238,6 +269,17 @@ class ContentFeatures(AccountFeatures):
         if documents is not None:
             self._index_terms(documents)
         return self
+
+    def without_models(self, keys: Sequence[str]) -> ContentFeatures:
+        """A copy without the text models of ``keys``: the ones only training needs (a corpus no served account
+        belongs to), dropped so the artifact does not carry them."""
+        check_is_fitted(self, "models_")
+        if SHARED_PLATFORM in keys:
+            raise ValueError("the shared text model serves every platform without its own: it cannot be dropped")
+        kept = copy.copy(self)
+        kept.models_ = {key: model for key, model in self.models_.items() if key not in keys}
+        kept.platforms_ = tuple(sorted(kept.models_))
+        return kept
 
     def out_of_fold(
         self,

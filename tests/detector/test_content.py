@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from detector.features.content import SHARED_PLATFORM, ContentFeatures, balanced_weights
+from detector.features.content import SHARED_PLATFORM, ContentFeatures, balanced_weights, link_terms
 from tests.conftest import make_account
 
 OPERATION = ["the patriots rise against the corrupt elite tonight", "wake up patriots the elite lies again"]
@@ -81,3 +81,35 @@ def test_balanced_weights_give_every_platform_and_class_the_same_total() -> None
         for label in (0, 1)
     }
     assert np.allclose(list(totals.values()), len(y) / 4)
+
+
+def test_the_sites_an_account_links_to_are_terms_and_shorteners_are_not() -> None:
+    post = make_account("a", ["read www.Example-News.com/story now https://t.co/abc"]).posts[0]
+    post = post.model_copy(update={"urls": ["https://state-daily.cn/a/1", "http://[broken"]})
+    assert link_terms(post) == " link:example-news.com link:state-daily.cn"
+    assert link_terms(make_account("b", ["no links here"]).posts[0]) == ""
+
+
+def test_an_account_that_links_where_operations_link_is_scored_up_by_the_site_alone() -> None:
+    def linking(handle: str, site: str) -> object:
+        account = make_account(handle, ["an ordinary day in town", "coffee with friends"] * 3)
+        posts = [p.model_copy(update={"urls": [f"https://{site}/p/{i}"]}) for i, p in enumerate(account.posts)]
+        return account.model_copy(update={"posts": posts, "platform": "x"})
+
+    accounts = [linking(f"u{i}", "ops-site.example" if i % 2 else "paper.example") for i in range(40)]
+    y = np.array([i % 2 for i in range(40)])
+    content = ContentFeatures(min_class_accounts=10).fit(accounts, y)
+    scores = content.transform([linking("new_op", "ops-site.example"), linking("new_reader", "paper.example")])[:, 0]
+    assert scores[0] > 0 > scores[1]
+    assert "link:ops-site.example" in dict(content.explain(linking("op2", "ops-site.example")).terms)
+
+
+def test_a_text_model_only_training_needs_can_be_dropped_but_not_the_shared_one() -> None:
+    x_accounts, x_y = _accounts("x", 40)
+    generated, generated_y = _accounts("generated", 40, offset=500)
+    content = ContentFeatures(min_class_accounts=10).fit(x_accounts + generated, np.r_[x_y, generated_y])
+    served = content.without_models(["generated"])
+    assert served.platforms_ == (SHARED_PLATFORM, "x") and "generated" in content.platforms_
+    np.testing.assert_array_equal(served.transform(x_accounts[:5]), content.transform(x_accounts[:5]))
+    with pytest.raises(ValueError, match="shared"):
+        content.without_models([SHARED_PLATFORM])

@@ -71,3 +71,20 @@ def test_with_platforms_every_platform_keeps_its_recall_and_its_ordinary_account
         assert (proba[mine & (y == 1)] >= cut["elevated"]).mean() >= 0.9
         assert (proba[mine & (y == 0)] >= cut["high"]).mean() <= 0.03
     assert cut["elevated"] <= pooled["elevated"]
+
+
+def test_a_strong_model_still_has_an_elevated_band_below_high_for_likely_cases() -> None:
+    """When recall is already high at ``high``, ``elevated`` opens down to where precision is a coin flip, with at
+    most a tenth of ordinary accounts in it or above."""
+    rng = np.random.default_rng(3)
+    y = np.r_[np.ones(300), np.zeros(600)].astype(int)
+    proba = np.r_[rng.beta(12, 1.5, 300), rng.beta(1.5, 8, 600)]
+    cut = prevalence_thresholds(y, proba, prevalence=0.2)
+    assert (proba[y == 1] >= cut["high"]).mean() >= 0.9  # recall alone would leave elevated empty
+    assert cut["high"] - cut["elevated"] > 0.05
+    elevated_only = (proba >= cut["elevated"]) & (proba < cut["high"])
+    assert elevated_only.any()
+    assert (proba[y == 0] >= cut["elevated"]).mean() <= 0.1
+    tpr = (proba[y == 1] >= cut["elevated"]).mean()
+    fpr = (proba[y == 0] >= cut["elevated"]).mean()
+    assert 0.2 * tpr / (0.2 * tpr + 0.8 * fpr) >= 0.5

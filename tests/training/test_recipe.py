@@ -12,6 +12,7 @@ from ingest.records import AccountRow, RowProblem
 from ingest.reddit_csv import read_reddit_rows
 from training.errors import InvalidLabelsError
 from training.recipe import Recipe, RecipeSource, load_recipe, read_recipe_data
+from training.recipe_train import GENERATED_TEXT, text_model_keys
 
 FIXTURES = Path(__file__).parent / "fixtures" / "recipe"
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,3 +107,23 @@ def test_the_shipped_recipe_names_a_licence_and_origin_for_every_source() -> Non
     recipe = load_recipe(ROOT / "training" / "recipes" / "default.yaml")
     assert {s.name for s in recipe.sources} >= {"io_state_trolls", "ira_twitter", "reddit_ira", "synthetic"}
     assert all(s.licence and s.origin for s in recipe.sources)
+
+
+def test_a_source_can_read_one_label_as_another_and_generated_accounts_get_a_text_model_of_their_own() -> None:
+    recipe = Recipe(
+        name="t",
+        sources=[
+            _source(name="gen", kind="synthetic", platform="x", accounts=200, seed=5),
+            _source(name="gen-as-is", kind="synthetic", platform="x", accounts=60, seed=6),
+        ],
+    )
+    relabelled = recipe.model_copy(
+        update={"sources": [recipe.sources[0].model_copy(update={"relabel": {"state_affiliated": "amplifier"}})]}
+    )
+    plain = read_recipe_data(recipe.model_copy(update={"sources": recipe.sources[:1]}), FIXTURES).data
+    changed = read_recipe_data(relabelled, FIXTURES).data
+    states = [i for i, label in enumerate(plain.labels) if label == "state_affiliated"]
+    assert states and all(changed.labels[i] == "amplifier" and changed.y[i] == 1 for i in states)
+    assert all(plain.y[i] == 0 for i in states)
+    found = read_recipe_data(recipe, FIXTURES)
+    assert set(text_model_keys(recipe, found).tolist()) == {GENERATED_TEXT}
