@@ -25,9 +25,10 @@ from detector.embeddings import load_embedder
 from detector.registry import LoadedModel, ModelRegistry
 from detector.schema import PLATFORMS, Account, normalize_platform
 from detector.scoring import AccountScore, score_accounts
+from ingest.database import make_engine, open_database
 from ingest.errors import IngestError, UnknownHandleError
 from ingest.formats import InputFormat
-from ingest.store import AccountStore, make_engine
+from ingest.store import AccountStore
 from service.batch_scoring import BatchSpec, score_stored
 from service.cli import app, exit_code_for
 from service.cli.compute import DaskOpt, compute_backend, dask_address
@@ -40,7 +41,6 @@ from service.cli.run_record import RunRecord, recorded_run
 from service.cli.tables import candidates_table, evaluation_tables, gate_table, report_tables
 from service.config import Settings
 from service.db.feedback import stored_feedback
-from service.db.migrate import open_database
 from service.problems import problem_for
 from service.state import build_resolver, warm_coordination_index
 from training.dask_backend import score_on_dask
