@@ -1,5 +1,8 @@
 # parrotwatch API. Data and models live in volumes; the container trains nothing by itself. The models volume starts
-# with the committed default model (models/default-*, named by models/ACTIVE).
+# with the committed default model (models/default-*, named by models/ACTIVE). numba's kernels are compiled at build
+# into /cache (PARROTWATCH_CACHE_DIR), owned by the runtime user: not into the installed package, and not under the
+# /data volume, whose mount would hide them. `python -P` compiles the installed package's kernels, not those of the
+# source copy in /app: numba keys its cache by the source file's path.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -7,6 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PARROTWATCH_DATA_DIR=/data \
     PARROTWATCH_MODELS_DIR=/models \
+    PARROTWATCH_CACHE_DIR=/cache \
     PARROTWATCH_HOST=0.0.0.0 \
     PARROTWATCH_PORT=8000
 
@@ -17,10 +21,11 @@ COPY ingest ./ingest
 COPY training ./training
 COPY service ./service
 RUN pip install --no-cache-dir . \
-    && python -c "from detector.compiled import compile_kernels; compile_kernels()" \
+    && python -P -c "from detector.compiled import compile_kernels; compile_kernels()" \
     && useradd --create-home --uid 10001 parrotwatch \
-    && mkdir -p /data /models \
-    && chown parrotwatch:parrotwatch /data /models
+    && mkdir -p /data /models /cache \
+    && chown parrotwatch:parrotwatch /data /models \
+    && chown -R parrotwatch:parrotwatch /cache
 COPY --chown=10001:10001 models /models
 
 USER 10001:10001

@@ -63,8 +63,9 @@ def write_archive(path: Path, n_rows: int, n_accounts: int, seed: int = 1) -> No
 
 
 def import_in_child(path: Path) -> None:
+    from ingest.database import make_engine
     from ingest.io_archive import IoArchiveReader
-    from ingest.store import AccountStore, make_engine
+    from ingest.store import AccountStore
 
     with tempfile.TemporaryDirectory() as folder:
         store = AccountStore(make_engine(f"sqlite:///{Path(folder) / 'bench.db'}"))

@@ -25,8 +25,9 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from detector.catalog import load_catalog
 from detector.embeddings import embeddings_available
 from detector.model import FAMILIES
+from ingest.database import make_engine
 from ingest.formats import InputFormat, RowSource
-from ingest.store import AccountStore, make_engine
+from ingest.store import AccountStore
 from training.labels import read_label_column
 from training.train import LabeledSet, assemble_labeled_set, train_model
 

@@ -22,8 +22,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from detector.registry import ModelRegistry
+from ingest.database import make_engine
 from ingest.records import AccountRow
-from ingest.store import AccountStore, make_engine
+from ingest.store import AccountStore
 from ingest.synthetic import generate_corpus
 from service.batch_scoring import BatchSpec, score_stored
 

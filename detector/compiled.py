@@ -1,8 +1,10 @@
 """The detector's compiled passes, compiled before the first score.
 
-numba compiles a kernel on its first call and caches the machine code beside its module. A Docker image calls
-``compile_kernels`` when it is built, so that no process of it pays the seconds of compiling on its first score; a
-checkout compiles on first use and keeps the cache in ``__pycache__``.
+numba compiles a kernel on its first call and caches the machine code in the cache folder (``cache_dir/numba``,
+under the data directory unless ``PARROTWATCH_CACHE_DIR`` says otherwise: ``detector/kernel_cache.py``), never in
+the installed package. A Docker image calls ``compile_kernels`` when it is built, into a cache folder of its own
+outside the data volume, so that no process of it pays the seconds of compiling on its first score; a checkout
+compiles on first use and keeps the kernels in ``var/cache/numba``.
 """
 
 from __future__ import annotations

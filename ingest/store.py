@@ -4,9 +4,9 @@ SQLAlchemy Core on SQLite by default (the recipe in DESIGN.md: busy timeout, WAL
 file runs in one transaction, so a fatal error leaves the store as it was. Posts are keyed by their id at the
 source, so importing a file twice or refreshing an account never duplicates a post.
 
-The ``accounts`` table has a second owner, the service's Alembic migrations (``service/db/migrations``): a column
-added here is added by a new revision there too, and each side adds it only when it is missing, so a database made
-by either (a data folder imported into before the server ever ran, or the server's) is read by both.
+The tables below are the code's view of ``accounts`` and ``posts``; the schema itself is made only by the Alembic
+migrations (``ingest/database.py``), which the store runs when it opens a database that is not at head. A column
+added here needs a new revision there; ``tests/service/test_db_tables.py`` fails until the two agree.
 """
 
 from __future__ import annotations
@@ -32,26 +32,21 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
-    create_engine,
-    event,
     func,
-    inspect,
     select,
-    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import StaticPool
 
 from detector.schema import Account, Post, Profile, normalize_platform
+from ingest.database import migrate_to_head
 from ingest.errors import MalformedFileError
 from ingest.records import AccountRow, RowProblem
 
 _POSTS = TypeAdapter(list[Post])  # one validation call per account, not per post
 
-__all__ = ["AccountStore", "ImportReport", "StoreLimits", "StoredAccount", "make_engine"]
+__all__ = ["AccountStore", "ImportReport", "StoreLimits", "StoredAccount"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,50 +77,6 @@ posts_table = Table(
 _BY_HANDLE_KEY = select(accounts_table).where(accounts_table.c.handle_key == bindparam("key"))
 _BATCH_ROWS = 5000
 _MAX_PROBLEMS_KEPT = 200
-
-
-def make_engine(url: str, *, busy_timeout_s: float = 5.0) -> Engine:
-    """Create an engine with the settings DESIGN.md measured for SQLite; other databases get defaults.
-
-    ``busy_timeout_s`` is how long a SQLite write waits for another writer's lock before failing as busy.
-    """
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    in_memory = url in ("sqlite://", "sqlite:///:memory:")
-    if not in_memory:
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": busy_timeout_s},
-        poolclass=StaticPool if in_memory else None,
-    )
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        cursor = dbapi_connection.cursor()
-        if not in_memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    return engine
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """Add the columns a database made by an earlier version lacks (``create_all`` makes missing tables only).
-
-    Migration 0004 adds the same column the same way; whichever runs first adds it, the other finds it there.
-    """
-    if "platform" in {column["name"] for column in inspect(engine).get_columns("accounts")}:
-        return
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("ALTER TABLE accounts ADD COLUMN platform VARCHAR(32)"))
-    except DBAPIError:  # another process added it meanwhile: fine; anything else: raise
-        if "platform" not in {column["name"] for column in inspect(engine).get_columns("accounts")}:
-            raise
-    logger.info("account store: added the platform column (existing accounts: unknown platform)")
 
 
 def _insert(engine_or_conn: Connection, table: Table):  # type: ignore[no-untyped-def]
@@ -191,14 +142,16 @@ class AccountStore:
     def __init__(self, engine: Engine, *, limits: StoreLimits | None = None, cache_size: int = 0) -> None:
         """``cache_size`` accounts are kept assembled in memory (the service's hot handles), each valid as long as its
         row's ``fetched_at`` is unchanged: every write of an account (import, refresh) sets it, so a cached account
-        is never older than the store. 0 reads every account from the database."""
+        is never older than the store. 0 reads every account from the database.
+
+        A database that is not at the newest migration (empty, made by an earlier version) is migrated first, so
+        the CLI and batch scoring open the same schema as the service."""
         self.engine = engine
         self.limits = limits or StoreLimits()
         self.cache_size = cache_size
         self._cache: OrderedDict[str, tuple[int, datetime, StoredAccount]] = OrderedDict()
         self._cache_lock = threading.Lock()
-        metadata.create_all(engine)
-        _add_missing_columns(engine)
+        migrate_to_head(engine)
 
     # -- reading ---------------------------------------------------------------------------------------------------
     def get(self, handle: str) -> StoredAccount | None:

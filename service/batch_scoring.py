@@ -29,7 +29,8 @@ from detector.scoring import (
     finish_prepared,
     prepare_batch,
 )
-from ingest.store import AccountStore, StoreLimits, make_engine
+from ingest.database import make_engine
+from ingest.store import AccountStore, StoreLimits
 
 __all__ = ["BatchSpec", "score_stored"]
 

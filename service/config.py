@@ -110,6 +110,12 @@ class Settings(BaseSettings):
     labels_dir: Path | None = Field(
         default=None, description="Folder of labels CSVs that `retrain` reads; data_dir/labels when unset."
     )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Files that can be rebuilt, such as numba's compiled kernels (in cache_dir/numba); data_dir/cache "
+        "when unset. Taken from the environment when the detector is first imported (detector/kernel_cache.py), so "
+        "set it as PARROTWATCH_CACHE_DIR, not in code.",
+    )
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="Structured JSON log lines (set false for plain text).")
 
@@ -124,6 +130,10 @@ class Settings(BaseSettings):
     @property
     def resolved_labels_dir(self) -> Path:
         return self.labels_dir or self.data_dir / "labels"
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir or self.data_dir / "cache"
 
     @property
     def resolved_database_url(self) -> str:

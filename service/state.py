@@ -18,13 +18,13 @@ from detector.coordination import CoordinationIndex, CoordinationParams
 from detector.declared import DeclaredStateAccounts, load_declared_accounts
 from detector.errors import DetectorError, ModelNotFoundError
 from detector.registry import LoadedModel, ModelRegistry
+from ingest.database import open_database
 from ingest.resolve import AccountResolver
 from ingest.store import AccountStore
 from service.config import Settings
 from service.db.api_keys import KeyCache, ensure_key
 from service.db.coordination import RowPersister, load_table, save_table
 from service.db.jobs import pending_count
-from service.db.migrate import open_database
 from service.metrics import Metrics
 from service.rate_limit import RateLimiter
 from service.score_memo import ScoreMemo

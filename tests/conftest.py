@@ -13,8 +13,9 @@ import pytest
 from detector.catalog import load_catalog
 from detector.registry import ModelRegistry
 from detector.schema import Account, Post, Profile
+from ingest.database import make_engine
 from ingest.jsonl import read_account_rows, read_accounts
-from ingest.store import AccountStore, make_engine
+from ingest.store import AccountStore
 from ingest.synthetic import generate_corpus, write_corpus
 from service.config import Settings
 from training.labels import read_labels

@@ -13,10 +13,10 @@ import typer
 import yaml
 
 from detector.catalog import load_catalog
+from ingest.database import open_database
 from service.cli.console import err
 from service.config import Settings
 from service.db.catalog import latest_catalog
-from service.db.migrate import open_database
 
 catalog_app = typer.Typer(help="Export the talking-point catalog edited through the API.", no_args_is_help=True)
 

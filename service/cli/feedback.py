@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
+from ingest.database import open_database
 from service.cli.console import err
 from service.config import Settings
 from service.db.feedback import feedback_label_rows
-from service.db.migrate import open_database
 
 feedback_app = typer.Typer(help="Export analysts' feedback as training labels.", no_args_is_help=True)
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from ingest.database import make_engine
 from ingest.formats import InputFormat, RowSource
-from ingest.store import AccountStore, ImportReport, StoreLimits, make_engine
+from ingest.store import AccountStore, ImportReport, StoreLimits
 from service.cli.console import err
 
 __all__ = ["import_inputs", "input_files", "staged_accounts"]

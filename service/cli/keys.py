@@ -9,11 +9,11 @@ import typer
 from rich.table import Table
 from sqlalchemy import Engine
 
+from ingest.database import open_database
 from service.cli.console import err
 from service.config import Settings
 from service.db.api_keys import create_key, list_keys, revoke_key
 from service.db.audit import record_audit
-from service.db.migrate import open_database
 
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 

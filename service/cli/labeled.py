@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from sqlalchemy.engine import make_url
 
+from ingest.database import open_database
 from ingest.formats import InputFormat
 from ingest.store import AccountStore, StoreLimits
 from service.cli.console import err
@@ -15,7 +16,6 @@ from service.cli.inputs import input_files, staged_accounts
 from service.cli.options import account_store
 from service.config import Settings
 from service.db.feedback import stored_feedback
-from service.db.migrate import open_database
 from training.errors import LabelWarningsError
 from training.label_checks import label_warnings
 from training.label_sources import StoredFeedback

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from detector.registry import ModelRegistry
+from ingest.database import open_database
 from ingest.formats import InputFormat
 from ingest.store import AccountStore
 from service.cli.console import err
@@ -18,7 +19,6 @@ from service.cli.labeled import labeled_set, read_label_source, stored_labeled_s
 from service.cli.tables import card_tables, gate_table
 from service.config import Settings
 from service.db.feedback import stored_feedback
-from service.db.migrate import open_database
 from training.errors import InsufficientDataError
 from training.label_sources import merge_label_files
 from training.promotion import AuditHook, current_user, promote, rollback, run_gate

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from ingest.database import make_engine
 from ingest.formats import InputFormat
-from ingest.store import AccountStore, make_engine
+from ingest.store import AccountStore
 from service.config import Settings
 
 __all__ = [

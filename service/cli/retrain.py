@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from detector.registry import ModelRegistry
+from ingest.database import open_database
 from ingest.formats import InputFormat
 from service.cli.compute import DaskOpt
 from service.cli.console import err
@@ -18,7 +19,6 @@ from service.cli.options import FormatOpt, FromStoreOpt, OptionalInputOpt, Toler
 from service.cli.publish import TrainOptions, train_and_publish
 from service.cli.run_record import RunRecord, recorded_run
 from service.config import Settings
-from service.db.migrate import open_database
 from training.errors import InsufficientDataError
 from training.label_sources import gather_labels
 

@@ -17,6 +17,7 @@ from detector.declared import DeclaredStateAccounts, load_declared_accounts
 from detector.registry import LoadedModel, ModelRegistry
 from detector.schema import Account
 from detector.scoring import AccountScore, score_accounts
+from ingest.database import open_database
 from ingest.errors import IngestError, UnknownHandleError
 from ingest.formats import InputFormat
 from ingest.store import AccountStore
@@ -28,7 +29,6 @@ from service.cli.inputs import staged_accounts
 from service.cli.options import FormatOpt, StrictOpt, settings_of
 from service.cli.progress import step_progress
 from service.config import Settings
-from service.db.migrate import open_database
 from service.problems import problem_for
 from service.state import build_resolver, warm_coordination_index
 from training.dask_backend import score_on_dask

@@ -1,1 +1,1 @@
-"""Persistence: the tables, the Alembic migrations that create them, and one repository module per table family."""
+"""Persistence: the service's tables and one repository module per table family (migrations: ``ingest/database.py``)."""

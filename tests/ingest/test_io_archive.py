@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from ingest.database import make_engine
 from ingest.errors import MalformedFileError
 from ingest.formats import InputFormat, RowSource
 from ingest.io_archive import IoArchiveReader
 from ingest.records import AccountRow, RowProblem
-from ingest.store import AccountStore, make_engine
+from ingest.store import AccountStore
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real" / "io_state_trolls"
 

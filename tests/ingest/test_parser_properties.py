@@ -23,11 +23,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from detector.schema import Account, Post, Profile
+from ingest.database import make_engine
 from ingest.errors import MalformedFileError, UnknownHandleError
 from ingest.formats import InputFormat, RowSource
 from ingest.jsonl import JsonlAccountSource, read_accounts
 from ingest.records import AccountRow, RowProblem
-from ingest.store import AccountStore, make_engine
+from ingest.store import AccountStore
 
 PROPERTIES = settings(
     max_examples=50,

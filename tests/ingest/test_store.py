@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import inspect, text
 
 from detector.schema import Account, Post, Profile
+from ingest.database import make_engine
 from ingest.errors import MalformedFileError, UnknownHandleError, XApiUnavailableError
 from ingest.formats import InputFormat, RowSource
 from ingest.jsonl import read_account_rows
 from ingest.records import AccountRow
 from ingest.resolve import X_API_SOURCE, AccountResolver
-from ingest.store import AccountStore, StoreLimits, make_engine
+from ingest.store import AccountStore, StoreLimits
 from ingest.x_api import FetchOutcome
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from ingest.database import open_database
 from service.db.api_keys import KeyCache, create_key, revoke_key
 from service.db.audit import list_audit
-from service.db.migrate import open_database
 
 PROBLEM = "application/problem+json"
 

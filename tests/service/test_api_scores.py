@@ -146,7 +146,8 @@ def test_accounts_scored_in_separate_requests_are_linked_as_coordinated(settings
     from datetime import UTC, datetime, timedelta
 
     from detector.schema import Account, Post
-    from ingest.store import AccountStore, make_engine
+    from ingest.database import make_engine
+    from ingest.store import AccountStore
 
     line = "The so-called election interference reports are baseless smears against China and its people"
     start = datetime(2023, 5, 2, 9, 0, tzinfo=UTC)
@@ -181,7 +182,8 @@ def test_the_coordination_index_comes_back_after_a_restart_from_its_stored_rows(
     from sqlalchemy import delete
 
     from detector.schema import Account, Post
-    from ingest.store import AccountStore, make_engine, posts_table
+    from ingest.database import make_engine
+    from ingest.store import AccountStore, posts_table
     from service.db.coordination import count_rows
 
     line = "Western media keep smearing the Chinese community with these baseless interference stories again"
@@ -248,8 +250,8 @@ def test_coordination_rows_the_database_was_too_busy_for_are_written_with_the_ne
     import sqlite3
 
     from detector.coordination import CoordinationIndex, CoordinationParams
+    from ingest.database import open_database
     from service.db.coordination import RowPersister, count_rows
-    from service.db.migrate import open_database
     from tests.conftest import make_account
 
     path = tmp_path / "parrotwatch.db"

@@ -15,10 +15,10 @@ import typer
 from fastapi.testclient import TestClient
 
 from detector.registry import ModelRegistry
+from ingest.database import open_database
 from service.cli.run_record import recorded_run
 from service.config import Settings
 from service.db.api_keys import create_key
-from service.db.migrate import open_database
 from service.db.training_runs import cancel_run, create_run, get_run, mark_running
 from service.jobs.training_runs import TrainingLauncher, settings_environment
 from training.errors import InsufficientDataError, PromotionRefusedError

@@ -10,7 +10,8 @@ import pytest
 
 from detector.registry import ModelRegistry
 from detector.scoring import MAX_EVIDENCE_POSTS, finish_prepared, prepare_batch, score_accounts
-from ingest.store import AccountStore, make_engine
+from ingest.database import make_engine
+from ingest.store import AccountStore
 from service import batch_scoring
 from service.batch_scoring import BatchSpec, score_stored
 

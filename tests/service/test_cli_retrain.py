@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from detector.registry import ModelRegistry
+from ingest.database import open_database
 from service.cli import app
 from service.db.feedback import add_feedback
-from service.db.migrate import open_database
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ import pytest
 import responses
 from typer.testing import CliRunner
 
-from ingest.store import AccountStore, make_engine
+from ingest.database import make_engine
+from ingest.store import AccountStore
 from service.cli import app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures" / "x_api"

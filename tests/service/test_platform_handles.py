@@ -7,8 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from ingest.database import make_engine
 from ingest.jsonl import write_accounts
-from ingest.store import AccountStore, make_engine
+from ingest.store import AccountStore
 from service.cli import app
 
 REDDIT_HANDLES = ["-Whiskey_Tango", "foo-bar", "Some.User_99"]

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="set TEST_POSTGRES_URL 
 
 @pytest.fixture
 def pg_settings(settings):
+    from ingest.database import open_database
     from ingest.jsonl import read_accounts
     from ingest.store import AccountStore
-    from service.db.migrate import open_database
 
     engine = sa.create_engine(POSTGRES_URL)
     with engine.begin() as conn:

@@ -4,9 +4,10 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-23
 
-``accounts`` and ``posts`` may exist already: ``ingest.store.AccountStore`` creates them on a plain database (a data
-folder made by ``parrotwatch import`` before the server ever ran). They are created here only when missing, with the
-same columns, so such a database is adopted as it is.
+``accounts`` and ``posts`` may exist already in a database made before the migrations owned the schema:
+``AccountStore`` used to create them with ``create_all`` (a data folder made by ``parrotwatch import`` before the
+server ever ran). They are created here only when missing, with the same columns, so such a database is adopted as
+it is (``ingest/database.py``).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-06
 
-``ingest.store.AccountStore`` adds the same column to a plain database it opens (a data folder imported into by an
-earlier version before the server ran), so the column is added here only when missing, as 0001 does for the tables.
+``AccountStore`` used to add the same column itself to a database made before the migrations owned the schema, so
+such a database may have it already: it is added here only when missing, as 0001 does for the tables.
 """
 
 from __future__ import annotations

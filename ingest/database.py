@@ -1,0 +1,123 @@
+"""Open the database and bring its schema to the newest migration: the schema's one owner.
+
+One database holds the account store's tables and the service's. Its schema is made only by the Alembic migrations
+here (``ingest/migrations``), so every opener migrates the same way: the CLI's imports and batch scoring through
+``AccountStore``, the service and its child processes through ``open_database``. They live with the store, the
+lowest layer that opens the database, and ship inside the package, so an installed wheel migrates without the
+source tree or an ``alembic.ini``.
+
+A database made before the migrations owned the schema (``AccountStore`` used to run ``create_all``: ``accounts``
+and ``posts`` only, with or without ``platform``, and no ``alembic_version``) is upgraded from the first revision
+like an empty one: 0001 creates only the tables missing and 0004 adds ``platform`` only when missing, so the
+store's tables and rows are adopted as they are. Stamping would be wrong there: such a database lacks the
+service's tables that 0001..0003 create.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.pool import StaticPool
+
+__all__ = [
+    "MIGRATIONS_DIR",
+    "current_revision",
+    "head_revision",
+    "make_engine",
+    "migrate_to_head",
+    "open_database",
+    "upgrade",
+]
+
+logger = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_PG_MIGRATION_LOCK = 0x70617272  # any constant: Postgres advisory lock id taken by whoever migrates
+
+
+def make_engine(url: str, *, busy_timeout_s: float = 5.0) -> Engine:
+    """Create an engine with the settings DESIGN.md measured for SQLite; other databases get defaults.
+
+    ``busy_timeout_s`` is how long a SQLite write waits for another writer's lock before failing as busy. The schema
+    is left as it is: ``open_database`` or ``AccountStore`` migrates it.
+    """
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    if not in_memory:
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_s},
+        poolclass=StaticPool if in_memory else None,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS_DIR.as_posix())
+    return config
+
+
+def _lock_for_migration(connection: Connection) -> None:
+    """Make a second process that migrates the same database wait for the first, then find it at head.
+
+    Without it both would see no ``alembic_version`` and both create the tables. pysqlite begins a transaction only
+    before DML, so the DDL would run unlocked; ``BEGIN IMMEDIATE`` takes the write lock for the whole upgrade.
+    """
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif dialect == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply every migration up to ``revision`` in one transaction, holding the database's migration lock."""
+    config = _config()
+    with engine.begin() as connection:
+        _lock_for_migration(connection)
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    logger.info("database schema ready", extra={"revision": current_revision(engine)})
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; ``None`` for an empty database or one made before the migrations."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+@cache  # the scripts are part of the installed package: read them once per process, not at every store opened
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def migrate_to_head(engine: Engine) -> None:
+    """Upgrade the database unless it is at head already (then this is one read of ``alembic_version``)."""
+    if current_revision(engine) != head_revision():
+        upgrade(engine)
+
+
+def open_database(url: str, *, busy_timeout_s: float = 5.0) -> Engine:
+    """An engine for ``url`` (DESIGN.md's SQLite recipe) whose schema is at head."""
+    engine = make_engine(url, busy_timeout_s=busy_timeout_s)
+    migrate_to_head(engine)
+    return engine
