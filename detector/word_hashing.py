@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit
 
-__all__ = ["hash_word_counts"]
+__all__ = ["BIGRAMS", "hash_word_counts"]
 
 _SPACE = 32
 _BREAK = 124  # "|", between posts: not a term
@@ -80,9 +80,19 @@ def _column(h: int, n_features: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _hash_pass(data: np.ndarray, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+def _is_ideograph(data: np.ndarray, start: int, length: int) -> bool:
+    """One character in U+3040..U+9FFF (kana and CJK ideographs), as ``content.is_ideograph`` says of a word."""
+    if length != 3:
+        return False
+    first = data[start]
+    return (first == 0xE3 and data[start + 1] >= 0x81) or (0xE4 <= first <= 0xE9)
+
+
+@njit(cache=True, nogil=True)
+def _hash_pass(data: np.ndarray, n_features: int, bigrams: int) -> tuple[np.ndarray, np.ndarray]:
     """(document, column) of every word and bigram occurrence in ``data``: documents split by newline, words by
-    spaces, a ``|`` word dropped (and bridged: the words either side of it make a bigram, as a token list would)."""
+    spaces, a ``|`` word dropped (and bridged: the words either side of it make a bigram, as a token list would).
+    ``bigrams``: 0 none, 1 every pair of neighbouring words, 2 pairs of neighbouring ideographs only."""
     n = len(data)
     docs = np.empty(n, dtype=np.int64)
     cols = np.empty(n, dtype=np.int64)
@@ -113,7 +123,11 @@ def _hash_pass(data: np.ndarray, n_features: int) -> tuple[np.ndarray, np.ndarra
         docs[count] = doc
         cols[count] = _column(_murmur3_32(data[start:i], length), n_features)
         count += 1
-        if prev_start >= 0:
+        pair = prev_start >= 0 and (
+            bigrams == 1
+            or (bigrams == 2 and _is_ideograph(data, start, length) and _is_ideograph(data, prev_start, prev_len))
+        )
+        if pair:
             for j in range(prev_len):
                 scratch[j] = data[prev_start + j]
             scratch[prev_len] = _SPACE
@@ -127,12 +141,16 @@ def _hash_pass(data: np.ndarray, n_features: int) -> tuple[np.ndarray, np.ndarra
     return docs[:count], cols[:count]
 
 
-def hash_word_counts(documents: Sequence[str], n_features: int) -> sp.csr_matrix:
-    """Counts of each document's words and word bigrams, hashed into ``n_features`` columns (float32 CSR)."""
+BIGRAMS = {"none": 0, "all": 1, "cjk": 2}
+
+
+def hash_word_counts(documents: Sequence[str], n_features: int, bigrams: str = "all") -> sp.csr_matrix:
+    """Counts of each document's words and word bigrams (``bigrams``: ``all``, ``cjk``: between ideographs only,
+    or ``none``), hashed into ``n_features`` columns (float32 CSR)."""
     if not documents:
         return sp.csr_matrix((0, n_features), dtype=np.float32)
     data = np.frombuffer("\n".join(documents).encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    docs, cols = _hash_pass(data, n_features)
+    docs, cols = _hash_pass(data, n_features, BIGRAMS[bigrams])
     values = np.ones(len(docs), dtype=np.float32)
     matrix = sp.csr_matrix((values, (docs, cols)), shape=(len(documents), n_features), dtype=np.float32)
     matrix.sum_duplicates()

@@ -13,25 +13,39 @@ from detector.word_hashing import hash_word_counts
 WORDS = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Cc"), blacklist_characters="|\n"), min_size=1, max_size=9
 )
-PIECES = st.one_of(WORDS, st.just("|"), st.just("中"), st.just("𝕏"), st.just("aaaa"), st.just("abc"))
+PIECES = st.one_of(
+    WORDS,
+    st.just("|"),
+    st.just("中"),
+    st.just("国"),
+    st.just("ぁ"),  # U+3041: the first kana
+    st.just("〿"),  # U+303F: just below the ideograph range
+    st.just("𝕏"),
+    st.just("aaaa"),
+    st.just("abc"),
+)
 DOCUMENTS = st.lists(st.lists(PIECES, max_size=12).map(" ".join), max_size=6)
 
 
-def _reference(documents: list[str], n_features: int):
+def _reference(documents: list[str], n_features: int, bigrams: str):
     vectorizer = HashingVectorizer(
-        n_features=n_features, analyzer=analyze, alternate_sign=False, norm=None, dtype=np.float32
+        n_features=n_features,
+        analyzer=lambda document: analyze(document, bigrams),
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
     )
     return vectorizer.transform(documents)
 
 
 @settings(max_examples=300, deadline=None)
-@given(DOCUMENTS, st.sampled_from([2**20, 1000, 7]))
-def test_compiled_counts_equal_the_vectorizers(documents: list[str], n_features: int) -> None:
+@given(DOCUMENTS, st.sampled_from([2**20, 1000, 7]), st.sampled_from(["all", "cjk", "none"]))
+def test_compiled_counts_equal_the_vectorizers(documents: list[str], n_features: int, bigrams: str) -> None:
     if not documents:  # scikit-learn's hasher cannot take an empty batch
-        assert hash_word_counts(documents, n_features).shape == (0, n_features)
+        assert hash_word_counts(documents, n_features, bigrams).shape == (0, n_features)
         return
-    expected = _reference(documents, n_features)
-    found = hash_word_counts(documents, n_features)
+    expected = _reference(documents, n_features, bigrams)
+    found = hash_word_counts(documents, n_features, bigrams)
     assert found.shape == expected.shape
     assert (found != expected).nnz == 0
 
@@ -40,3 +54,19 @@ def test_post_breaks_are_not_terms_and_spaces_do_not_make_empty_words() -> None:
     found = hash_word_counts(["a  b | c", "|", ""], 2**20)
     assert found[0].sum() == 3 + 2  # a, b, c; "a b", "b c"
     assert found[1].nnz == 0 and found[2].nnz == 0
+
+
+def test_cjk_bigrams_pair_neighbouring_ideographs_only() -> None:
+    assert analyze("干 涉 内 政 stop smearing", "cjk") == [
+        "干",
+        "涉",
+        "内",
+        "政",
+        "stop",
+        "smearing",
+        "干 涉",
+        "涉 内",
+        "内 政",
+    ]
+    assert hash_word_counts(["干 涉 | 内 政 stop smearing"], 2**20, "cjk")[0].sum() == 6 + 3
+    assert hash_word_counts(["stop smearing china"], 2**20, "none")[0].sum() == 3
