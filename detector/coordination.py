@@ -357,8 +357,21 @@ class CoordinationIndex:
             return None
         return self._hasher.signatures([hashes])[0][0]
 
-    def add(self, accounts: Iterable[Account]) -> int:
-        """Add the accounts' posts not yet present; return how many were added."""
+    def has_unseen_posts(self, accounts: Iterable[Account]) -> bool:
+        """Whether any post of ``accounts`` is not indexed yet (adding them would change ``generation``)."""
+        with self._lock:
+            return any(post.id not in self._known for account in accounts for post in account.posts)
+
+    def add(self, accounts: Iterable[Account], *, columns: PostColumns | None = None) -> int:
+        """Add the accounts' posts not yet present; return how many were added.
+
+        ``columns``: the accounts' post columns, when the caller made them to score the accounts too: their
+        signatures are then computed once for both, and not at all when every post is already indexed."""
+        if columns is not None:
+            accounts = list(accounts)
+            if not self.has_unseen_posts(accounts):
+                return 0
+            return self.add_table(post_table(accounts, self.params, columns))
         fresh = []
         for account in accounts:
             posts = [p for p in account.posts if p.id not in self._known]
@@ -405,15 +418,18 @@ class CoordinationIndex:
         """Links of this account's posts with *other* accounts' posts in the index."""
         return self.links_many([account])[0]
 
-    def links_many(self, accounts: Sequence[Account]) -> list[list[CoordinatedPost]]:
+    def links_many(
+        self, accounts: Sequence[Account], *, columns: PostColumns | None = None
+    ) -> list[list[CoordinatedPost]]:
         """``links`` for several accounts: the accounts' posts joined with the indexed posts near them in time.
 
         Only indexed posts within the window of one of the accounts' posts take part, found per stored segment by
         binary search over the accounts' post times: a request costs what its neighbourhood holds, not the index.
+        ``columns``: the accounts' post columns, when already worked out (their signatures are reused).
         """
         if not accounts:
             return []
-        own = post_table(accounts, self.params)
+        own = post_table(accounts, self.params, columns)
         with self._lock:
             segments = list(self._tables)
         context = [self._near(segment, own) for segment in segments] if len(own) else []

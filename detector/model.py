@@ -233,16 +233,21 @@ class AmplifierModel:
         return self.catalog.catalog_version
 
     def coordination_links(
-        self, accounts: Sequence[Account], index: CoordinationIndex | None = None
+        self,
+        accounts: Sequence[Account],
+        index: CoordinationIndex | None = None,
+        *,
+        columns: PostColumns | None = None,
     ) -> list[list[CoordinatedPost]] | None:
         """Per account, its links with other accounts' posts in ``index`` (or, without one, with the other accounts
-        of this batch); ``None`` for a model without coordination."""
+        of this batch); ``None`` for a model without coordination. ``columns``: the accounts' post columns, when
+        already worked out."""
         params = getattr(self, "coordination", None)  # models saved before coordination existed lack the field
         if params is None:
             return None
         if index is None:
-            return batch_links(post_table(accounts, params), params)
-        return index.links_many(accounts)
+            return batch_links(post_table(accounts, params, columns), params)
+        return index.links_many(accounts, columns=columns)
 
     def featurize(
         self,

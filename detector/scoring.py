@@ -176,13 +176,19 @@ class PreparedBatch:
 
 
 def prepare_batch(
-    model: AmplifierModel, accounts: Sequence[Account], *, evidence_limit: int | None = None
+    model: AmplifierModel,
+    accounts: Sequence[Account],
+    *,
+    evidence_limit: int | None = None,
+    columns: PostColumns | None = None,
 ) -> PreparedBatch:
     """Featurize ``accounts`` with the per-account families and match their posts to the catalog, once.
 
     With ``evidence_limit``, only that many matches per account are kept (the evidence an explanation shows) and
-    their full count: a batch prepared in another process then travels back without every matching post."""
-    columns = PostColumns(accounts)  # every family reads the same normalized texts, signatures and times
+    their full count: a batch prepared in another process then travels back without every matching post.
+    ``columns``: the accounts' post columns, when the caller already worked them out."""
+    # Every family reads the same normalized texts, signatures and times.
+    columns = columns if columns is not None else PostColumns(accounts)
     narrative = dict(model.features.transformer_list).get("narrative")  # absent in an ablation model
     matches = narrative.match_accounts(accounts, columns) if narrative is not None else [[] for _ in accounts]
     matrix = model.featurize_accounts(accounts, matches=matches if narrative is not None else None, columns=columns)
@@ -215,21 +221,25 @@ def score_accounts(
     index: CoordinationIndex | None = None,
     max_evidence_posts: int = MAX_EVIDENCE_POSTS,
     top_features: int = 5,
+    columns: PostColumns | None = None,
 ) -> list[AccountScore]:
     """Return one ``AccountScore`` per account, in input order.
 
     Accounts with fewer than ``model.min_posts`` posts get ``band="insufficient_data"`` and a ``provisional``
     score (``None`` with no posts at all). Accounts on the ``declared`` list are flagged ``state_affiliated`` with
     the entry; their score is computed all the same. Coordination is looked up in ``index`` (the service's index of
-    everything it has seen); without one, within this batch.
+    everything it has seen); without one, within this batch. ``columns``: the accounts' ``PostColumns`` when the
+    caller already made them (to add the posts to ``index`` first, say): each post is then normalized and
+    MinHashed once in all, not once per step.
     """
     if not accounts:
         return []
-    prepared = prepare_batch(model, accounts)
+    columns = columns if columns is not None else PostColumns(accounts)
+    prepared = prepare_batch(model, accounts, columns=columns)
     links = None
     if prepared.posts is not None:
         links = (
-            model.coordination_links(accounts, index)
+            model.coordination_links(accounts, index, columns=columns)
             if index is not None
             else batch_links(prepared.posts, model.coordination)
         )

@@ -5,7 +5,7 @@ IngestError
 ├── AccountUnavailableError   the account exists but cannot be read (suspended, deactivated)
 ├── MalformedFileError        a file cannot be read as the format it claims to be (path, line)
 ├── XApiConfigurationError    no bearer token, or X refused it (401/403): an operator must act
-├── RateLimitedError          X's rate limit is exhausted; retry after ``retry_after_s``
+├── RateLimitedError          X's rate limit is exhausted; retry after ``retry_after_s`` (when X said)
 └── XApiError                 any other failure of the X API (unexpected payload, refused request)
     └── XApiUnavailableError  X did not answer (5xx, timeout, network), retried until ``attempts`` ran out
 """
@@ -64,10 +64,12 @@ class XApiConfigurationError(IngestError):
 
 
 class RateLimitedError(IngestError):
-    """X's rate limit is exhausted; ``retry_after_s`` says when to try again (seconds from now)."""
+    """X's rate limit is exhausted; ``retry_after_s`` says when to try again (seconds from now), or is ``None``
+    when the source did not say: no caller invents a wait the source never gave."""
 
-    def __init__(self, retry_after_s: float, detail: str | None = None) -> None:
-        super().__init__(detail or f"X API rate limit reached; retry in {retry_after_s:.0f} s")
+    def __init__(self, retry_after_s: float | None, detail: str | None = None) -> None:
+        when = f"retry in {retry_after_s:.0f} s" if retry_after_s is not None else "retry later"
+        super().__init__(detail or f"X API rate limit reached; {when}")
         self.retry_after_s = retry_after_s
 
 

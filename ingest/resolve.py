@@ -115,7 +115,7 @@ class AccountResolver:
         elif outcome.status == "suspended":
             error = AccountUnavailableError(handle, "suspended", outcome.detail)
         elif outcome.status == "rate_limited":
-            error = RateLimitedError(outcome.retry_after_s or 60.0, outcome.detail)
+            error = RateLimitedError(outcome.retry_after_s, outcome.detail)
         elif outcome.status == "unavailable":
             error = XApiUnavailableError(outcome.detail or f"X API unavailable for @{handle}")
         else:

@@ -109,7 +109,8 @@ class FetchOutcome:
     """What happened to one requested handle.
 
     ``account`` is set for ``found`` (profile and posts) and ``protected`` (profile only, ``posts=[]``).
-    ``detail`` explains any other status; ``retry_after_s`` is set for ``rate_limited``. ``unavailable`` means X
+    ``detail`` explains any other status; ``retry_after_s`` is set for ``rate_limited`` when X said when its limit
+    resets (``None`` when it did not). ``unavailable`` means X
     kept failing transiently (5xx, timeout, network) until the retries ran out: try again later.
     """
 
@@ -208,7 +209,8 @@ class XApiSource:
         Longest rate-limit wait this source sleeps through before retrying a call once; longer waits are reported
         as ``rate_limited`` outcomes so the caller (e.g. a batch job) can reschedule instead of blocking.
     default_backoff_s : float, default=60.0
-        Wait assumed when a 429 carries no usable ``x-rate-limit-reset`` header.
+        Wait this source sleeps through (within ``max_wait_s``) when a 429 carries no usable ``x-rate-limit-reset``
+        header. It is ours, not X's, so a ``rate_limited`` outcome then has ``retry_after_s=None``.
     retries : int, default=3
         Retries of a call that failed transiently (5xx, timeout, network) before its handles are ``unavailable``;
         0 never retries.
@@ -440,10 +442,11 @@ class XApiSource:
                 with self._translated(handle):
                     return call()
             except RateLimitedError as exc:
-                if has_waited_for_reset or exc.retry_after_s > self.max_wait_s:
+                # Without a reset from X, our own default wait, which is never reported as X's.
+                wait_s = exc.retry_after_s if exc.retry_after_s is not None else self.default_backoff_s
+                if has_waited_for_reset or wait_s > self.max_wait_s:
                     raise
                 has_waited_for_reset = True
-                wait_s = exc.retry_after_s
                 if self._on_rate_limit_wait is not None:
                     self._on_rate_limit_wait(wait_s)
                 logger.info(
@@ -469,15 +472,15 @@ class XApiSource:
         jitter = min(max(self._jitter(), 0.0), 1.0)
         return self.backoff_s * 2 ** (retry - 1) * (1.0 + 0.5 * jitter)
 
-    def _wait_s(self, exc: tweepy.TooManyRequests) -> float:
-        """Seconds until the limit resets (+1 for clock skew), or ``default_backoff_s`` when X did not say."""
+    def _wait_s(self, exc: tweepy.TooManyRequests) -> float | None:
+        """Seconds until the limit resets (+1 for clock skew), or ``None`` when X did not say."""
         header = exc.response.headers.get("x-rate-limit-reset") if exc.response is not None else None
         try:
             reset = float(header) if header is not None else math.nan
         except ValueError:
             reset = math.nan
         if not math.isfinite(reset):
-            return self.default_backoff_s
+            return None
         # A reset already in the past still gets a second's pause: never a tight retry.
         return max(reset - self._clock() + 1.0, 1.0)
 
@@ -492,8 +495,7 @@ class XApiSource:
         try:
             yield
         except tweepy.TooManyRequests as exc:
-            wait_s = self._wait_s(exc)
-            raise RateLimitedError(wait_s, f"X API rate limit reached; retry in {wait_s:.0f} s") from exc
+            raise RateLimitedError(self._wait_s(exc)) from exc
         except (tweepy.Unauthorized, tweepy.Forbidden) as exc:
             if handle is None or _is_access_level_problem(exc):
                 raise XApiConfigurationError(f"X API refused the request: {_summary(exc)}. {_ACCESS_NEEDED}") from exc

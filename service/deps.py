@@ -23,6 +23,7 @@ from service.jobs.training_runs import TrainingLauncher
 from service.metrics import Metrics
 from service.schemas import normalize_handle
 from service.score_memo import ScoreMemo
+from service.scoring.handle_scorer import HandleScorer, scorer_for
 from service.state import ServiceState
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "DeclaredDep",
     "EngineDep",
     "HandleDep",
+    "HandleScorerDep",
     "MetricsDep",
     "ModelDep",
     "ResolverDep",
@@ -77,6 +79,13 @@ async def get_metrics(state: Annotated[ServiceState, Depends(get_state)]) -> Met
     return state.metrics
 
 
+async def get_scorer(
+    state: Annotated[ServiceState, Depends(get_state)], loaded: Annotated[LoadedModel, Depends(get_model)]
+) -> HandleScorer:
+    """The scoring use case with the active model, the history as its record."""
+    return scorer_for(state, loaded)
+
+
 async def get_runner(request: Request) -> JobRunner:
     return request.app.state.runner
 
@@ -105,5 +114,6 @@ ScoreMemoDep = Annotated[ScoreMemo, Depends(get_score_memo)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 HandleDep = Annotated[str, Depends(get_handle)]
+HandleScorerDep = Annotated[HandleScorer, Depends(get_scorer)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
 TrainingLauncherDep = Annotated[TrainingLauncher, Depends(get_training_launcher)]

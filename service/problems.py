@@ -148,7 +148,7 @@ def register_problem_handlers(app: FastAPI) -> None:
         if status >= 500:
             logger.warning("request failed", extra={"path": request.url.path, "problem": slug, "error": str(exc)})
         response = problem_response(status, slug, title, str(exc), **_extensions(exc))
-        if isinstance(exc, RateLimitedError | KeyRateLimitedError):
+        if isinstance(exc, RateLimitedError | KeyRateLimitedError) and exc.retry_after_s is not None:
             response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
         if isinstance(exc, AuthenticationError):
             response.headers["WWW-Authenticate"] = 'Bearer realm="parrotwatch"'

@@ -97,6 +97,8 @@ class AccountScorePublic(AccountScore):
 
     scored_at: datetime
     job_id: str | None = None
+    served_count: int = Field(default=1, description="Requests, jobs and CLI runs that got this same score.")
+    last_served_at: datetime | None = Field(default=None, description="The latest of them, after the first.")
 
 
 class HistoryEntry(BaseModel):
@@ -107,6 +109,8 @@ class HistoryEntry(BaseModel):
     catalog_version: str
     scored_at: datetime
     job_id: str | None = None
+    served_count: int = Field(default=1, description="Requests, jobs and CLI runs that got this same score.")
+    last_served_at: datetime | None = None
 
 
 class AccountHistory(BaseModel):

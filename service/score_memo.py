@@ -1,9 +1,11 @@
 """Scores already computed from exactly the same inputs, so scoring a cached handle again costs a lookup.
 
-A score depends on the model, the account's profile and posts, and the coordination index (other accounts' posts
-near this account's). The key holds the model version, a digest of the account, and the index's generation,
+A score depends on the model and its catalog, the account's profile and posts, and the coordination index (other
+accounts' posts near this account's). The key holds the model and catalog versions, a digest of the account, and
+the index's generation,
 which changes whenever any post is added: a new post anywhere makes every remembered score stale, never wrong.
-Every request still stores its score in the history; only the computation is skipped. The store hands out the
+Every request is still recorded (``service.db.scores.record_score`` counts a repeat on the stored row); only the
+computation is skipped. The store hands out the
 same ``Account`` object for a handle until it changes (its account cache), so an account's digest is remembered
 by object identity too, next to a reference that keeps the object (and so its id) alive.
 """
@@ -19,15 +21,15 @@ from detector.scoring import AccountScore
 
 __all__ = ["MemoKey", "ScoreMemo", "account_digest", "memo_key"]
 
-MemoKey = tuple[str, str, str, int]
+MemoKey = tuple[str, str, str, str, int]
 
 
 def account_digest(account: Account) -> str:
     return hashlib.blake2b(account.model_dump_json().encode("utf-8"), digest_size=16).hexdigest()
 
 
-def memo_key(model_version: str, account: Account, coordination_generation: int) -> MemoKey:
-    return model_version, account.handle, account_digest(account), coordination_generation
+def memo_key(model_version: str, catalog_version: str, account: Account, coordination_generation: int) -> MemoKey:
+    return model_version, catalog_version, account.handle, account_digest(account), coordination_generation
 
 
 class ScoreMemo:
@@ -39,7 +41,7 @@ class ScoreMemo:
         self._digests: OrderedDict[int, tuple[Account, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def key(self, model_version: str, account: Account, coordination_generation: int) -> MemoKey:
+    def key(self, model_version: str, catalog_version: str, account: Account, coordination_generation: int) -> MemoKey:
         """``memo_key``, with the account's digest computed once per account object (accounts are frozen)."""
         with self._lock:
             known = self._digests.get(id(account))
@@ -52,7 +54,7 @@ class ScoreMemo:
                     self._digests[id(account)] = (account, digest)
                     while len(self._digests) > self.max_entries:
                         self._digests.popitem(last=False)
-        return model_version, account.handle, digest, coordination_generation
+        return model_version, catalog_version, account.handle, digest, coordination_generation
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -1,8 +1,9 @@
 """The learned content family: what a text model fitted on labeled accounts' posts says about an account's posts.
 
 The catalog family explains and covers lines that no labeled set holds, but it sees only the catalog. Operations
-also share a vocabulary, topics and register that no catalog lists; a linear model over hashed words (and character
-pairs in Chinese and Japanese) and the sites posts link to learns them from labeled accounts, in any language and script, with no vocabulary to ship.
+also share a vocabulary, topics and register that no catalog lists, and send readers to the same sites; a linear
+model over hashed words (character pairs in Chinese and Japanese) and linked sites learns them from labeled
+accounts, in any language and script, with no vocabulary to ship.
 
 Platform is known and used: labeled sets mix platforms with very different class balances (on X many operation
 accounts, few ordinary ones; on Reddit the reverse), so one text model over all of them learns "which platform"

@@ -1,6 +1,6 @@
 """Domain errors -> exit codes, in one table that the app, ``score`` and recorded training runs all read.
 
-0 ok, 1 unexpected, 2 usage, 3 bad input (unknown handle, malformed file, invalid labels),
+0 ok, 1 unexpected, 2 usage, 3 bad input (not a handle, unknown handle, malformed file, invalid labels),
 4 upstream (the X API failed or rate-limited), 5 model or registry (missing, tampered, corrupt),
 6 configuration (no X bearer token, or X refused it; Dask missing or unreachable), 7 promotion refused by the gate.
 """
@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 from detector.errors import CatalogError, DetectorError, EmbedderUnavailableError
 from ingest.errors import IngestError, RateLimitedError, XApiConfigurationError, XApiError
 from service.cli.console import err
-from service.errors import ApiKeyNotFoundError
+from service.errors import ApiKeyNotFoundError, InvalidHandleError
 from training.errors import DaskUnavailableError, NothingToRollBackError, PromotionRefusedError, TrainingError
 
 __all__ = ["EXIT_CODES", "ErrorMappingGroup", "exit_code_for"]
@@ -24,6 +24,7 @@ logger = logging.getLogger("service.cli")  # the name the CLI's failures have al
 
 EXIT_CODES: dict[type[Exception], int] = {
     ApiKeyNotFoundError: 3,
+    InvalidHandleError: 3,
     XApiConfigurationError: 6,
     RateLimitedError: 4,
     XApiError: 4,

@@ -12,13 +12,12 @@ from typing import Annotated, TextIO
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from detector.coordination import CoordinationIndex
 from detector.declared import DeclaredStateAccounts, load_declared_accounts
 from detector.registry import LoadedModel, ModelRegistry
 from detector.schema import Account
-from detector.scoring import AccountScore, score_accounts
+from detector.scoring import AccountScore
 from ingest.database import open_database
-from ingest.errors import IngestError, UnknownHandleError
+from ingest.errors import UnknownHandleError
 from ingest.formats import InputFormat
 from ingest.store import AccountStore
 from service.batch_scoring import BatchSpec, score_stored
@@ -29,7 +28,8 @@ from service.cli.inputs import staged_accounts
 from service.cli.options import FormatOpt, StrictOpt, settings_of
 from service.cli.progress import step_progress
 from service.config import Settings
-from service.problems import problem_for
+from service.score_memo import ScoreMemo
+from service.scoring.handle_scorer import HandleScorer, ScoringProblem, record_in_history
 from service.state import build_resolver, warm_coordination_index
 from training.dask_backend import score_on_dask
 
@@ -55,9 +55,10 @@ def score(
     """Score HANDLES, or the accounts in --input (all of them, or only HANDLES); one JSON object per account.
 
     Handles are looked up in the local store (`parrotwatch import`) and fetched from the X API when it lacks them
-    (needs PARROTWATCH_X_BEARER_TOKEN). Handles that cannot be scored are reported on stderr and as error objects
-    in the output; the exit code then says why (3 unknown, 4 X API or rate limit, 6 no token). With --input and
-    --dask, chunks of accounts are prepared on Dask workers and coordination is joined here: the same scores.
+    (needs PARROTWATCH_X_BEARER_TOKEN), and every score is recorded in the service's history, as the API does.
+    Handles that cannot be scored are reported on stderr and as error objects in the output; the exit code then
+    says why (3 not a handle or unknown, 4 X API or rate limit, 6 no token). With --input and --dask, chunks of
+    accounts are prepared on Dask workers and coordination is joined here: the same scores.
     """
     settings = settings_of(ctx)
     if not handles and input_file is None:
@@ -66,7 +67,7 @@ def score(
         raise typer.BadParameter(f"--output {output} is a folder; give a file name")
     loaded = ModelRegistry(settings.models_dir).load(version)
     declared = load_declared_accounts(settings.declared_accounts_file)
-    failures: list[IngestError] = []
+    failures: list[Exception] = []
     with _output(output) as out:
         if input_file is not None:
             with staged_accounts(input_file, fmt, strict=strict, limits=settings.store_limits) as (file_handles, store):
@@ -101,18 +102,12 @@ def score(
 
                     _write_results(results, len(wanted), out, prepare_total=len(file_handles))
         else:
-            engine = open_database(settings.resolved_database_url)  # the service's database, migrated
-            store = AccountStore(engine, limits=settings.store_limits)
-            resolutions = build_resolver(settings, store).resolve(
-                [h.removeprefix("@") for h in handles], refresh=refresh
-            )
-            for resolution in resolutions:
-                if resolution.error is not None:
-                    failures.append(resolution.error)
-                    _write_error(out, resolution.handle, resolution.error)
-            found = [r.account for r in resolutions if r.account is not None]
-            index = warm_coordination_index(engine, store, settings)
-            _write_scores(loaded, found, len(found), out, declared, index)
+            for outcome in _handle_scorer(settings, loaded, declared).score(handles, refresh=refresh):
+                if outcome.problem is not None:
+                    failures.append(outcome.problem.error)
+                    _write_problem(out, outcome.handle, outcome.problem)
+                elif outcome.score is not None:
+                    out.write(outcome.score.model_dump_json() + "\n")
     if failures:  # the results that could be made are written; the exit code says the gravest reason for the rest
         raise typer.Exit(max(exit_code_for(e) for e in failures))
 
@@ -127,31 +122,19 @@ def _output(path: Path | None) -> Iterator[TextIO]:
         yield f
 
 
-def _batches(accounts: Iterable[Account], size: int) -> Iterator[list[Account]]:
-    batch: list[Account] = []
-    for account in accounts:
-        batch.append(account)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _write_scores(
-    loaded: LoadedModel,
-    accounts: Iterable[Account],
-    total: int,
-    out: TextIO,
-    declared: DeclaredStateAccounts,
-    index: CoordinationIndex,
-) -> None:
-    results = (
-        result
-        for batch in _batches(accounts, 256)
-        for result in score_accounts(loaded.model, batch, model_version=loaded.version, declared=declared, index=index)
+def _handle_scorer(settings: Settings, loaded: LoadedModel, declared: DeclaredStateAccounts) -> HandleScorer:
+    """The service's scoring use case on its database: the store and X, its coordination index and history (no
+    memo: a run scores each handle once)."""
+    engine = open_database(settings.resolved_database_url)  # the service's database, migrated
+    store = AccountStore(engine, limits=settings.store_limits)
+    return HandleScorer(
+        loaded=loaded,
+        resolver=build_resolver(settings, store),
+        declared=declared,
+        coordination=warm_coordination_index(engine, store, settings),
+        memo=ScoreMemo(0),
+        record=record_in_history(engine),
     )
-    _write_results(lambda _prepared: results, total, out)
 
 
 def _write_results(
@@ -196,9 +179,14 @@ def _write_scores_on_dask(
         out.write("\n")
 
 
-def _write_error(out: TextIO, handle: str, exc: IngestError) -> None:
+def _write_error(out: TextIO, handle: str, exc: Exception) -> None:
+    _write_problem(out, handle, ScoringProblem.of(exc))
+
+
+def _write_problem(out: TextIO, handle: str, problem: ScoringProblem) -> None:
     """An error object in the output, typed like the API's per-handle errors, and a line on stderr."""
-    err.print(f"[yellow]@{handle}:[/] {exc}", highlight=False)
-    _, slug, title = problem_for(exc)
-    error = {"type": f"/problems/{slug}", "title": title, "detail": str(exc)}
+    err.print(f"[yellow]@{handle}:[/] {problem.detail}", highlight=False)
+    error = {"type": problem.type, "title": problem.title, "detail": problem.detail}
+    if problem.retry_after_s is not None:
+        error["retry_after_s"] = problem.retry_after_s
     out.write(json.dumps({"handle": handle, "status": "error", "error": error}) + "\n")

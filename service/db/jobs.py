@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, insert, select, update
 
 from detector.scoring import AccountScore
-from service.db.scores import add_score
+from service.db.scores import record_score
 from service.db.tables import job_items, jobs, scores
 from service.db.timeutil import as_utc, utcnow
 from service.errors import JobFinishedError, JobNotFoundError
@@ -224,7 +224,7 @@ def record_outcomes(engine: Engine, job_id: str, outcomes: Sequence[ItemOutcome]
             if outcome.result is None:
                 n_failed += 1
                 continue
-            score_id = add_score(conn, outcome.result, job_id=job_id)
+            score_id = record_score(conn, outcome.result, job_id=job_id)
             conn.execute(update(job_items).where(job_items.c.id == outcome.item_id).values(score_id=score_id))
             stored.append(outcome.result)
             n_done += 1

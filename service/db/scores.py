@@ -1,4 +1,8 @@
-"""Every score the service makes is kept: the latest answers ``GET /v1/accounts/{handle}``, all of them its history."""
+"""Every score the service makes is kept: the latest answers ``GET /v1/accounts/{handle}``, all of them its history.
+
+A score equal to the account's latest one (same account, model and catalog, so the same result) is not stored
+twice: ``record_score`` counts it on that row (``served_count``, ``last_served_at``).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,14 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from detector.scoring import AccountScore
 from service.db.tables import scores
 from service.db.timeutil import as_utc, utcnow
 
-__all__ = ["StoredScore", "add_score", "latest_score", "score_history"]
+__all__ = ["StoredScore", "add_score", "latest_score", "record_score", "score_history"]
 
 
 @dataclass(frozen=True)
@@ -22,13 +26,17 @@ class StoredScore:
     result: AccountScore
     scored_at: datetime
     job_id: str | None
+    served_count: int = 1
+    last_served_at: datetime | None = None
 
 
 _INSERT_SCORE = insert(scores)
 
 
-def add_score(conn: Connection, result: AccountScore, *, job_id: str | None = None) -> int:
-    """Insert one score inside the caller's transaction and return its id."""
+def add_score(
+    conn: Connection, result: AccountScore, *, job_id: str | None = None, serialized: str | None = None
+) -> int:
+    """Insert one score inside the caller's transaction and return its id (``serialized``: its JSON, when made)."""
     evidence = result.evidence
     row = {
         "handle": result.handle,
@@ -36,7 +44,7 @@ def add_score(conn: Connection, result: AccountScore, *, job_id: str | None = No
         "score": result.score,
         "band": result.band,
         "components": json.dumps(result.components),
-        "result": result.model_dump_json(),
+        "result": serialized if serialized is not None else result.model_dump_json(),
         "model_version": result.model_version,
         "catalog_version": result.catalog_version,
         "first_post_at": evidence.first_post_at,
@@ -48,12 +56,40 @@ def add_score(conn: Connection, result: AccountScore, *, job_id: str | None = No
     return conn.execute(_INSERT_SCORE, row).inserted_primary_key[0]
 
 
+_LATEST_OF_HANDLE = (
+    select(scores.c.id, scores.c.result)
+    .where(scores.c.handle_key == bindparam("key"))
+    .order_by(scores.c.id.desc())
+    .limit(1)
+)
+
+
+def record_score(conn: Connection, result: AccountScore, *, job_id: str | None = None) -> int:
+    """Store ``result`` inside the caller's transaction, or, when it equals the handle's latest stored score, count
+    that row served again; return the id of the row that holds it.
+
+    Equal results mean equal inputs (the result names its model and catalog versions and rests only on the account
+    and its coordination context), so a repeat adds a count, not a copy."""
+    serialized = result.model_dump_json()
+    latest = conn.execute(_LATEST_OF_HANDLE, {"key": result.handle.lower()}).one_or_none()
+    if latest is not None and latest.result == serialized:
+        conn.execute(
+            update(scores)
+            .where(scores.c.id == latest.id)
+            .values(served_count=scores.c.served_count + 1, last_served_at=utcnow())
+        )
+        return latest.id
+    return add_score(conn, result, job_id=job_id, serialized=serialized)
+
+
 def _stored(row) -> StoredScore:  # type: ignore[no-untyped-def]
     return StoredScore(
         id=row.id,
         result=AccountScore.model_validate_json(row.result),
         scored_at=as_utc(row.scored_at),
         job_id=row.job_id,
+        served_count=row.served_count,
+        last_served_at=as_utc(row.last_served_at),
     )
 
 

@@ -71,6 +71,9 @@ scores = Table(
     Column("last_post_at", DateTime(timezone=True)),
     Column("scored_at", DateTime(timezone=True), nullable=False),
     Column("job_id", String(32), ForeignKey("jobs.id", ondelete="SET NULL")),
+    # A repeated score of an unchanged account is counted here rather than stored again (migration 0005).
+    Column("served_count", Integer, nullable=False, server_default="1"),
+    Column("last_served_at", DateTime(timezone=True)),
     # NULLs are distinct in both SQLite and Postgres: synchronous scores repeat freely, a job scores a handle once.
     UniqueConstraint("job_id", "handle_key", name="uq_scores_job_handle"),
     Index("ix_scores_handle_key_id", "handle_key", "id"),

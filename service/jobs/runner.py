@@ -21,10 +21,10 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.exc import OperationalError
 
 from detector.errors import DetectorError
-from detector.scoring import AccountScore, score_accounts
+from detector.scoring import AccountScore
 from ingest.errors import IngestError
 from service.db.jobs import ItemOutcome, get_job, pending_items, record_outcomes, start_job, unfinished_jobs
-from service.problems import problem_for
+from service.scoring.handle_scorer import HandleOutcome, ScoringProblem, scorer_for
 from service.state import ServiceState
 
 __all__ = ["JobRunner"]
@@ -131,44 +131,28 @@ class JobRunner:
         return get_job(self.state.engine, job_id, max_errors=0).refresh
 
     def _run_batch(self, job_id: str, refresh: bool, items: Sequence[tuple[int, int, str]]) -> None:
+        """Score a claimed batch through the scoring use case; its outcomes become the items' results."""
         started = time.perf_counter()
-        state = self.state
-        loaded = state.require_model()
-        handles = [handle for _, _, handle in items]
-        outcomes: dict[int, ItemOutcome] = {}
+        loaded = self.state.require_model()
+        item_ids = [item_id for item_id, _, _ in items]
+        recorded: list[AccountScore] = []
+
+        def record(outcomes: Sequence[HandleOutcome]) -> list[AccountScore]:
+            stored = self._record(job_id, [_item_outcome(i, o) for i, o in zip(item_ids, outcomes, strict=True)])
+            recorded.extend(stored)
+            return stored
+
         try:
-            resolutions = state.resolver.resolve(handles, refresh=refresh)
+            scorer_for(self.state, loaded, record=record).score([h for _, _, h in items], refresh=refresh)
         except IngestError as exc:  # X refused the token: every handle of the batch gets that error
-            resolutions = None
-            for item_id, _, _ in items:
-                outcomes[item_id] = _error_outcome(item_id, exc)
-        to_score = []
-        if resolutions is not None:
-            for (item_id, _, _), resolution in zip(items, resolutions, strict=True):
-                if resolution.account is None:
-                    outcomes[item_id] = _error_outcome(item_id, resolution.error)
-                else:
-                    to_score.append((item_id, resolution.account))
-        if to_score:
-            accounts = [account for _, account in to_score]
-            state.coordination.add(accounts)
-            results = score_accounts(
-                loaded.model,
-                accounts,
-                model_version=loaded.version,
-                declared=state.declared,
-                index=state.coordination,
-            )
-            for (item_id, _), result in zip(to_score, results, strict=True):
-                outcomes[item_id] = ItemOutcome(item_id=item_id, result=result)
-        stored = self._record(job_id, [outcomes[item_id] for item_id, _, _ in items])
-        state.metrics.count_scores([s.band for s in stored])
+            problem = ScoringProblem.of(exc)
+            self._record(job_id, [_problem_outcome(item_id, problem) for item_id in item_ids])
         logger.info(
             "job batch recorded",
             extra={
                 "job_id": job_id,
                 "n_accounts": len(items),
-                "n_scored": len(stored),
+                "n_scored": len(recorded),
                 "model_version": loaded.version,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             },
@@ -198,6 +182,11 @@ def _is_busy(exc: OperationalError) -> bool:
     return "locked" in message or "busy" in message
 
 
-def _error_outcome(item_id: int, exc: Exception | None) -> ItemOutcome:
-    _, slug, _ = problem_for(exc) if exc is not None else (500, "internal-error", "")
-    return ItemOutcome(item_id=item_id, error_type=f"/problems/{slug}", error_detail=str(exc) if exc else "no account")
+def _problem_outcome(item_id: int, problem: ScoringProblem) -> ItemOutcome:
+    return ItemOutcome(item_id=item_id, error_type=problem.type, error_detail=problem.detail)
+
+
+def _item_outcome(item_id: int, outcome: HandleOutcome) -> ItemOutcome:
+    if outcome.problem is not None:
+        return _problem_outcome(item_id, outcome.problem)
+    return ItemOutcome(item_id=item_id, result=outcome.score)

@@ -19,12 +19,19 @@ def get_account(handle: HandleDep, engine: EngineDep) -> AccountScorePublic:
     stored = latest_score(engine, handle)
     if stored is None:
         raise NotScoredError(handle)
-    return AccountScorePublic(**stored.result.model_dump(), scored_at=stored.scored_at, job_id=stored.job_id)
+    return AccountScorePublic(
+        **stored.result.model_dump(),
+        scored_at=stored.scored_at,
+        job_id=stored.job_id,
+        served_count=stored.served_count,
+        last_served_at=stored.last_served_at,
+    )
 
 
 @router.get("/{handle}/history", response_model=AccountHistory)
 def get_account_history(handle: HandleDep, engine: EngineDep) -> AccountHistory:
-    """Every stored score of the account, oldest first, each with the model and catalog versions that made it."""
+    """Every stored score of the account, oldest first, each with the model and catalog versions that made it; a
+    score served again unchanged is one entry with its ``served_count``."""
     history = score_history(engine, handle)
     if not history:
         raise NotScoredError(handle)
@@ -39,6 +46,8 @@ def get_account_history(handle: HandleDep, engine: EngineDep) -> AccountHistory:
                 catalog_version=s.result.catalog_version,
                 scored_at=s.scored_at,
                 job_id=s.job_id,
+                served_count=s.served_count,
+                last_served_at=s.last_served_at,
             )
             for s in history
         ],

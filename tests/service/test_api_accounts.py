@@ -56,7 +56,8 @@ def test_history_keeps_every_score_with_its_model_version_oldest_first(client, m
     history = client.get(f"/v1/accounts/{handle}/history").json()
     assert history["handle"] == handle
     versions = [s["model_version"] for s in history["scores"]]
-    assert versions == [first["model_version"], newer, newer]
+    assert versions == [first["model_version"], newer], "the same score served twice is one entry"
+    assert [s["served_count"] for s in history["scores"]] == [1, 2]
     times = [s["scored_at"] for s in history["scores"]]
     assert times == sorted(times)
     assert set(history["scores"][0]) >= {"score", "band", "components", "model_version", "catalog_version",

@@ -212,28 +212,29 @@ def test_the_coordination_index_comes_back_after_a_restart_from_its_stored_rows(
     assert result["evidence"]["coordinated_posts"][0]["gap_s"] == 180.0
 
 
-def test_a_handle_scored_again_with_nothing_changed_reuses_the_score_and_still_records_it(
+def test_a_handle_scored_again_with_nothing_changed_reuses_the_score_and_counts_it_on_the_stored_row(
     client, demo_roles, monkeypatch
 ) -> None:
     from datetime import UTC, datetime
 
-    import service.routes.scores as scores_route
+    import service.scoring.handle_scorer as use_case
     from detector.schema import Account, Post
 
     computed: list[list[str]] = []
-    real = scores_route.score_accounts
+    real = use_case.score_accounts
 
     def counting(model, accounts, **kwargs):  # type: ignore[no-untyped-def]
         computed.append([a.handle for a in accounts])
         return real(model, accounts, **kwargs)
 
-    monkeypatch.setattr(scores_route, "score_accounts", counting)
+    monkeypatch.setattr(use_case, "score_accounts", counting)
     handle, other = demo_roles["amplifier"][0], demo_roles["ordinary"][0]
     first = client.post("/v1/scores", json={"handles": [handle, other]}).json()["results"]
     again = client.post("/v1/scores", json={"handles": [other, handle]}).json()["results"]
-    assert computed == [[handle, other], []], "the second request computed nothing"
+    assert computed == [[handle, other]], "the second request computed nothing"
     assert [r["result"] for r in again] == [first[1]["result"], first[0]["result"]]
-    assert len(client.get(f"/v1/accounts/{handle}/history").json()["scores"]) == 2, "every request is recorded"
+    [entry] = client.get(f"/v1/accounts/{handle}/history").json()["scores"]
+    assert entry["served_count"] == 2 and entry["last_served_at"] is not None, "every request is recorded, once"
 
     # A post anywhere (here a new account) may change coordination: the next request computes again.
     when = datetime(2023, 5, 2, 9, 0, tzinfo=UTC)

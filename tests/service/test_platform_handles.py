@@ -83,7 +83,7 @@ def test_a_handle_with_whitespace_is_a_clear_error_in_the_api_and_the_cli(run, s
     assert entry["status"] == "error" and entry["error"]["type"] == "/problems/invalid-handle"
     assert entry["error"]["detail"].startswith("'foo bar' is not a handle: it contains whitespace")
     assert job.status_code == 422 and "line 2: 'foo bar'" in job.json()["detail"]
-    assert cli.exit_code == 3 and "@foo bar is not in the local store" in cli.output
+    assert cli.exit_code == 3 and "'foo bar' is not a handle: it contains whitespace" in cli.output
 
 
 def test_a_non_x_handle_missing_from_the_store_is_unknown_not_fetched_from_x(run, settings, make_client) -> None:

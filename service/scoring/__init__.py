@@ -1,0 +1,1 @@
+"""The scoring use case the route, the job runner and the CLI share (``handle_scorer``)."""

@@ -1,0 +1,206 @@
+"""The scoring use case, once: handles in, one outcome per handle out, every score recorded.
+
+The API route, the job runner and the CLI are doors to it (DESIGN.md, "One use case, three doors"): each parses its
+input, calls ``HandleScorer.score`` and renders the outcomes (HTTP entries, job items, JSON lines and an exit code).
+Between the two, here and nowhere else: handles are checked, resolved (the store, else X), each account's post
+columns are built once and shared by the coordination index and the detector (so every post is normalized and
+MinHashed once per request), remembered scores are reused, and the scores are recorded.
+
+A handle that cannot be scored gets a ``ScoringProblem``: the original error, with its problem type, HTTP status
+and title from ``service.problems`` and the ``retry_after_s`` the source gave (``None`` when it gave none). It is
+made once, where the error is met, and each door reads what it needs from it; nothing is rebuilt from strings.
+
+Reuse has two levels. In memory, ``ScoreMemo`` returns the score of an account, model, catalog and coordination
+context seen before: nothing is normalized, hashed or scored. In the database, ``record_score`` counts a score
+equal to the handle's latest stored one on that row (``served_count``) instead of storing a copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from detector.coordination import CoordinationIndex
+from detector.declared import DeclaredStateAccounts
+from detector.post_columns import PostColumns
+from detector.registry import LoadedModel
+from detector.schema import Account
+from detector.scoring import AccountScore, score_accounts
+from ingest.errors import UnknownHandleError
+from ingest.resolve import AccountResolver, Resolution
+from service.db.scores import record_score
+from service.errors import InvalidHandleError
+from service.handles import normalize_handle
+from service.metrics import Metrics
+from service.problems import problem_for
+from service.score_memo import ScoreMemo
+from service.state import ServiceState
+
+__all__ = ["HandleOutcome", "HandleScorer", "Recorder", "ScoringProblem", "record_in_history", "scorer_for"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ScoringProblem:
+    """Why one handle has no score: the error itself, and how every door names it.
+
+    ``type`` is the problem type URI (``/problems/<slug>``), ``status`` the HTTP status the error maps to, and
+    ``retry_after_s`` the wait the source asked for, ``None`` when it asked for none.
+    """
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    retry_after_s: float | None
+    error: Exception = field(repr=False, compare=False)
+
+    @classmethod
+    def of(cls, error: Exception) -> ScoringProblem:
+        status, slug, title = problem_for(error)
+        retry_after_s = getattr(error, "retry_after_s", None)
+        return cls(f"/problems/{slug}", title, status, str(error), retry_after_s, error)
+
+
+@dataclass(frozen=True)
+class HandleOutcome:
+    """One requested handle: its score (and where its account came from) or its problem, never both."""
+
+    handle: str
+    score: AccountScore | None = None
+    problem: ScoringProblem | None = None
+    source_status: str | None = None
+
+    @property
+    def is_scored(self) -> bool:
+        return self.score is not None
+
+
+Recorder = Callable[[Sequence[HandleOutcome]], list[AccountScore]]
+"""Records a request's outcomes (in request order) and returns the scores it recorded, e.g. for counting."""
+
+
+def record_in_history(engine: Engine) -> Recorder:
+    """Record every score in the score history, in one transaction (a repeat counts on its row)."""
+
+    def record(outcomes: Sequence[HandleOutcome]) -> list[AccountScore]:
+        scores = [outcome.score for outcome in outcomes if outcome.score is not None]
+        if scores:
+            with engine.begin() as conn:
+                for score in scores:
+                    record_score(conn, score)
+        return scores
+
+    return record
+
+
+@dataclass
+class HandleScorer:
+    """Score handles with one model: resolve, build post columns once, reuse or score, record, report.
+
+    ``coordination``: the index of posts seen so far, which the scored accounts' posts join (``None`` links each
+    batch within itself). ``memo`` remembers scores in memory (``ScoreMemo(0)`` for a one-shot CLI run).
+    ``record`` stores the outcomes; ``metrics``, when given, counts the recorded scores by band.
+    """
+
+    loaded: LoadedModel
+    resolver: AccountResolver
+    declared: DeclaredStateAccounts | None
+    coordination: CoordinationIndex | None
+    memo: ScoreMemo
+    record: Recorder
+    metrics: Metrics | None = None
+
+    def score(self, handles: Sequence[str], *, refresh: bool = False) -> list[HandleOutcome]:
+        """One outcome per handle, in order; the scored ones are recorded before this returns.
+
+        Raises only what concerns the whole request: ``XApiConfigurationError`` when X refuses the token, a
+        ``DetectorError`` when the model cannot score, and whatever ``record`` raises (nothing is then recorded).
+        """
+        started = time.perf_counter()
+        outcomes: list[HandleOutcome | None] = [None] * len(handles)
+        valid: list[tuple[int, str]] = []
+        for position, raw in enumerate(handles):
+            handle = normalize_handle(raw)
+            if handle is None:
+                outcomes[position] = _failed(raw, InvalidHandleError(raw))
+            else:
+                valid.append((position, handle))
+        found: list[tuple[int, Resolution]] = []
+        for (position, handle), resolution in zip(
+            valid, self.resolver.resolve([h for _, h in valid], refresh=refresh), strict=True
+        ):
+            if resolution.account is None:
+                outcomes[position] = _failed(handle, resolution.error or UnknownHandleError(handle))
+            else:
+                found.append((position, resolution))
+        accounts = [resolution.account for _, resolution in found if resolution.account is not None]
+        scores, n_remembered = self._scores(accounts)
+        for (position, resolution), score in zip(found, scores, strict=True):
+            outcomes[position] = HandleOutcome(score.handle, score=score, source_status=resolution.status)
+        done = [outcome for outcome in outcomes if outcome is not None]
+        recorded = self.record(done)
+        if self.metrics is not None:
+            self.metrics.count_scores([score.band for score in recorded])
+        logger.info(
+            "scored handles",
+            extra={
+                "n_requested": len(handles),
+                "n_scored": len(scores),
+                "n_remembered": n_remembered,
+                "model_version": self.loaded.version,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return done
+
+    def _scores(self, accounts: Sequence[Account]) -> tuple[list[AccountScore], int]:
+        """A score per account, in order, and how many came from the memo."""
+        if not accounts:
+            return [], 0
+        model, version = self.loaded.model, self.loaded.version
+        catalog_version = model.catalog_version
+        index = self.coordination
+        remembered: list[AccountScore | None] = [None] * len(accounts)
+        # New posts change every account's coordination context, so then nothing remembered holds.
+        if index is None or not index.has_unseen_posts(accounts):
+            generation = index.generation if index is not None else 0
+            remembered = [self.memo.get(self.memo.key(version, catalog_version, a, generation)) for a in accounts]
+        n_remembered = sum(score is not None for score in remembered)
+        todo = [row for row, score in enumerate(remembered) if score is None]
+        if todo:
+            batch = [accounts[row] for row in todo]
+            columns = PostColumns(batch)  # normalized texts and signatures, shared by the index and the detector
+            if index is not None:
+                index.add(batch, columns=columns)  # from now on, later requests link to these posts too
+            generation = index.generation if index is not None else 0
+            fresh = score_accounts(
+                model, batch, model_version=version, declared=self.declared, index=index, columns=columns
+            )
+            for row, score in zip(todo, fresh, strict=True):
+                remembered[row] = score
+                self.memo.put(self.memo.key(version, catalog_version, accounts[row], generation), score)
+        return [score for score in remembered if score is not None], n_remembered
+
+
+def _failed(handle: str, error: Exception) -> HandleOutcome:
+    return HandleOutcome(handle, problem=ScoringProblem.of(error))
+
+
+def scorer_for(state: ServiceState, loaded: LoadedModel, record: Recorder | None = None) -> HandleScorer:
+    """The service's scorer for ``loaded``: its resolver, index, memo and metrics; scores go to the history unless
+    ``record`` stores them otherwise (a job's items)."""
+    return HandleScorer(
+        loaded=loaded,
+        resolver=state.resolver,
+        declared=state.declared,
+        coordination=state.coordination,
+        memo=state.score_memo,
+        record=record if record is not None else record_in_history(state.engine),
+        metrics=state.metrics,
+    )
