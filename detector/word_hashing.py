@@ -91,7 +91,7 @@ def _is_ideograph(data: np.ndarray, start: int, length: int) -> bool:
 @njit(cache=True, nogil=True)
 def _hash_pass(data: np.ndarray, n_features: int, bigrams: int) -> tuple[np.ndarray, np.ndarray]:
     """(document, column) of every word and bigram occurrence in ``data``: documents split by newline, words by
-    spaces, a ``|`` word dropped (and bridged: the words either side of it make a bigram, as a token list would).
+    spaces, a ``|`` word dropped (it ends a post: no pair spans it).
     ``bigrams``: 0 none, 1 every pair of neighbouring words, 2 pairs of neighbouring ideographs only."""
     n = len(data)
     docs = np.empty(n, dtype=np.int64)
@@ -116,6 +116,7 @@ def _hash_pass(data: np.ndarray, n_features: int, bigrams: int) -> tuple[np.ndar
             i += 1
         length = i - start
         if length == 1 and data[start] == _BREAK:
+            prev_start = -1  # no pair spans two posts
             continue
         if count + 2 > len(docs):
             docs = np.concatenate((docs, np.empty(len(docs), dtype=np.int64)))

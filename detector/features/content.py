@@ -52,7 +52,7 @@ __all__ = [
 SHARED_PLATFORM = "*"  # the key of the model that serves platforms without one of their own
 _URL = re.compile(r"(?:https?://|www\.)[^\s]+", re.IGNORECASE)
 _SHORTENERS = frozenset({"t.co", "bit.ly", "ow.ly", "buff.ly", "tinyurl.com", "goo.gl", "dlvr.it", "ift.tt", "fb.me"})
-_POST_BREAK = " | "  # between posts; dropped from the terms (a bigram may span two posts, as in training)
+_POST_BREAK = " | "  # between posts: not a term, and no word pair spans it
 
 
 def _spaced_cjk(text: str) -> str:
@@ -67,16 +67,24 @@ def is_ideograph(word: str) -> bool:
 
 
 def analyze(document: str, bigrams: str = "all") -> list[str]:
-    """An account document's words and word bigrams (``|`` between posts is dropped, as ``[^\\s|]+`` tokens
-    would): ``bigrams`` ``all``, ``cjk`` (between neighbouring ideographs only) or ``none``. The compiled pass in
-    ``detector.word_hashing`` hashes exactly these terms; this is their readable definition, and the explanations'."""
-    words = [word for word in document.split() if word != "|"]
-    if bigrams == "none":
-        return words
-    pairs = pairwise(words)
-    if bigrams == "cjk":
-        pairs = ((first, second) for first, second in pairs if is_ideograph(first) and is_ideograph(second))
-    return words + [f"{first} {second}" for first, second in pairs]
+    """An account document's words and word bigrams: ``bigrams`` ``all``, ``cjk`` (between neighbouring ideographs
+    only) or ``none``. A ``|`` between posts is not a term and no pair spans it, so the terms do not depend on the
+    order of the posts. The compiled pass in ``detector.word_hashing`` hashes exactly these terms; this is their
+    readable definition, and the explanations'."""
+    words: list[str] = []
+    pairs: list[str] = []
+    previous = None
+    for word in document.split():
+        if word == "|":
+            previous = None
+            continue
+        words.append(word)
+        if previous is not None and (
+            bigrams == "all" or (bigrams == "cjk" and is_ideograph(previous) and is_ideograph(word))
+        ):
+            pairs.append(f"{previous} {word}")
+        previous = word
+    return words + pairs
 
 
 def account_texts(columns: PostColumns, max_posts: int) -> list[list[tuple[int, str]]]:

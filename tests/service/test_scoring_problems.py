@@ -67,7 +67,8 @@ def test_a_problem_keeps_the_error_its_status_type_and_the_sources_retry_after()
 
 
 def test_a_rate_limited_fetch_without_a_reset_gives_a_problem_without_retry_after(tmp_path) -> None:
-    from ingest.store import AccountStore, make_engine
+    from ingest.database import make_engine
+    from ingest.store import AccountStore
 
     class _LimitedX:
         def fetch(self, handles):  # type: ignore[no-untyped-def]
