@@ -183,11 +183,11 @@ def prepare_batch(
     With ``evidence_limit``, only that many matches per account are kept (the evidence an explanation shows) and
     their full count: a batch prepared in another process then travels back without every matching post."""
     columns = PostColumns(accounts)  # every family reads the same normalized texts, signatures and times
-    narrative = dict(model.features.transformer_list).get("narrative")  # absent in an ablation model
+    narrative = model.family("narrative")  # absent in an ablation model
     matches = narrative.match_accounts(accounts, columns) if narrative is not None else [[] for _ in accounts]
     matrix = model.featurize_accounts(accounts, matches=matches if narrative is not None else None, columns=columns)
     params = getattr(model, "coordination", None)
-    content = dict(model.features.transformer_list).get("content")
+    content = model.family("content")
     n_matches = None
     if evidence_limit is not None:
         n_matches = [len(found) for found in matches]
