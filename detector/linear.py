@@ -14,6 +14,9 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import Tags
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = ["SignConstrainedLogisticRegression"]
@@ -28,9 +31,13 @@ class SignConstrainedLogisticRegression(ClassifierMixin, BaseEstimator):
         Inverse regularization strength, as in ``LogisticRegression``.
     signs : sequence of {-1, 0, 1} or None
         Per feature: 1 keeps the coefficient >= 0, -1 keeps it <= 0, 0 leaves it free. ``None`` frees all.
-    class_weight : "balanced" or None
-        "balanced" weighs each class by ``n_samples / (2 * n_class_samples)``.
+    class_weight : "balanced", dict or None, default="balanced"
+        "balanced" weighs each class by ``n_samples / (2 * n_class_samples)``; a dict maps class label to weight.
     max_iter : int, default=5000
+        Most L-BFGS-B iterations.
+
+    Binary only: the domain's signs are about one class (amplifier) against the other, which has no multiclass
+    reading, so a third class is refused rather than fitted one-vs-rest.
     """
 
     def __init__(
@@ -48,17 +55,23 @@ class SignConstrainedLogisticRegression(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None):  # noqa: N803
         X, y = validate_data(self, X, y, dtype=np.float64)  # noqa: N806
+        check_classification_targets(y)
+        y_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if y_type != "binary":
+            raise ValueError(f"Only binary classification is supported. The type of the target is {y_type}.")
         self.classes_, target = np.unique(y, return_inverse=True)
         if len(self.classes_) != 2:
-            raise ValueError(f"needs exactly 2 classes, got {len(self.classes_)}")
+            raise ValueError(f"needs samples of exactly 2 classes, got {len(self.classes_)} class(es)")
         n, d = X.shape
         signs = np.zeros(d, dtype=int) if self.signs is None else np.asarray(self.signs, dtype=int)
         if signs.shape != (d,):
             raise ValueError(f"signs has {signs.size} entries for {d} features")
-        weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        weight = _sample_weight(sample_weight, n)
         if self.class_weight == "balanced":
             counts = np.bincount(target, minlength=2)
             weight = weight * (n / (2.0 * counts))[target]
+        elif self.class_weight is not None:
+            weight = weight * compute_class_weight(self.class_weight, classes=self.classes_, y=y)[target]
         sign_y = 2.0 * target - 1.0
 
         def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
@@ -87,4 +100,24 @@ class SignConstrainedLogisticRegression(ClassifierMixin, BaseEstimator):
         return np.column_stack([1.0 - p, p])
 
     def predict(self, X: np.ndarray) -> np.ndarray:  # noqa: N803
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        positive = self.decision_function(X) > 0  # first: it raises NotFittedError before ``classes_`` is read
+        return self.classes_[positive.astype(int)]
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
+
+def _sample_weight(sample_weight: np.ndarray | None, n: int) -> np.ndarray:
+    """Ones without weights; otherwise the weights as float64, refused when they could not weigh a fit."""
+    if sample_weight is None:
+        return np.ones(n)
+    weight = np.asarray(sample_weight, dtype=np.float64)
+    if weight.shape != (n,):
+        raise ValueError(f"sample_weight.shape == {weight.shape}, expected {(n,)}")
+    if not np.all(np.isfinite(weight)) or np.any(weight < 0):
+        raise ValueError("sample_weight must be finite and non-negative")
+    if not weight.any():
+        raise ValueError("sample weights are all zero: nothing to fit")
+    return weight

@@ -36,6 +36,7 @@ from detector.coordination import (
     coordination_row,
     post_table,
 )
+from detector.features._base import AccountFeatures
 from detector.features.behaviour import BehaviourFeatures
 from detector.features.content import ContentFeatures
 from detector.features.narrative import NarrativeFeatures, PostMatch
@@ -212,6 +213,11 @@ class AmplifierModel:
     rest on; ``component_heads`` maps each family to a head fitted on that family's columns alone. With
     ``coordination`` set, two more columns follow the union's: how the account's posts link to other accounts'
     near-identical posts in a ``CoordinationIndex`` the caller provides (or one built from the batch).
+
+    It is a fitted artifact beside scikit-learn, not an estimator: training builds it from parts fitted apart (the
+    text model out of fold, the head on calibration folds, thresholds from held-out scores), so there is no
+    ``fit``. ``transform`` and ``get_feature_names_out`` follow the estimator API over the same fitted union and
+    head that training fitted; ``predict_proba`` takes that matrix (not accounts) and returns the amplifier column.
     """
 
     features: FeatureUnion
@@ -231,6 +237,18 @@ class AmplifierModel:
     @property
     def catalog_version(self) -> str:
         return self.catalog.catalog_version
+
+    def family(self, name: str) -> AccountFeatures | None:
+        """The fitted feature family ``name`` of the union, or ``None`` when this model was trained without it."""
+        return dict(self.features.transformer_list).get(name)
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        """The matrix's column names, ``family__feature``: the union's, then coordination's when the model has it."""
+        return np.asarray(self.feature_names, dtype=object)
+
+    def transform(self, accounts: Sequence[Account], index: CoordinationIndex | None = None) -> np.ndarray:
+        """The matrix the head reads, one row per account (``featurize``): what ``predict_proba`` takes."""
+        return self.featurize(accounts, index)
 
     def coordination_links(
         self,

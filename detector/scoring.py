@@ -189,11 +189,11 @@ def prepare_batch(
     ``columns``: the accounts' post columns, when the caller already worked them out."""
     # Every family reads the same normalized texts, signatures and times.
     columns = columns if columns is not None else PostColumns(accounts)
-    narrative = dict(model.features.transformer_list).get("narrative")  # absent in an ablation model
+    narrative = model.family("narrative")  # absent in an ablation model
     matches = narrative.match_accounts(accounts, columns) if narrative is not None else [[] for _ in accounts]
     matrix = model.featurize_accounts(accounts, matches=matches if narrative is not None else None, columns=columns)
     params = getattr(model, "coordination", None)
-    content = dict(model.features.transformer_list).get("content")
+    content = model.family("content")
     n_matches = None
     if evidence_limit is not None:
         n_matches = [len(found) for found in matches]

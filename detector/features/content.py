@@ -22,7 +22,6 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -32,9 +31,10 @@ from sklearn.base import clone
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
-from detector.features._base import AccountFeatures
+from detector.features._base import AccountFeatures, check_accounts
 from detector.post_columns import PostColumns
 from detector.schema import Account, Post
 from detector.text_normalize import has_cjk
@@ -239,11 +239,20 @@ class ContentFeatures(AccountFeatures):
 
     def fit(self, X: Sequence[Account], y: np.ndarray | None = None) -> ContentFeatures:  # noqa: N803
         if y is None:
-            raise ValueError("ContentFeatures is fitted on labeled accounts: pass y")
+            raise ValueError(
+                "ContentFeatures requires y to be passed, but the target y is None: it is fitted on labeled accounts,"
+                " pass y"
+            )
+        check_accounts(X)
         platforms = [account.platform or SHARED_PLATFORM for account in X]
         columns = PostColumns(X)
         documents = account_documents(columns, self.max_posts)
         return self.fit_hashed(self.hashed(X, columns), np.asarray(y), platforms, documents=documents)
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True  # the text models learn from labels
+        return tags
 
     def fit_hashed(
         self,
