@@ -6,7 +6,7 @@ source, so importing a file twice or refreshing an account never duplicates a po
 
 The tables below are the code's view of ``accounts`` and ``posts``; the schema itself is made only by the Alembic
 migrations (``ingest/database.py``), which the store runs when it opens a database that is not at head. A column
-added here needs a new revision there; ``tests/service/test_db_tables.py`` fails until the two agree.
+added here needs a new revision there; ``tests/service/db/test_tables.py`` fails until the two agree.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The service's tables (SQLAlchemy Core), as the migrations leave them.
 
 ``accounts`` and ``posts`` are declared in ``ingest.store``. Neither side creates tables: the migrations
-(``ingest/migrations``) make the whole database, and ``tests/service/test_db_tables.py`` checks that they build
+(``ingest/migrations``) make the whole database, and ``tests/service/db/test_tables.py`` checks that they build
 exactly what the two ``MetaData`` declare, so a change here needs a new revision there. JSON goes in ``Text`` columns
 so SQLite and Postgres store it the same way. Times are UTC.
 """

@@ -13,7 +13,7 @@ from ingest.database import make_engine
 from ingest.store import AccountStore
 from service.cli import app
 
-FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures" / "x_api"
+FIXTURES = Path(__file__).resolve().parents[2] / "ingest" / "fixtures" / "x_api"
 LOOKUP_URL = "https://api.twitter.com/2/users/by"
 HANDLE, USER_ID = "StateNewsDesk", "1460000000000000001"
 TIMELINE_URL = f"https://api.twitter.com/2/users/{USER_ID}/tweets"

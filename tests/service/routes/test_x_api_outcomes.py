@@ -9,7 +9,7 @@ import pytest
 import responses
 from pydantic import SecretStr
 
-FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures" / "x_api"
+FIXTURES = Path(__file__).resolve().parents[2] / "ingest" / "fixtures" / "x_api"
 LOOKUP_URL = "https://api.twitter.com/2/users/by"
 TIMELINE_URL = "https://api.twitter.com/2/users/1460000000000000001/tweets"
 

@@ -21,7 +21,7 @@ from service.cli import app as cli_app
 from service.score_memo import ScoreMemo
 from service.scoring.handle_scorer import HandleScorer
 
-FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures" / "x_api"
+FIXTURES = Path(__file__).resolve().parents[2] / "ingest" / "fixtures" / "x_api"
 LOOKUP_URL = "https://api.twitter.com/2/users/by"
 
 
