@@ -4,12 +4,20 @@ DetectorError
 ├── CatalogError            the talking-point catalog file is invalid
 ├── ModelNotFoundError      no such model version, or no active one
 ├── ModelIntegrityError     a model artifact does not match its card (tampered, truncated or corrupt)
+│   └── UnsafeModelError    a model artifact could run code when loaded (a pickle, or a type outside the trusted list)
 └── EmbedderUnavailableError  a model needs the sentence-embedding extra, which is not installed
 """
 
 from __future__ import annotations
 
-__all__ = ["CatalogError", "DetectorError", "EmbedderUnavailableError", "ModelIntegrityError", "ModelNotFoundError"]
+__all__ = [
+    "CatalogError",
+    "DetectorError",
+    "EmbedderUnavailableError",
+    "ModelIntegrityError",
+    "ModelNotFoundError",
+    "UnsafeModelError",
+]
 
 
 class DetectorError(Exception):
@@ -40,6 +48,16 @@ class ModelIntegrityError(DetectorError):
         self.version = version
         self.expected_sha256 = expected_sha256
         self.actual_sha256 = actual_sha256
+
+
+class UnsafeModelError(ModelIntegrityError):
+    """A model artifact is refused before anything in it is read as code: it is a pickle (``model.joblib``), or a
+    skops file naming types outside ``detector.artifact.TRUSTED_TYPES`` (listed in ``untrusted_types``)."""
+
+    def __init__(self, version: str, reason: str, untrusted_types: list[str] | None = None) -> None:
+        super().__init__(version, None, None, f"model {version} refused, it could run code when loaded: {reason}")
+        self.reason = reason
+        self.untrusted_types = untrusted_types or []
 
 
 class EmbedderUnavailableError(DetectorError):

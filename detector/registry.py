@@ -4,12 +4,18 @@
     ├── ACTIVE                    the active version's name (replaced by rename, so readers never see half a name)
     ├── AUDIT.jsonl               append-only: every activation (who, when, from, to, action, gate figures)
     └── <version>/
-        ├── model.joblib          the fitted AmplifierModel (a pickle: loaded only after its sha256 matches)
-        ├── card.json             metrics, data hash, library versions, thresholds, sha256 of model.joblib
+        ├── model.skops           the fitted AmplifierModel in the skops format (detector/artifact.py): no code runs
+        ├── card.json             metrics, data hash, library versions, thresholds, sha256 of model.skops
         ├── split.json            which accounts trained and which were held out
         └── report.html, ...      the training report, when one was written (training/report.py); not hashed
 
-Pickles can run code when loaded, so ``load`` reads the card first and refuses an artifact whose bytes differ.
+``load`` reads the card, refuses an artifact whose bytes differ from its sha256, then builds the model from the skops
+file against an explicit list of trusted types: loading never runs code from the file. The hash catches corruption
+and half-copied files, not an attacker (whoever writes the artifact can write the card); the format is the defence.
+
+Versions saved before the skops format hold ``model.joblib``, a pickle, which runs whatever code it holds as it is
+read. ``load`` refuses them, always (``UnsafeModelError``). ``convert_pickle`` (``parrotwatch models convert``) turns
+one into ``model.skops`` in place, and unpickles it to do so: an operator runs it knowingly, on a file they trust.
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,14 +37,16 @@ from typing import Any
 import joblib
 import sklearn
 
-from detector.errors import ModelIntegrityError, ModelNotFoundError
+from detector.artifact import dump_artifact, load_artifact
+from detector.errors import ModelIntegrityError, ModelNotFoundError, UnsafeModelError
 from detector.model import AmplifierModel
 
 __all__ = ["AUDIT", "LoadedModel", "ModelRegistry", "sha256_file"]
 
 logger = logging.getLogger(__name__)
 
-ARTIFACT = "model.joblib"
+ARTIFACT = "model.skops"
+PICKLE_ARTIFACT = "model.joblib"  # the format before skops: refused by ``load``, converted only on request
 CARD = "card.json"
 SPLIT = "split.json"
 ACTIVE = "ACTIVE"
@@ -121,14 +129,15 @@ class ModelRegistry:
         """Write a new version and return its name. The folder appears complete or not at all.
 
         ``before_publish(folder, version)`` may add files (a report) to the version's staging folder; if it raises,
-        the version is discarded. Only ``model.joblib`` is checked against the card's sha256 on loading. With
-        ``name`` the version is ``<name>-<sha256 prefix>`` (the shipped default's, committed), not a time stamp; a
-        rebuild that gives the same bytes replaces that version's folder.
+        the version is discarded. Only ``model.skops`` is checked against the card's sha256 on loading. With
+        ``name`` the version is ``<name>-<sha256 prefix>`` (the shipped default's, committed), not a time stamp. skops
+        names arrays inside the file by object id, so a rebuild of equal scores gives other bytes and a new version.
+        Raises ``TypeError`` before anything is published if the model holds a type the loader would not trust.
         """
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
         try:
-            joblib.dump(model, staging / ARTIFACT, compress=3)
+            dump_artifact(model, staging / ARTIFACT)
             sha = sha256_file(staging / ARTIFACT)
             stamp = name if name is not None else f"{datetime.now(UTC):%Y%m%dT%H%M%S}Z"
             version = f"{stamp}-{sha[:8]}"
@@ -164,25 +173,37 @@ class ModelRegistry:
             raise ModelIntegrityError(version, None, None, f"model {version}: split.json unreadable ({exc})") from exc
 
     def load(self, version: str | None = None) -> LoadedModel:
-        """Load a version (the active one by default) after checking its sha256 against the card."""
+        """Load a version (the active one by default): its sha256 checked against the card, then its skops file
+        built against the trusted types. A pickle (``model.joblib``) is refused before it is opened."""
         version = version or self.active_version()
         if version is None:
             raise ModelNotFoundError(None, f"no active model in {self.root}: train one with `parrotwatch train`")
         card = self.card(version)
-        artifact = self.folder(version) / ARTIFACT
-        expected = card.get("artifact", {}).get("sha256")
-        actual = sha256_file(artifact) if artifact.is_file() else None
+        folder = self.folder(version)
+        recorded = card.get("artifact", {})
+        if recorded.get("file") == PICKLE_ARTIFACT or (
+            not (folder / ARTIFACT).is_file() and (folder / PICKLE_ARTIFACT).is_file()
+        ):
+            raise UnsafeModelError(
+                version,
+                f"its artifact is a pickle ({PICKLE_ARTIFACT}), which runs any code it holds as it is read; convert a "
+                f"version you trust with `parrotwatch models convert {version}`",
+            )
+        expected = recorded.get("sha256")
+        artifact = folder / ARTIFACT
+        data = artifact.read_bytes() if artifact.is_file() else None  # hashed and loaded from the same bytes
+        actual = hashlib.sha256(data).hexdigest() if data is not None else None
         if actual is None or actual != expected:
             raise ModelIntegrityError(version, expected, actual)
         try:
-            model = joblib.load(artifact)
-        except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError) as exc:
+            model = load_artifact(data, version)
+        except (zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError, AttributeError, ImportError) as exc:
             raise ModelIntegrityError(
                 version, expected, actual, f"model {version} refused: artifact cannot be loaded ({exc})"
             ) from exc
         trained_with = card.get("libraries", {}).get("scikit-learn")
         if trained_with and trained_with != sklearn.__version__:
-            # Pickles of one scikit-learn release may load but behave differently in another: say so, loudly.
+            # A model of one scikit-learn release may load but behave differently in another: say so, loudly.
             logger.warning(
                 "model trained with another scikit-learn",
                 extra={"model_version": version, "trained_with": trained_with, "installed": sklearn.__version__},
@@ -190,6 +211,39 @@ class ModelRegistry:
         if not isinstance(model, AmplifierModel):
             raise ModelIntegrityError(version, expected, actual, f"model {version} refused: not an AmplifierModel")
         return LoadedModel(version=version, model=model, card=card)
+
+    def convert_pickle(self, version: str) -> str:
+        """Rewrite ``version``'s ``model.joblib`` as ``model.skops`` in the same folder and return the new sha256.
+
+        This unpickles the file, which runs any code it holds: only for a version the operator made or trusts (the
+        card's sha256 is checked first, which proves no more than that the two files agree). The version keeps its
+        name, so ACTIVE and the audit trail still name it; its card's artifact records the pickle it came from.
+        Crash-safe in this order: the skops file, then the card (by rename), then the pickle is removed.
+        """
+        card = self.card(version)
+        folder = self.folder(version)
+        pickled = folder / PICKLE_ARTIFACT
+        if not pickled.is_file():
+            raise ModelNotFoundError(version, f"model {version} has no {PICKLE_ARTIFACT} to convert")
+        expected = card.get("artifact", {}).get("sha256")
+        actual = sha256_file(pickled)
+        if actual != expected:
+            raise ModelIntegrityError(version, expected, actual)
+        model = joblib.load(pickled)
+        if not isinstance(model, AmplifierModel):
+            raise ModelIntegrityError(version, expected, actual, f"model {version} refused: not an AmplifierModel")
+        staged = folder / f".{ARTIFACT}.converting"
+        dump_artifact(model, staged)
+        sha = sha256_file(staged)
+        os.replace(staged, folder / ARTIFACT)
+        converted = {"file": ARTIFACT, "sha256": sha, "converted_from": {"file": PICKLE_ARTIFACT, "sha256": actual}}
+        mode = (folder / CARD).stat().st_mode & 0o777
+        _write_atomic(folder / CARD, json.dumps({**card, "artifact": converted}, indent=2, sort_keys=False))
+        os.chmod(folder / CARD, mode)  # the staged copy is 0600; the card stays as readable as it was
+        pickled.unlink()
+        _fsync_dir(folder)
+        self.load(version)  # the converted version loads the safe way, or this says why
+        return sha
 
     def activate(
         self, version: str, *, action: str = "activate", audit: dict[str, Any] | None = None

@@ -21,6 +21,7 @@ from detector.errors import (
     EmbedderUnavailableError,
     ModelIntegrityError,
     ModelNotFoundError,
+    UnsafeModelError,
 )
 from ingest.errors import (
     AccountUnavailableError,
@@ -95,6 +96,7 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     PermissionDeniedError: (403, "forbidden", "Role not allowed"),
     KeyRateLimitedError: (429, "key-rate-limited", "Too many requests for this API key"),
     ModelNotFoundError: (503, "model-unavailable", "No model to score with"),
+    UnsafeModelError: (503, "model-unsafe", "Model artifact refused: it could run code when loaded"),
     ModelIntegrityError: (503, "model-integrity", "Model artifact refused"),
     CatalogError: (503, "catalog-invalid", "Talking-point catalog invalid"),
     EmbedderUnavailableError: (503, "embedder-unavailable", "Sentence-embedding extra not installed"),
@@ -133,6 +135,7 @@ def _extensions(exc: Exception) -> dict[str, Any]:
         "key_id",
         "role",
         "needed",
+        "untrusted_types",
     )
     return {name: getattr(exc, name) for name in fields if getattr(exc, name, None) is not None}
 

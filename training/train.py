@@ -158,7 +158,7 @@ def dataset_fingerprint(data: LabeledSet) -> str:
 
 def _library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for dist in ("scikit-learn", "numpy", "scipy", "joblib", "pydantic", "parrotwatch"):
+    for dist in ("scikit-learn", "numpy", "scipy", "joblib", "skops", "pydantic", "parrotwatch"):
         try:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:

@@ -1,4 +1,4 @@
-"""``parrotwatch models``: list, show, activate, promote (through the gate) and roll back registry versions."""
+"""``parrotwatch models``: list, show, activate, promote (through the gate), roll back and convert registry versions."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ from training.label_sources import merge_label_files
 from training.promotion import AuditHook, current_user, promote, rollback, run_gate
 from training.train import LabeledSet
 
-models_app = typer.Typer(help="List, inspect, activate, promote and roll back model versions.", no_args_is_help=True)
+models_app = typer.Typer(
+    help="List, inspect, activate, promote, roll back and convert model versions.", no_args_is_help=True
+)
 
 
 def _audit_hook(ctx: typer.Context) -> AuditHook | None:
@@ -94,6 +96,30 @@ def activate(ctx: typer.Context, version: str) -> None:
     entry = registry.activate(version, audit={"user": current_user()})
     if (hook := _audit_hook(ctx)) is not None:
         hook(entry)
+    typer.echo(version)
+
+
+@models_app.command("convert")
+def convert(
+    ctx: typer.Context,
+    version: str,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask: the pickle is trusted.")] = False,
+) -> None:
+    """Rewrite VERSION's model.joblib (a pickle, refused by activate) as model.skops, which loads without running code.
+
+    Converting unpickles the file, which runs any code it holds: convert only a version you built or trust. The
+    version keeps its name; its card records the pickle's sha256 under artifact.converted_from.
+    """
+    registry = _registry(ctx)
+    if not yes:
+        typer.confirm(
+            f"Converting unpickles {registry.folder(version) / 'model.joblib'}, which runs any code it holds. "
+            "Do you trust this file?",
+            abort=True,
+            err=True,
+        )
+    sha = registry.convert_pickle(version)
+    err.print(f"converted {version}: model.skops sha256 {sha}")
     typer.echo(version)
 
 

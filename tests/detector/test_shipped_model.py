@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from detector.artifact import untrusted_types
 from detector.declared import load_declared_accounts
 from detector.registry import ModelRegistry
 from detector.schema import Account, Post, Profile
@@ -50,6 +51,15 @@ REPORTER = [
     "The embassy statement says Canada should 'take back its dirty hands'. Ottawa has not replied.",
     "Correction: the hearing is on Thursday, not Wednesday.",
 ]
+
+
+def test_the_shipped_model_is_a_skops_file_that_loads_against_the_trusted_types(shipped) -> None:
+    folder = MODELS / shipped.version
+    assert (MODELS / "ACTIVE").read_text().strip() == shipped.version
+    assert shipped.card["artifact"]["file"] == "model.skops" and not (folder / "model.joblib").exists()
+    assert not untrusted_types((folder / "model.skops").read_bytes())
+    (result,) = score_accounts(shipped.model, [_account("garden_notes", ORDINARY)], model_version=shipped.version)
+    assert 0.0 <= result.score <= 1.0 and result.band in BANDS
 
 
 def test_the_shipped_model_names_its_sources_and_was_trained_on_real_data(shipped) -> None:

@@ -57,7 +57,7 @@ def test_score_unknown_handle_without_token_exits_6_naming_the_variable(run) -> 
 
 def test_score_exits_5_when_the_model_was_tampered_with(run, settings, demo_roles) -> None:
     active = (settings.models_dir / "ACTIVE").read_text().strip()
-    (settings.models_dir / active / "model.joblib").write_bytes(b"not a model")
+    (settings.models_dir / active / "model.skops").write_bytes(b"not a model")
     result = run("score", demo_roles["ordinary"][0])
     assert result.exit_code == 5
     assert "does not match its card" in result.output

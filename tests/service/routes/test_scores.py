@@ -85,7 +85,7 @@ def test_without_a_model_scoring_is_503_and_health_degraded(settings, tmp_path, 
 
 def test_tampered_model_is_refused_with_503_model_integrity(settings, admin_headers) -> None:
     active = (settings.models_dir / "ACTIVE").read_text().strip()
-    artifact = settings.models_dir / active / "model.joblib"
+    artifact = settings.models_dir / active / "model.skops"
     artifact.write_bytes(artifact.read_bytes()[:-10] + b"tampered!!")
     with TestClient(create_app(settings), headers=admin_headers) as client:
         response = client.post("/v1/scores", json={"handles": ["anyone"]})
@@ -132,7 +132,7 @@ def test_tampered_new_version_is_refused_and_the_serving_model_stays(
     with TestClient(create_app(settings), headers=admin_headers) as client:
         serving = client.get("/healthz").json()["model_version"]
         newer = _copy_version(settings.models_dir, "29990101T000000Z-tampered")
-        artifact = settings.models_dir / newer / "model.joblib"
+        artifact = settings.models_dir / newer / "model.skops"
         data = artifact.read_bytes()
         artifact.write_bytes(b"not the model" if damage == "replaced" else data[: len(data) // 2])
         ModelRegistry(settings.models_dir).activate(newer)
