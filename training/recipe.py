@@ -73,6 +73,9 @@ class Recipe(BaseModel):
     # Platforms whose behaviour gets weights of its own (None: every platform with enough labeled accounts of each
     # class), and whether a behaviour block shared by all platforms is learned too.
     behaviour_platforms: list[str] | None = None
+    # Platforms whose text gets a model of its own (None: every platform with enough labeled accounts of each class);
+    # the others are read by the shared text model.
+    text_platforms: list[str] | None = None
     shared_behaviour: bool = True
     prevalence: float = Field(default=0.2, gt=0.0, lt=1.0)
     high_precision: float = Field(default=0.9, gt=0.0, le=1.0)

@@ -16,7 +16,7 @@ import numpy as np
 
 from detector.catalog import TalkingPointCatalog
 from detector.coordination import COORDINATION_FEATURES
-from detector.features.content import SHARED_PLATFORM
+from detector.features.content import SHARED_PLATFORM, ContentFeatures
 from detector.model import FAMILIES, build_features
 from training.metrics import compute_metrics, prevalence_thresholds
 from training.real_evaluation import eval_groups, evaluate_recipe, without_profile
@@ -100,6 +100,9 @@ def _blocks(
         profile_features=True,
         platforms=platforms,
         shared_behaviour=recipe.shared_behaviour,
+        content=ContentFeatures(
+            own_models=None if recipe.text_platforms is None else (*recipe.text_platforms, GENERATED_TEXT)
+        ),
     )
     return replace(blocks, platforms=text_model_keys(recipe, recipe_data))
 

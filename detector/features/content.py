@@ -185,6 +185,9 @@ class ContentFeatures(AccountFeatures):
         Inverse regularization of each platform's logistic regression.
     min_class_accounts : int, default=20
         Fewest labeled accounts of each class for a platform to get its own model.
+    own_models : tuple of str or None, default=None
+        The platforms that may get a model of their own (None: every one). A platform whose ordinary accounts are
+        one kind of account (X's labeled ones are newsrooms) gets none: its own model would learn that kind.
     max_posts : int, default=200
         Only the most recent posts make an account's document, as at scoring time.
     min_df : int, default=2
@@ -208,6 +211,7 @@ class ContentFeatures(AccountFeatures):
         min_class_accounts: int = 20,
         max_posts: int = 200,
         min_df: int = 2,
+        own_models: tuple[str, ...] | None = None,
     ) -> None:
         self.n_features = n_features
         self.bigrams = bigrams
@@ -215,6 +219,7 @@ class ContentFeatures(AccountFeatures):
         self.min_class_accounts = min_class_accounts
         self.max_posts = max_posts
         self.min_df = min_df
+        self.own_models = own_models
 
     def _validate_params(self) -> None:
         if self.C <= 0:
@@ -275,7 +280,8 @@ class ContentFeatures(AccountFeatures):
         for platform in sorted(set(platforms.tolist()) - {SHARED_PLATFORM}):
             rows = np.flatnonzero(platforms == platform)
             counts = np.bincount(y[rows], minlength=2)
-            if counts.min() >= self.min_class_accounts:
+            allowed = self.own_models is None or platform in self.own_models
+            if allowed and counts.min() >= self.min_class_accounts:
                 self.models_[platform] = self._fit_one(
                     hashed[rows], y[rows], balanced_weights(y[rows], [platform] * len(rows))
                 )
