@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from pathlib import Path
 
 import yaml
@@ -51,6 +52,14 @@ class TalkingPoint(BaseModel):
         return value
 
 
+# Digests by catalog object: a catalog is frozen, so its digest never changes, and a copy (``model_copy``) is
+# another object. The reference kept beside each digest keeps the object, and so its id, alive. Not a
+# ``cached_property``: ``model_copy(update=...)`` would carry the cached value into the changed copy.
+_DIGESTS: dict[int, tuple[TalkingPointCatalog, str]] = {}
+_MAX_DIGESTS = 16
+_DIGESTS_LOCK = threading.Lock()
+
+
 class TalkingPointCatalog(BaseModel):
     """A versioned set of talking points with unique ids."""
 
@@ -73,9 +82,17 @@ class TalkingPointCatalog(BaseModel):
 
     @property
     def digest(self) -> str:
-        """sha256 of the catalog's canonical JSON form."""
+        """sha256 of the catalog's canonical JSON form, computed once per catalog object (every score asks)."""
+        known = _DIGESTS.get(id(self))
+        if known is not None and known[0] is self:
+            return known[1]
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        with _DIGESTS_LOCK:
+            _DIGESTS[id(self)] = (self, digest)
+            while len(_DIGESTS) > _MAX_DIGESTS:
+                del _DIGESTS[next(iter(_DIGESTS))]
+        return digest
 
     @property
     def catalog_version(self) -> str:

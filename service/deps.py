@@ -2,7 +2,8 @@
 
 The ones that only hand out what ``app.state`` holds are ``async``: FastAPI runs a plain ``def`` dependency in its
 thread pool, and a dozen thread hand-offs per request cost more than the request's own work when it is cached.
-``get_model`` stays a ``def``: following a changed ACTIVE pointer loads a model from disk, never on the event loop.
+``get_model`` reads the ACTIVE pointer on the loop and goes to the thread pool only when it changed: following it
+loads a model from disk, never on the event loop.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from detector.coordination import CoordinationIndex
 from detector.declared import DeclaredStateAccounts
@@ -51,8 +53,9 @@ async def get_settings(state: Annotated[ServiceState, Depends(get_state)]) -> Se
     return state.settings
 
 
-def get_model(state: Annotated[ServiceState, Depends(get_state)]) -> LoadedModel:
-    return state.require_model()
+async def get_model(state: Annotated[ServiceState, Depends(get_state)]) -> LoadedModel:
+    """The active model; only following a changed ACTIVE pointer (a load from disk) leaves the event loop."""
+    return state.current_model() or await run_in_threadpool(state.require_model)
 
 
 async def get_declared(state: Annotated[ServiceState, Depends(get_state)]) -> DeclaredStateAccounts:

@@ -52,6 +52,14 @@ class ServiceState:
     _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _refused_version: str | None = None
 
+    def current_model(self) -> LoadedModel | None:
+        """The model serving now when the registry's ACTIVE pointer still names it, else ``None`` (then call
+        ``require_model``, which may load from disk). Reads only the pointer file: cheap enough for the event loop."""
+        current = self.model
+        if current is not None and self.registry.active_version() in (current.version, None, self._refused_version):
+            return current
+        return None
+
     def require_model(self) -> LoadedModel:
         """The active model, following the registry's ACTIVE pointer without a restart.
 

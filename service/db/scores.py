@@ -56,11 +56,18 @@ def add_score(
     return conn.execute(_INSERT_SCORE, row).inserted_primary_key[0]
 
 
+# The comparison runs in the database: the stored result (the score with its evidence) is not read back to compare.
 _LATEST_OF_HANDLE = (
-    select(scores.c.id, scores.c.result)
+    select(scores.c.id, (scores.c.result == bindparam("serialized")).label("same"))
     .where(scores.c.handle_key == bindparam("key"))
     .order_by(scores.c.id.desc())
     .limit(1)
+)
+
+_SERVED_AGAIN = (
+    update(scores)
+    .where(scores.c.id == bindparam("row_id"))
+    .values(served_count=scores.c.served_count + 1, last_served_at=bindparam("now", type_=scores.c.last_served_at.type))
 )
 
 
@@ -71,13 +78,9 @@ def record_score(conn: Connection, result: AccountScore, *, job_id: str | None =
     Equal results mean equal inputs (the result names its model and catalog versions and rests only on the account
     and its coordination context), so a repeat adds a count, not a copy."""
     serialized = result.model_dump_json()
-    latest = conn.execute(_LATEST_OF_HANDLE, {"key": result.handle.lower()}).one_or_none()
-    if latest is not None and latest.result == serialized:
-        conn.execute(
-            update(scores)
-            .where(scores.c.id == latest.id)
-            .values(served_count=scores.c.served_count + 1, last_served_at=utcnow())
-        )
+    latest = conn.execute(_LATEST_OF_HANDLE, {"key": result.handle.lower(), "serialized": serialized}).one_or_none()
+    if latest is not None and latest.same:
+        conn.execute(_SERVED_AGAIN, {"row_id": latest.id, "now": utcnow()})
         return latest.id
     return add_score(conn, result, job_id=job_id, serialized=serialized)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
 from service.auth import require_analyst
 from service.deps import HandleScorerDep, SettingsDep
@@ -26,7 +26,7 @@ def _result(outcome: HandleOutcome) -> ScoreResult:
 
 
 @router.post("", response_model=ScoreResponse, response_model_exclude_none=True)
-def create_scores(request: ScoreRequest, settings: SettingsDep, scorer: HandleScorerDep) -> ScoreResponse:
+def create_scores(request: ScoreRequest, settings: SettingsDep, scorer: HandleScorerDep) -> Response:
     """Score up to 100 handles now, from the local store or live from X, and store every score.
 
     Unknown, suspended, rate-limited or invalid handles get an error entry; the others are scored. Protected
@@ -37,4 +37,7 @@ def create_scores(request: ScoreRequest, settings: SettingsDep, scorer: HandleSc
     if len(request.handles) > limit:
         raise TooManyHandlesError(len(request.handles), limit)
     outcomes = scorer.score(request.handles, refresh=request.refresh)
-    return ScoreResponse(results=[_result(outcome) for outcome in outcomes])
+    # Serialized here, in the thread pool, as ``response_model_exclude_none`` would: returning the model would have
+    # FastAPI validate the whole response (every score's evidence) again before serializing it.
+    body = ScoreResponse(results=[_result(outcome) for outcome in outcomes]).model_dump_json(exclude_none=True)
+    return Response(body, media_type="application/json")
