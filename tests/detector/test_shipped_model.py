@@ -62,6 +62,16 @@ def test_the_shipped_model_is_a_skops_file_that_loads_against_the_trusted_types(
     assert 0.0 <= result.score <= 1.0 and result.band in BANDS
 
 
+@pytest.mark.parametrize("platform", ["x", "reddit", None])
+def test_an_ordinary_account_of_everyday_posts_is_low_on_every_platform(shipped, platform) -> None:
+    """The labeled ordinary X accounts are newsrooms: a text model of X's own learned "newsroom or not" and put this
+    account in ``high``. Scored alone, without peers, profile or catalog lines, it must read as what it is."""
+    (result,) = score_accounts(
+        shipped.model, [_account("garden_notes", ORDINARY, platform=platform)], model_version=shipped.version
+    )
+    assert result.band == "low", (result.score, result.components)
+
+
 def test_the_shipped_model_names_its_sources_and_was_trained_on_real_data(shipped) -> None:
     sources = shipped.card["sources"]
     assert {"io_state_trolls", "ira_twitter", "reddit_ira"} <= set(sources)

@@ -113,3 +113,13 @@ def test_a_text_model_only_training_needs_can_be_dropped_but_not_the_shared_one(
     np.testing.assert_array_equal(served.transform(x_accounts[:5]), content.transform(x_accounts[:5]))
     with pytest.raises(ValueError, match="shared"):
         content.without_models([SHARED_PLATFORM])
+
+
+def test_a_platform_left_out_of_own_models_is_read_by_the_shared_model() -> None:
+    x_accounts, x_y = _accounts("x", 60)
+    reddit_accounts, reddit_y = _accounts("reddit", 60, offset=500)
+    content = ContentFeatures(min_class_accounts=10, own_models=("reddit",)).fit(
+        x_accounts + reddit_accounts, np.r_[x_y, reddit_y]
+    )
+    assert content.platforms_ == (SHARED_PLATFORM, "reddit")
+    assert content.model_for("x") == SHARED_PLATFORM
