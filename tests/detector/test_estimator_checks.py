@@ -108,13 +108,11 @@ def _expected_failures(estimator: object) -> dict[str, str]:
 
 @parametrize_with_checks(
     [
-        BehaviourFeatures(),
         BehaviourFeatures(profile_features=False, platforms=("x", "reddit")),
         RepetitionFeatures(),
         NarrativeFeatures(catalog=SMALL_CATALOG),
         ContentFeatures(),
         SignConstrainedLogisticRegression(),
-        SignConstrainedLogisticRegression(class_weight=None),
         SignConstrainedLogisticRegression(C=0.1, class_weight=None, max_iter=200),
     ],
     expected_failed_checks=_expected_failures,
