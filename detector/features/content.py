@@ -23,7 +23,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
-from urllib.parse import urlsplit
 
 import numpy as np
 import scipy.sparse as sp
@@ -50,7 +49,13 @@ __all__ = [
 ]
 
 SHARED_PLATFORM = "*"  # the key of the model that serves platforms without one of their own
-_URL = re.compile(r"(?:https?://|www\.)[^\s]+", re.IGNORECASE)
+# A URL's host: what follows the scheme (or "www."), up to a path, port, query, fragment or user separator; a
+# malformed host (an unclosed IPv6 bracket) names no site. In text the rest of the URL is consumed, so a URL inside
+# another's query is not a link of its own.
+_HOST_IN_TEXT = re.compile(r"(?:https?://|(?=www\.))(?:[^/\s@]*@)?([^/\s?#:@\[\]]*)\S*", re.IGNORECASE)
+_HOST_OF_URL = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://|(?![a-z][a-z0-9+.-]*://))(?:[^/\s@]*@)?([^/\s?#:@\[\]]+)(?=[/?#:]|$)", re.IGNORECASE
+)
 _SHORTENERS = frozenset({"t.co", "bit.ly", "ow.ly", "buff.ly", "tinyurl.com", "goo.gl", "dlvr.it", "ift.tt", "fb.me"})
 _POST_BREAK = " | "  # between posts: not a term, and no word pair spans it
 
@@ -102,16 +107,12 @@ def link_terms(post: Post) -> str:
     in_text = "://" in text or "www." in text
     if not (post.urls or in_text):
         return ""  # most posts: one attribute and two substring tests
-    urls = [*post.urls, *(_URL.findall(text) if in_text else ())]
-    hosts = {_host(url) for url in urls} - _SHORTENERS - {""}
+    hosts = {host.lower().removeprefix("www.") for url in post.urls for host in _HOST_OF_URL.findall(url)[:1]}
+    if in_text:
+        hosts.update(host.lower().removeprefix("www.") for host in _HOST_IN_TEXT.findall(text))
+    hosts -= _SHORTENERS
+    hosts.discard("")
     return "".join(f" link:{host}" for host in sorted(hosts))
-
-
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url if "://" in url else f"https://{url}").hostname or "").removeprefix("www.")
-    except ValueError:  # a malformed URL (an unclosed IPv6 bracket): no site to name
-        return ""
 
 
 def _account_texts(columns: PostColumns, max_posts: int) -> list[list[tuple[int, str]]]:
