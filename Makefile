@@ -9,7 +9,7 @@ export PARROTWATCH_DATA_DIR ?= var
 export PARROTWATCH_MODELS_DIR ?= models
 DEMO := $(PARROTWATCH_DATA_DIR)/demo
 
-.PHONY: run test install lint demo model active-model demo-model clean browser bench bench-quick
+.PHONY: run test install lint demo model active-model demo-model clean browser postgres bench bench-quick
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -80,11 +80,35 @@ browser:
 	      --no-install-recommends chromium; \
 	  else echo "no apt-get here: install chromium at /usr/bin/chromium, or the browser test skips"; fi; }
 
+# A throwaway PostgreSQL server for the tests' second database: Debian's package, installed once; a cluster under
+# /tmp on its own port, trust auth on loopback only, run as the `postgres` user when we are root (it refuses root).
+PG_PORT ?= 55432
+PG_DATA ?= /tmp/parrotwatch-pg-$(PG_PORT)
+export TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:$(PG_PORT)/postgres
+PG_BIN = $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin)))
+PG_AS := $(if $(filter 0,$(shell id -u)),runuser -u postgres --,)
+postgres:
+	@test -n "$(PG_BIN)" || { \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 \
+	    --no-install-recommends postgresql; }
+	@test -s $(PG_DATA)/PG_VERSION || { \
+	  mkdir -p $(PG_DATA) && $(if $(PG_AS),chown postgres $(PG_DATA) &&) \
+	  $(PG_AS) $(PG_BIN)/initdb -D $(PG_DATA) -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null; }
+	@$(PG_AS) $(PG_BIN)/pg_ctl -D $(PG_DATA) status >/dev/null || \
+	  $(PG_AS) $(PG_BIN)/pg_ctl -D $(PG_DATA) -l $(PG_DATA)/server.log -w start \
+	    -o "-p $(PG_PORT) -k $(PG_DATA) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null
+	@echo "PostgreSQL for the tests: $(TEST_POSTGRES_URL)"
+
 # The suite runs on every core (TEST_WORKERS=1 for one process); the tests of a file stay on one worker, which
-# shares their module fixtures (trained models, generated corpora).
+# shares their module fixtures (trained models, generated corpora). Then the service's database tests (jobs, the
+# SIGKILL recovery, migrations, scores, keys) run again on PostgreSQL.
 TEST_WORKERS ?= auto
-test: lint browser
+PG_TESTS := tests/service/jobs tests/service/db tests/service/routes/test_jobs.py tests/service/routes/test_scores.py \
+  tests/service/routes/test_access.py tests/ingest/test_database.py
+test: lint browser postgres
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --database postgres $(PG_TESTS)
 
 # The QUT coordination-network-toolkit is coordination's yardstick: it gets a venv of its own, never the project's.
 PEER_VENV ?= /tmp/cnt-venv

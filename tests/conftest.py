@@ -21,6 +21,8 @@ from service.config import Settings
 from training.labels import read_labels
 from training.train import LabeledSet, TrainingResult, assemble_labeled_set, train_model
 
+pytest_plugins = ["database_fixtures"]  # --database postgres: the service on a real PostgreSQL
+
 ADMIN_KEY = "pw_test_admin_key_for_the_suite_only"
 TEST_SEED = 7
 TEST_ACCOUNTS = 600
@@ -145,12 +147,21 @@ def demo_store_file(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture
-def settings(tmp_path: Path, models_dir: Path, demo_store_file: Path) -> Settings:
-    """Settings for one test: a private registry copy and a private store copy preloaded with the demo corpus."""
+def settings(tmp_path: Path, models_dir: Path, demo_store_file: Path, database_url: str | None) -> Settings:
+    """Settings for one test: a private registry copy and a private store preloaded with the demo corpus (a SQLite
+    file under the data dir, or a Postgres database of its own on ``--database postgres``)."""
     data_dir = tmp_path / "var"
     data_dir.mkdir()
-    shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
-    return Settings(data_dir=data_dir, models_dir=models_dir, log_json=False, x_bearer_token=None, admin_key=ADMIN_KEY)
+    if database_url is None:
+        shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
+    return Settings(
+        data_dir=data_dir,
+        models_dir=models_dir,
+        database_url=database_url,
+        log_json=False,
+        x_bearer_token=None,
+        admin_key=ADMIN_KEY,
+    )
 
 
 @pytest.fixture

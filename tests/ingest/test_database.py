@@ -49,10 +49,12 @@ def _tables(engine: sa.Engine) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def fresh_schema(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def fresh_schema(module_empty_database_url: str) -> dict[str, dict[str, Any]]:
     """The schema of a database migrated from empty to head in one go."""
-    engine = open_database(f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'fresh.db'}")
-    return _schema(engine)
+    engine = open_database(module_empty_database_url)
+    schema = _schema(engine)
+    engine.dispose()
+    return schema
 
 
 def _legacy_store(engine: sa.Engine, *, has_platform: bool) -> None:
@@ -101,8 +103,8 @@ LEGACY: dict[str, Callable[[sa.Engine], None]] = {
 }
 
 
-def test_open_database_on_an_empty_sqlite_file_creates_every_table_at_head(tmp_path: Path) -> None:
-    engine = open_database(f"sqlite:///{tmp_path / 'empty.db'}")
+def test_open_database_on_an_empty_database_creates_every_table_at_head(empty_database_url: str) -> None:
+    engine = open_database(empty_database_url)
     assert SERVICE_TABLES | {"alembic_version"} == _tables(engine)
     assert current_revision(engine) == head_revision() == REVISIONS[-1]
     unique = {c["name"] for c in sa.inspect(engine).get_unique_constraints("job_items")}
@@ -110,8 +112,8 @@ def test_open_database_on_an_empty_sqlite_file_creates_every_table_at_head(tmp_p
     assert "platform" in {c["name"] for c in sa.inspect(engine).get_columns("accounts")}
 
 
-def test_opening_again_changes_nothing_and_keeps_the_data(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'again.db'}"
+def test_opening_again_changes_nothing_and_keeps_the_data(empty_database_url: str) -> None:
+    url = empty_database_url
     engine = open_database(url)
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO audit_log (at, action) VALUES ('2026-01-01 00:00:00', 'test')"))
@@ -125,9 +127,9 @@ def test_opening_again_changes_nothing_and_keeps_the_data(tmp_path: Path) -> Non
 
 
 def test_a_database_migrated_one_revision_at_a_time_has_the_schema_of_one_migrated_at_once(
-    tmp_path: Path, fresh_schema: dict[str, dict[str, Any]]
+    empty_database_url: str, fresh_schema: dict[str, dict[str, Any]]
 ) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'steps.db'}")
+    engine = make_engine(empty_database_url)
     for revision in REVISIONS:
         upgrade(engine, revision)
         assert current_revision(engine) == revision
@@ -136,9 +138,9 @@ def test_a_database_migrated_one_revision_at_a_time_has_the_schema_of_one_migrat
 
 @pytest.mark.parametrize("make_legacy", LEGACY.values(), ids=LEGACY.keys())
 def test_a_database_made_by_an_earlier_version_is_opened_by_the_store_with_the_fresh_schema_and_its_rows(
-    make_legacy: Callable[[sa.Engine], None], tmp_path: Path, fresh_schema: dict[str, dict[str, Any]]
+    make_legacy: Callable[[sa.Engine], None], empty_database_url: str, fresh_schema: dict[str, dict[str, Any]]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = empty_database_url
     engine = make_engine(url)
     make_legacy(engine)
     with engine.begin() as conn:
@@ -164,8 +166,8 @@ def test_a_database_made_by_an_earlier_version_is_opened_by_the_store_with_the_f
     assert old is not None and old.account.platform is None and [p.text for p in old.account.posts] == ["hello"]
 
 
-def test_the_store_migrates_a_new_database_so_the_service_finds_its_tables(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'plain.db'}"
+def test_the_store_migrates_a_new_database_so_the_service_finds_its_tables(empty_database_url: str) -> None:
+    url = empty_database_url
     assert AccountStore(make_engine(url)).count() == (0, 0)
     engine = make_engine(url)
     assert current_revision(engine) == head_revision()
@@ -179,8 +181,8 @@ _OPEN_WHEN_TOLD = textwrap.dedent(
     from ingest.database import make_engine
     from ingest.store import AccountStore
 
-    folder = Path(sys.argv[1])
-    engine = make_engine(f"sqlite:///{folder / 'shared.db'}")
+    folder, url = Path(sys.argv[1]), sys.argv[3]
+    engine = make_engine(url)
     (folder / f"ready-{sys.argv[2]}").touch()
     while not (folder / "go").exists():
         time.sleep(0.005)
@@ -189,11 +191,14 @@ _OPEN_WHEN_TOLD = textwrap.dedent(
 )
 
 
-def test_processes_opening_a_new_database_at_once_all_find_it_migrated(tmp_path: Path) -> None:
+def test_processes_opening_a_new_database_at_once_all_find_it_migrated(tmp_path: Path, empty_database_url: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", _OPEN_WHEN_TOLD, str(tmp_path), str(n)], env=env, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-c", _OPEN_WHEN_TOLD, str(tmp_path), str(n), empty_database_url],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for n in range(4)
     ]
@@ -208,7 +213,7 @@ def test_processes_opening_a_new_database_at_once_all_find_it_migrated(tmp_path:
         for p in processes:
             p.kill()
     assert [p.returncode for p in processes] == [0] * len(processes), errors
-    engine = make_engine(f"sqlite:///{tmp_path / 'shared.db'}")
+    engine = make_engine(empty_database_url)
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [head_revision()]
 

@@ -66,16 +66,25 @@ def client(settings: Settings, make_client: Callable[..., TestClient]) -> TestCl
 
 @pytest.fixture(scope="module")
 def module_settings(
-    tmp_path_factory: pytest.TempPathFactory, trained_registry: Path, demo_store_file: Path
+    tmp_path_factory: pytest.TempPathFactory,
+    trained_registry: Path,
+    demo_store_file: Path,
+    module_database_url: str | None,
 ) -> Settings:
     """Like ``settings``, for a whole test module: a private registry and store copy, ``MODULE_ADMIN_KEY``."""
     root = tmp_path_factory.mktemp("module-app")
     models_dir = Path(shutil.copytree(trained_registry, root / "models"))
     data_dir = root / "var"
     data_dir.mkdir()
-    shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
+    if module_database_url is None:
+        shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
     return Settings(
-        data_dir=data_dir, models_dir=models_dir, log_json=False, x_bearer_token=None, admin_key=MODULE_ADMIN_KEY
+        data_dir=data_dir,
+        models_dir=models_dir,
+        database_url=module_database_url,
+        log_json=False,
+        x_bearer_token=None,
+        admin_key=MODULE_ADMIN_KEY,
     )
 
 
@@ -127,6 +136,7 @@ class Server:
             "PARROTWATCH_ADMIN_KEY": self.settings.admin_key.get_secret_value() if self.settings.admin_key else "",
             "PARROTWATCH_X_BEARER_TOKEN": "",
             "PARROTWATCH_PORT": str(self.port),
+            "PARROTWATCH_DATABASE_URL": self.settings.database_url or "",
             **self.extra_env,
         }
         with self.log_path.open("ab") as log:

@@ -1,35 +1,25 @@
-"""The same code on Postgres (``PARROTWATCH_DATABASE_URL``): migrations, scores, jobs, keys, catalog, feedback.
+"""The same code on Postgres (``PARROTWATCH_DATABASE_URL``) from an empty database: migrations, scores, jobs, keys,
+catalog, feedback, audit, in one pass.
 
-Opt-in: set ``TEST_POSTGRES_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/parrotwatch_test``) to a
-database this test may wipe, with the ``postgres`` extra installed. Skipped otherwise.
+Runs on the server ``TEST_POSTGRES_URL`` names (``make postgres`` starts one; ``make test`` sets it), in a database of
+its own; skipped without one. ``--database postgres`` runs the service's other tests there too.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 
 import pytest
-import sqlalchemy as sa
-
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
-pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="set TEST_POSTGRES_URL to run against Postgres")
 
 
 @pytest.fixture
-def pg_settings(settings):
+def pg_settings(settings, postgres_database):
     from ingest.database import open_database
     from ingest.jsonl import read_accounts
     from ingest.store import AccountStore
 
-    engine = sa.create_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    engine = open_database(POSTGRES_URL)
-    store = AccountStore(engine)
-    return settings.model_copy(update={"database_url": POSTGRES_URL}), store, read_accounts
+    store = AccountStore(open_database(postgres_database))
+    return settings.model_copy(update={"database_url": postgres_database}), store, read_accounts
 
 
 def test_the_service_runs_on_postgres(pg_settings, demo_dir, make_client, demo_roles) -> None:

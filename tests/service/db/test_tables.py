@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -21,13 +19,13 @@ def _differences(engine: sa.Engine, declared: list[sa.MetaData]) -> list[object]
         return compare_metadata(context, declared)
 
 
-def test_a_database_migrated_to_head_has_exactly_the_declared_tables(tmp_path: Path) -> None:
-    engine = open_database(f"sqlite:///{tmp_path / 'head.db'}")
+def test_a_database_migrated_to_head_has_exactly_the_declared_tables(empty_database_url: str) -> None:
+    engine = open_database(empty_database_url)
     assert _differences(engine, DECLARED) == []
 
 
-def test_a_column_declared_without_a_migration_is_reported(tmp_path: Path) -> None:
-    engine = open_database(f"sqlite:///{tmp_path / 'head.db'}")
+def test_a_column_declared_without_a_migration_is_reported(empty_database_url: str) -> None:
+    engine = open_database(empty_database_url)
     ahead = sa.MetaData()
     for table in (*store.metadata.tables.values(), *tables.metadata.tables.values()):
         table.to_metadata(ahead)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 import time
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 N_HANDLES = 2000
 
@@ -52,8 +52,10 @@ def test_job_resumes_after_sigkill_and_records_every_handle_exactly_once(
     before_kill = {r["handle"]: r for r in _results(first.base, job_id, admin_headers)}
     first.kill()
 
-    with sqlite3.connect(settings.data_dir / "parrotwatch.db") as db:
-        state, recorded = db.execute("SELECT state, done + failed FROM jobs WHERE id = ?", (job_id,)).fetchone()
+    database = sa.create_engine(settings.resolved_database_url, poolclass=sa.pool.NullPool)
+    with database.connect() as db:
+        query = sa.text("SELECT state, done + failed FROM jobs WHERE id = :id")
+        state, recorded = db.execute(query, {"id": job_id}).one()
     assert state == "running" and 300 <= recorded < N_HANDLES, "the kill must land mid-job"
 
     second = make_server(settings, **env)
@@ -75,8 +77,7 @@ def test_job_resumes_after_sigkill_and_records_every_handle_exactly_once(
     assert all(r["status"] == "error" for r in results if r["handle"].startswith("not_stored_"))
     for handle, before in before_kill.items():  # what was recorded before the kill was kept, not redone
         assert next(r for r in results if r["handle"] == handle) == before
-    with sqlite3.connect(settings.data_dir / "parrotwatch.db") as db:
-        n_scores, n_distinct = db.execute(
-            "SELECT count(*), count(DISTINCT handle_key) FROM scores WHERE job_id = ?", (job_id,)
-        ).fetchone()
+    with database.connect() as db:
+        query = sa.text("SELECT count(*), count(DISTINCT handle_key) FROM scores WHERE job_id = :id")
+        n_scores, n_distinct = db.execute(query, {"id": job_id}).one()
     assert n_scores == n_distinct == len(stored), "no score stored twice"

@@ -169,6 +169,7 @@ def other_writer(settings, monkeypatch):
     connection.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_batch_scored_while_another_writer_holds_the_database_is_recorded_once_it_is_free(
     settings, make_client, demo_roles, other_writer
 ) -> None:
@@ -195,6 +196,7 @@ def test_a_batch_scored_while_another_writer_holds_the_database_is_recorded_once
     assert all(line["status"] == "scored" for line in lines)
 
 
+@pytest.mark.sqlite_only
 def test_a_database_busy_for_longer_than_the_retry_budget_leaves_the_batch_pending_to_score_again(
     settings, make_client, demo_roles, other_writer
 ) -> None:

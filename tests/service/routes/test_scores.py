@@ -246,6 +246,7 @@ def test_a_handle_scored_again_with_nothing_changed_reuses_the_score_and_counts_
     assert computed[-1] == [handle]
 
 
+@pytest.mark.sqlite_only
 def test_coordination_rows_the_database_was_too_busy_for_are_written_with_the_next_ones(tmp_path) -> None:
     """A busy database used to lose indexed rows from the persisted index for good (the index adds a post once)."""
     import sqlite3
