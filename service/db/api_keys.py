@@ -61,18 +61,9 @@ def create_key(engine: Engine, *, name: str, role: Role, team: str | None = None
 
 def _insert_key(engine: Engine, key_id: str, secret: str, *, name: str, role: Role, team: str | None = None) -> ApiKey:
     created_at = utcnow()
+    row = {"id": key_id, "name": name, "role": role, "team": team, "key_hash": hash_key(secret)}
     with engine.begin() as conn:
-        conn.execute(
-            insert(api_keys).values(
-                id=key_id,
-                name=name,
-                role=role,
-                team=team,
-                key_hash=hash_key(secret),
-                created_at=created_at,
-                revoked_at=None,
-            )
-        )
+        conn.execute(insert(api_keys).values(**row, created_at=created_at, revoked_at=None))
     return ApiKey(key_id, name, role, created_at, None, team)
 
 
