@@ -1,8 +1,9 @@
 """Who is calling: API keys (``Authorization: Bearer <key>``), roles, and per-key rate limits.
 
 Roles: ``analyst`` scores, reads, gives feedback and runs jobs; ``admin`` may do all that and also activate models,
-edit the catalog and manage keys. Routes declare the role they need with ``AnalystDep`` or ``AdminDep``; the
-principal is also left on ``request.state`` for the audit log. Keys are never logged.
+edit the catalog and manage keys. Routes declare the role they need with ``AnalystDep`` or ``AdminDep``, and whose
+rows the caller sees with ``ScopeDep`` (``service/scopes.py``: an analyst its own key's and its team's, an admin
+all); the principal is also left on ``request.state`` for the audit log. Keys are never logged.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from starlette.concurrency import run_in_threadpool
 from service.db.api_keys import Role
 from service.deps import StateDep
 from service.errors import AuthenticationError, PermissionDeniedError
+from service.scopes import Scope
 
-__all__ = ["AdminDep", "AnalystDep", "Principal", "require_admin", "require_analyst"]
+__all__ = ["AdminDep", "AnalystDep", "Principal", "ScopeDep", "require_admin", "require_analyst", "scope_of"]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `parrotwatch keys create` or PARROTWATCH_ADMIN_KEY.")
 
@@ -28,6 +30,11 @@ class Principal:
     key_id: str
     name: str
     role: Role
+    team: str | None = None
+
+    @property
+    def scope(self) -> Scope:
+        return Scope.of(key_id=self.key_id, role=self.role, team=self.team)
 
 
 async def authenticate(
@@ -43,7 +50,7 @@ async def authenticate(
     key = state.key_cache.peek(secret) or await run_in_threadpool(state.key_cache.find, state.engine, secret)
     if key is None:
         raise AuthenticationError("the API key is not valid (unknown or revoked)")
-    principal = Principal(key.id, key.name, key.role)
+    principal = Principal(key.id, key.name, key.role, key.team)
     request.state.principal = principal
     state.rate_limiter.take(key.id)
     return principal
@@ -60,5 +67,11 @@ async def require_admin(principal: Annotated[Principal, Depends(authenticate)]) 
     return principal
 
 
+async def scope_of(principal: Annotated[Principal, Depends(authenticate)]) -> Scope:
+    """Whose jobs, results, feedback and training runs the caller sees."""
+    return principal.scope
+
+
 AnalystDep = Annotated[Principal, Depends(require_analyst)]
 AdminDep = Annotated[Principal, Depends(require_admin)]
+ScopeDep = Annotated[Scope, Depends(scope_of)]

@@ -7,7 +7,7 @@ ServiceError
 ├── EmptyJobError              a job with no handle
 ├── NotReadyError              the database or the model is not there (readiness)
 ├── RequestTooLargeError       the request body is over the configured limit
-├── NotScoredError             an account that was never scored
+├── NotScoredError             an account that was never scored (or not by the job named)
 ├── JobNotFoundError           no job with that id
 ├── JobFinishedError           cancelling a job that already finished
 ├── TrainingRunNotFoundError   no training run with that id
@@ -55,7 +55,13 @@ __all__ = [
 
 
 class ServiceError(Exception):
-    """Base class for service failures."""
+    """Base class for service failures.
+
+    ``out_of_scope`` is set on a not-found error whose row exists but belongs to an owner the caller may not see
+    (``service.scopes``): what was refused, for the audit log; the response is the plain not-found one.
+    """
+
+    out_of_scope: str | None = None
 
 
 class TooManyHandlesError(ServiceError):
@@ -104,9 +110,13 @@ class NotReadyError(ServiceError):
 
 
 class NotScoredError(ServiceError):
-    def __init__(self, handle: str) -> None:
-        super().__init__(f"@{handle} has never been scored: score it with POST /v1/scores or a job")
+    def __init__(self, handle: str, job_id: str | None = None) -> None:
+        if job_id is None:
+            super().__init__(f"@{handle} has never been scored: score it with POST /v1/scores or a job")
+        else:
+            super().__init__(f"job {job_id} has no score of @{handle} (not in the job, failed, or not scored yet)")
         self.handle = handle
+        self.job_id = job_id
 
 
 class JobNotFoundError(ServiceError):

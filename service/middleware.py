@@ -19,6 +19,9 @@ __all__ = ["BodySizeLimit", "ObserveRequests", "route_template"]
 
 logger = logging.getLogger(__name__)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Refusals are audited whatever the method: no or a bad key (401), a role that may not (403); a row of another
+# owner (a 404 like any unknown id, marked ``out_of_scope`` by the error handler) is audited too.
+REFUSALS = frozenset({401, 403})
 
 
 class BodySizeLimit:
@@ -98,7 +101,7 @@ def route_template(scope: Scope) -> str:
 
 
 class ObserveRequests:
-    """Give each request an id, log it, time it by route template, and audit it when it writes.
+    """Give each request an id, log it, time it by route template, and audit it when it writes or is refused.
 
     Plain ASGI rather than ``@app.middleware("http")``: Starlette's ``BaseHTTPMiddleware`` runs every request
     through an extra task and memory streams, a measurable share of a cached score's cost. The audit row is written
@@ -144,14 +147,16 @@ class ObserveRequests:
                 "key_id": principal.key_id if principal else None,
             },
         )
-        if service is not None and principal is not None and method in WRITE_METHODS:
+        out_of_scope = request_state.get("out_of_scope")
+        refused = status in REFUSALS or out_of_scope is not None
+        if service is not None and (refused or (principal is not None and method in WRITE_METHODS)):
             await run_in_threadpool(
                 record_audit,
                 service.engine,
                 action=f"{method} {template}",
-                target=request_state.get("audit_target") or scope["path"],
-                key_id=principal.key_id,
-                key_name=principal.name,
+                target=out_of_scope or request_state.get("audit_target") or scope["path"],
+                key_id=principal.key_id if principal else None,
+                key_name=principal.name if principal else None,
                 status=status,
                 request_id=rid,
             )

@@ -148,6 +148,8 @@ def problem_response(status: int, slug: str, title: str, detail: str, **extra: A
 def register_problem_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: Exception) -> JSONResponse:
         status, slug, title = problem_for(exc)
+        if getattr(exc, "out_of_scope", None):  # rendered as a plain not-found; the audit log learns what it was
+            request.state.out_of_scope = exc.out_of_scope
         if status >= 500:
             logger.warning("request failed", extra={"path": request.url.path, "problem": slug, "error": str(exc)})
         response = problem_response(status, slug, title, str(exc), **_extensions(exc))

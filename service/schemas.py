@@ -141,6 +141,8 @@ class JobPublic(BaseModel):
     failed: int = Field(description="Handles that could not be scored (see errors).")
     pending: int
     refresh: bool
+    created_by: str | None = Field(description="The id of the key that submitted it: its owner.")
+    created_by_name: str | None = Field(description="That key's name.")
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None
@@ -182,6 +184,11 @@ class TrainingRunPublic(BaseModel):
 class FeedbackCreate(BaseModel):
     verdict: Literal["confirm", "dispute"] = Field(description="confirm: the band is right; dispute: it is wrong.")
     note: str | None = Field(default=None, max_length=4000)
+    job_id: str | None = Field(
+        default=None,
+        max_length=32,
+        description="Judge the score this job gave the account (a job you may see) instead of its latest score.",
+    )
 
 
 class FeedbackPublic(BaseModel):
@@ -189,8 +196,9 @@ class FeedbackPublic(BaseModel):
     handle: str
     verdict: Literal["confirm", "dispute"]
     note: str | None
-    band: str | None = Field(description="The band of the latest score when the verdict was given.")
+    band: str | None = Field(description="The band of the score the verdict judged.")
     score_id: int | None
+    job_id: str | None = Field(description="The job whose score it judged, when the verdict named one.")
     key_id: str | None
     key_name: str | None
     created_at: datetime
@@ -199,12 +207,16 @@ class FeedbackPublic(BaseModel):
 class ApiKeyCreate(BaseModel):
     name: str = Field(min_length=1, max_length=128, description="Who or what uses the key.")
     role: Literal["analyst", "admin"] = "analyst"
+    team: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Keys of one team see each other's jobs and feedback."
+    )
 
 
 class ApiKeyPublic(BaseModel):
     id: str
     name: str
     role: Literal["analyst", "admin"]
+    team: str | None
     created_at: datetime
     revoked_at: datetime | None
 

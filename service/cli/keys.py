@@ -33,14 +33,19 @@ def create(
     ctx: typer.Context,
     name: Annotated[str, typer.Option(help="Who or what uses the key.")],
     role: Annotated[str, typer.Option(help="analyst (score, read, feedback, jobs) or admin (everything).")] = "analyst",
+    team: Annotated[
+        str | None, typer.Option(help="A team: its analysts see each other's jobs and feedback (1-64 characters).")
+    ] = None,
 ) -> None:
     """Create a key and print it on stdout, once: only its hash is stored."""
     if role not in ("analyst", "admin"):
         raise typer.BadParameter("--role is analyst or admin")
+    if team is not None and not 0 < len(team) <= 64:
+        raise typer.BadParameter("--team is 1 to 64 characters")
     checked: Literal["analyst", "admin"] = "admin" if role == "admin" else "analyst"
     engine = _engine(ctx)
-    key, secret = create_key(engine, name=name, role=checked)
-    _audit(engine, "keys create", f"key {key.id} ({key.role}, {key.name})")
+    key, secret = create_key(engine, name=name, role=checked, team=team)
+    _audit(engine, "keys create", key.label)
     err.print(f"created {key.role} key {key.id} for {key.name!r}; it is shown once, keep it now:", highlight=False)
     typer.echo(secret)
 
@@ -49,13 +54,14 @@ def create(
 def list_command(ctx: typer.Context) -> None:
     """List keys (never their secrets, which are not stored)."""
     table = Table()
-    for column in ("id", "name", "role", "created", "revoked"):
+    for column in ("id", "name", "role", "team", "created", "revoked"):
         table.add_column(column)
     for key in list_keys(_engine(ctx)):
         table.add_row(
             key.id,
             key.name,
             key.role,
+            key.team or "",
             key.created_at.isoformat(timespec="seconds"),
             key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "",
         )

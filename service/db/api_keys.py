@@ -2,6 +2,7 @@
 
 A key looks like ``pw_<id>_<secret>``; the id is public (it names the key in lists and the audit log), the hash
 of the whole string is what is stored. Keys given from outside (``PARROTWATCH_ADMIN_KEY``) can be any string.
+A key may belong to a ``team``, whose keys see each other's jobs and feedback (``service/scopes.py``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ class ApiKey:
     role: Role
     created_at: datetime
     revoked_at: datetime | None
+    team: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How the audit log names the key (never its secret)."""
+        team = f", team {self.team}" if self.team else ""
+        return f"key {self.id} ({self.role}, {self.name}{team})"
 
 
 def hash_key(secret: str) -> str:
@@ -41,25 +49,22 @@ def hash_key(secret: str) -> str:
 
 
 def _key(row) -> ApiKey:  # type: ignore[no-untyped-def]
-    return ApiKey(row.id, row.name, row.role, as_utc(row.created_at), as_utc(row.revoked_at))
+    return ApiKey(row.id, row.name, row.role, as_utc(row.created_at), as_utc(row.revoked_at), row.team)
 
 
-def create_key(engine: Engine, *, name: str, role: Role) -> tuple[ApiKey, str]:
+def create_key(engine: Engine, *, name: str, role: Role, team: str | None = None) -> tuple[ApiKey, str]:
     """Create a key and return it with its secret, which is not stored and cannot be shown again."""
     key_id = secrets.token_hex(6)
     secret = f"pw_{key_id}_{secrets.token_urlsafe(32)}"
-    return _insert_key(engine, key_id, secret, name=name, role=role), secret
+    return _insert_key(engine, key_id, secret, name=name, role=role, team=team), secret
 
 
-def _insert_key(engine: Engine, key_id: str, secret: str, *, name: str, role: Role) -> ApiKey:
+def _insert_key(engine: Engine, key_id: str, secret: str, *, name: str, role: Role, team: str | None = None) -> ApiKey:
     created_at = utcnow()
+    row = {"id": key_id, "name": name, "role": role, "team": team, "key_hash": hash_key(secret)}
     with engine.begin() as conn:
-        conn.execute(
-            insert(api_keys).values(
-                id=key_id, name=name, role=role, key_hash=hash_key(secret), created_at=created_at, revoked_at=None
-            )
-        )
-    return ApiKey(key_id, name, role, created_at, None)
+        conn.execute(insert(api_keys).values(**row, created_at=created_at, revoked_at=None))
+    return ApiKey(key_id, name, role, created_at, None, team)
 
 
 def ensure_key(engine: Engine, secret: str, *, name: str, role: Role) -> ApiKey:

@@ -2,7 +2,8 @@
 
 A ``confirm`` says the band was right, a ``dispute`` that it was wrong. As a label: the account's latest verdict,
 read against the band it was given about (``high``/``elevated`` mean amplifier, ``low`` means ordinary); verdicts
-about an ``insufficient_data`` band say nothing about a class and give no label.
+about an ``insufficient_data`` band say nothing about a class and give no label. A verdict belongs to the key that
+gave it: analysts read their own and their team's (``service/scopes.py``); training reads them all.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Engine, insert, select
 
 from service.db.tables import feedback
 from service.db.timeutil import as_utc, utcnow
+from service.scopes import UNRESTRICTED, Scope, owned
 from training.label_sources import StoredFeedback
 from training.labels import LabelRow
 
@@ -35,6 +37,7 @@ class FeedbackEntry:
     key_id: str | None
     key_name: str | None
     created_at: datetime
+    job_id: str | None = None
 
 
 def _entry(row) -> FeedbackEntry:  # type: ignore[no-untyped-def]
@@ -48,6 +51,7 @@ def _entry(row) -> FeedbackEntry:  # type: ignore[no-untyped-def]
         row.key_id,
         row.key_name,
         as_utc(row.created_at),
+        row.job_id,
     )
 
 
@@ -61,6 +65,7 @@ def add_feedback(
     band: str | None,
     key_id: str | None,
     key_name: str | None,
+    job_id: str | None = None,
 ) -> FeedbackEntry:
     with engine.begin() as conn:
         new_id = conn.execute(
@@ -71,6 +76,7 @@ def add_feedback(
                 note=note,
                 score_id=score_id,
                 band=band,
+                job_id=job_id,
                 key_id=key_id,
                 key_name=key_name,
                 created_at=utcnow(),
@@ -80,9 +86,11 @@ def add_feedback(
     return _entry(row)
 
 
-def feedback_for(engine: Engine, handle: str) -> list[FeedbackEntry]:
+def feedback_for(engine: Engine, handle: str, *, scope: Scope = UNRESTRICTED) -> list[FeedbackEntry]:
+    """The verdicts on ``handle`` that ``scope`` sees, oldest first."""
+    query = select(feedback).where(feedback.c.handle_key == handle.lower(), owned(scope, feedback.c.key_id))
     with engine.connect() as conn:
-        rows = conn.execute(select(feedback).where(feedback.c.handle_key == handle.lower()).order_by(feedback.c.id))
+        rows = conn.execute(query.order_by(feedback.c.id))
         return [_entry(row) for row in rows]
 
 

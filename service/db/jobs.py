@@ -3,23 +3,26 @@
 Every item is ``pending`` until its outcome is committed together with its score and the job's counters, in one
 transaction: a crash loses at most the batch in flight, which is still ``pending`` and is scored again on resume.
 An item only leaves ``pending`` once (the update is conditional) and ``(job_id, handle)`` is unique for items and
-for job scores, so no result is recorded twice.
+for job scores, so no result is recorded twice. A job belongs to the key that created it (``created_by``): reads
+take the caller's ``Scope``, and a job outside it is "not found" (``service/scopes.py``).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, Row, func, insert, select, update
+from sqlalchemy.engine import Connection
 
 from detector.scoring import AccountScore
 from service.db.scores import record_score
 from service.db.tables import job_items, jobs, scores
 from service.db.timeutil import as_utc, utcnow
 from service.errors import JobFinishedError, JobNotFoundError
+from service.scopes import UNRESTRICTED, Scope, find_visible, owned
 
 __all__ = [
     "ItemOutcome",
@@ -36,6 +39,7 @@ __all__ = [
     "record_outcomes",
     "start_job",
     "unfinished_jobs",
+    "visible_job_ids",
 ]
 
 ACTIVE_STATES = ("queued", "running")
@@ -58,6 +62,7 @@ class JobStatus:
     failed: int
     refresh: bool
     created_by: str | None
+    created_by_name: str | None
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None
@@ -84,8 +89,16 @@ class JobResult:
     error_detail: str | None
 
 
-def create_job(engine: Engine, handles: Sequence[str], *, refresh: bool, created_by: str | None) -> str:
-    """Store a job with one pending item per distinct handle (case-insensitive, first spelling kept)."""
+def create_job(
+    engine: Engine,
+    handles: Sequence[str],
+    *,
+    refresh: bool,
+    created_by: str | None,
+    created_by_name: str | None = None,
+) -> str:
+    """Store a job with one pending item per distinct handle (case-insensitive, first spelling kept), owned by the
+    key ``created_by`` (named ``created_by_name``)."""
     job_id = uuid.uuid4().hex
     distinct: dict[str, str] = {}
     for handle in handles:
@@ -101,6 +114,7 @@ def create_job(engine: Engine, handles: Sequence[str], *, refresh: bool, created
                 failed=0,
                 refresh=refresh,
                 created_by=created_by,
+                created_by_name=created_by_name,
                 created_at=now,
                 updated_at=now,
                 finished_at=None,
@@ -124,6 +138,7 @@ def _status(row, errors: list[JobError]) -> JobStatus:  # type: ignore[no-untype
         failed=row.failed,
         refresh=row.refresh,
         created_by=row.created_by,
+        created_by_name=row.created_by_name,
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
         finished_at=as_utc(row.finished_at),
@@ -131,11 +146,14 @@ def _status(row, errors: list[JobError]) -> JobStatus:  # type: ignore[no-untype
     )
 
 
-def get_job(engine: Engine, job_id: str, *, max_errors: int = 1000) -> JobStatus:
+def _visible_job(conn: Connection, job_id: str, scope: Scope) -> Row:
+    return find_visible(conn, jobs, job_id, jobs.c.created_by, scope, lambda: JobNotFoundError(job_id))
+
+
+def get_job(engine: Engine, job_id: str, *, max_errors: int = 1000, scope: Scope = UNRESTRICTED) -> JobStatus:
+    """The job with its first ``max_errors`` per-handle errors; ``JobNotFoundError`` if unknown or outside ``scope``."""
     with engine.connect() as conn:
-        row = conn.execute(select(jobs).where(jobs.c.id == job_id)).one_or_none()
-        if row is None:
-            raise JobNotFoundError(job_id)
+        row = _visible_job(conn, job_id, scope)
         errors = conn.execute(
             select(job_items.c.handle, job_items.c.error_type, job_items.c.error_detail)
             .where(job_items.c.job_id == job_id, job_items.c.state == "error")
@@ -145,19 +163,28 @@ def get_job(engine: Engine, job_id: str, *, max_errors: int = 1000) -> JobStatus
     return _status(row, [JobError(e.handle, e.error_type or "", e.error_detail or "") for e in errors])
 
 
-def list_jobs(engine: Engine, *, limit: int = 50) -> list[JobStatus]:
-    """The newest jobs first, without their per-handle errors."""
+def list_jobs(engine: Engine, *, limit: int = 50, scope: Scope = UNRESTRICTED) -> list[JobStatus]:
+    """The newest jobs within ``scope`` first, without their per-handle errors."""
+    query = select(jobs).where(owned(scope, jobs.c.created_by))
     with engine.connect() as conn:
-        rows = conn.execute(select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id).limit(limit)).all()
+        rows = conn.execute(query.order_by(jobs.c.created_at.desc(), jobs.c.id).limit(limit)).all()
     return [_status(row, []) for row in rows]
 
 
-def cancel_job(engine: Engine, job_id: str) -> JobStatus:
+def visible_job_ids(engine: Engine, job_ids: Iterable[str | None], *, scope: Scope) -> set[str]:
+    """Which of ``job_ids`` ``scope`` sees (a stored score names its job only to those who may see it)."""
+    wanted = {job_id for job_id in job_ids if job_id is not None}
+    if not wanted or scope.everything:
+        return wanted
+    with engine.connect() as conn:
+        found = conn.execute(select(jobs.c.id).where(jobs.c.id.in_(wanted), owned(scope, jobs.c.created_by)))
+        return set(found.scalars())
+
+
+def cancel_job(engine: Engine, job_id: str, *, scope: Scope = UNRESTRICTED) -> JobStatus:
     """Stop a queued or running job: its pending items stay unscored; what was recorded stays readable."""
     with engine.begin() as conn:
-        state = conn.execute(select(jobs.c.state).where(jobs.c.id == job_id)).scalar_one_or_none()
-        if state is None:
-            raise JobNotFoundError(job_id)
+        state = _visible_job(conn, job_id, scope).state
         if state == "done":
             raise JobFinishedError(job_id, state)
         if state in ACTIVE_STATES:

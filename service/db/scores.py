@@ -14,10 +14,10 @@ from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from detector.scoring import AccountScore
-from service.db.tables import scores
+from service.db.tables import job_items, scores
 from service.db.timeutil import as_utc, utcnow
 
-__all__ = ["StoredScore", "add_score", "latest_score", "record_score", "score_history"]
+__all__ = ["StoredScore", "add_score", "job_score", "latest_score", "record_score", "score_history"]
 
 
 @dataclass(frozen=True)
@@ -110,3 +110,14 @@ def score_history(engine: Engine, handle: str) -> list[StoredScore]:
     with engine.connect() as conn:
         rows = conn.execute(select(scores).where(scores.c.handle_key == handle.lower()).order_by(scores.c.id)).all()
     return [_stored(row) for row in rows]
+
+
+def job_score(engine: Engine, job_id: str, handle: str) -> StoredScore | None:
+    """The score job ``job_id`` recorded for ``handle``, or ``None`` (not in the job, failed, or still pending)."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(scores)
+            .join(job_items, job_items.c.score_id == scores.c.id)
+            .where(job_items.c.job_id == job_id, job_items.c.handle_key == handle.lower())
+        ).one_or_none()
+    return _stored(row) if row is not None else None

@@ -49,7 +49,8 @@ jobs = Table(
     Column("done", Integer, nullable=False, default=0),
     Column("failed", Integer, nullable=False, default=0),
     Column("refresh", Boolean, nullable=False, default=False),
-    Column("created_by", String(64)),
+    Column("created_by", String(64), index=True),  # the owner: the creating key's id (service/scopes.py)
+    Column("created_by_name", String(128)),  # that key's name, for display (migration 0006)
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
@@ -103,6 +104,7 @@ api_keys = Table(
     Column("name", String(128), nullable=False),
     Column("role", String(16), nullable=False),  # analyst | admin
     Column("key_hash", String(64), nullable=False, unique=True),  # sha256 hex of the whole key
+    Column("team", String(64)),  # keys of one team see each other's jobs and feedback (migration 0006)
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
 )
@@ -128,7 +130,8 @@ feedback = Table(
     Column("note", Text),
     Column("score_id", Integer, ForeignKey("scores.id", ondelete="SET NULL")),
     Column("band", String(32)),  # the band the verdict was about
-    Column("key_id", String(32)),
+    Column("job_id", String(32)),  # the job whose score it judged, when it named one (migration 0006)
+    Column("key_id", String(32)),  # the owner (service/scopes.py)
     Column("key_name", String(128)),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
@@ -168,7 +171,7 @@ training_runs = Table(
     Column("status", String(16), nullable=False, index=True),  # queued|running|succeeded|refused|failed|interrupted
     Column("options", Text, nullable=False),  # the request's options as JSON
     Column("requested_by", String(128)),  # the key's name
-    Column("key_id", String(32)),
+    Column("key_id", String(32)),  # the owner (service/scopes.py)
     Column("pid", Integer),
     Column("progress", String(512)),  # the step it is on
     Column("version", String(128)),  # the version it wrote, if any

@@ -4,7 +4,8 @@ The API creates a run (``queued``) and starts ``parrotwatch retrain --run-id ID`
 records ``running`` with its pid, each step's name, and its outcome (``succeeded``, ``refused`` by the promotion
 gate, or ``failed`` with the error); an admin may end it early (``cancelled``). A run whose process died without an
 outcome is ``interrupted``: found when the API reaps its child, or at the next start when the recorded pid is gone.
-One run at a time: training is the heaviest thing the machine does.
+One run at a time: training is the heaviest thing the machine does. A run belongs to the key that started it
+(``key_id``); reads take the caller's ``Scope`` (``service/scopes.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy import Engine, insert, select, update
 from service.db.tables import training_runs
 from service.db.timeutil import as_utc, utcnow
 from service.errors import TrainingRunFinishedError, TrainingRunInProgressError, TrainingRunNotFoundError
+from service.scopes import UNRESTRICTED, Scope, find_visible, owned
 
 __all__ = [
     "UNFINISHED",
@@ -105,18 +107,20 @@ def create_run(engine: Engine, options: dict[str, Any], *, requested_by: str | N
     return get_run(engine, run_id)
 
 
-def get_run(engine: Engine, run_id: str) -> TrainingRun:
+def get_run(engine: Engine, run_id: str, *, scope: Scope = UNRESTRICTED) -> TrainingRun:
+    """The run; ``TrainingRunNotFoundError`` if unknown or outside ``scope``."""
     with engine.connect() as conn:
-        row = conn.execute(select(training_runs).where(training_runs.c.id == run_id)).first()
-    if row is None:
-        raise TrainingRunNotFoundError(run_id)
+        row = find_visible(
+            conn, training_runs, run_id, training_runs.c.key_id, scope, lambda: TrainingRunNotFoundError(run_id)
+        )
     return _run(row)
 
 
-def list_runs(engine: Engine, *, limit: int = 50) -> list[TrainingRun]:
-    """Newest first."""
+def list_runs(engine: Engine, *, limit: int = 50, scope: Scope = UNRESTRICTED) -> list[TrainingRun]:
+    """The runs within ``scope``, newest first."""
+    query = select(training_runs).where(owned(scope, training_runs.c.key_id))
     with engine.connect() as conn:
-        rows = conn.execute(select(training_runs).order_by(training_runs.c.created_at.desc()).limit(limit))
+        rows = conn.execute(query.order_by(training_runs.c.created_at.desc()).limit(limit))
         return [_run(row) for row in rows]
 
 
@@ -166,12 +170,12 @@ def mark_interrupted(engine: Engine, run_id: str, *, exit_code: int | None, reas
     return finish_run(engine, run_id, status="interrupted", error=reason, exit_code=exit_code)
 
 
-def cancel_run(engine: Engine, run_id: str, *, by: str | None) -> TrainingRun:
+def cancel_run(engine: Engine, run_id: str, *, by: str | None, scope: Scope = UNRESTRICTED) -> TrainingRun:
     """Mark an unfinished run ``cancelled`` and stop its process (its whole process group: Dask workers too).
 
     A queued run whose process has not started yet finds itself cancelled when it starts, and stops there.
     """
-    run = get_run(engine, run_id)
+    run = get_run(engine, run_id, scope=scope)
     if run.finished or not finish_run(engine, run_id, status="cancelled", error=f"cancelled by {by or 'an admin'}"):
         raise TrainingRunFinishedError(run_id, get_run(engine, run_id).status)
     if run.pid is not None and _alive(run.pid):

@@ -1,10 +1,15 @@
-"""Stored scores of one account: the latest with its evidence, and its whole history."""
+"""Stored scores of one account: the latest with its evidence, and its whole history.
+
+An account's scores are shared by every key (anyone may score any handle); the job a score came from is named only
+to a caller who may see that job (``service/scopes.py``), so a score never reveals someone else's job.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from service.auth import require_analyst
+from service.auth import ScopeDep, require_analyst
+from service.db.jobs import visible_job_ids
 from service.db.scores import latest_score, score_history
 from service.deps import EngineDep, HandleDep
 from service.errors import NotScoredError
@@ -14,7 +19,7 @@ router = APIRouter(prefix="/accounts", tags=["accounts"], dependencies=[Depends(
 
 
 @router.get("/{handle}", response_model=AccountScorePublic)
-def get_account(handle: HandleDep, engine: EngineDep) -> AccountScorePublic:
+def get_account(handle: HandleDep, engine: EngineDep, scope: ScopeDep) -> AccountScorePublic:
     """The account's latest stored score with its evidence (404 ``not-scored`` if it was never scored)."""
     stored = latest_score(engine, handle)
     if stored is None:
@@ -22,19 +27,20 @@ def get_account(handle: HandleDep, engine: EngineDep) -> AccountScorePublic:
     return AccountScorePublic(
         **stored.result.model_dump(),
         scored_at=stored.scored_at,
-        job_id=stored.job_id,
+        job_id=stored.job_id if visible_job_ids(engine, [stored.job_id], scope=scope) else None,
         served_count=stored.served_count,
         last_served_at=stored.last_served_at,
     )
 
 
 @router.get("/{handle}/history", response_model=AccountHistory)
-def get_account_history(handle: HandleDep, engine: EngineDep) -> AccountHistory:
+def get_account_history(handle: HandleDep, engine: EngineDep, scope: ScopeDep) -> AccountHistory:
     """Every stored score of the account, oldest first, each with the model and catalog versions that made it; a
     score served again unchanged is one entry with its ``served_count``."""
     history = score_history(engine, handle)
     if not history:
         raise NotScoredError(handle)
+    shown = visible_job_ids(engine, (s.job_id for s in history), scope=scope)
     return AccountHistory(
         handle=history[-1].result.handle,
         scores=[
@@ -45,7 +51,7 @@ def get_account_history(handle: HandleDep, engine: EngineDep) -> AccountHistory:
                 model_version=s.result.model_version,
                 catalog_version=s.result.catalog_version,
                 scored_at=s.scored_at,
-                job_id=s.job_id,
+                job_id=s.job_id if s.job_id in shown else None,
                 served_count=s.served_count,
                 last_served_at=s.last_served_at,
             )

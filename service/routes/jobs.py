@@ -1,4 +1,8 @@
-"""Batch jobs: submit up to 100,000 handles (JSON or a CSV upload), follow progress, stream results, cancel."""
+"""Batch jobs: submit up to 100,000 handles (JSON or a CSV upload), follow progress, stream results, cancel.
+
+A job is its creator's: an analyst lists, reads and cancels its own and its team's, an admin all; another owner's
+job id is a 404 ``job-not-found`` like an unknown one (``service/scopes.py``), audited as a refusal.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from service.auth import AnalystDep, require_analyst
+from service.auth import AnalystDep, ScopeDep, require_analyst
 from service.db.jobs import JobResult, JobStatus, cancel_job, create_job, get_job, iter_results, list_jobs
 from service.deps import EngineDep, RunnerDep, SettingsDep
 from service.errors import EmptyJobError, InvalidHandlesError, TooManyHandlesError
@@ -128,29 +132,31 @@ def submit_job(
         raise TooManyHandlesError(
             len(job.handles), settings.max_handles_per_job, hint="Split the list into several jobs."
         )
-    job_id = create_job(engine, job.handles, refresh=job.refresh, created_by=principal.key_id)
+    job_id = create_job(
+        engine, job.handles, refresh=job.refresh, created_by=principal.key_id, created_by_name=principal.name
+    )
     request.state.audit_target = f"job {job_id} ({len(job.handles)} handles)"
     runner.wake()
     return _public(get_job(engine, job_id))
 
 
 @router.get("", response_model=list[JobPublic])
-def get_jobs(engine: EngineDep, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[JobPublic]:
-    """The newest jobs first, with their progress (per-handle errors: ``GET /v1/jobs/{id}``)."""
-    return [_public(status) for status in list_jobs(engine, limit=limit)]
+def get_jobs(engine: EngineDep, scope: ScopeDep, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[JobPublic]:
+    """The newest jobs the caller may see first, with their progress (per-handle errors: ``GET /v1/jobs/{id}``)."""
+    return [_public(status) for status in list_jobs(engine, limit=limit, scope=scope)]
 
 
 @router.get("/{job_id}", response_model=JobPublic)
-def get_job_status(job_id: str, engine: EngineDep) -> JobPublic:
+def get_job_status(job_id: str, engine: EngineDep, scope: ScopeDep) -> JobPublic:
     """State (queued, running, done, cancelled), progress counts and per-handle errors."""
-    return _public(get_job(engine, job_id))
+    return _public(get_job(engine, job_id, scope=scope))
 
 
 @router.delete("/{job_id}", response_model=JobPublic)
-def cancel(job_id: str, engine: EngineDep, request: Request) -> JobPublic:
+def cancel(job_id: str, engine: EngineDep, scope: ScopeDep, request: Request) -> JobPublic:
     """Cancel a queued or running job (409 when it is done); results recorded so far stay readable."""
     request.state.audit_target = f"job {job_id}"
-    return _public(cancel_job(engine, job_id))
+    return _public(cancel_job(engine, job_id, scope=scope))
 
 
 def _jsonl(results: Iterator[JobResult]) -> Iterator[str]:
@@ -216,6 +222,7 @@ def _csv(results: Iterator[JobResult]) -> Iterator[str]:
 def job_results(
     job_id: str,
     engine: EngineDep,
+    scope: ScopeDep,
     fmt: Annotated[Literal["jsonl", "csv"], Query(alias="format")] = "jsonl",
 ) -> StreamingResponse:
     """Stream the results recorded so far, in submission order: all of them once the job is done.
@@ -223,7 +230,7 @@ def job_results(
     While a job runs this returns what is finished at the time of the request; ``X-Job-State`` says whether more
     will come. JSONL lines look like ``POST /v1/scores`` results; CSV has one flat row per handle.
     """
-    status = get_job(engine, job_id)
+    status = get_job(engine, job_id, scope=scope)
     results = iter_results(engine, job_id)
     headers = {"X-Job-State": status.state, "Content-Disposition": f'attachment; filename="job-{job_id}.{fmt}"'}
     if fmt == "csv":

@@ -1,4 +1,4 @@
-"""API keys (admin): create one (its secret is shown once), list them, revoke one."""
+"""API keys (admin): create one (its secret is shown once, with an optional team), list them, revoke one."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ def get_keys(engine: EngineDep) -> list[ApiKeyPublic]:
 @router.post("", response_model=ApiKeyCreated, status_code=201)
 def post_key(body: ApiKeyCreate, engine: EngineDep, request: Request) -> ApiKeyCreated:
     """Create a key; the response holds the key itself, which cannot be shown again."""
-    key, secret = create_key(engine, name=body.name, role=body.role)
-    request.state.audit_target = f"key {key.id} ({key.role}, {key.name})"
+    key, secret = create_key(engine, name=body.name, role=body.role, team=body.team)
+    request.state.audit_target = key.label
     return ApiKeyCreated(**vars(key), key=secret)
 
 

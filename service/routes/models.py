@@ -42,7 +42,8 @@ def activate_model(version: str, state: StateDep, principal: AdminDep, request: 
     if version not in state.registry.versions():
         raise UnknownModelVersionError(version)
     state.registry.load(version)  # refuses a tampered or unreadable artifact before the pointer moves
-    state.registry.activate(version)
+    # The registry's AUDIT.jsonl names who: ``api:<key name>`` and the key id (CLI activations name the OS user).
+    state.registry.activate(version, audit={"user": f"api:{principal.name}", "key_id": principal.key_id})
     loaded = state.require_model()
     request.state.audit_target = f"model {version}"
     logger.info("model activated through the API", extra={"model_version": version, "key_id": principal.key_id})

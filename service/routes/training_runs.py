@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from service.auth import AdminDep, require_admin
+from service.auth import AdminDep, ScopeDep, require_admin
 from service.db.feedback import stored_feedback
 from service.db.training_runs import TrainingRun, cancel_run, create_run, get_run, list_runs
 from service.deps import EngineDep, SettingsDep, TrainingLauncherDep
@@ -68,28 +68,34 @@ def start_training_run(
 
 
 @router.get("", response_model=list[TrainingRunPublic])
-def list_training_runs(engine: EngineDep, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[TrainingRunPublic]:
-    """Newest first."""
-    return [_public(run) for run in list_runs(engine, limit=limit)]
+def list_training_runs(
+    engine: EngineDep, scope: ScopeDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> list[TrainingRunPublic]:
+    """Newest first (the caller's scope: admins see every run)."""
+    return [_public(run) for run in list_runs(engine, limit=limit, scope=scope)]
 
 
 @router.get("/{run_id}", response_model=TrainingRunPublic)
-def get_training_run(run_id: str, engine: EngineDep) -> TrainingRunPublic:
-    return _public(get_run(engine, run_id))
+def get_training_run(run_id: str, engine: EngineDep, scope: ScopeDep) -> TrainingRunPublic:
+    return _public(get_run(engine, run_id, scope=scope))
 
 
 @router.delete("/{run_id}", response_model=TrainingRunPublic)
-def cancel_training_run(run_id: str, engine: EngineDep, principal: AdminDep, request: Request) -> TrainingRunPublic:
+def cancel_training_run(
+    run_id: str, engine: EngineDep, principal: AdminDep, scope: ScopeDep, request: Request
+) -> TrainingRunPublic:
     """Stop a queued or running run (its process is terminated; a version it already saved stays in the registry,
     inactive unless it was promoted); 409 once it has ended."""
     request.state.audit_target = f"training run {run_id}"
-    return _public(cancel_run(engine, run_id, by=principal.name))
+    return _public(cancel_run(engine, run_id, by=principal.name, scope=scope))
 
 
 @router.get("/{run_id}/log", response_class=PlainTextResponse)
-def training_run_log(run_id: str, engine: EngineDep, launcher: TrainingLauncherDep) -> PlainTextResponse:
+def training_run_log(
+    run_id: str, engine: EngineDep, scope: ScopeDep, launcher: TrainingLauncherDep
+) -> PlainTextResponse:
     """The run's output so far (its last 64 KiB): the steps, the figures tables and the summary line."""
-    run = get_run(engine, run_id)  # 404 for an unknown id, before any file is looked at
+    run = get_run(engine, run_id, scope=scope)  # 404 for an unknown id, before any file is looked at
     path = launcher.log_path(run.id)
     if not path.exists():
         return PlainTextResponse("")

@@ -36,6 +36,16 @@ def test_keys_create_prints_a_key_once_that_the_api_accepts_with_its_role(run, c
     assert "newsroom" in listed.output and key not in listed.output
 
 
+def test_keys_create_with_a_team_shows_it_in_the_list_and_the_audit(run, client) -> None:
+    key = run("keys", "create", "--name", "desk", "--team", "newsroom").stdout.strip()
+    key_id = key.split("_")[1]
+    [row] = [line for line in run("keys", "list").output.splitlines() if key_id in line]
+    assert "desk" in row and "newsroom" in row
+    targets = [e["target"] for e in client.get("/v1/audit").json() if e["action"] == "keys create"]
+    assert f"key {key_id} (analyst, desk, team newsroom)" in targets
+    assert run("keys", "create", "--name", "x", "--team", "").exit_code == 2
+
+
 def test_keys_revoke_stops_the_key_and_is_audited(run, client) -> None:
     key = run("keys", "create", "--role", "admin", "--name", "script").stdout.strip()
     key_id = key.split("_")[1]
