@@ -18,7 +18,7 @@ from service.db.api_keys import Role
 from service.deps import StateDep
 from service.errors import AuthenticationError, PermissionDeniedError
 
-__all__ = ["AdminDep", "AnalystDep", "Principal", "require_admin", "require_analyst"]
+__all__ = ["AdminDep", "AnalystDep", "MetricsReaderDep", "Principal", "require_admin", "require_analyst"]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `parrotwatch keys create` or PARROTWATCH_ADMIN_KEY.")
 
@@ -60,5 +60,17 @@ async def require_admin(principal: Annotated[Principal, Depends(authenticate)]) 
     return principal
 
 
+async def require_metrics_reader(
+    request: Request,
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """An admin key, or nobody when ``PARROTWATCH_METRICS_PUBLIC`` opens ``/metrics`` to its network."""
+    if state.settings.metrics_public:
+        return None
+    return await require_admin(await authenticate(request, state, credentials))
+
+
 AnalystDep = Annotated[Principal, Depends(require_analyst)]
 AdminDep = Annotated[Principal, Depends(require_admin)]
+MetricsReaderDep = Annotated[Principal | None, Depends(require_metrics_reader)]
