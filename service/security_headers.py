@@ -45,8 +45,25 @@ _ENCODED = [(name.lower().encode(), value.encode()) for name, value in SECURITY_
 _CSP = b"content-security-policy"
 
 
+def _with_security_headers(send: Send) -> Send:
+    """``send`` that adds the headers to the response's start: all of ``SECURITY_HEADERS`` the app did not set, and
+    the default CSP unless the app set one."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            present = {name.lower() for name, _ in headers}
+            headers += [(name, value) for name, value in _ENCODED if name not in present]
+            if _CSP not in present:
+                headers.append((_CSP, CONTENT_SECURITY_POLICY.encode()))
+            message["headers"] = headers
+        await send(message)
+
+    return send_with_headers
+
+
 class SecurityHeaders:
-    """Add ``SECURITY_HEADERS`` to every HTTP response, and the default CSP to those that did not set one.
+    """Add the security headers to every HTTP response.
 
     Plain ASGI, like the other middleware, so that it costs a header list per request and no extra task. A 500 from
     an unhandled error bypasses all middleware (Starlette renders it outermost): ``service/problems.py`` adds the
@@ -57,18 +74,4 @@ class SecurityHeaders:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(name, value) for name, value in _ENCODED if name not in present]
-                if _CSP not in present:
-                    headers.append((_CSP, CONTENT_SECURITY_POLICY.encode()))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, _with_security_headers(send) if scope["type"] == "http" else send)

@@ -46,17 +46,20 @@ def _url(request: Request, path: str) -> str:
     return f"{request.scope.get('root_path', '')}{path}"
 
 
+def _page(request: Request, name: str) -> dict[str, str]:
+    """What both pages are given alike: the OpenAPI document's URL and the title."""
+    return {"openapi_url": _url(request, request.app.openapi_url), "title": f"{request.app.title} - {name}"}
+
+
 @router.get("/docs")
 def swagger_ui(request: Request) -> HTMLResponse:
     """Swagger UI: every operation, tried out with the key given to "Authorize"."""
     page = get_swagger_ui_html(
-        openapi_url=_url(request, request.app.openapi_url),
-        title=f"{request.app.title} - Swagger UI",
+        **_page(request, "Swagger UI"),
         swagger_js_url=_url(request, f"{ASSETS_URL}/swagger-ui-bundle.js"),
         swagger_css_url=_url(request, f"{ASSETS_URL}/swagger-ui.css"),
         swagger_favicon_url=_url(request, f"{ASSETS_URL}/favicon.png"),
-        # No badge fetched from the public validator: it would be a call off this origin.
-        swagger_ui_parameters={"validatorUrl": None},
+        swagger_ui_parameters={"validatorUrl": None},  # no badge from the public validator: a call off this origin
     )
     return _with_policy(page)
 
@@ -65,10 +68,10 @@ def swagger_ui(request: Request) -> HTMLResponse:
 def redoc(request: Request) -> HTMLResponse:
     """ReDoc: the same OpenAPI document as one reference page."""
     page = get_redoc_html(
-        openapi_url=_url(request, request.app.openapi_url),
-        title=f"{request.app.title} - ReDoc",
+        **_page(request, "ReDoc"),
         redoc_js_url=_url(request, f"{ASSETS_URL}/redoc.standalone.js"),
         redoc_favicon_url=_url(request, f"{ASSETS_URL}/favicon.png"),
         with_google_fonts=False,
     )
+    # ReDoc's footer shows Redocly's logo from their CDN: refused by this policy before any request, and hidden.
     return _with_policy(page, style_src="'self' 'unsafe-inline'", worker_src="'self' blob:")

@@ -64,6 +64,20 @@ def client(settings: Settings, make_client: Callable[..., TestClient]) -> TestCl
     return make_client(settings)
 
 
+@pytest.fixture
+def bare_settings(tmp_path: Path) -> Settings:
+    """An empty data folder and registry, with ``MODULE_ADMIN_KEY``: for what needs no model and no accounts (the
+    docs, headers, files); nothing is trained for it."""
+    root = tmp_path / "bare"
+    return Settings(
+        data_dir=root / "var",
+        models_dir=root / "models",
+        log_json=False,
+        x_bearer_token=None,
+        admin_key=MODULE_ADMIN_KEY,
+    )
+
+
 @pytest.fixture(scope="module")
 def module_settings(
     tmp_path_factory: pytest.TempPathFactory, trained_registry: Path, demo_store_file: Path
