@@ -15,7 +15,9 @@ service's tables that 0001..0003 create.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from functools import cache
 from pathlib import Path
 
@@ -23,11 +25,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.pool import StaticPool
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "PRIVATE_FILE_MODE",
     "current_revision",
     "head_revision",
     "make_engine",
@@ -39,19 +42,42 @@ __all__ = [
 logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _PG_MIGRATION_LOCK = 0x70617272  # any constant: Postgres advisory lock id taken by whoever migrates
+PRIVATE_FILE_MODE = 0o600
+
+
+def _keep_private(path: Path) -> None:
+    """Make the SQLite file readable and writable by its owner only, creating it so when it does not exist.
+
+    It holds the API keys' hashes, the audit log and every score. SQLite gives the ``-wal`` and ``-shm`` files it
+    creates the database file's mode; files an earlier version left wider open are narrowed, with a warning.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+    for file in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        try:
+            mode = file.stat().st_mode & 0o777
+            if mode & 0o077:
+                file.chmod(PRIVATE_FILE_MODE)
+                logger.warning("database file was open to others: now owner-only", extra={"path": str(file)})
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # another user's file: say so, and let SQLite decide whether it can be opened
+            logger.warning("database file is open to others", extra={"path": str(file), "error": str(exc)})
 
 
 def make_engine(url: str, *, busy_timeout_s: float = 5.0) -> Engine:
     """Create an engine with the settings DESIGN.md measured for SQLite; other databases get defaults.
 
-    ``busy_timeout_s`` is how long a SQLite write waits for another writer's lock before failing as busy. The schema
-    is left as it is: ``open_database`` or ``AccountStore`` migrates it.
+    ``busy_timeout_s`` is how long a SQLite write waits for another writer's lock before failing as busy. A SQLite
+    file is kept owner-only (``PRIVATE_FILE_MODE``). The schema is left as it is: ``open_database`` or
+    ``AccountStore`` migrates it.
     """
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
     if not in_memory:
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        _keep_private(Path(make_url(url).database or ""))
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": busy_timeout_s},

@@ -1,7 +1,8 @@
 """Create the FastAPI application: middleware, problem handlers and routers; state is built in ``lifespan``.
 
-Everything under ``/v1`` needs an API key; ``/healthz``, ``/readyz``, ``/metrics``, the docs and whatever the
-analyst page serves (``/``, ``/static``, ``/ui``) are open.
+Everything under ``/v1`` needs an API key, and so does ``/metrics`` (an admin's, unless the settings make it
+public); ``/healthz``, ``/readyz``, the docs (``/docs``, ``/redoc``, ``/openapi.json``, ``/docs-assets``) and whatever
+the analyst page serves (``/``, ``/static``, ``/ui``) are open. Every response carries the security headers.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from service.problems import register_problem_handlers
 from service.routes import (
     accounts,
     audit,
+    docs,
     feedback,
     health,
     jobs,
@@ -34,6 +36,7 @@ from service.routes import (
     talking_points,
     training_runs,
 )
+from service.security_headers import SecurityHeaders
 from service.state import build_state
 
 __all__ = ["create_app"]
@@ -71,10 +74,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="Scores accounts for amplifying state talking points like coordinated accounts do, with evidence.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load from a CDN; service/routes/docs.py serves them from package files
+        redoc_url=None,
     )
     register_problem_handlers(app)
     app.add_middleware(ObserveRequests)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: also on the 413 that BodySizeLimit answers itself
 
     v1 = APIRouter(prefix="/v1")
     for module in (scores, accounts, feedback, jobs, models, talking_points, keys, audit, training_runs):
@@ -83,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(ops.router)
     app.include_router(page.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
+    app.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS_DIR), name="docs-assets")
     install_links(app)
     return app

@@ -20,7 +20,16 @@ from service.deps import StateDep
 from service.errors import AuthenticationError, PermissionDeniedError
 from service.scopes import Scope
 
-__all__ = ["AdminDep", "AnalystDep", "Principal", "ScopeDep", "require_admin", "require_analyst", "scope_of"]
+__all__ = [
+    "AdminDep",
+    "AnalystDep",
+    "MetricsReaderDep",
+    "Principal",
+    "ScopeDep",
+    "require_admin",
+    "require_analyst",
+    "scope_of",
+]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `parrotwatch keys create` or PARROTWATCH_ADMIN_KEY.")
 
@@ -72,6 +81,18 @@ async def scope_of(principal: Annotated[Principal, Depends(authenticate)]) -> Sc
     return principal.scope
 
 
+async def require_metrics_reader(
+    request: Request,
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """An admin key, or nobody when ``PARROTWATCH_METRICS_PUBLIC`` opens ``/metrics`` to its network."""
+    if state.settings.metrics_public:
+        return None
+    return await require_admin(await authenticate(request, state, credentials))
+
+
 AnalystDep = Annotated[Principal, Depends(require_analyst)]
 AdminDep = Annotated[Principal, Depends(require_admin)]
 ScopeDep = Annotated[Scope, Depends(scope_of)]
+MetricsReaderDep = Annotated[Principal | None, Depends(require_metrics_reader)]

@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     admin_key: SecretStr | None = Field(
         default=None, description="An API key given the admin role at start (stored hashed), for scripts and make run."
     )
+    metrics_public: bool = Field(
+        default=False,
+        description="Serve /metrics without a key (for a Prometheus on a trusted network); by default it needs an "
+        "admin key, since route latencies and job counts tell an outsider how the service is used.",
+    )
     rate_limit_per_minute: int = Field(
         default=600, ge=1, description="Requests per minute per API key (token bucket; bursts up to the same number)."
     )

@@ -21,7 +21,8 @@ ServiceError
 ├── ApiKeyNotFoundError        revoking a key id that does not exist
 ├── AuthenticationError        no API key, or not a valid one (401)
 ├── PermissionDeniedError      a valid key whose role does not allow the operation (403)
-└── KeyRateLimitedError        a key spent its request budget (429)
+├── KeyRateLimitedError        a key spent its request budget (429)
+└── AddressUnavailableError    `serve` cannot listen on its host and port (in use, or not this machine's); CLI only
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from __future__ import annotations
 from service.handles import HANDLE_RULE, handle_problem
 
 __all__ = [
+    "AddressUnavailableError",
     "ApiKeyNotFoundError",
     "AuthenticationError",
     "EmptyJobError",
@@ -203,3 +205,15 @@ class KeyRateLimitedError(ServiceError):
         )
         self.retry_after_s = retry_after_s
         self.limit = limit_per_minute
+
+
+class AddressUnavailableError(ServiceError):
+    """Raised by ``serve`` before the app starts, so a second server on a busy port starts no background work."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(
+            f"cannot listen on {host}:{port}: {reason}. Is another `parrotwatch serve` running there? Nothing was "
+            "started; choose another --port (PARROTWATCH_PORT) or stop the other server"
+        )
+        self.host = host
+        self.port = port

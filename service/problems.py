@@ -57,6 +57,7 @@ from service.errors import (
     TrainingRunNotFoundError,
     UnknownModelVersionError,
 )
+from service.security_headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 from training.errors import InvalidLabelsError, TrainingError
 
 __all__ = ["PROBLEMS", "problem_for", "register_problem_handlers"]
@@ -178,7 +179,10 @@ def register_problem_handlers(app: FastAPI) -> None:
 
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error", extra={"path": request.url.path})
-        return problem_response(500, "internal-error", "Internal server error", "an unexpected error occurred")
+        response = problem_response(500, "internal-error", "Internal server error", "an unexpected error occurred")
+        # Rendered outside every middleware (by Starlette's outermost one), so the security headers are added here.
+        response.headers.update({**SECURITY_HEADERS, "Content-Security-Policy": CONTENT_SECURITY_POLICY})
+        return response
 
     for cls in (IngestError, DetectorError, TrainingError, ServiceError):
         app.add_exception_handler(cls, domain_error)

@@ -2,7 +2,8 @@
 
 0 ok, 1 unexpected, 2 usage, 3 bad input (not a handle, unknown handle, malformed file, invalid labels),
 4 upstream (the X API failed or rate-limited), 5 model or registry (missing, tampered, corrupt),
-6 configuration (no X bearer token, or X refused it; Dask missing or unreachable), 7 promotion refused by the gate.
+6 configuration (no X bearer token, or X refused it; Dask missing or unreachable), 7 promotion refused by the gate,
+8 ``serve`` cannot listen on its address (the port is in use, or the host is not this machine's).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typer.core import TyperGroup
 from detector.errors import CatalogError, DetectorError, EmbedderUnavailableError
 from ingest.errors import IngestError, RateLimitedError, XApiConfigurationError, XApiError
 from service.cli.console import err
-from service.errors import ApiKeyNotFoundError, InvalidHandleError
+from service.errors import AddressUnavailableError, ApiKeyNotFoundError, InvalidHandleError
 from training.errors import DaskUnavailableError, NothingToRollBackError, PromotionRefusedError, TrainingError
 
 __all__ = ["EXIT_CODES", "ErrorMappingGroup", "exit_code_for"]
@@ -36,6 +37,7 @@ EXIT_CODES: dict[type[Exception], int] = {
     CatalogError: 3,
     EmbedderUnavailableError: 6,
     DetectorError: 5,
+    AddressUnavailableError: 8,
 }
 
 

@@ -1,4 +1,4 @@
-"""Readiness and metrics: open without a key, for load balancers and Prometheus."""
+"""Readiness, open without a key for load balancers; metrics for Prometheus, with an admin key unless made public."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from detector.errors import DetectorError
+from service.auth import MetricsReaderDep
 from service.deps import StateDep
 from service.errors import NotReadyError
 from service.metrics import CONTENT_TYPE_LATEST
@@ -30,7 +31,15 @@ def readyz(state: StateDep) -> Readiness:
     return Readiness(status="ready", model_version=loaded.version, database="ok")
 
 
-@router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
-def metrics(state: StateDep) -> Response:
-    """Prometheus text format."""
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={
+        200: {"content": {CONTENT_TYPE_LATEST: {}}},
+        401: {"description": "No valid key (problem+json)."},
+        403: {"description": "Not an admin key (problem+json)."},
+    },
+)
+def metrics(state: StateDep, _: MetricsReaderDep) -> Response:
+    """Prometheus text format. Needs an admin key unless ``PARROTWATCH_METRICS_PUBLIC`` is set."""
     return Response(state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -1,7 +1,9 @@
 """The analyst page: one server-rendered HTML page; its script calls the JSON API with the analyst's key.
 
 The page itself needs no key (a browser cannot send a bearer token on navigation): it shows only what the model
-card says in plain words, and every account's data comes from the API, which checks the key.
+card says in plain words, and every account's data comes from the API, which checks the key. It runs under the
+default Content-Security-Policy (``service/security_headers.py``): scripts, styles and calls only from this origin,
+no inline script, so account text cannot run as code.
 """
 
 from __future__ import annotations
@@ -25,12 +27,6 @@ WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 STATIC_DIR = WEB_DIR / "static"
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 router = APIRouter(include_in_schema=False)
-
-# Scripts, styles and calls only from this origin: no CDN, no inline script, and account text cannot run as code.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
 
 
 @dataclass(frozen=True)
@@ -111,6 +107,5 @@ def analyst_page(request: Request, state: StateDep) -> HTMLResponse:
             "asset_version": asset_version(),
         },
     )
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["Cache-Control"] = "no-store"
     return response

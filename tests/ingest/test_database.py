@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,15 @@ import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from ingest.database import MIGRATIONS_DIR, current_revision, head_revision, make_engine, open_database, upgrade
+from ingest.database import (
+    MIGRATIONS_DIR,
+    PRIVATE_FILE_MODE,
+    current_revision,
+    head_revision,
+    make_engine,
+    open_database,
+    upgrade,
+)
 from ingest.store import AccountStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,3 +231,36 @@ def test_migrations_ship_inside_the_ingest_package() -> None:
 
     assert MIGRATIONS_DIR.parent == Path(ingest.__file__).parent
     assert (MIGRATIONS_DIR / "env.py").is_file() and list((MIGRATIONS_DIR / "versions").glob("0001_*.py"))
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The usual umask, under which a file is readable by everyone unless its creator says otherwise."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_a_new_database_and_its_wal_files_are_readable_by_their_owner_only(tmp_path: Path, umask_022) -> None:
+    path = tmp_path / "new" / "parrotwatch.db"
+    engine = open_database(f"sqlite:///{path}")
+    with engine.begin() as conn:  # a write while the connection is open: the -wal and -shm files exist
+        conn.execute(sa.text("CREATE TABLE probe (x INTEGER)"))
+        files = [path, path.with_name("parrotwatch.db-wal"), path.with_name("parrotwatch.db-shm")]
+        assert {f.name: _mode(f) for f in files} == {f.name: PRIVATE_FILE_MODE for f in files}
+    engine.dispose()
+
+
+def test_a_database_left_readable_by_others_is_narrowed_to_its_owner(tmp_path: Path, umask_022, caplog) -> None:
+    path = tmp_path / "parrotwatch.db"
+    make_engine(f"sqlite:///{path}").dispose()
+    path.chmod(0o644)
+    wal = path.with_name("parrotwatch.db-wal")
+    wal.touch(mode=0o644)
+    make_engine(f"sqlite:///{path}").dispose()
+    assert (_mode(path), _mode(wal)) == (PRIVATE_FILE_MODE, PRIVATE_FILE_MODE)
+    assert "database file was open to others" in caplog.text

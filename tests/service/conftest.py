@@ -64,6 +64,20 @@ def client(settings: Settings, make_client: Callable[..., TestClient]) -> TestCl
     return make_client(settings)
 
 
+@pytest.fixture
+def bare_settings(tmp_path: Path) -> Settings:
+    """An empty data folder and registry, with ``MODULE_ADMIN_KEY``: for what needs no model and no accounts (the
+    docs, headers, files); nothing is trained for it."""
+    root = tmp_path / "bare"
+    return Settings(
+        data_dir=root / "var",
+        models_dir=root / "models",
+        log_json=False,
+        x_bearer_token=None,
+        admin_key=MODULE_ADMIN_KEY,
+    )
+
+
 @pytest.fixture(scope="module")
 def module_settings(
     tmp_path_factory: pytest.TempPathFactory,
@@ -108,6 +122,9 @@ def module_stepped_client(module_settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
+SERVE = [sys.executable, "-c", "from service.cli import app; app()", "serve"]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -128,9 +145,11 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout_s: float = 60.0) -> None:
-        env = {
-            **os.environ,
+    def _env(self) -> dict[str, str]:
+        """The settings' folders and key, and ``extra_env``; the shell's PARROTWATCH_* never (a module-scoped server
+        outlives the per-test cleanup of the environment)."""
+        return {
+            **{name: value for name, value in os.environ.items() if not name.startswith("PARROTWATCH_")},
             "PARROTWATCH_DATA_DIR": str(self.settings.data_dir),
             "PARROTWATCH_MODELS_DIR": str(self.settings.models_dir),
             "PARROTWATCH_ADMIN_KEY": self.settings.admin_key.get_secret_value() if self.settings.admin_key else "",
@@ -139,13 +158,14 @@ class Server:
             "PARROTWATCH_DATABASE_URL": self.settings.database_url or "",
             **self.extra_env,
         }
+
+    def run_until_exit(self, timeout_s: float = 120.0) -> subprocess.CompletedProcess[str]:
+        """Run ``serve`` when it is expected to stop by itself (it refuses to start); stderr is in the result."""
+        return subprocess.run(SERVE, env=self._env(), capture_output=True, text=True, timeout=timeout_s, check=False)
+
+    def start(self, timeout_s: float = 60.0) -> None:
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", "from service.cli import app; app()", "serve"],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-            )
+            self.process = subprocess.Popen(SERVE, env=self._env(), stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -81,3 +83,15 @@ def test_feedback_export_writes_handle_label_rows(run, client, demo_roles) -> No
     result = run("feedback", "export")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["handle,label", f"{handle},amplifier"]
+
+
+def test_keys_create_on_a_new_data_folder_makes_a_database_only_its_owner_can_read(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PARROTWATCH_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("PARROTWATCH_MODELS_DIR", str(tmp_path / "models"))
+    previous = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(app, ["keys", "create", "--name", "first", "--role", "admin"])
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "var" / "parrotwatch.db").stat().st_mode & 0o777 == 0o600

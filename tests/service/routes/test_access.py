@@ -59,9 +59,25 @@ def test_a_wrong_or_revoked_key_is_401(client, anonymous, analyst_key) -> None:
                     "unauthenticated")  # fmt: skip
 
 
-@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics", "/docs", "/openapi.json", "/"])
-def test_operations_docs_and_page_paths_are_open_without_a_key(anonymous, path) -> None:
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/docs", "/redoc", "/openapi.json", "/"])
+def test_health_docs_and_page_paths_are_open_without_a_key(anonymous, path) -> None:
     assert anonymous.get(path, follow_redirects=False).status_code in (200, 307)
+
+
+def test_metrics_need_an_admin_key(client, anonymous, analyst_key) -> None:
+    _assert_problem(anonymous.get("/metrics"), 401, "unauthenticated")
+    body = _assert_problem(anonymous.get("/metrics", headers={"Authorization": f"Bearer {analyst_key}"}), 403,
+                           "forbidden")  # fmt: skip
+    assert body["needed"] == "admin"
+    response = client.get("/metrics")
+    assert response.status_code == 200 and "parrotwatch_request_duration_seconds" in response.text
+
+
+def test_metrics_are_open_to_a_scraper_without_a_key_when_the_settings_say_so(bare_settings, make_client) -> None:
+    scraper = make_client(bare_settings.model_copy(update={"metrics_public": True}), key="")
+    response = scraper.get("/metrics")
+    assert response.status_code == 200 and "parrotwatch_request_duration_seconds" in response.text
+    _assert_problem(scraper.get("/v1/models"), 401, "unauthenticated")
 
 
 def test_analyst_cannot_activate_a_model_edit_the_catalog_or_manage_keys(client, anonymous, analyst_key) -> None:
