@@ -27,7 +27,9 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,6 +46,12 @@ from detector.model import AmplifierModel
 __all__ = ["AUDIT", "LoadedModel", "ModelRegistry", "sha256_file"]
 
 logger = logging.getLogger(__name__)
+
+# Built models by their artifact's sha256: the same verified bytes give the same (never mutated) model, so a
+# restart of the app in one process, a rollback or a second registry over the same files skips the skops build.
+_BUILT: OrderedDict[str, AmplifierModel] = OrderedDict()
+_BUILT_MAX = 4
+_BUILT_LOCK = threading.Lock()
 
 ARTIFACT = "model.skops"
 PICKLE_ARTIFACT = "model.joblib"  # the format before skops: refused by ``load``, converted only on request
@@ -195,12 +203,15 @@ class ModelRegistry:
         actual = hashlib.sha256(data).hexdigest() if data is not None else None
         if actual is None or actual != expected:
             raise ModelIntegrityError(version, expected, actual)
-        try:
-            model = load_artifact(data, version)
-        except (zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError, AttributeError, ImportError) as exc:
-            raise ModelIntegrityError(
-                version, expected, actual, f"model {version} refused: artifact cannot be loaded ({exc})"
-            ) from exc
+        with _BUILT_LOCK:
+            model = _BUILT.get(actual)
+        if model is None:
+            try:
+                model = load_artifact(data, version)
+            except (zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError, AttributeError, ImportError) as exc:
+                raise ModelIntegrityError(
+                    version, expected, actual, f"model {version} refused: artifact cannot be loaded ({exc})"
+                ) from exc
         trained_with = card.get("libraries", {}).get("scikit-learn")
         if trained_with and trained_with != sklearn.__version__:
             # A model of one scikit-learn release may load but behave differently in another: say so, loudly.
@@ -210,6 +221,11 @@ class ModelRegistry:
             )
         if not isinstance(model, AmplifierModel):
             raise ModelIntegrityError(version, expected, actual, f"model {version} refused: not an AmplifierModel")
+        with _BUILT_LOCK:
+            _BUILT[actual] = model
+            _BUILT.move_to_end(actual)
+            while len(_BUILT) > _BUILT_MAX:
+                _BUILT.popitem(last=False)
         return LoadedModel(version=version, model=model, card=card)
 
     def convert_pickle(self, version: str) -> str:

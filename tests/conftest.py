@@ -13,9 +13,7 @@ import pytest
 from detector.catalog import load_catalog
 from detector.registry import ModelRegistry
 from detector.schema import Account, Post, Profile
-from ingest.database import make_engine
-from ingest.jsonl import read_account_rows, read_accounts
-from ingest.store import AccountStore
+from ingest.jsonl import read_accounts
 from ingest.synthetic import generate_corpus, write_corpus
 from service.config import Settings
 from training.labels import read_labels
@@ -134,16 +132,6 @@ def trained_registry(demo_training: TrainingResult, tmp_path_factory: pytest.Tem
 def models_dir(trained_registry: Path, tmp_path: Path) -> Path:
     """A private copy of the trained registry, safe to tamper with."""
     return Path(shutil.copytree(trained_registry, tmp_path / "models"))
-
-
-@pytest.fixture(scope="session")
-def demo_store_file(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite account store holding the demo corpus; copy it before writing to it."""
-    path = tmp_path_factory.mktemp("store") / "parrotwatch.db"
-    engine = make_engine(f"sqlite:///{path}")
-    AccountStore(engine).import_rows(read_account_rows(demo_dir / "accounts.jsonl"), source="file:accounts.jsonl")
-    engine.dispose()
-    return path
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The suite's second database: a real PostgreSQL server, one fresh database per test.
+"""The tests' databases: the demo store (SQLite), and a real PostgreSQL server with one fresh database per test.
 
 ``make test`` starts a throwaway local server (``make postgres``) and runs the service tests twice: on SQLite, and
 with ``--database postgres`` on it. Each test gets its own database, cloned in milliseconds by ``CREATE DATABASE ...
@@ -79,6 +79,30 @@ def postgres_database() -> Iterator[str]:
     drop_database(url)
 
 
+def fill_demo_store(url: str, demo_dir: Path) -> None:
+    """Import the demo corpus and index its posts for coordination, as the service's first start would (so that
+    each test's app starts from the persisted index, in a fraction of the time)."""
+    from ingest.database import make_engine
+    from ingest.jsonl import read_account_rows
+    from ingest.store import AccountStore
+    from service.config import Settings
+    from service.state import warm_coordination_index
+
+    engine = make_engine(url)
+    store = AccountStore(engine)
+    store.import_rows(read_account_rows(demo_dir / "accounts.jsonl"), source="file:accounts.jsonl")
+    warm_coordination_index(engine, store, Settings())
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_store_file(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite account store holding the demo corpus; copy it before writing to it."""
+    path = tmp_path_factory.mktemp("store") / "parrotwatch.db"
+    fill_demo_store(f"sqlite:///{path}", demo_dir)
+    return path
+
+
 def _empty_database(config: pytest.Config, folder: Path) -> Iterator[str]:
     if config.getoption("--database") != "postgres":
         yield f"sqlite:///{folder / 'empty.db'}"
@@ -108,14 +132,8 @@ def postgres_demo_template(request: pytest.FixtureRequest, demo_dir: Path) -> It
     if request.config.getoption("--database") != "postgres":
         yield None
         return
-    from ingest.database import open_database
-    from ingest.jsonl import read_account_rows
-    from ingest.store import AccountStore
-
     url = create_database()
-    engine = open_database(url)
-    AccountStore(engine).import_rows(read_account_rows(demo_dir / "accounts.jsonl"), source="file:accounts.jsonl")
-    engine.dispose()
+    fill_demo_store(url, demo_dir)
     yield make_url(url).database
     drop_database(url)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import errno
 import json
 
@@ -129,9 +130,10 @@ def test_saving_a_model_that_holds_an_untrusted_type_publishes_nothing(models_di
     registry = ModelRegistry(models_dir)
     loaded = registry.load()
     before = sorted(p.name for p in models_dir.iterdir())
-    loaded.model.extra_ = ModelRegistry(models_dir)  # any type outside the allow-list
+    model = copy.deepcopy(loaded.model)
+    model.extra_ = ModelRegistry(models_dir)  # any type outside the allow-list
     with pytest.raises(TypeError, match=r"outside detector.artifact.TRUSTED_TYPES: detector.registry.ModelRegistry"):
-        registry.save(loaded.model, {"catalog_version": "x"}, {})
+        registry.save(model, {"catalog_version": "x"}, {})
     assert sorted(p.name for p in models_dir.iterdir()) == before
 
 
