@@ -1,7 +1,7 @@
 """Domain errors -> exit codes, in one table that the app, ``score`` and recorded training runs all read.
 
-0 ok, 1 unexpected, 2 usage, 3 bad input (not a handle, unknown handle, malformed file, invalid labels),
-4 upstream (the X API failed or rate-limited), 5 model or registry (missing, tampered, corrupt),
+0 ok, 1 unexpected, 2 usage, 3 bad input (not a handle, unknown handle, malformed file, an import that imported no
+row, invalid labels), 4 upstream (the X API failed or rate-limited), 5 model or registry (missing, tampered, corrupt),
 6 configuration (no X bearer token, or X refused it; Dask missing or unreachable), 7 promotion refused by the gate.
 """
 
@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from detector.errors import CatalogError, DetectorError, EmbedderUnavailableError
-from ingest.errors import IngestError, RateLimitedError, XApiConfigurationError, XApiError
+from ingest.errors import IngestError, NothingImportedError, RateLimitedError, XApiConfigurationError, XApiError
 from service.cli.console import err
 from service.errors import ApiKeyNotFoundError, InvalidHandleError
 from training.errors import DaskUnavailableError, NothingToRollBackError, PromotionRefusedError, TrainingError
@@ -28,6 +28,7 @@ EXIT_CODES: dict[type[Exception], int] = {
     XApiConfigurationError: 6,
     RateLimitedError: 4,
     XApiError: 4,
+    NothingImportedError: 3,
     IngestError: 3,
     PromotionRefusedError: 7,
     NothingToRollBackError: 5,

@@ -3,7 +3,7 @@
 "use strict";
 
 const KEY_STORAGE = "parrotwatch.apiKey";
-// A handle as the API takes one (service/handles.py): 1-64 characters without whitespace, control or invisible
+// A handle as the API takes one (ingest/handles.py): 1-64 characters without whitespace, control or invisible
 // characters or slashes, and not only dots. Platform syntax (X's 1-15 letters, digits or _) is the server's business.
 const MAX_HANDLE_CHARS = 64;
 const NOT_IN_HANDLE = /[\s\p{C}\p{Z}\/\\]/u;

@@ -169,7 +169,7 @@ def test_invalid_handles_are_flagged_and_a_rejected_key_is_asked_for_again(live_
     page.route("**/v1/scores", refuse_the_key)
     page.goto(live_server)
     _enter_key(page, "wrong-key")
-    too_long = "x" * 65  # handles are platform-neutral: 1-64 characters, no slash (service/handles.py)
+    too_long = "x" * 65  # handles are platform-neutral: 1-64 characters, no slash (ingest/handles.py)
     page.get_by_role("textbox", name="Handles").fill(f"{critic} not/a/handle @{too_long} -Whiskey_Tango")
     page.get_by_role("button", name="Score", exact=True).click()
 
