@@ -31,10 +31,10 @@ from detector.registry import LoadedModel
 from detector.schema import Account
 from detector.scoring import AccountScore, score_accounts
 from ingest.errors import UnknownHandleError
+from ingest.handles import normalize_handle
 from ingest.resolve import AccountResolver, Resolution
 from service.db.scores import record_score
 from service.errors import InvalidHandleError
-from ingest.handles import normalize_handle
 from service.metrics import Metrics
 from service.problems import problem_for
 from service.score_memo import ScoreMemo
