@@ -2,7 +2,7 @@
 
 0 ok, 1 unexpected, 2 usage, 3 bad input (not a handle, unknown handle, malformed file, an import that imported no
 row, invalid labels), 4 upstream (the X API failed or rate-limited), 5 model or registry (missing, tampered, corrupt),
-6 configuration (no X bearer token, or X refused it; Dask missing or unreachable), 7 promotion refused by the gate.
+6 configuration (X refused the bearer token; Dask missing or unreachable), 7 promotion refused by the gate.
 """
 
 from __future__ import annotations
