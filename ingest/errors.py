@@ -4,6 +4,7 @@ IngestError
 ├── UnknownHandleError        the source has no account with this handle
 ├── AccountUnavailableError   the account exists but cannot be read (suspended, deactivated)
 ├── MalformedFileError        a file cannot be read as the format it claims to be (path, line)
+├── NothingImportedError      an import whose files gave no row to import (all skipped, empty, or no file)
 ├── XApiConfigurationError    no bearer token, or X refused it (401/403): an operator must act
 ├── RateLimitedError          X's rate limit is exhausted; retry after ``retry_after_s`` (when X said)
 └── XApiError                 any other failure of the X API (unexpected payload, refused request)
@@ -12,20 +13,29 @@ IngestError
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 __all__ = [
     "AccountUnavailableError",
     "IngestError",
     "MalformedFileError",
+    "NothingImportedError",
     "RateLimitedError",
     "UnknownHandleError",
     "XApiConfigurationError",
     "XApiError",
     "XApiUnavailableError",
+    "retry_after_seconds",
 ]
 
 TOKEN_VARIABLE = "PARROTWATCH_X_BEARER_TOKEN"
+
+
+def retry_after_seconds(wait_s: float) -> int:
+    """The wait a client is told: whole seconds, rounded up, at least 1 (``Retry-After`` takes whole seconds, and 0
+    would say "now" while the limit still holds). Every message and header of a 429 states this one number."""
+    return max(1, math.ceil(wait_s))
 
 
 class IngestError(Exception):
@@ -59,6 +69,29 @@ class MalformedFileError(IngestError):
         self.reason = reason
 
 
+class NothingImportedError(IngestError):
+    """An import read its files and imported no row: every row was skipped, the files held none, or the path held no
+    file of the format. ``n_skipped`` rows were skipped; ``first_problem`` is the first as ``file:line: reason``."""
+
+    def __init__(self, path: Path | str, fmt: str, n_files: int, n_skipped: int, first_problem: str | None) -> None:
+        if n_files == 0:
+            what = f"{path} holds no {fmt} file"
+        elif n_skipped == 0:
+            what = f"{path} holds no row"
+        else:
+            files = "the file" if n_files == 1 else f"the {n_files} files"
+            what = (
+                f"all {n_skipped:,} rows of {files} were skipped (the first: {first_problem}); "
+                f"is {path} in the {fmt} format?"
+            )
+        super().__init__(f"nothing imported, 0 rows: {what}")
+        self.path = Path(path)
+        self.format = fmt
+        self.n_files = n_files
+        self.n_skipped = n_skipped
+        self.first_problem = first_problem
+
+
 class XApiConfigurationError(IngestError):
     """The X API cannot be used as configured: the token is missing, invalid, or lacks the access level needed."""
 
@@ -68,9 +101,10 @@ class RateLimitedError(IngestError):
     when the source did not say: no caller invents a wait the source never gave."""
 
     def __init__(self, retry_after_s: float | None, detail: str | None = None) -> None:
-        when = f"retry in {retry_after_s:.0f} s" if retry_after_s is not None else "retry later"
+        wait_s = retry_after_seconds(retry_after_s) if retry_after_s is not None else None
+        when = f"retry in {wait_s} s" if wait_s is not None else "retry later"
         super().__init__(detail or f"X API rate limit reached; {when}")
-        self.retry_after_s = retry_after_s
+        self.retry_after_s = wait_s
 
 
 class XApiError(IngestError):

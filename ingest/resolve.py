@@ -1,8 +1,9 @@
 """Find accounts by handle: from the local store when it has them fresh, else live from the X API.
 
 Accounts imported from files never go stale (there is nothing to refresh them from); accounts fetched from X are
-refetched when older than ``max_age_s`` or when ``refresh`` is asked for. Without a bearer token, handles the store
-lacks get an outcome whose error names ``PARROTWATCH_X_BEARER_TOKEN``: the caller decides whether that is fatal.
+refetched when older than ``max_age_s`` or when ``refresh`` is asked for. Without a bearer token live fetch is off, and
+a handle the store lacks is an ``UnknownHandleError`` saying so and naming ``PARROTWATCH_X_BEARER_TOKEN``: not a
+configuration error, since nothing is misconfigured and the account may simply not be imported.
 
 Handles are platform-neutral (a Reddit name such as ``-Whiskey_Tango`` is found in the store like any other), but
 only a handle with X's syntax (``ingest.x_api.is_x_handle``) of an account not stored as another platform's is ever
@@ -24,7 +25,6 @@ from ingest.errors import (
     IngestError,
     RateLimitedError,
     UnknownHandleError,
-    XApiConfigurationError,
     XApiError,
     XApiUnavailableError,
 )
@@ -88,8 +88,8 @@ class AccountResolver:
                     )
                     results[position] = Resolution(handle, None, UnknownHandleError(handle, detail), status="not_local")
                 else:
-                    detail = f"@{handle} is not in the local store, and fetching it from X needs {TOKEN_VARIABLE}"
-                    results[position] = Resolution(handle, None, XApiConfigurationError(detail), status="not_local")
+                    detail = f"@{handle} is not in the local store (live fetch from X is off: set {TOKEN_VARIABLE})"
+                    results[position] = Resolution(handle, None, UnknownHandleError(handle, detail), status="not_local")
             else:
                 to_fetch.append((position, handle, stored.account if stored is not None else None))
         if to_fetch:

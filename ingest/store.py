@@ -42,6 +42,7 @@ from sqlalchemy.engine import Connection
 from detector.schema import Account, Post, Profile, normalize_platform
 from ingest.database import migrate_to_head
 from ingest.errors import MalformedFileError
+from ingest.handles import handle_refusal, normalize_handle
 from ingest.records import AccountRow, RowProblem
 
 _POSTS = TypeAdapter(list[Post])  # one validation call per account, not per post
@@ -284,9 +285,11 @@ class AccountStore:
     ) -> ImportReport:
         """Import a stream of rows in one transaction and return what happened.
 
-        Rows that could not be read, posts whose id appears twice in the stream and posts longer than the limits
-        allow are skipped and reported; with ``strict`` (or a ``fatal`` problem) the first one raises
-        ``MalformedFileError`` and nothing is written. A profile seen later in the stream replaces an earlier one.
+        Rows that could not be read, rows whose handle the API would refuse (``ingest.handles``: one problem per
+        line), posts whose id appears twice in the stream and posts longer than the limits allow are skipped and
+        reported; with ``strict`` (or a ``fatal`` problem) the first one raises ``MalformedFileError`` and nothing
+        is written. Handles are stored without their leading @. A profile seen later in the stream replaces an
+        earlier one.
         Accounts that now hold more posts than are read back get one notice.
 
         ``platform`` is given to the accounts whose rows name none; a platform a row names wins, and an account
@@ -300,6 +303,8 @@ class AccountStore:
         pending: dict[str, _PendingAccount] = {}
         account_ids: dict[str, int] = {}
         seen_posts: set[str] = set()
+        checked: dict[str, tuple[str | None, str | None]] = {}  # raw handle -> (handle, why it is refused)
+        refused_line = -1
         batch: list[tuple[str, Post]] = []
         max_chars = self.limits.max_post_chars
         with self.engine.begin() as conn:
@@ -311,13 +316,23 @@ class AccountStore:
                         raise MalformedFileError(where, row.line, row.reason)
                     report.add_problem(row)
                     continue
+                if row.handle not in checked:
+                    checked[row.handle] = (normalize_handle(row.handle), handle_refusal(row.handle))
+                handle, refusal = checked[row.handle]
+                if handle is None:
+                    if strict:
+                        raise MalformedFileError(where, row.line, str(refusal))
+                    if row.line != refused_line:  # a JSONL line is many rows: its account is skipped once
+                        report.add_problem(RowProblem(row.line, str(refusal)))
+                        refused_line = row.line
+                    continue
                 report.n_rows += 1
-                key = row.handle.lower()
+                key = handle.lower()
                 entry = pending.get(key)
                 named = normalize_platform(row.platform) if row.platform is not None else None
                 if entry is None:
-                    pending[key] = _PendingAccount(row.handle, row.user_id, row.profile, named or platform)
-                    report.handles.append(row.handle)
+                    pending[key] = _PendingAccount(handle, row.user_id, row.profile, named or platform)
+                    report.handles.append(handle)
                 else:
                     entry.user_id = row.user_id or entry.user_id
                     entry.profile = row.profile or entry.profile

@@ -100,7 +100,7 @@ async def get_training_launcher(request: Request) -> TrainingLauncher:
 async def get_handle(
     handle: Annotated[str, Path(description="A handle on any platform; a leading @ is accepted and dropped.")],
 ) -> str:
-    """The path's handle without its @; 422 naming it when it is not a handle (``service.handles``)."""
+    """The path's handle without its @; 422 naming it when it is not a handle (``ingest.handles``)."""
     normalized = normalize_handle(handle)
     if normalized is None:
         raise InvalidHandleError(handle)

@@ -4,6 +4,7 @@ ServiceError
 ├── TooManyHandlesError        a synchronous request named more handles than allowed
 ├── InvalidHandleError         not a handle on any platform (empty, whitespace, control characters, a slash...)
 ├── InvalidHandlesError        a job's list holds entries that are not handles (the first 20 named)
+├── NoHandleColumnError        a job's CSV has several columns and none of them is the handle column
 ├── EmptyJobError              a job with no handle
 ├── NotReadyError              the database or the model is not there (readiness)
 ├── RequestTooLargeError       the request body is over the configured limit
@@ -27,7 +28,8 @@ ServiceError
 
 from __future__ import annotations
 
-from service.handles import HANDLE_RULE, handle_problem
+from ingest.errors import retry_after_seconds
+from ingest.handles import HANDLE_RULE, handle_refusal
 
 __all__ = [
     "AddressUnavailableError",
@@ -40,6 +42,7 @@ __all__ = [
     "JobFinishedError",
     "JobNotFoundError",
     "KeyRateLimitedError",
+    "NoHandleColumnError",
     "NoLabelsError",
     "NotReadyError",
     "NotScoredError",
@@ -77,11 +80,11 @@ class TooManyHandlesError(ServiceError):
 
 
 class InvalidHandleError(ServiceError):
-    """``handle`` is not a handle on any platform (``service.handles``); the message says why."""
+    """``handle`` is not a handle on any platform (``ingest.handles``); the message says why."""
 
     def __init__(self, handle: str) -> None:
-        reason = handle_problem(handle) or "it is not a handle"
-        super().__init__(f"{handle!r} is not a handle: {reason} (a handle is {HANDLE_RULE})")
+        refusal = handle_refusal(handle) or f"{handle!r} is not a handle"
+        super().__init__(f"{refusal} (a handle is {HANDLE_RULE})")
         self.handle = handle
 
 
@@ -94,6 +97,21 @@ class InvalidHandlesError(ServiceError):
         super().__init__(f"{total} entries are not handles ({HANDLE_RULE}): {shown}{more}")
         self.handles = [handle for _, handle in invalid[:20]]
         self.count = total
+
+
+class NoHandleColumnError(ServiceError):
+    """A job's CSV whose first line names none of ``expected`` and whose ``line`` holds a second column: which column
+    holds the handles is not guessed. ``columns`` are the first line's cells, as found."""
+
+    def __init__(self, columns: list[str], expected: tuple[str, ...], line: int) -> None:
+        found = ", ".join(repr(column) for column in columns)
+        wide = "" if line == 1 else f", and line {line} has more than one"
+        super().__init__(
+            f"the CSV has no handle column: its first line has the columns {found}{wide}. Name the column of handles "
+            f"{expected[0]!r} (or {', '.join(map(repr, expected[1:]))}), or upload one handle per line without a header"
+        )
+        self.columns = columns
+        self.line = line
 
 
 class EmptyJobError(ServiceError):
@@ -199,11 +217,12 @@ class PermissionDeniedError(ServiceError):
 
 
 class KeyRateLimitedError(ServiceError):
+    """``retry_after_s`` is the wait in whole seconds, rounded up (at least 1): the body and ``Retry-After`` agree."""
+
     def __init__(self, retry_after_s: float, limit_per_minute: int) -> None:
-        super().__init__(
-            f"more than {limit_per_minute} requests per minute with this key; retry in {retry_after_s:.0f} s"
-        )
-        self.retry_after_s = retry_after_s
+        wait_s = retry_after_seconds(retry_after_s)
+        super().__init__(f"more than {limit_per_minute} requests per minute with this key; retry in {wait_s} s")
+        self.retry_after_s = wait_s
         self.limit = limit_per_minute
 
 

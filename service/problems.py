@@ -7,7 +7,6 @@ renders them. The most specific class in the table wins; anything else is a logg
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -43,6 +42,7 @@ from service.errors import (
     JobFinishedError,
     JobNotFoundError,
     KeyRateLimitedError,
+    NoHandleColumnError,
     NoLabelsError,
     NotReadyError,
     NotScoredError,
@@ -78,6 +78,7 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     InvalidLabelsError: (422, "invalid-labels", "Invalid labels"),
     TooManyHandlesError: (413, "too-many-handles", "Too many handles for one request"),
     InvalidHandlesError: (422, "invalid-handles", "Not handles"),
+    NoHandleColumnError: (422, "no-handle-column", "No handle column in the CSV"),
     EmptyJobError: (422, "empty-job", "No handle to score"),
     RequestTooLargeError: (413, "request-too-large", "Request body too large"),
     NotReadyError: (503, "not-ready", "Not ready"),
@@ -124,6 +125,7 @@ def _extensions(exc: Exception) -> dict[str, Any]:
     fields = (
         "handle",
         "handles",
+        "columns",
         "count",
         "limit",
         "version",
@@ -155,7 +157,7 @@ def register_problem_handlers(app: FastAPI) -> None:
             logger.warning("request failed", extra={"path": request.url.path, "problem": slug, "error": str(exc)})
         response = problem_response(status, slug, title, str(exc), **_extensions(exc))
         if isinstance(exc, RateLimitedError | KeyRateLimitedError) and exc.retry_after_s is not None:
-            response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
+            response.headers["Retry-After"] = str(exc.retry_after_s)  # whole seconds, as the detail says
         if isinstance(exc, AuthenticationError):
             response.headers["WWW-Authenticate"] = 'Bearer realm="parrotwatch"'
         return response

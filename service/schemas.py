@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from detector.catalog import TalkingPoint
 from detector.scoring import AccountScore
-from service.handles import normalize_handle
+from ingest.handles import normalize_handle
 
 __all__ = [
     "AccountHistory",
@@ -54,7 +54,9 @@ class HandleProblem(BaseModel):
     type: str
     title: str
     detail: str
-    retry_after_s: float | None = None
+    retry_after_s: int | None = Field(
+        default=None, description="Whole seconds to wait before asking again (rounded up, at least 1), when known."
+    )
 
 
 class ScoreResult(BaseModel):

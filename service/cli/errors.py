@@ -1,8 +1,8 @@
 """Domain errors -> exit codes, in one table that the app, ``score`` and recorded training runs all read.
 
-0 ok, 1 unexpected, 2 usage, 3 bad input (not a handle, unknown handle, malformed file, invalid labels),
-4 upstream (the X API failed or rate-limited), 5 model or registry (missing, tampered, corrupt),
-6 configuration (no X bearer token, or X refused it; Dask missing or unreachable), 7 promotion refused by the gate,
+0 ok, 1 unexpected, 2 usage, 3 bad input (not a handle, unknown handle, malformed file, an import that imported no
+row, invalid labels), 4 upstream (the X API failed or rate-limited), 5 model or registry (missing, tampered, corrupt),
+6 configuration (X refused the bearer token; Dask missing or unreachable), 7 promotion refused by the gate,
 8 ``serve`` cannot listen on its address (the port is in use, or the host is not this machine's).
 """
 
@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from detector.errors import CatalogError, DetectorError, EmbedderUnavailableError
-from ingest.errors import IngestError, RateLimitedError, XApiConfigurationError, XApiError
+from ingest.errors import IngestError, NothingImportedError, RateLimitedError, XApiConfigurationError, XApiError
 from service.cli.console import err
 from service.errors import AddressUnavailableError, ApiKeyNotFoundError, InvalidHandleError
 from training.errors import DaskUnavailableError, NothingToRollBackError, PromotionRefusedError, TrainingError
@@ -29,6 +29,7 @@ EXIT_CODES: dict[type[Exception], int] = {
     XApiConfigurationError: 6,
     RateLimitedError: 4,
     XApiError: 4,
+    NothingImportedError: 3,
     IngestError: 3,
     PromotionRefusedError: 7,
     NothingToRollBackError: 5,

@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ingest.database import make_engine
+from ingest.errors import NothingImportedError
 from ingest.formats import InputFormat, RowSource
 from ingest.store import AccountStore, ImportReport, StoreLimits
 from service.cli.console import err
@@ -39,11 +40,14 @@ def import_inputs(
     """Import each file in one transaction; report skipped rows as ``file:line: reason`` on stderr.
 
     A fatal problem (or any problem with ``strict``) raises ``MalformedFileError``; files imported before it stay.
-    ``platform`` goes to the accounts whose rows name none (``AccountStore.import_rows``).
+    When no file gave a row to import (all skipped, none held any, or ``path`` holds no file of ``fmt``) it raises
+    ``NothingImportedError`` with the count and the first reason. ``platform`` goes to the accounts whose rows name
+    none (``AccountStore.import_rows``).
     """
     reports = []
+    files = input_files(path, fmt)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as progress:
-        for file in input_files(path, fmt):
+        for file in files:
             source = RowSource(file, fmt)
             task = progress.add_task(f"importing {file.name}", total=None)
             rows = [0]
@@ -64,6 +68,15 @@ def import_inputs(
             if report.n_problems > _PROBLEMS_SHOWN:
                 err.print(f"[yellow]... and {report.n_problems - _PROBLEMS_SHOWN} more skipped rows in {file}[/]")
             reports.append(report)
+    if not any(report.n_rows for report in reports):
+        first = next(((file, r.problems[0]) for file, r in zip(files, reports, strict=True) if r.problems), None)
+        raise NothingImportedError(
+            path,
+            fmt.value,
+            n_files=len(files),
+            n_skipped=sum(report.n_problems for report in reports),
+            first_problem=f"{first[0]}:{first[1].line}: {first[1].reason}" if first is not None else None,
+        )
     return reports
 
 

@@ -57,7 +57,8 @@ def score(
     Handles are looked up in the local store (`parrotwatch import`) and fetched from the X API when it lacks them
     (needs PARROTWATCH_X_BEARER_TOKEN), and every score is recorded in the service's history, as the API does.
     Handles that cannot be scored are reported on stderr and as error objects in the output; the exit code then
-    says why (3 not a handle or unknown, 4 X API or rate limit, 6 no token). With --input and --dask, chunks of
+    says why (3 not a handle or unknown, also when the store lacks it and no token turns live fetch on; 4 X API or
+    rate limit; 6 X refused the token). With --input and --dask, chunks of
     accounts are prepared on Dask workers and coordination is joined here: the same scores.
     """
     settings = settings_of(ctx)

@@ -47,7 +47,11 @@ _MULTIPART_SCHEMA = {
     "type": "object",
     "required": ["file"],
     "properties": {
-        "file": {"type": "string", "format": "binary", "description": "CSV with a handle column, or one per line."},
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": "CSV with a handle column, or one handle per line without a header.",
+        },
         "refresh": {"type": "boolean", "default": False},
     },
 }
@@ -125,8 +129,10 @@ def submit_job(
     """Queue a job scoring up to 100,000 handles (duplicates counted once); 202 with its id and progress.
 
     Send ``{"handles": [...]}`` as JSON, or a multipart upload whose ``file`` is a CSV with a ``handle`` column
-    (also ``username``, ``screen_name``, ``user_screen_name``) or one handle per line. An invalid handle refuses the
-    whole job (422 naming the lines). The job runs in the background and survives restarts.
+    (also ``username``, ``screen_name``, ``user_screen_name``) or one handle per line without a header. A CSV with
+    several columns and no handle column is refused (422 ``no-handle-column``, naming the columns found), and an
+    invalid handle refuses the whole job (422 ``invalid-handles``, naming the lines). The job runs in the background
+    and survives restarts.
     """
     if len(job.handles) > settings.max_handles_per_job:
         raise TooManyHandlesError(

@@ -31,10 +31,10 @@ from detector.registry import LoadedModel
 from detector.schema import Account
 from detector.scoring import AccountScore, score_accounts
 from ingest.errors import UnknownHandleError
+from ingest.handles import normalize_handle
 from ingest.resolve import AccountResolver, Resolution
 from service.db.scores import record_score
 from service.errors import InvalidHandleError
-from service.handles import normalize_handle
 from service.metrics import Metrics
 from service.problems import problem_for
 from service.score_memo import ScoreMemo
@@ -50,14 +50,14 @@ class ScoringProblem:
     """Why one handle has no score: the error itself, and how every door names it.
 
     ``type`` is the problem type URI (``/problems/<slug>``), ``status`` the HTTP status the error maps to, and
-    ``retry_after_s`` the wait the source asked for, ``None`` when it asked for none.
+    ``retry_after_s`` the wait the source asked for in whole seconds, ``None`` when it asked for none.
     """
 
     type: str
     title: str
     status: int
     detail: str
-    retry_after_s: float | None
+    retry_after_s: int | None
     error: Exception = field(repr=False, compare=False)
 
     @classmethod

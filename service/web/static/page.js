@@ -3,12 +3,12 @@
 "use strict";
 
 const KEY_STORAGE = "parrotwatch.apiKey";
-// A handle as the API takes one (service/handles.py): 1-64 characters without whitespace, control or invisible
+// A handle as the API takes one (ingest/handles.py): 1-64 characters without whitespace, control or invisible
 // characters or slashes, and not only dots. Platform syntax (X's 1-15 letters, digits or _) is the server's business.
 const MAX_HANDLE_CHARS = 64;
-const NOT_IN_HANDLE = /[\s\p{C}\p{Z}\/\\]/u;
 const COMPONENT_ORDER = ["narrative", "repetition", "coordination", "behaviour"];
 const POLL_MS = 1000;
+const PAGE_SIZE = 25; // rows of the results table per page
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 const app = document.getElementById("app");
@@ -17,6 +17,7 @@ const thresholds = { high: Number(app.dataset.high), elevated: Number(app.datase
 const rows = new Map(); // lower-cased handle -> AccountScore
 const failures = new Map(); // lower-cased handle -> {handle, message}
 const unavailable = new Set(); // API features this server lacks (404/405), hidden from then on
+let page = 0; // the results table's page, from 0
 
 // ---- small helpers -------------------------------------------------------------------------------------------
 
@@ -95,7 +96,11 @@ async function api(path, options = {}) {
   const response = await fetch(path, { ...options, headers });
   if (response.ok) return response;
   const problem = await readProblem(response);
-  if (response.status === 401) {
+  if (response.status === 401 && !key) {
+    setKey(null, "This server needs an API key: enter it above.");
+    problem.title = "This server needs an API key: enter it above, then score again";
+    problem.detail = "";
+  } else if (response.status === 401) {
     setKey(null, "Key rejected, enter it again.");
     problem.title = "Key rejected, enter it again";
   } else if (response.status === 403) {
@@ -122,19 +127,33 @@ function setKey(key, note) {
 
 // ---- reading handles ----------------------------------------------------------------------------------------
 
-function isHandle(handle) {
-  const length = [...handle].length; // code points, as the server counts them
-  return length >= 1 && length <= MAX_HANDLE_CHARS && !NOT_IN_HANDLE.test(handle) && !/^\.+$/.test(handle);
+// Why `handle` (without its @) is not a handle, in the server's words, or null when it is one.
+function handleProblem(handle) {
+  const chars = [...handle]; // code points, as the server counts them
+  if (chars.length > MAX_HANDLE_CHARS) return `it has ${chars.length} characters, more than ${MAX_HANDLE_CHARS}`;
+  for (const char of chars) {
+    if (/[\s\p{Z}]/u.test(char) && char !== "\uFEFF") return "it contains whitespace";
+    if (/\p{C}/u.test(char)) {
+      return `it contains the control or invisible character U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+    }
+  }
+  if (/[\/\\]/.test(handle)) return "it contains a slash";
+  if (/^\.+$/.test(handle)) return "it is only dots";
+  return null;
 }
 
+// The handles box: one handle per line or comma-separated. Spaces inside an entry are part of it (an invalid
+// handle is named, never split into two that were not asked for).
 function parseHandles(text) {
   const valid = [];
   const invalid = [];
   const seen = new Set();
-  for (const raw of text.split(/[\s,;]+/)) {
-    if (!raw) continue;
+  for (const entry of text.split(/[,\r\n]+/)) {
+    const raw = entry.trim();
     const handle = raw.replace(/^@/, "");
-    if (!isHandle(handle)) invalid.push(raw);
+    if (!raw) continue;
+    const problem = handle ? handleProblem(handle) : "it is empty";
+    if (problem) invalid.push({ raw, problem });
     else if (!seen.has(handle.toLowerCase())) {
       seen.add(handle.toLowerCase());
       valid.push(handle);
@@ -213,7 +232,10 @@ async function onScore(event) {
   const file = document.getElementById("csv-file").files[0];
   const { valid, invalid } = parseHandles(document.getElementById("handles").value);
   if (invalid.length) {
-    showMessage(`Not handles (1 to ${MAX_HANDLE_CHARS} characters, no slash or control character), not sent: ${invalid.join(", ")}`);
+    const named = invalid.map(({ raw, problem }) => `“${raw}” (${problem})`).join("; ");
+    const rest = file ? "" : valid.length ? ` The other ${valid.length} are scored.` : "";
+    showMessage(`${invalid.length === 1 ? "Not a handle" : `${invalid.length} entries are not handles`}, not sent: ${named}. ` +
+      `Separate handles with commas or new lines.${rest}`);
   }
   if (!file && !valid.length) {
     if (!invalid.length) showMessage("Paste at least one handle, or choose a CSV file.");
@@ -237,6 +259,7 @@ async function onScore(event) {
     showMessage(error.message);
   } finally {
     button.disabled = false;
+    page = 0; // the highest scores first
     render();
   }
 }
@@ -266,18 +289,22 @@ function render() {
   table.tHead.rows[0].replaceChildren(...headers.map((h) => el("th", { scope: "col" }, h)));
   const body = table.tBodies[0];
   body.replaceChildren();
-  for (const score of sortedScores()) {
+  const scores = sortedScores();
+  const pages = Math.max(1, Math.ceil(scores.length / PAGE_SIZE));
+  page = Math.min(Math.max(page, 0), pages - 1);
+  for (const score of scores.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE)) {
     const detailId = `evidence-${score.handle}`;
     const detail = el("tr", { class: "detail", id: detailId, hidden: true },
       el("td", { colspan: headers.length }));
     const toggle = el("button", { type: "button", "aria-expanded": "false", "aria-controls": detailId,
       onclick: () => toggleEvidence(score, toggle, detail) },
-    el("span", {}, "Show"), " evidence", el("span", { class: "visually-hidden" }, ` of @${score.handle}`));
+    el("span", {}, "Show"), el("span", { class: "visually-hidden" }, ` evidence of @${score.handle}`));
     body.append(
       el("tr", { "data-handle": score.handle },
         el("th", { scope: "row" }, `@${score.handle}`),
         el("td", { class: "num" }, fmt(score.score)),
-        el("td", {}, el("span", { class: `band band-${score.band}` }, bandLabel(score.band))),
+        el("td", {}, el("span", { class: `band band-${score.band}` }, bandLabel(score.band)),
+          score.provisional ? el("span", { class: "hint band-note" }, "provisional score") : null),
         components.map((c) => el("td", { class: "num" }, fmt(score.components?.[c]))),
         el("td", {}, score.state_affiliated ? "yes (declared)" : "no"),
         el("td", { class: "num" }, score.n_posts ?? "–"),
@@ -285,6 +312,7 @@ function render() {
       detail);
   }
   table.hidden = rows.size === 0;
+  showPager(scores.length, pages);
   document.getElementById("export-csv").disabled = rows.size === 0;
   document.getElementById("clear-results").disabled = rows.size === 0 && failures.size === 0;
   document.getElementById("results-summary").textContent = rows.size
@@ -293,6 +321,20 @@ function render() {
   const list = document.getElementById("failures");
   list.replaceChildren(...[...failures.values()].map((f) => el("li", {}, `@${f.handle}: ${f.message}`)));
   document.getElementById("failures-title").hidden = failures.size === 0;
+}
+
+function showPager(total, pages) {
+  document.getElementById("pager").hidden = total <= PAGE_SIZE;
+  document.getElementById("page-status").textContent =
+    `Accounts ${page * PAGE_SIZE + 1}–${Math.min(total, (page + 1) * PAGE_SIZE)} of ${total} (page ${page + 1} of ${pages})`;
+  document.getElementById("previous-page").disabled = page === 0;
+  document.getElementById("next-page").disabled = page >= pages - 1;
+}
+
+function turnPage(step) {
+  page += step;
+  render();
+  document.getElementById("results").scrollIntoView({ block: "start" });
 }
 
 // ---- evidence -----------------------------------------------------------------------------------------------
@@ -350,7 +392,7 @@ function evidenceView(score) {
         el("td", {}, f.feature), el("td", { class: "num" }, fmt(f.value, 3)),
         el("td", { class: `num ${f.contribution >= 0 ? "up" : "down"}` },
           `${f.contribution >= 0 ? "+" : "−"}${fmt(Math.abs(f.contribution), 3)} ${f.contribution >= 0 ? "toward" : "away from"} amplifier`))))));
-  } else box.append(el("p", {}, "Not enough posts for a score."));
+  } else box.append(el("p", {}, score.score == null ? "None: the account had no posts, so it has no score." : "None."));
 
   const history = el("div", { class: "history" }, el("h4", {}, "Score history"), el("p", {}, "Loading…"));
   box.append(history);
@@ -367,12 +409,16 @@ async function loadHistory(handle, box) {
   }
   try {
     const body = await (await api(`/v1/accounts/${encodeURIComponent(handle)}/history`)).json();
-    const points = (body.scores || []).filter((s) => s.score !== null && s.scored_at)
+    const stored = body.scores || [];
+    const points = stored.filter((s) => s.score != null && s.scored_at)
       .sort((a, b) => Date.parse(a.scored_at) - Date.parse(b.scored_at));
-    if (!points.length) status.textContent = "No stored score yet.";
+    const unscored = stored.length - points.length;
+    const without = `${unscored} stored result${unscored === 1 ? "" : "s"} without a score (no posts then)`;
+    if (!points.length) status.textContent = `${without[0].toUpperCase()}${without.slice(1)}: nothing to draw.`;
     else {
       status.replaceWith(historyChart(handle, points),
-        el("p", { class: "hint" }, "Dashed lines: where the high and elevated bands of the current model begin."));
+        el("p", { class: "hint" }, "Dashed lines: where the high and elevated bands of the current model begin.",
+          unscored ? ` Not drawn: ${without}.` : ""));
     }
   } catch (error) {
     if (error.status === 404 && !error.missing) status.textContent = "No stored score yet.";
@@ -392,7 +438,7 @@ function historyChart(handle, points) {
   const y = (s) => pad.top + (1 - s) * (height - pad.top - pad.bottom);
   const last = points[points.length - 1];
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", class: "chart",
-    "aria-label": `Score history of @${handle}: ${points.length} scores, latest ${fmt(last.score)} (${last.band}).` });
+    "aria-label": `Score history of @${handle}: ${points.length} score${points.length === 1 ? "" : "s"}, latest ${fmt(last.score)} (${last.band}).` });
   for (const tick of [0, 0.5, 1]) {
     chart.append(svg("line", { x1: pad.left, x2: width - pad.right, y1: y(tick), y2: y(tick), class: "grid" }));
     chart.append(svg("text", { x: pad.left - 4, y: y(tick) + 4, "text-anchor": "end" }, tick.toFixed(1)));
@@ -474,6 +520,8 @@ document.getElementById("key-form").addEventListener("submit", (event) => {
 document.getElementById("forget-key").addEventListener("click", () => setKey(null));
 document.getElementById("score-form").addEventListener("submit", onScore);
 document.getElementById("export-csv").addEventListener("click", exportCsv);
+document.getElementById("previous-page").addEventListener("click", () => turnPage(-1));
+document.getElementById("next-page").addEventListener("click", () => turnPage(1));
 document.getElementById("clear-results").addEventListener("click", () => {
   rows.clear();
   failures.clear();

@@ -47,12 +47,14 @@ def test_score_whole_file_writes_every_account(run, demo_dir, tmp_path) -> None:
     assert f"{n_accounts}/{n_accounts}" in preparing
 
 
-def test_score_unknown_handle_without_token_exits_6_naming_the_variable(run) -> None:
+def test_score_of_a_handle_not_stored_without_token_exits_3_saying_live_fetch_is_off(run) -> None:
     result = run("score", "somehandle")
-    assert result.exit_code == 6
-    assert "PARROTWATCH_X_BEARER_TOKEN" in result.output
+    assert result.exit_code == 3, "an account not imported is an unknown handle, not a configuration error"
     [entry] = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    assert entry["status"] == "error" and entry["error"]["type"] == "/problems/x-api-configuration"
+    assert entry["status"] == "error" and entry["error"]["type"] == "/problems/unknown-handle"
+    assert entry["error"]["detail"] == (
+        "@somehandle is not in the local store (live fetch from X is off: set PARROTWATCH_X_BEARER_TOKEN)"
+    )
 
 
 def test_score_exits_5_when_the_model_was_tampered_with(run, settings, demo_roles) -> None:
@@ -141,7 +143,7 @@ def test_import_exits_3_on_malformed_jsonl_line_with_strict_and_writes_nothing(r
     result = run("import", path, "--strict")
     assert result.exit_code == 3
     assert f"{path}:2" in result.output
-    assert run("score", "fine_one").exit_code == 6, "a refused file must leave nothing in the store"
+    assert run("score", "fine_one").exit_code == 3, "a refused file must leave nothing in the store"
 
 
 def test_import_skips_malformed_lines_and_reports_them(run, tmp_path) -> None:

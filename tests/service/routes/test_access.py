@@ -111,6 +111,17 @@ def test_a_key_over_its_rate_limit_gets_429_with_retry_after(settings, make_clie
     assert client.get("/healthz").status_code == 200, "open paths are not rate limited"
 
 
+def test_a_429_states_the_same_whole_seconds_in_its_body_and_its_retry_after(settings, make_client) -> None:
+    client = make_client(settings.model_copy(update={"rate_limit_per_minute": 150}))  # a token every 0.4 s
+    for _ in range(1000):  # spend the burst of 150; the wait is then under a second
+        response = client.get("/v1/models")
+        if response.status_code == 429:
+            break
+    body = _assert_problem(response, 429, "key-rate-limited")
+    assert response.headers["retry-after"] == "1" and body["retry_after_s"] == 1
+    assert body["detail"] == "more than 150 requests per minute with this key; retry in 1 s"
+
+
 def test_more_than_100_handles_is_413_pointing_to_jobs(client) -> None:
     body = _assert_problem(client.post("/v1/scores", json={"handles": [f"u{i}" for i in range(101)]}), 413,
                            "too-many-handles")  # fmt: skip

@@ -69,6 +69,23 @@ def test_plain_upload_with_one_handle_per_line_makes_a_job(stepped, demo_roles) 
     assert response.status_code == 202 and response.json()["total"] == 4
 
 
+def test_csv_upload_without_a_handle_column_is_422_naming_the_columns_found(stepped) -> None:
+    upload = b"name,followers\nalice_a,10\nbob_b,20\n"
+    before = len(stepped.get("/v1/jobs").json())
+
+    response = stepped.post("/v1/jobs", files={"file": ("accounts.csv", upload, "text/csv")})
+
+    body = response.json()
+    assert response.status_code == 422 and body["type"] == "/problems/no-handle-column"
+    assert body["columns"] == ["name", "followers"]
+    assert body["detail"].startswith(
+        "the CSV has no handle column: its first line has the columns 'name', 'followers'. Name the column of "
+        "handles 'handle' (or 'username', 'screen_name', 'user_screen_name'), or upload one handle per line without "
+        "a header"
+    )
+    assert len(stepped.get("/v1/jobs").json()) == before, "no job was queued, and 'name' was never scored"
+
+
 def test_upload_with_an_invalid_line_is_422_naming_the_line(stepped) -> None:
     response = stepped.post("/v1/jobs", files={"file": ("h.csv", b"handle\nfine\nnot fine\n", "text/csv")})
     assert response.status_code == 422

@@ -93,11 +93,13 @@ def test_tampered_model_is_refused_with_503_model_integrity(settings, admin_head
     assert response.json()["type"] == "/problems/model-integrity"
 
 
-def test_handle_missing_locally_without_x_token_gets_an_entry_naming_the_variable(client) -> None:
+def test_handle_missing_locally_without_x_token_is_unknown_saying_live_fetch_is_off(client) -> None:
     [entry] = client.post("/v1/scores", json={"handles": ["not_stored_here"]}).json()["results"]
     assert entry["status"] == "error"
-    assert entry["error"]["type"] == "/problems/x-api-configuration"
-    assert "PARROTWATCH_X_BEARER_TOKEN" in entry["error"]["detail"]
+    assert (entry["error"]["type"], entry["error"]["title"]) == ("/problems/unknown-handle", "No such account")
+    assert entry["error"]["detail"] == (
+        "@not_stored_here is not in the local store (live fetch from X is off: set PARROTWATCH_X_BEARER_TOKEN)"
+    )
 
 
 def _copy_version(models_dir, new_name: str) -> str:

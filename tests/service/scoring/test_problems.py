@@ -66,6 +66,13 @@ def test_a_problem_keeps_the_error_its_status_type_and_the_sources_retry_after()
     assert not any(o.is_scored for o in (limited_out, silent_out, gone_out, invalid_out))
 
 
+@pytest.mark.parametrize(("wait_s", "told"), [(0.2, 1), (0.0, 1), (1.0, 1), (59.01, 60)], ids=str)
+def test_a_rate_limit_states_one_wait_in_whole_seconds_rounded_up_never_0(wait_s, told) -> None:
+    [outcome] = _scorer(_Resolver(Resolution("limited_one", None, RateLimitedError(wait_s)))).score(["limited_one"])
+    assert outcome.problem.retry_after_s == told
+    assert outcome.problem.detail == f"X API rate limit reached; retry in {told} s"
+
+
 def test_a_rate_limited_fetch_without_a_reset_gives_a_problem_without_retry_after(tmp_path) -> None:
     from ingest.database import make_engine
     from ingest.store import AccountStore

@@ -57,3 +57,10 @@ def test_model_summary_reads_a_sparse_card_without_failing() -> None:
     summary = ModelSummary.from_card("v1", {"thresholds": {"elevated": 0.3, "high": 0.7}})
     assert [b.name for b in summary.bands] == ["high", "elevated"]
     assert summary.threshold("high") == 0.7 and summary.held_out == {} and summary.bands[0].precision is None
+
+
+def test_page_says_a_thin_accounts_score_is_provisional_and_how_to_separate_handles(client) -> None:
+    html = " ".join(client.get("/").text.split())
+    assert "no score is given" not in html, "a provisional score is shown beside that band"
+    assert "Its score is still shown, marked <em>provisional</em>" in html
+    assert "Handles, one per line or separated by commas" in html

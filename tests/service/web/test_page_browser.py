@@ -16,10 +16,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
+
+from detector.schema import Account, Post
+from ingest.database import make_engine
+from ingest.store import AccountStore
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -36,6 +41,7 @@ CHROMIUM_ARGS = [
 ]
 TEST_KEY = "pw-test-key-0123456789"
 TIMEOUT_MS = 20_000
+NO_POSTS, THIN = "no_posts_acct", "thin_acct"  # stored besides the demo corpus: no score, and a provisional one
 
 
 def _free_port() -> int:
@@ -57,6 +63,7 @@ def live_server(
     data_dir = root / "var"
     data_dir.mkdir()
     shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
+    _store_thin_accounts(data_dir / "parrotwatch.db")
     port = _free_port()
     env = {  # this fixture outlives the per-test environment cleanup, so the shell's PARROTWATCH_* are dropped here
         **{k: v for k, v in os.environ.items() if not k.startswith("PARROTWATCH_")},
@@ -90,6 +97,18 @@ def live_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _store_thin_accounts(path: Path) -> None:
+    posts = [
+        Post(id=f"{THIN}-{i}", created_at=datetime(2024, 5, i + 1, tzinfo=UTC), text=f"what the council said, part {i}")
+        for i in range(2)
+    ]
+    engine = make_engine(f"sqlite:///{path}")
+    store = AccountStore(engine)
+    store.put(Account(handle=NO_POSTS), source="file:thin.jsonl")
+    store.put(Account(handle=THIN, posts=posts), source="file:thin.jsonl")
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -169,15 +188,33 @@ def test_invalid_handles_are_flagged_and_a_rejected_key_is_asked_for_again(live_
     page.route("**/v1/scores", refuse_the_key)
     page.goto(live_server)
     _enter_key(page, "wrong-key")
-    too_long = "x" * 65  # handles are platform-neutral: 1-64 characters, no slash (service/handles.py)
-    page.get_by_role("textbox", name="Handles").fill(f"{critic} not/a/handle @{too_long} -Whiskey_Tango")
+    too_long = "x" * 65  # handles are platform-neutral: 1-64 characters, no slash (ingest/handles.py)
+    page.get_by_role("textbox", name="Handles").fill(
+        f"{critic}, not/a/handle\n@{too_long}\nbad handle!!, -Whiskey_Tango"
+    )
     page.get_by_role("button", name="Score", exact=True).click()
 
-    sync_api.expect(page.locator("#messages")).to_contain_text("not/a/handle")
-    sync_api.expect(page.locator("#messages")).to_contain_text("Key rejected, enter it again")
+    messages = page.locator("#messages")
+    sync_api.expect(messages).to_contain_text(
+        "3 entries are not handles, not sent: “not/a/handle” (it contains a slash); "
+        f"“@{too_long}” (it has 65 characters, more than 64); “bad handle!!” (it contains whitespace). "
+        "Separate handles with commas or new lines. The other 2 are scored."
+    )
+    sync_api.expect(messages).to_contain_text("Key rejected, enter it again")
     sync_api.expect(page.get_by_role("textbox", name="API key")).to_be_visible()
-    assert len(sent) == 1 and "not/a/handle" not in sent[0] and too_long not in sent[0]
-    assert critic in sent[0] and "-Whiskey_Tango" in sent[0], "a Reddit name is a handle too"
+    assert len(sent) == 1 and json.loads(sent[0]) == {"handles": [critic, "-Whiskey_Tango"]}, "split on , and new lines"
+
+
+def test_without_a_key_the_page_says_one_is_needed_not_that_it_was_rejected(live_server, page, demo_roles) -> None:
+    page.goto(live_server)
+    page.get_by_role("textbox", name="Handles").fill(demo_roles["critic"][0])
+    page.get_by_role("button", name="Score", exact=True).click()
+
+    sync_api.expect(page.locator("#messages")).to_have_text(
+        "This server needs an API key: enter it above, then score again"
+    )
+    sync_api.expect(page.locator("#key-status")).to_have_text("This server needs an API key: enter it above.")
+    sync_api.expect(page.get_by_role("textbox", name="API key")).to_be_focused()
 
 
 def test_a_csv_upload_runs_as_a_job_whose_progress_and_results_are_shown(live_server, page, demo_roles) -> None:
@@ -226,7 +263,7 @@ def test_a_csv_upload_runs_as_a_job_whose_progress_and_results_are_shown(live_se
 def test_jobs_missing_on_the_server_get_a_short_message(live_server, page) -> None:
     page.goto(live_server)
     page.route("**/v1/jobs", lambda route: route.fulfill(status=404, json={"detail": "Not Found"}))
-    page.get_by_role("textbox", name="Handles").fill(" ".join(f"user_{i}" for i in range(101)))
+    page.get_by_role("textbox", name="Handles").fill("\n".join(f"user_{i}" for i in range(101)))
     page.get_by_role("button", name="Score", exact=True).click()
     sync_api.expect(page.locator("#messages")).to_contain_text("Batch jobs are not available on this server")
 
@@ -266,3 +303,67 @@ def test_evidence_draws_the_score_history_and_records_a_verdict(live_server, pag
     page.get_by_role("button", name="Dispute score").click()
     sync_api.expect(page.get_by_text("Recorded: you disputed this score.")).to_be_visible()
     assert verdicts == [{"verdict": "dispute", "note": "the posts quote the embassy"}]
+
+
+def _fits_1280(page: sync_api.Page) -> None:
+    widths = page.evaluate(
+        "() => { const wrap = document.querySelector('.table-wrap');"
+        " return [document.documentElement.scrollWidth, wrap.scrollWidth, wrap.clientWidth]; }"
+    )
+    assert widths[0] <= 1280 and widths[1] <= widths[2], f"page, table and its box widths: {widths}"
+
+
+def test_many_results_page_25_at_a_time_and_fit_a_1280px_window(live_server, browser, demo_roles) -> None:
+    handles = sorted({h for role in demo_roles.values() for h in role})[:60]
+    unknown = "u" * 64  # a handle, not stored: its failure line must wrap, not widen the page
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(live_server)
+        _enter_key(page, TEST_KEY)
+        page.get_by_role("textbox", name="Handles").fill("\n".join([*handles, unknown, THIN]))
+        page.get_by_role("button", name="Score", exact=True).click()
+
+        rows, status = page.locator("#results tbody tr[data-handle]"), page.locator("#page-status")
+        sync_api.expect(page.locator("#results-summary")).to_have_text("61 accounts scored, 1 not scored.")
+        sync_api.expect(rows).to_have_count(25)
+        sync_api.expect(status).to_have_text("Accounts 1–25 of 61 (page 1 of 3)")
+        first_page = rows.first.get_attribute("data-handle")
+        sync_api.expect(page.get_by_role("button", name="Previous page")).to_be_disabled()
+        _fits_1280(page)
+        page.get_by_role("button", name="Next page").click()
+        page.get_by_role("button", name="Next page").click()
+        sync_api.expect(status).to_have_text("Accounts 51–61 of 61 (page 3 of 3)")
+        sync_api.expect(rows).to_have_count(11)
+        sync_api.expect(page.get_by_role("button", name="Next page")).to_be_disabled()
+        assert first_page not in [r.get_attribute("data-handle") for r in rows.all()]
+        rows.first.get_by_role("button", name="Show evidence").click()
+        sync_api.expect(page.locator(".evidence")).to_be_visible()
+        _fits_1280(page)
+    finally:
+        context.close()
+
+
+def test_a_thin_account_shows_a_provisional_score_and_its_stored_history(live_server, page) -> None:
+    page.goto(live_server)
+    _enter_key(page, TEST_KEY)
+    page.get_by_role("textbox", name="Handles").fill(f"{THIN}, {NO_POSTS}")
+    page.get_by_role("button", name="Score", exact=True).click()
+
+    thin, empty = page.locator(f'tr[data-handle="{THIN}"]'), page.locator(f'tr[data-handle="{NO_POSTS}"]')
+    sync_api.expect(thin.locator(".band")).to_have_text("insufficient data")
+    sync_api.expect(thin.locator(".band-note")).to_have_text("provisional score")
+    assert 0 <= float(thin.locator("td").first.inner_text()) <= 1, "the score is shown"
+    sync_api.expect(empty.locator("td").first).to_have_text("–")
+    thin.get_by_role("button", name="Show evidence").click()
+    sync_api.expect(page.get_by_role("img", name=f"Score history of @{THIN}")).to_have_attribute(
+        "aria-label", re.compile(r": 1 score, latest ")
+    )
+    empty.get_by_role("button", name="Show evidence").click()
+    evidence = page.locator(f"#evidence-{NO_POSTS}")
+    sync_api.expect(evidence.locator(".history")).to_contain_text(
+        "1 stored result without a score (no posts then): nothing to draw."
+    )
+    sync_api.expect(evidence).to_contain_text("None: the account had no posts, so it has no score.")
+    sync_api.expect(page.locator("#model-card")).not_to_contain_text("no score is given")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.handles import handle_problem, normalize_handle
+from ingest.handles import handle_problem, normalize_handle
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,7 @@
-"""What the service accepts as a handle: a platform-neutral name, checked before any lookup.
+"""What a handle is, on every door: a platform-neutral name, checked before any lookup and before any import.
+
+The service refuses what this module refuses (a request's handles, a job's list or CSV), and ``AccountStore``
+imports no row whose handle it refuses, so nothing is stored that the API would then not take.
 
 A handle is what names an account in the local store, on any platform: X's ``some_user``, Reddit's ``-Whiskey_Tango``
 or ``Some.User_99``, Bluesky's ``name.bsky.social``, Mastodon's ``user@instance.social``. So the check here refuses
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["HANDLE_RULE", "MAX_HANDLE_CHARS", "handle_problem", "normalize_handle"]
+__all__ = ["HANDLE_RULE", "MAX_HANDLE_CHARS", "handle_problem", "handle_refusal", "normalize_handle"]
 
 MAX_HANDLE_CHARS = 64
 HANDLE_RULE = f"1-{MAX_HANDLE_CHARS} characters without whitespace, control characters or slashes, optional leading @"
@@ -52,3 +55,10 @@ def handle_problem(raw: str) -> str | None:
 def normalize_handle(raw: str) -> str | None:
     """Return the handle without surrounding whitespace and its leading @, or ``None`` when it is not a handle."""
     return None if handle_problem(raw) is not None else _clean(raw)
+
+
+def handle_refusal(raw: str) -> str | None:
+    """``"'foo bar' is not a handle: it contains whitespace"``, or ``None`` when ``raw`` is a handle: the one wording
+    of every door (an API problem, a CLI error, a skipped import row)."""
+    problem = handle_problem(raw)
+    return None if problem is None else f"{raw!r} is not a handle: {problem}"
