@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.store import StoreLimits
+from service.db.retention import RetentionPolicy
 
 __all__ = ["Settings"]
 
@@ -116,12 +117,42 @@ class Settings(BaseSettings):
         "when unset. Taken from the environment when the detector is first imported (detector/kernel_cache.py), so "
         "set it as PARROTWATCH_CACHE_DIR, not in code.",
     )
+    score_retention_days: float = Field(
+        default=90.0,
+        ge=0,
+        description="Scores superseded by a newer score of the same handle and model version, and last served "
+        "longer ago than this, are deleted by the prune; each handle's newest score under each model version is kept "
+        "regardless, and so is a score that feedback or a kept job's result points at. 0 keeps every score.",
+    )
+    audit_retention_days: float = Field(
+        default=90.0, ge=0, description="Audit rows older than this are deleted by the prune; 0 keeps them all."
+    )
+    job_retention_days: float = Field(
+        default=30.0,
+        ge=0,
+        description="Jobs finished (done or cancelled) longer ago than this are deleted with their items by the "
+        "prune; their scores stay in the history. Queued and running jobs are never deleted. 0 keeps them all.",
+    )
+    prune_interval_s: float = Field(
+        default=3600.0,
+        ge=0,
+        description="How often the server deletes what the retention settings let go (`parrotwatch db prune` "
+        "does it once); 0 disables the server's prune.",
+    )
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="Structured JSON log lines (set false for plain text).")
 
     @property
     def store_limits(self) -> StoreLimits:
         return StoreLimits(max_posts_per_account=self.max_posts_per_account, max_post_chars=self.max_post_chars)
+
+    @property
+    def retention(self) -> RetentionPolicy:
+        return RetentionPolicy(
+            score_days=self.score_retention_days,
+            audit_days=self.audit_retention_days,
+            job_days=self.job_retention_days,
+        )
 
     @property
     def demo_dir(self) -> Path:
