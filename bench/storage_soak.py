@@ -46,6 +46,7 @@ FULL_REQUESTS, QUICK_REQUESTS = 100_000, 5_000
 FIRST = 1_000  # the acceptance's reference point
 MAX_GROWTH = 2.0  # issue 18: the final size under 2x the size at FIRST requests
 N_HOT, N_WARM = 5, 45
+START_TIMEOUT_S = 900.0
 COUNTED_TABLES = ("scores", "audit_log", "jobs", "job_items")
 
 
@@ -226,7 +227,8 @@ def main() -> None:
         db = Path(env["PARROTWATCH_DATA_DIR"]) / "parrotwatch.db"
         prune = "off" if args.no_prune else f"every {args.prune_interval_s:g} s, retention {args.retention_s:g} s"
         print(f"{args.requests:,} requests from {args.clients} clients; prune {prune}; hot handle {hot}")
-        with serving(env, work / "server.log") as (base, _server):
+        # The first start indexes every stored post for coordination: minutes on a loaded machine.
+        with serving(env, work / "server.log", timeout_s=START_TIMEOUT_S) as (base, _server):
             points = asyncio.run(soak(base, env["PARROTWATCH_ADMIN_KEY"], db, mix, args))
     print(markdown(points))
     print(verdict(points))

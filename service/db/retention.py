@@ -46,7 +46,7 @@ __all__ = [
 
 PRUNED_TABLES = ("jobs", "job_items", "scores", "audit_log")
 DEFAULT_BATCH_SIZE = 1000
-FINISHED_STATES = ("done", "cancelled")  # every state but ACTIVE_STATES
+FINISHED_STATES = ("done", "cancelled")  # the others are service.db.jobs.ACTIVE_STATES
 
 StopCheck = Callable[[], bool]
 

@@ -5,6 +5,7 @@ Rows are written as the service writes them, with times set in the past; the pru
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -12,13 +13,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, create_engine, func, insert, select, text
 
 from ingest.database import open_database
 from service.app import create_app
 from service.config import Settings
 from service.db.retention import PRUNED_TABLES, RetentionPolicy, prune
 from service.db.tables import audit_log, feedback, job_items, jobs, scores
+from service.db.timeutil import as_utc
 from service.jobs.pruner import Pruner
 from tests.service.conftest import bearer
 
@@ -114,9 +116,19 @@ def score_ids(engine: Engine) -> set[int]:
         return set(conn.execute(select(scores.c.id)).scalars())
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = open_database(f"sqlite:///{tmp_path / 'parrotwatch.db'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database at head: a SQLite file, or the Postgres of ``TEST_POSTGRES_URL`` (wiped; skipped when unset)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'parrotwatch.db'}"
+    else:
+        url = os.environ.get("TEST_POSTGRES_URL") or pytest.skip("set TEST_POSTGRES_URL to run against Postgres")
+        wipe = create_engine(url)
+        with wipe.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        wipe.dispose()
+    engine = open_database(url)
     yield engine
     engine.dispose()
 
@@ -168,7 +180,7 @@ def test_old_audit_rows_go_and_recent_ones_stay(engine) -> None:
     assert prune(engine, POLICY, now=NOW)["audit_log"] == 5
     with engine.connect() as conn:
         kept = conn.execute(select(audit_log.c.at)).scalars().all()
-    assert len(kept) == 4 and all(at.replace(tzinfo=UTC) > ago(90) for at in kept)
+    assert len(kept) == 4 and all(as_utc(at) > ago(90) for at in kept)
 
 
 def test_old_finished_jobs_go_with_their_items_and_their_scores_stay_in_the_history_detached(engine) -> None:
