@@ -117,28 +117,13 @@ class Settings(BaseSettings):
         "when unset. Taken from the environment when the detector is first imported (detector/kernel_cache.py), so "
         "set it as PARROTWATCH_CACHE_DIR, not in code.",
     )
+    # Retention (``parrotwatch db prune``, and the server every ``prune_interval_s``); 0 days keeps those rows forever.
     score_retention_days: float = Field(
-        default=90.0,
-        ge=0,
-        description="Scores superseded by a newer score of the same handle and model version, and last served "
-        "longer ago than this, are deleted by the prune; each handle's newest score under each model version is kept "
-        "regardless, and so is a score that feedback or a kept job's result points at. 0 keeps every score.",
+        default=90.0, ge=0, description="Days a superseded score is kept after it was last served (see README)."
     )
-    audit_retention_days: float = Field(
-        default=90.0, ge=0, description="Audit rows older than this are deleted by the prune; 0 keeps them all."
-    )
-    job_retention_days: float = Field(
-        default=30.0,
-        ge=0,
-        description="Jobs finished (done or cancelled) longer ago than this are deleted with their items by the "
-        "prune; their scores stay in the history. Queued and running jobs are never deleted. 0 keeps them all.",
-    )
-    prune_interval_s: float = Field(
-        default=3600.0,
-        ge=0,
-        description="How often the server deletes what the retention settings let go (`parrotwatch db prune` "
-        "does it once); 0 disables the server's prune.",
-    )
+    audit_retention_days: float = Field(default=90.0, ge=0, description="Days an audit row is kept.")
+    job_retention_days: float = Field(default=30.0, ge=0, description="Days a finished job and its items are kept.")
+    prune_interval_s: float = Field(default=3600.0, ge=0, description="Seconds between the server's prunes; 0: none.")
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="Structured JSON log lines (set false for plain text).")
 

@@ -38,9 +38,6 @@ __all__ = [
     "PRUNED_TABLES",
     "RetentionPolicy",
     "prune",
-    "prune_audit",
-    "prune_jobs",
-    "prune_scores",
     "vacuum",
 ]
 
@@ -79,26 +76,16 @@ def prune(
     Jobs go first: the scores their items pinned may go in the same prune."""
     now = now or utcnow()
     removed = dict.fromkeys(PRUNED_TABLES, 0)
-    options = {"dry_run": dry_run, "batch_size": batch_size, "should_stop": should_stop}
+    batches = (dry_run, batch_size, should_stop)
     if policy.job_days > 0:
-        removed.update(prune_jobs(engine, now - timedelta(days=policy.job_days), **options))
+        removed.update(_prune_jobs(engine, now - timedelta(days=policy.job_days), *batches))
     if policy.score_days > 0:
-        removed["scores"] = prune_scores(engine, now - timedelta(days=policy.score_days), **options)
+        superseded = _superseded_before(now - timedelta(days=policy.score_days))
+        removed["scores"] = _delete_in_batches(engine, scores, superseded, *batches)
     if policy.audit_days > 0:
-        removed["audit_log"] = prune_audit(engine, now - timedelta(days=policy.audit_days), **options)
+        old = audit_log.c.at < now - timedelta(days=policy.audit_days)
+        removed["audit_log"] = _delete_in_batches(engine, audit_log, old, *batches)
     return removed
-
-
-def prune_audit(
-    engine: Engine,
-    cutoff: datetime,
-    *,
-    dry_run: bool = False,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    should_stop: StopCheck = _never,
-) -> int:
-    """Delete audit rows written before ``cutoff``."""
-    return _delete_in_batches(engine, audit_log, audit_log.c.at < cutoff, dry_run, batch_size, should_stop)
 
 
 def _superseded_before(cutoff: datetime) -> ColumnElement[bool]:
@@ -117,25 +104,8 @@ def _superseded_before(cutoff: datetime) -> ColumnElement[bool]:
     )
 
 
-def prune_scores(
-    engine: Engine,
-    cutoff: datetime,
-    *,
-    dry_run: bool = False,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    should_stop: StopCheck = _never,
-) -> int:
-    """Delete the scores ``_superseded_before(cutoff)``."""
-    return _delete_in_batches(engine, scores, _superseded_before(cutoff), dry_run, batch_size, should_stop)
-
-
-def prune_jobs(
-    engine: Engine,
-    cutoff: datetime,
-    *,
-    dry_run: bool = False,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    should_stop: StopCheck = _never,
+def _prune_jobs(
+    engine: Engine, cutoff: datetime, dry_run: bool, batch_size: int, should_stop: StopCheck
 ) -> dict[str, int]:
     """Delete the jobs finished (done or cancelled) before ``cutoff`` with their items; their scores stay, detached.
 
