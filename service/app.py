@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from service.config import Settings
 from service.db.training_runs import recover_interrupted
+from service.jobs.pruner import Pruner
 from service.jobs.runner import JobRunner
 from service.jobs.training_runs import TrainingLauncher
 from service.middleware import BodySizeLimit, ObserveRequests
@@ -62,10 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.training = TrainingLauncher(settings, state.engine)
         for run_id in recover_interrupted(state.engine):  # their process died with the previous server
             logger.warning("training run interrupted by a restart", extra={"run_id": run_id})
+        pruner = Pruner(state.engine, settings.retention, interval_s=settings.prune_interval_s)
+        app.state.pruner = pruner
         runner.start()  # picks up jobs a previous process left unfinished
+        pruner.start()
         try:
             yield
         finally:
+            pruner.stop()
             runner.stop()
             state.engine.dispose()
 

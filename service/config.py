@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.store import StoreLimits
+from service.db.retention import RetentionPolicy
 
 __all__ = ["Settings"]
 
@@ -121,12 +122,27 @@ class Settings(BaseSettings):
         "when unset. Taken from the environment when the detector is first imported (detector/kernel_cache.py), so "
         "set it as PARROTWATCH_CACHE_DIR, not in code.",
     )
+    # Retention (``parrotwatch db prune``, and the server every ``prune_interval_s``); 0 days keeps those rows forever.
+    score_retention_days: float = Field(
+        default=90.0, ge=0, description="Days a superseded score is kept after it was last served (see README)."
+    )
+    audit_retention_days: float = Field(default=90.0, ge=0, description="Days an audit row is kept.")
+    job_retention_days: float = Field(default=30.0, ge=0, description="Days a finished job and its items are kept.")
+    prune_interval_s: float = Field(default=3600.0, ge=0, description="Seconds between the server's prunes; 0: none.")
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="Structured JSON log lines (set false for plain text).")
 
     @property
     def store_limits(self) -> StoreLimits:
         return StoreLimits(max_posts_per_account=self.max_posts_per_account, max_post_chars=self.max_post_chars)
+
+    @property
+    def retention(self) -> RetentionPolicy:
+        return RetentionPolicy(
+            score_days=self.score_retention_days,
+            audit_days=self.audit_retention_days,
+            job_days=self.job_retention_days,
+        )
 
     @property
     def demo_dir(self) -> Path:

@@ -10,6 +10,7 @@ import typer
 
 from service.cli.catalog import catalog_app
 from service.cli.data import demo_data, import_command
+from service.cli.db import db_app
 from service.cli.errors import ErrorMappingGroup
 from service.cli.evaluate import evaluate
 from service.cli.feedback import feedback_app
@@ -58,3 +59,4 @@ app.add_typer(models_app, name="models")
 app.add_typer(keys_app, name="keys")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(feedback_app, name="feedback")
+app.add_typer(db_app, name="db")

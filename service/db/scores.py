@@ -1,4 +1,5 @@
-"""Every score the service makes is kept: the latest answers ``GET /v1/accounts/{handle}``, all of them its history.
+"""Every score the service makes is kept: the latest answers ``GET /v1/accounts/{handle}``, all of them its history,
+until the retention prune (``service.db.retention``) deletes those superseded long enough ago.
 
 A score equal to the account's latest one (same account, model and catalog, so the same result) is not stored
 twice: ``record_score`` counts it on that row (``served_count``, ``last_served_at``).

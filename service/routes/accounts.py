@@ -36,7 +36,8 @@ def get_account(handle: HandleDep, engine: EngineDep, scope: ScopeDep) -> Accoun
 @router.get("/{handle}/history", response_model=AccountHistory)
 def get_account_history(handle: HandleDep, engine: EngineDep, scope: ScopeDep) -> AccountHistory:
     """Every stored score of the account, oldest first, each with the model and catalog versions that made it; a
-    score served again unchanged is one entry with its ``served_count``."""
+    score served again unchanged is one entry with its ``served_count``. Superseded scores older than
+    ``PARROTWATCH_SCORE_RETENTION_DAYS`` are pruned; each model version's newest score of the account stays."""
     history = score_history(engine, handle)
     if not history:
         raise NotScoredError(handle)
