@@ -125,6 +125,7 @@ bench: active-model $(PEER)
 	$(BIN)/python bench/scale.py --accounts 2000
 	$(BIN)/python bench/api_latency.py
 	$(BIN)/python bench/train_scale.py
+	$(BIN)/python bench/storage_soak.py
 
 bench-quick: active-model $(PEER)
 	$(BENCH_COORDINATION) --sizes 10000 --peer-max 10000
@@ -132,6 +133,7 @@ bench-quick: active-model $(PEER)
 	$(BIN)/python bench/scale.py --accounts 200
 	$(BIN)/python bench/api_latency.py --quick
 	$(BIN)/python bench/train_scale.py --quick
+	$(BIN)/python bench/storage_soak.py --quick
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
