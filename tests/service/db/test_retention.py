@@ -5,15 +5,13 @@ Rows are written as the service writes them, with times set in the past; the pru
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, select
 
 from ingest.database import open_database
 from service.app import create_app
@@ -116,18 +114,10 @@ def score_ids(engine: Engine) -> set[int]:
         return set(conn.execute(select(scores.c.id)).scalars())
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A database at head: a SQLite file, or the Postgres of ``TEST_POSTGRES_URL`` (wiped; skipped when unset)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'parrotwatch.db'}"
-    else:
-        url = os.environ.get("TEST_POSTGRES_URL") or pytest.skip("set TEST_POSTGRES_URL to run against Postgres")
-        wipe = create_engine(url)
-        with wipe.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        wipe.dispose()
+@pytest.fixture
+def engine(empty_database_url: str) -> Iterator[Engine]:
+    """A database at head, of the run's kind (a SQLite file, or Postgres on ``--database postgres``)."""
+    url = empty_database_url
     engine = open_database(url)
     yield engine
     engine.dispose()
