@@ -10,6 +10,7 @@ locks) carry the ``sqlite_only`` marker and skip on Postgres.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,6 +125,29 @@ def module_empty_database_url(
 ) -> Iterator[str]:
     """``empty_database_url`` for a whole test module."""
     yield from _empty_database(request.config, tmp_path_factory.mktemp("empty"))
+
+
+@pytest.fixture(scope="session")
+def _head_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database migrated to head once per worker: a SQLite file or a Postgres template database."""
+    from ingest.database import open_database
+
+    for url in _empty_database(request.config, tmp_path_factory.mktemp("head")):
+        open_database(url).dispose()
+        yield url
+
+
+@pytest.fixture
+def head_database_url(_head_template: str, tmp_path: Path) -> Iterator[str]:
+    """A new database of the run's kind with every table at head and no rows (a copy of a migrated template)."""
+    if _head_template.startswith("sqlite"):
+        path = tmp_path / "head.db"
+        shutil.copy(make_url(_head_template).database, path)
+        yield f"sqlite:///{path}"
+        return
+    url = create_database(template=make_url(_head_template).database)
+    yield url
+    drop_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -115,9 +115,9 @@ def score_ids(engine: Engine) -> set[int]:
 
 
 @pytest.fixture
-def engine(empty_database_url: str) -> Iterator[Engine]:
+def engine(head_database_url: str) -> Iterator[Engine]:
     """A database at head, of the run's kind (a SQLite file, or Postgres on ``--database postgres``)."""
-    url = empty_database_url
+    url = head_database_url
     engine = open_database(url)
     yield engine
     engine.dispose()
