@@ -9,8 +9,10 @@ cases and a failure reproduces.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -212,8 +214,19 @@ def file_with(content: bytes) -> Iterator[Path]:
         yield path
 
 
+@functools.cache
+def _migrated_template() -> sqlite3.Connection:
+    """An in-memory database at head, migrated once: each example's store starts as a copy of it."""
+    engine = make_engine("sqlite://")
+    AccountStore(engine)
+    return engine.raw_connection().driver_connection
+
+
 def new_store() -> AccountStore:
-    return AccountStore(make_engine("sqlite://"))
+    engine = make_engine("sqlite://")
+    with engine.connect() as conn:
+        _migrated_template().backup(conn.connection.driver_connection)
+    return AccountStore(engine)
 
 
 def only_malformed_file_errors(action: Callable[[], object]) -> None:
