@@ -101,11 +101,10 @@ postgres:
 	@echo "PostgreSQL for the tests: $(TEST_POSTGRES_URL)"
 
 # The suite runs on every core (TEST_WORKERS=1 for one process); the tests of a file stay on one worker, which
-# shares their module fixtures (trained models, generated corpora). Then the service's database tests (jobs, the
-# SIGKILL recovery, migrations, scores, keys) run again on PostgreSQL.
+# shares their module fixtures (trained models, generated corpora). Then the service's database tests (jobs and their
+# SIGKILL recovery, migrations, retention, the tables) run again on PostgreSQL.
 TEST_WORKERS ?= auto
-PG_TESTS := tests/service/jobs tests/service/db tests/service/routes/test_jobs.py tests/service/routes/test_scores.py \
-  tests/service/routes/test_access.py tests/ingest/test_database.py
+PG_TESTS := tests/service/jobs tests/service/db tests/service/routes/test_jobs.py tests/ingest/test_database.py
 test: lint browser postgres
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --database postgres $(PG_TESTS)
