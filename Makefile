@@ -85,19 +85,19 @@ browser:
 PG_PORT ?= 55432
 PG_DATA ?= /tmp/parrotwatch-pg-$(PG_PORT)
 export TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:$(PG_PORT)/postgres
-PG_BIN = $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin)))
 PG_AS := $(if $(filter 0,$(shell id -u)),runuser -u postgres --,)
 postgres:
-	@test -n "$(PG_BIN)" || { \
+	@ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 \
 	    --no-install-recommends postgresql; }
-	@test -s $(PG_DATA)/PG_VERSION || { \
+	@bin=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1); \
+	test -s $(PG_DATA)/PG_VERSION || { \
 	  mkdir -p $(PG_DATA) && $(if $(PG_AS),chown postgres $(PG_DATA) &&) \
-	  $(PG_AS) $(PG_BIN)/initdb -D $(PG_DATA) -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null; }
-	@$(PG_AS) $(PG_BIN)/pg_ctl -D $(PG_DATA) status >/dev/null || \
-	  $(PG_AS) $(PG_BIN)/pg_ctl -D $(PG_DATA) -l $(PG_DATA)/server.log -w start \
-	    -o "-p $(PG_PORT) -k $(PG_DATA) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null
+	  $(PG_AS) $$bin/initdb -D $(PG_DATA) -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null; } && \
+	{ $(PG_AS) $$bin/pg_ctl -D $(PG_DATA) status >/dev/null || \
+	  $(PG_AS) $$bin/pg_ctl -D $(PG_DATA) -l $(PG_DATA)/server.log -w start \
+	    -o "-p $(PG_PORT) -k $(PG_DATA) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null; }
 	@echo "PostgreSQL for the tests: $(TEST_POSTGRES_URL)"
 
 # The suite runs on every core (TEST_WORKERS=1 for one process); the tests of a file stay on one worker, which
