@@ -101,6 +101,12 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         default=600, ge=1, description="Requests per minute per API key (token bucket; bursts up to the same number)."
     )
+    audit_keyless_refusals_per_minute: int = Field(
+        default=60,
+        ge=1,
+        description="Audit rows per minute per client address for requests refused for want of a valid key (401); "
+        "beyond it they are logged and counted, not stored, so that no one without a key can grow the database.",
+    )
     job_workers: int = Field(default=2, ge=1, le=32, description="Threads scoring batch jobs.")
     job_batch_size: int = Field(
         default=20, ge=1, le=1000, description="Accounts a job worker scores and commits in one transaction."

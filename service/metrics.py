@@ -28,6 +28,11 @@ class Metrics:
         self.x_api_calls = Counter(
             "parrotwatch_x_api_calls", "HTTP responses received from the X API", registry=self.registry
         )
+        self.keyless_refusals_unaudited = Counter(
+            "parrotwatch_keyless_refusals_unaudited",
+            "Requests refused for want of a key beyond the audit budget of their client address (logged only)",
+            registry=self.registry,
+        )
         self.x_rate_limit_waits = Counter(
             "parrotwatch_x_rate_limit_waits", "Waits for an X API rate-limit reset", registry=self.registry
         )

@@ -6,13 +6,17 @@ import json
 import logging
 import time
 import uuid
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+if TYPE_CHECKING:
+    from service.state import ServiceState
+
 from service.db.audit import record_audit
-from service.errors import RequestTooLargeError
+from service.errors import KeyRateLimitedError, RequestTooLargeError
 from service.problems import MEDIA_TYPE, problem_for
 
 __all__ = ["BodySizeLimit", "ObserveRequests", "route_template"]
@@ -149,6 +153,9 @@ class ObserveRequests:
         )
         out_of_scope = request_state.get("out_of_scope")
         refused = status in REFUSALS or out_of_scope is not None
+        if service is not None and principal is None and status == 401 and not _audit_budget(service, scope):
+            service.metrics.keyless_refusals_unaudited.inc()
+            return
         if service is not None and (refused or (principal is not None and method in WRITE_METHODS)):
             await run_in_threadpool(
                 record_audit,
@@ -160,3 +167,13 @@ class ObserveRequests:
                 status=status,
                 request_id=rid,
             )
+
+
+def _audit_budget(service: ServiceState, scope: Scope) -> bool:
+    """Whether a keyless refusal from this client address may still be audited this minute."""
+    client = scope.get("client")
+    try:
+        service.keyless_refusal_audit.take(client[0] if client else "unknown")
+    except KeyRateLimitedError:
+        return False
+    return True

@@ -47,6 +47,7 @@ class ServiceState:
     engine: Engine
     metrics: Metrics
     rate_limiter: RateLimiter
+    keyless_refusal_audit: RateLimiter  # budgets audit rows of 401s per client address
     score_memo: ScoreMemo = field(default_factory=lambda: ScoreMemo(0))
     key_cache: KeyCache = field(default_factory=lambda: KeyCache(0))
     _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -161,6 +162,7 @@ def build_state(settings: Settings) -> ServiceState:
         engine=engine,
         metrics=metrics,
         rate_limiter=RateLimiter(settings.rate_limit_per_minute),
+        keyless_refusal_audit=RateLimiter(settings.audit_keyless_refusals_per_minute),
         score_memo=ScoreMemo(settings.score_memo_size),
         key_cache=KeyCache(settings.key_cache_s),
     )

@@ -192,6 +192,18 @@ def test_every_write_is_audited_with_who_what_and_target(client) -> None:
     assert client.get("/v1/audit").json()[0]["action"] == "POST /v1/jobs"
 
 
+def test_requests_without_a_key_cannot_grow_the_audit_log_beyond_a_budget_per_minute(settings, make_client) -> None:
+    client = make_client(settings.model_copy(update={"audit_keyless_refusals_per_minute": 5}))
+    stranger = TestClient(client.app)
+
+    statuses = {stranger.get("/v1/jobs").status_code for _ in range(20)}
+
+    assert statuses == {401}, "every request is still refused"
+    refusals = [e for e in list_audit(client.app.state.service.engine) if e.status == 401]
+    assert len(refusals) == 5
+    assert "parrotwatch_keyless_refusals_unaudited_total 15.0" in client.get("/metrics").text
+
+
 def test_keys_are_stored_hashed_and_never_listed(client) -> None:
     created = client.post("/v1/keys", json={"name": "hashing", "role": "analyst"}).json()
     import sqlalchemy as sa
