@@ -139,7 +139,8 @@ class AccountResolver:
                     timelines[handle.lower()] = timeline
         if to_fetch:
             try:
-                outcomes = self.x_source.fetch([h for _, h, _ in to_fetch], meter=meter, stored=timelines)
+                extra = {k: v for k, v in (("meter", meter), ("stored", timelines)) if v}  # any Source fetches
+                outcomes = self.x_source.fetch([h for _, h, _ in to_fetch], **extra)
             except XApiError as exc:  # the whole lookup failed: every handle in it shares the outcome
                 logger.warning("X API lookup failed", extra={"error": str(exc), "n_handles": len(to_fetch)})
                 outcomes = [FetchOutcome(handle, "error", None, str(exc)) for _, handle, _ in to_fetch]

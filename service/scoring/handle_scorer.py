@@ -140,8 +140,9 @@ class HandleScorer:
             else:
                 valid.append((position, handle))
         found: list[tuple[int, Resolution]] = []
+        metered = {"meter": meter} if meter is not None else {}
         for (position, handle), resolution in zip(
-            valid, self.resolver.resolve([h for _, h in valid], refresh=refresh, meter=meter), strict=True
+            valid, self.resolver.resolve([h for _, h in valid], refresh=refresh, **metered), strict=True
         ):
             if resolution.account is None:
                 outcomes[position] = _failed(handle, resolution.error or UnknownHandleError(handle))
