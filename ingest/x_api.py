@@ -73,6 +73,7 @@ from ingest.x_outcomes import (
     _timeline_error,
     _unavailable,
 )
+from ingest.x_usage import XUsage, read_usage
 from ingest.x_v2 import PLATFORM, tweet_to_post, user_handle, user_to_profile
 
 __all__ = ["X_HANDLE_RULE", "FetchOutcome", "FetchStatus", "StoredTimeline", "XApiSource", "is_x_handle"]
@@ -266,6 +267,10 @@ class XApiSource:
                 return response
 
             self._client.session.hooks["response"].append(_observe)
+
+    def usage(self) -> XUsage | None:
+        """X's count of posts read this billing cycle and the cap (``ingest.x_usage``), ``None`` without access."""
+        return read_usage(self._client)
 
     def __repr__(self) -> str:
         return f"XApiSource(max_posts={self.max_posts}, max_wait_s={self.max_wait_s}, retries={self.retries})"

@@ -35,6 +35,7 @@ __all__ = [
     "ScoreResult",
     "XReadEstimatePublic",
     "XReadPlanPublic",
+    "XUsagePublic",
     "normalize_handle",
 ]
 
@@ -156,6 +157,14 @@ class XReadPlanPublic(BaseModel):
     cost_usd: float
 
 
+class XUsagePublic(BaseModel):
+    """X's own count (``GET /2/usage/tweets``): posts the project read this billing cycle and its monthly cap."""
+
+    project_usage: int
+    project_cap: int | None
+    cap_reset_day: int | None
+
+
 class XReadEstimatePublic(BaseModel):
     """What a request would read from X at most and cost, from the store's cache (nothing is created)."""
 
@@ -165,6 +174,9 @@ class XReadEstimatePublic(BaseModel):
     price_per_user_usd: float
     price_per_post_usd: float
     handles: list[XReadPlanPublic]
+    x_usage: XUsagePublic | None = Field(
+        default=None, description="X's usage count and post cap, where the token's account has access to them."
+    )
 
 
 class JobErrorPublic(BaseModel):

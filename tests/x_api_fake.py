@@ -3,7 +3,8 @@
 Each handle has a timeline of numbered posts, newest first; the timeline endpoint honours ``max_results``,
 ``pagination_token``, ``since_id`` and ``until_id`` as X documents them. Every user and post served is written
 down, so a test counts reads on the recorded responses; ``pages_before_402`` makes X answer 402 (its
-``CreditsDepleted`` problem) once that many timeline pages were served.
+``CreditsDepleted`` problem) once that many timeline pages were served. ``usage`` answers ``GET /2/usage/tweets``
+(unanswered, as for an account without access, when ``None``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ from urllib.parse import parse_qs, urlparse
 import responses
 
 LOOKUP_URL = "https://api.twitter.com/2/users/by"
+USAGE_URL = "https://api.twitter.com/2/usage/tweets"
+# The documented answer of GET /2/usage/tweets (docs.x.com, "Usage"): counts as strings.
+USAGE = {
+    "data": {"cap_reset_day": 10, "project_cap": "2000000", "project_id": "1369785403853424", "project_usage": "43435"}
+}
 TIMELINE_URL = re.compile(r"https://api\.twitter\.com/2/users/(\d+)/tweets")
 CREDITS_DEPLETED = {
     "account_id": 1460000000000000999,
@@ -29,7 +35,10 @@ _TOPICS = ("harbour", "ferry", "market", "weather", "football", "library", "bake
 class FakeX:
     """``posts`` handle -> number of posts on its timeline; install on a ``responses.RequestsMock``."""
 
-    def __init__(self, posts: dict[str, int], *, pages_before_402: int | None = None) -> None:
+    def __init__(
+        self, posts: dict[str, int], *, pages_before_402: int | None = None, usage: dict | None = None
+    ) -> None:
+        self.usage = usage
         self.users: dict[str, dict] = {}
         self.timelines: dict[str, list[dict]] = {}
         start = datetime(2026, 11, 1, tzinfo=UTC)
@@ -63,6 +72,8 @@ class FakeX:
     def install(self, api: responses.RequestsMock) -> FakeX:
         api.add_callback(responses.GET, LOOKUP_URL, callback=self._lookup)
         api.add_callback(responses.GET, TIMELINE_URL, callback=self._timeline)
+        if self.usage is not None:
+            api.get(USAGE_URL, json=self.usage)
         return self
 
     def _lookup(self, request) -> tuple[int, dict[str, str], str]:  # type: ignore[no-untyped-def]

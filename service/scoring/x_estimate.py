@@ -1,16 +1,18 @@
 """The dry run: what scoring handles would read from X and cost, from the store's cache alone; nothing is fetched.
 
 One function for both doors (``parrotwatch score --dry-run`` and ``POST /v1/jobs?dry_run=true``). The figures are
-upper bounds (``ingest.x_cost.plan_reads``): X may hold fewer posts than ``x_max_posts``.
+upper bounds (``ingest.x_cost.plan_reads``): X may hold fewer posts than ``x_max_posts``. With a token, X's own
+usage count and monthly post cap (``GET /2/usage/tweets``) come along where the account has access to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from ingest.resolve import AccountResolver
 from ingest.x_cost import ReadPlan, XPrices
+from ingest.x_usage import XUsage
 
 __all__ = ["XReadEstimate", "estimate_reads"]
 
@@ -23,6 +25,7 @@ class XReadEstimate:
     posts: int
     cost_usd: float
     handles: list[ReadPlan]
+    usage: XUsage | None = None
 
     def as_dict(self, prices: XPrices) -> dict[str, object]:
         return {
@@ -41,6 +44,7 @@ class XReadEstimate:
                 }
                 for p in self.handles
             ],
+            "x_usage": asdict(self.usage) if self.usage is not None else None,
         }
 
 
@@ -53,4 +57,5 @@ def estimate_reads(
         distinct.setdefault(handle.removeprefix("@").lower(), handle.removeprefix("@"))
     plans = resolver.plan(list(distinct.values()), refresh=refresh)
     users, posts = sum(p.users for p in plans), sum(p.posts for p in plans)
-    return XReadEstimate(users, posts, prices.cost(users=users, posts=posts), plans)
+    usage = resolver.x_source.usage() if resolver.x_source is not None else None
+    return XReadEstimate(users, posts, prices.cost(users=users, posts=posts), plans, usage)

@@ -10,7 +10,7 @@ import pytest
 import responses
 from pydantic import SecretStr
 from typer.testing import CliRunner
-from x_api_fake import FakeX
+from x_api_fake import USAGE, FakeX
 
 from detector.schema import Account, Post
 from ingest.database import make_engine
@@ -60,6 +60,7 @@ def test_dry_run_costs_new_stale_and_cached_handles_and_creates_no_job(x_setting
     assert (body["users"], body["posts"], body["cost_usd"]) == (1, 400, pytest.approx(0.01 + 400 * 0.005))
     assert len(body["handles"]) == 3, "duplicates are counted once, as a job counts them"
     assert x.pages_served == 0 and x.users_served == [], "a dry run reads nothing from X"
+    assert body["x_usage"] is None, "X's usage count is left out where the account has no access to it"
     assert client.get("/v1/jobs").json() == []
 
 
@@ -81,12 +82,14 @@ def test_cli_dry_run_prints_the_estimate_and_reads_nothing(x_settings, monkeypat
     monkeypatch.setenv("PARROTWATCH_X_MAX_POSTS", "100")
     monkeypatch.setenv("PARROTWATCH_LOG_JSON", "false")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
+        x = FakeX({}, usage=USAGE).install(api)
         result = CliRunner().invoke(app, ["score", "--dry-run", demo_roles["ordinary"][0], "@someone_new"])
-        assert len(api.calls) == 0
     assert result.exit_code == 0, result.output
+    assert x.pages_served == 0 and x.users_served == [], "a dry run reads nothing paid from X"
     estimate = json.loads(result.stdout)
     assert (estimate["users"], estimate["posts"], estimate["cost_usd"]) == (1, 100, pytest.approx(0.51))
     assert [h["read"] for h in estimate["handles"]] == ["cached", "new"]
+    assert estimate["x_usage"] == {"project_usage": 43435, "project_cap": 2000000, "cap_reset_day": 10}
 
 
 def test_cli_dry_run_refuses_an_input_file(cli_env, tmp_path):
