@@ -132,6 +132,7 @@ class JobCreate(BaseModel):
     budget_usd: float | None = Field(
         default=None,
         ge=0,
+        allow_inf_nan=False,
         description="Most this job may spend on X reads (US dollars); the x_job_budget_usd setting when unset. "
         "When the next read would pass it, the job pauses (state paused, paused_reason budget).",
     )
@@ -140,7 +141,9 @@ class JobCreate(BaseModel):
 
 
 class JobResume(BaseModel):
-    budget_usd: float | None = Field(default=None, ge=0, description="A new budget for the job (US dollars).")
+    budget_usd: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False, description="A new budget for the job (US dollars)."
+    )
 
     model_config = {"extra": "forbid"}
 

@@ -142,9 +142,13 @@ class JobRunner:
                     continue  # the rest is in flight in another worker
                 self._cursors[job_id] = items[-1][1]
                 status = get_job(engine, job_id, max_errors=0)
-                if job_id not in self._meters:
-                    self._meters[job_id] = self.state.x_spend.job(status, self.state.settings.x_job_budget_usd)
-                return job_id, status.refresh, items, self._meters[job_id]
+                default_cap = self.state.settings.x_job_budget_usd
+                cap = status.x_budget_usd if status.x_budget_usd is not None else default_cap
+                meter = self._meters.get(job_id)
+                if meter is None or meter.cap_usd != cap:  # new, or its budget was changed
+                    meter = self.state.x_spend.job(status, default_cap)
+                    self._meters[job_id] = meter
+                return job_id, status.refresh, items, meter
         return None
 
     def _pause(self, job_id: str, paused: list[tuple[str, XSpendStoppedError]]) -> None:

@@ -111,7 +111,7 @@ def _budget_field(value: object) -> float | None:
         budget = float(str(value))
     except ValueError:
         budget = -1.0
-    if not budget >= 0:
+    if not 0 <= budget < float("inf"):
         raise RequestValidationError(
             [{"loc": ("body", "budget_usd"), "msg": "budget_usd must be a number >= 0", "type": "value_error"}]
         )

@@ -125,3 +125,21 @@ def test_resuming_a_finished_job_is_409(make_stepped, demo_roles):
     _step_until_idle(client)
     response = client.post(f"/v1/jobs/{job['id']}/resume")
     assert response.status_code == 409 and "resumed" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("budget", [-1, "lots"], ids=["negative", "not-a-number"])
+def test_a_job_budget_that_is_not_a_number_of_dollars_is_422(make_stepped, budget):
+    client = make_stepped()
+    as_json = client.post("/v1/jobs", json={"handles": ["someone"], "budget_usd": budget})
+    upload = client.post(
+        "/v1/jobs", files={"file": ("h.txt", b"someone\n", "text/plain")}, data={"budget_usd": str(budget)}
+    )
+    assert as_json.status_code == upload.status_code == 422
+    assert "budget_usd" in upload.text
+    assert client.get("/v1/jobs").json() == []
+
+
+def test_an_uploaded_job_keeps_its_budget(make_stepped):
+    client = make_stepped()
+    job = client.post("/v1/jobs", files={"file": ("h.txt", b"someone\n", "text/plain")}, data={"budget_usd": "2.5"})
+    assert job.status_code == 202 and job.json()["x_budget_usd"] == 2.5
