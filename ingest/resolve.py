@@ -151,7 +151,8 @@ class AccountResolver:
 
     def _from_outcome(self, handle: str, outcome: FetchOutcome, stored: Account | None) -> Resolution:
         if outcome.status == "paused" and outcome.stopped is not None:
-            if outcome.account is not None:  # what was read is kept; a resumed fetch reads on from it
+            # What was read is kept (a resumed fetch reads on from it); a stored account nothing was read of stays.
+            if outcome.account is not None and (outcome.account.posts or stored is None):
                 self.store.put(outcome.account, source=X_PARTIAL_SOURCE if stored is None else X_API_SOURCE)
             return Resolution(handle, None, outcome.stopped, status="paused")
         if outcome.account is not None and outcome.status in ("found", "protected"):

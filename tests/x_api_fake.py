@@ -16,6 +16,11 @@ from urllib.parse import parse_qs, urlparse
 
 import responses
 
+from detector.schema import Account, Post
+from ingest.database import make_engine
+from ingest.resolve import X_API_SOURCE
+from ingest.store import AccountStore
+
 LOOKUP_URL = "https://api.twitter.com/2/users/by"
 USAGE_URL = "https://api.twitter.com/2/usage/tweets"
 # The documented answer of GET /2/usage/tweets (docs.x.com, "Usage"): counts as strings.
@@ -101,3 +106,19 @@ class FakeX:
             meta["next_token"] = str(offset + len(page))
         body = {"data": page, "meta": meta} if page else {"meta": meta}
         return 200, {"content-type": "application/json"}, json.dumps(body)
+
+
+def store_stale_account(settings, x: FakeX, handle: str, n_posts: int) -> None:  # type: ignore[no-untyped-def]
+    """``handle`` of ``x`` as fetched from X two days ago, holding its oldest ``n_posts`` posts."""
+    user = x.users[handle.lower()]
+    tweets = x.timelines[user["id"]][-n_posts:]
+    posts = [Post(id=t["id"], created_at=t["created_at"], text=t["text"], lang="en") for t in tweets]
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        AccountStore(engine).put(
+            Account(handle=handle, platform="x", user_id=user["id"], posts=posts),
+            source=X_API_SOURCE,
+            fetched_at=datetime.now(UTC) - timedelta(days=2),
+        )
+    finally:
+        engine.dispose()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import responses
 from pydantic import SecretStr
-from x_api_fake import FakeX
+from x_api_fake import FakeX, store_stale_account
 
 from service.db.x_spend import month_key, month_spend
 
@@ -143,3 +143,18 @@ def test_an_uploaded_job_keeps_its_budget(make_stepped):
     client = make_stepped()
     job = client.post("/v1/jobs", files={"file": ("h.txt", b"someone\n", "text/plain")}, data={"budget_usd": "2.5"})
     assert job.status_code == 202 and job.json()["x_budget_usd"] == 2.5
+
+
+def test_a_job_paused_before_any_read_leaves_a_stale_account_stale(settings, make_stepped):
+    x = FakeX({"budget_stale": 200})
+    store_stale_account(settings, x, "budget_stale", 150)
+    client = make_stepped(x_job_budget_usd=0.2)  # less than one page of 100 posts
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
+        x.install(api)
+        job = client.post("/v1/jobs", json={"handles": ["budget_stale"]}).json()
+        _step_until_idle(client)
+        paused = client.get(f"/v1/jobs/{job['id']}").json()
+        [plan] = client.post("/v1/jobs?dry_run=true", json={"handles": ["budget_stale"]}).json()["handles"]
+    assert paused["state"] == "paused" and paused["x_spend_usd"] == 0 and "$0.20" in paused["paused_detail"]
+    assert x.pages_served == 0 and x.users_served == []
+    assert plan["read"] == "newer", "an account nothing was read of is not made fresh by the pause"

@@ -4,37 +4,16 @@ account is updated with only its new posts."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 
 import pytest
 import responses
 from pydantic import SecretStr
 from typer.testing import CliRunner
-from x_api_fake import USAGE, FakeX
+from x_api_fake import USAGE, FakeX, store_stale_account
 
-from detector.schema import Account, Post
-from ingest.database import make_engine
-from ingest.resolve import X_API_SOURCE
-from ingest.store import AccountStore
 from service.cli import app
 
 STALE = "budget_stale"
-
-
-def _store_stale_account(settings, x: FakeX, n_posts: int) -> None:  # type: ignore[no-untyped-def]
-    """``STALE`` as fetched from X two days ago, holding its oldest ``n_posts`` posts."""
-    user = x.users[STALE]
-    tweets = x.timelines[user["id"]][-n_posts:]
-    posts = [Post(id=t["id"], created_at=t["created_at"], text=t["text"], lang="en") for t in tweets]
-    engine = make_engine(settings.resolved_database_url)
-    try:
-        AccountStore(engine).put(
-            Account(handle=STALE, platform="x", user_id=user["id"], posts=posts),
-            source=X_API_SOURCE,
-            fetched_at=datetime.now(UTC) - timedelta(days=2),
-        )
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
@@ -44,7 +23,7 @@ def x_settings(settings):
 
 def test_dry_run_costs_new_stale_and_cached_handles_and_creates_no_job(x_settings, make_client, demo_roles):
     x = FakeX({STALE: 200})
-    _store_stale_account(x_settings, x, 150)
+    store_stale_account(x_settings, x, STALE, 150)
     client = make_client(x_settings)
     cached = demo_roles["ordinary"][0]
     with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
@@ -66,7 +45,7 @@ def test_dry_run_costs_new_stale_and_cached_handles_and_creates_no_job(x_setting
 
 def test_stale_account_is_updated_with_only_its_new_posts_and_no_lookup(x_settings, make_client):
     x = FakeX({STALE: 200})
-    _store_stale_account(x_settings, x, 150)
+    store_stale_account(x_settings, x, STALE, 150)
     client = make_client(x_settings)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
         x.install(api)
