@@ -65,13 +65,13 @@ from ingest.x_outcomes import (
     FetchOutcome,
     FetchStatus,
     StoredTimeline,
-    _failure_label,
-    _failure_summary,
-    _lookup_failure,
-    _paused,
-    _rate_limited,
-    _timeline_error,
-    _unavailable,
+    failure_label,
+    failure_summary,
+    lookup_failure_outcome,
+    paused_outcome,
+    rate_limited_outcome,
+    timeline_error,
+    unavailable_outcome,
 )
 from ingest.x_usage import XUsage, read_usage
 from ingest.x_v2 import PLATFORM, tweet_to_post, user_handle, user_to_profile
@@ -316,7 +316,7 @@ class XApiSource:
                     )
                 except RateLimitedError as exc:
                     limited = exc
-                    results[key] = _rate_limited(handle, exc)
+                    results[key] = rate_limited_outcome(handle, exc)
                 stopped = stopped or results[key].stopped
             elif is_x_handle(handle):
                 pending[key] = handle
@@ -342,19 +342,19 @@ class XApiSource:
             for handle in batch:
                 key = handle.lower()
                 if key not in users and key not in errors and limited is not None:
-                    results[key] = _rate_limited(handle, limited)
+                    results[key] = rate_limited_outcome(handle, limited)
                 elif key not in users and key not in errors and down is not None:
-                    results[key] = _unavailable(handle, down)
+                    results[key] = unavailable_outcome(handle, down)
                 elif key not in users and key not in errors and stopped is not None:
-                    results[key] = _paused(handle, None, stopped)
+                    results[key] = paused_outcome(handle, None, stopped)
                 elif key not in users:
-                    results[key] = _lookup_failure(handle, errors.get(key))
+                    results[key] = lookup_failure_outcome(handle, errors.get(key))
                 else:
                     try:
                         results[key] = self._account_outcome(handle, users[key], limited, stopped, meter=meter)
                     except RateLimitedError as exc:
                         limited = exc
-                        results[key] = _rate_limited(handle, exc)
+                        results[key] = rate_limited_outcome(handle, exc)
                     stopped = stopped or results[key].stopped
         logger.debug("fetched %d distinct handle(s) from the X API", len(results))
         return [replace(results[h.lower()], handle=h) for h in requested]
@@ -397,9 +397,9 @@ class XApiSource:
     ) -> FetchOutcome:
         """Read the timeline of a known account (all of it, or the part ``timeline`` names) into an outcome."""
         if rate_limited_by is not None:
-            return _rate_limited(handle, rate_limited_by)
+            return rate_limited_outcome(handle, rate_limited_by)
         if stopped_by is not None:
-            return _paused(handle, account.model_copy(update={"posts": []}), stopped_by)
+            return paused_outcome(handle, account.model_copy(update={"posts": []}), stopped_by)
         try:
             posts, stopped = self._timeline(handle, str(account.user_id), meter=meter, timeline=timeline)
         except UnknownHandleError as exc:
@@ -408,11 +408,11 @@ class XApiSource:
             status: FetchStatus = "suspended" if exc.reason == "suspended" else "error"
             return FetchOutcome(handle, status, None, detail=str(exc))
         except XApiUnavailableError as exc:
-            return _unavailable(handle, exc)
+            return unavailable_outcome(handle, exc)
         except XApiError as exc:
             return FetchOutcome(handle, "error", None, detail=str(exc))
         if stopped is not None:
-            return _paused(handle, account.model_copy(update={"posts": posts}), stopped)
+            return paused_outcome(handle, account.model_copy(update={"posts": posts}), stopped)
         return FetchOutcome(handle, "found", account.model_copy(update={"posts": posts}))
 
     def _lookup(
@@ -478,7 +478,7 @@ class XApiSource:
             if meter is not None:
                 meter.record(posts=len(tweets))
             if not tweets and page.get("errors"):
-                raise _timeline_error(handle, page["errors"][0])
+                raise timeline_error(handle, page["errors"][0])
             known = len(posts)
             for tweet in tweets:
                 try:
@@ -524,10 +524,10 @@ class XApiSource:
                     wait_s,
                 )
             except XApiUnavailableError as exc:
-                failures.append(_failure_label(exc))
+                failures.append(failure_label(exc))
                 if len(failures) > self.retries:
                     raise XApiUnavailableError(
-                        f"X API failed for the {what} ({_failure_summary(failures)}); "
+                        f"X API failed for the {what} ({failure_summary(failures)}); "
                         f"gave up after {len(failures)} attempt(s)",
                         status=exc.status,
                         attempts=len(failures),

@@ -21,7 +21,18 @@ from ingest.errors import (
     XSpendStoppedError,
 )
 
-__all__ = ["FetchOutcome", "FetchStatus", "StoredTimeline"]
+__all__ = [
+    "FetchOutcome",
+    "FetchStatus",
+    "StoredTimeline",
+    "failure_label",
+    "failure_summary",
+    "lookup_failure_outcome",
+    "paused_outcome",
+    "rate_limited_outcome",
+    "timeline_error",
+    "unavailable_outcome",
+]
 
 FetchStatus = Literal["found", "not_found", "suspended", "protected", "rate_limited", "unavailable", "error", "paused"]
 
@@ -73,26 +84,26 @@ def _classify_api_error(error: Mapping[str, Any]) -> tuple[FetchStatus, str]:
     return "error", detail
 
 
-def _rate_limited(handle: str, exc: RateLimitedError) -> FetchOutcome:
+def rate_limited_outcome(handle: str, exc: RateLimitedError) -> FetchOutcome:
     return FetchOutcome(handle, "rate_limited", None, detail=str(exc), retry_after_s=exc.retry_after_s)
 
 
-def _paused(handle: str, account: Account | None, exc: XSpendStoppedError) -> FetchOutcome:
+def paused_outcome(handle: str, account: Account | None, exc: XSpendStoppedError) -> FetchOutcome:
     return FetchOutcome(handle, "paused", account, detail=str(exc), stopped=exc)
 
 
-def _unavailable(handle: str, exc: XApiUnavailableError) -> FetchOutcome:
+def unavailable_outcome(handle: str, exc: XApiUnavailableError) -> FetchOutcome:
     return FetchOutcome(handle, "unavailable", None, detail=str(exc))
 
 
-def _failure_label(exc: XApiUnavailableError) -> str:
+def failure_label(exc: XApiUnavailableError) -> str:
     """``HTTP 503`` for an answer, the requests exception's name (``ReadTimeout``) for no answer."""
     if exc.status is not None:
         return f"HTTP {exc.status}"
     return type(exc.__cause__).__name__ if exc.__cause__ is not None else "no answer"
 
 
-def _failure_summary(labels: list[str]) -> str:
+def failure_summary(labels: list[str]) -> str:
     """``HTTP 503 3 times, ReadTimeout once``: each kind of failure with its count, in order of first appearance."""
     counts = Counter(labels)
     return ", ".join(f"{label} {_times(n)}" for label, n in counts.items())
@@ -102,14 +113,14 @@ def _times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
-def _lookup_failure(handle: str, error: Mapping[str, Any] | None) -> FetchOutcome:
+def lookup_failure_outcome(handle: str, error: Mapping[str, Any] | None) -> FetchOutcome:
     if error is None:
         return FetchOutcome(handle, "error", None, detail="X returned neither the user nor an error for this handle")
     status, detail = _classify_api_error(error)
     return FetchOutcome(handle, status, None, detail=detail)
 
 
-def _timeline_error(handle: str, error: Mapping[str, Any]) -> Exception:
+def timeline_error(handle: str, error: Mapping[str, Any]) -> Exception:
     status, detail = _classify_api_error(error)
     if status == "not_found":
         return UnknownHandleError(handle, detail)
