@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
@@ -20,29 +21,21 @@ from service.metrics import Metrics
 __all__ = ["XSpendLedger"]
 
 
+@dataclass
 class XSpendLedger:
     """Hands out meters: ``month()`` for a request, ``job(status, default_cap_usd)`` for a job's batches."""
 
-    def __init__(
-        self,
-        engine: Engine,
-        prices: XPrices,
-        *,
-        monthly_cap_usd: float | None,
-        metrics: Metrics | None = None,
-        month_of: Callable[[], str] = month_key,
-    ) -> None:
-        self.engine = engine
-        self.prices = prices
-        self.monthly_cap_usd = monthly_cap_usd
-        self.metrics = metrics
-        self._month_of = month_of
-        self._month: tuple[str, XMeter] | None = None
-        self._lock = threading.Lock()
+    engine: Engine
+    prices: XPrices
+    monthly_cap_usd: float | None
+    metrics: Metrics | None = None
+    month_of: Callable[[], str] = month_key
+    _month: tuple[str, XMeter] | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def month(self) -> XMeter:
         """The current month's meter (the same object until the month changes)."""
-        key = self._month_of()
+        key = self.month_of()
         with self._lock:
             if self._month is None or self._month[0] != key:
                 spent, users, posts = month_spend(self.engine, key)
