@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import time
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
 __all__ = [
@@ -43,6 +45,7 @@ logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _PG_MIGRATION_LOCK = 0x70617272  # any constant: Postgres advisory lock id taken by whoever migrates
 PRIVATE_FILE_MODE = 0o600
+MIGRATION_LOCK_WAIT_S = 300.0  # longest wait for another process's migration of the same SQLite file
 
 
 def _keep_private(path: Path) -> None:
@@ -110,7 +113,17 @@ def _lock_for_migration(connection: Connection) -> None:
     """
     dialect = connection.dialect.name
     if dialect == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Another process's whole upgrade can outlast the busy timeout (a loaded machine, many revisions): keep
+        # waiting for its lock, up to a deadline, rather than fail the start of a process that only needs to wait.
+        deadline = time.monotonic() + MIGRATION_LOCK_WAIT_S
+        while True:
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                logger.info("waiting for another process's migration of the database")
     elif dialect == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
 

@@ -7,8 +7,11 @@ IngestError
 ├── NothingImportedError      an import whose files gave no row to import (all skipped, empty, or no file)
 ├── XApiConfigurationError    no bearer token, or X refused it (401/403): an operator must act
 ├── RateLimitedError          X's rate limit is exhausted; retry after ``retry_after_s`` (when X said)
-└── XApiError                 any other failure of the X API (unexpected payload, refused request)
-    └── XApiUnavailableError  X did not answer (5xx, timeout, network), retried until ``attempts`` ran out
+├── XApiError                 any other failure of the X API (unexpected payload, refused request)
+│   └── XApiUnavailableError  X did not answer (5xx, timeout, network), retried until ``attempts`` ran out
+└── XSpendStoppedError        a paid X read was not made: the job pauses rather than fails (``reason``)
+    ├── BudgetExceededError   the next read would take the spend past a budget cap (job or month)
+    └── CreditsExhaustedError X answered 402: the account has no credits left
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from pathlib import Path
 
 __all__ = [
     "AccountUnavailableError",
+    "BudgetExceededError",
+    "CreditsExhaustedError",
     "IngestError",
     "MalformedFileError",
     "NothingImportedError",
@@ -26,6 +31,7 @@ __all__ = [
     "XApiConfigurationError",
     "XApiError",
     "XApiUnavailableError",
+    "XSpendStoppedError",
     "retry_after_seconds",
 ]
 
@@ -121,3 +127,34 @@ class XApiUnavailableError(XApiError):
     def __init__(self, detail: str, status: int | None = None, attempts: int = 1) -> None:
         super().__init__(detail, status)
         self.attempts = attempts
+
+
+class XSpendStoppedError(IngestError):
+    """A paid X read was not made; ``reason`` is what a paused job shows (``budget`` or ``credits exhausted``)."""
+
+    reason = "budget"
+
+
+class BudgetExceededError(XSpendStoppedError):
+    """The next read (``needed_usd`` at most) would take ``scope``'s spend (``spent_usd``) past its ``cap_usd``."""
+
+    reason = "budget"
+
+    def __init__(self, scope: str, cap_usd: float, spent_usd: float, needed_usd: float) -> None:
+        super().__init__(
+            f"X {scope} budget of ${cap_usd:.2f} reached: ${spent_usd:.3f} spent, the next read costs up to "
+            f"${needed_usd:.3f}; raise the cap to continue"
+        )
+        self.scope = scope
+        self.cap_usd = cap_usd
+        self.spent_usd = spent_usd
+        self.needed_usd = needed_usd
+
+
+class CreditsExhaustedError(XSpendStoppedError):
+    """X answered 402 (``CreditsDepleted``): nothing more can be read until credits are bought."""
+
+    reason = "credits exhausted"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"X API credits exhausted (HTTP 402): {detail}")

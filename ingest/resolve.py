@@ -9,6 +9,10 @@ Handles are platform-neutral (a Reddit name such as ``-Whiskey_Tango`` is found 
 only a handle with X's syntax (``ingest.x_api.is_x_handle``) of an account not stored as another platform's is ever
 sent to X. Any other handle the store lacks is an ``UnknownHandleError`` saying it was not fetched from X, with or
 without a token.
+
+Money (``ingest.x_cost``): a stale stored X account is updated with only its posts newer than the newest stored
+(since_id, no users lookup); an account a pause cut short is stored as ``x-api-partial`` and read on from its oldest
+post (until_id), so no post is read twice. ``plan`` says what resolving would read, from the store alone.
 """
 
 from __future__ import annotations
@@ -29,12 +33,14 @@ from ingest.errors import (
     XApiUnavailableError,
 )
 from ingest.store import AccountStore, StoredAccount
-from ingest.x_api import X_HANDLE_RULE, FetchOutcome, XApiSource, is_x_handle
+from ingest.x_api import X_HANDLE_RULE, FetchOutcome, StoredTimeline, XApiSource, is_x_handle
+from ingest.x_cost import ReadPlan, XMeter, plan_reads
 
-__all__ = ["X_API_SOURCE", "AccountResolver", "Resolution"]
+__all__ = ["X_API_SOURCE", "X_PARTIAL_SOURCE", "AccountResolver", "Resolution"]
 
 logger = logging.getLogger(__name__)
 X_API_SOURCE = "x-api"
+X_PARTIAL_SOURCE = "x-api-partial"  # fetched from X, but a pause stopped the read before its last page
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,8 @@ class AccountResolver:
         self.max_age_s = max_age_s
 
     def _is_fresh(self, source: str, fetched_at: datetime, refresh: bool, fetchable: bool) -> bool:
+        if source == X_PARTIAL_SOURCE:
+            return not fetchable
         if source != X_API_SOURCE:
             return not (refresh and fetchable)
         return not refresh and (datetime.now(UTC) - fetched_at).total_seconds() <= self.max_age_s
@@ -64,14 +72,48 @@ class AccountResolver:
         platform = stored.account.platform if stored is not None else None
         return is_x_handle(handle) and platform in (None, "x")
 
-    def resolve(self, handles: Sequence[str], *, refresh: bool = False) -> list[Resolution]:
+    def _timeline(self, stored: StoredAccount | None, refresh: bool) -> StoredTimeline | None:
+        """The part of a stored X account's timeline to read instead of fetching it whole; ``None``: fetch it whole."""
+        if stored is None or stored.account.user_id is None or self.x_source is None:
+            return None
+        ids = [p.id for p in stored.account.posts if p.id.isdigit()]
+        if stored.source == X_PARTIAL_SOURCE:
+            until_id = min(ids, key=int) if ids else None
+            return StoredTimeline(stored.account, until_id=until_id, max_posts=self.x_source.max_posts - len(ids))
+        if stored.source == X_API_SOURCE and not refresh and ids:
+            return StoredTimeline(stored.account, since_id=max(ids, key=int))
+        return None
+
+    def plan(self, handles: Sequence[str], *, refresh: bool = False) -> list[ReadPlan]:
+        """What resolving ``handles`` would read from X at most, one ``ReadPlan`` per handle, from the store alone."""
+        plans = []
+        for handle in handles:
+            stored = self.store.get(handle)
+            fetchable = self._on_x(handle, stored) and self.x_source is not None
+            if stored is not None and self._is_fresh(stored.source, stored.fetched_at, refresh, fetchable):
+                plans.append(plan_reads(handle, "cached", max_posts=0))
+            elif not fetchable or self.x_source is None:
+                plans.append(plan_reads(handle, "not_fetched", max_posts=0))
+            else:
+                timeline = self._timeline(stored, refresh)
+                kind = "new" if timeline is None else "rest" if timeline.max_posts is not None else "newer"
+                n_stored = len(stored.account.posts) if stored is not None else 0
+                plans.append(plan_reads(handle, kind, max_posts=self.x_source.max_posts, n_stored_posts=n_stored))
+        return plans
+
+    def resolve(
+        self, handles: Sequence[str], *, refresh: bool = False, meter: XMeter | None = None
+    ) -> list[Resolution]:
         """One ``Resolution`` per handle, in order. Raises only ``XApiConfigurationError`` when X rejects the token.
 
         When a refetch fails for a passing reason (rate limit, X unavailable or erring), a stored copy is still used
-        (``stale``): having a token never makes an answer worse than not having one.
+        (``stale``): having a token never makes an answer worse than not having one. ``meter`` checks and counts
+        every paid X read; a handle whose read it refused (or X's 402 stopped) has the ``XSpendStoppedError`` and
+        status ``paused``, and what was read of it is stored.
         """
         results: dict[int, Resolution] = {}
         to_fetch: list[tuple[int, str, Account | None]] = []
+        timelines: dict[str, StoredTimeline] = {}
         for position, handle in enumerate(handles):
             stored = self.store.get(handle)
             on_x = self._on_x(handle, stored)
@@ -92,17 +134,27 @@ class AccountResolver:
                     results[position] = Resolution(handle, None, UnknownHandleError(handle, detail), status="not_local")
             else:
                 to_fetch.append((position, handle, stored.account if stored is not None else None))
+                timeline = self._timeline(stored, refresh)
+                if timeline is not None:
+                    timelines[handle.lower()] = timeline
         if to_fetch:
             try:
-                outcomes = self.x_source.fetch([handle for _, handle, _ in to_fetch])
+                extra = {k: v for k, v in (("meter", meter), ("stored", timelines)) if v}  # any Source fetches
+                outcomes = self.x_source.fetch([h for _, h, _ in to_fetch], **extra)
             except XApiError as exc:  # the whole lookup failed: every handle in it shares the outcome
                 logger.warning("X API lookup failed", extra={"error": str(exc), "n_handles": len(to_fetch)})
                 outcomes = [FetchOutcome(handle, "error", None, str(exc)) for _, handle, _ in to_fetch]
             for (position, handle, stored_account), outcome in zip(to_fetch, outcomes, strict=True):
-                results[position] = self._from_outcome(handle, outcome, stored_account)
+                partial = handle.lower() in timelines and timelines[handle.lower()].max_posts is not None
+                results[position] = self._from_outcome(handle, outcome, None if partial else stored_account)
         return [results[i] for i in range(len(handles))]
 
     def _from_outcome(self, handle: str, outcome: FetchOutcome, stored: Account | None) -> Resolution:
+        if outcome.status == "paused" and outcome.stopped is not None:
+            # What was read is kept (a resumed fetch reads on from it); a stored account nothing was read of stays.
+            if outcome.account is not None and (outcome.account.posts or stored is None):
+                self.store.put(outcome.account, source=X_PARTIAL_SOURCE if stored is None else X_API_SOURCE)
+            return Resolution(handle, None, outcome.stopped, status="paused")
         if outcome.account is not None and outcome.status in ("found", "protected"):
             self.store.put(outcome.account, source=X_API_SOURCE)
             fresh = self.store.get(outcome.account.handle)

@@ -20,6 +20,14 @@ are kept. A users lookup that gives up also makes the later lookup batches ``una
 down (each batch would cost another ``retries + 1`` calls); a timeline that gives up concerns only its account. 4xx
 answers are never retried: asking again would get the same answer.
 
+Money: every paid call is checked first with an optional ``XMeter`` (``ingest.x_cost``) for the most it can return
+(a lookup batch's users, a page's ``max_results`` posts) and counted after from what the answer held. A read the
+meter refuses (``BudgetExceededError``) or an HTTP 402 from X (``CreditsExhaustedError``) stops the fetch without
+failing it: the handles not yet read are ``paused`` outcomes, each keeping what was read of it (a looked-up profile,
+the pages of posts read so far), so that a resumed fetch continues with ``StoredTimeline`` and never reads a post
+twice. ``StoredTimeline`` also reads a stale stored account's posts newer than its newest (since_id), without a
+users lookup.
+
 All tweepy and requests exceptions are translated into the ``ingest.errors`` tree in one place
 (``XApiSource._translated``) and chained with ``from exc``. The token and post text are never logged.
 """
@@ -31,11 +39,10 @@ import math
 import random
 import re
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from typing import Any, Literal, TypeVar
+from dataclasses import replace
+from typing import Any, TypeVar
 
 import requests
 import tweepy
@@ -45,19 +52,33 @@ from detector.schema import Account, Post
 from ingest.errors import (
     TOKEN_VARIABLE,
     AccountUnavailableError,
+    CreditsExhaustedError,
     RateLimitedError,
     UnknownHandleError,
     XApiConfigurationError,
     XApiError,
     XApiUnavailableError,
+    XSpendStoppedError,
 )
+from ingest.x_cost import XMeter
+from ingest.x_outcomes import (
+    FetchOutcome,
+    FetchStatus,
+    StoredTimeline,
+    failure_label,
+    failure_summary,
+    lookup_failure_outcome,
+    paused_outcome,
+    rate_limited_outcome,
+    timeline_error,
+    unavailable_outcome,
+)
+from ingest.x_usage import XUsage, read_usage
 from ingest.x_v2 import PLATFORM, tweet_to_post, user_handle, user_to_profile
 
-__all__ = ["X_HANDLE_RULE", "FetchOutcome", "FetchStatus", "XApiSource", "is_x_handle"]
+__all__ = ["X_HANDLE_RULE", "FetchOutcome", "FetchStatus", "StoredTimeline", "XApiSource", "is_x_handle"]
 
 logger = logging.getLogger(__name__)
-
-FetchStatus = Literal["found", "not_found", "suspended", "protected", "rate_limited", "unavailable", "error"]
 
 MAX_TIMELINE_POSTS = 3200  # X serves at most the 3,200 most recent posts of a user timeline.
 LOOKUP_BATCH_SIZE = 100  # users lookup accepts at most 100 usernames per call.
@@ -102,23 +123,6 @@ _ACCESS_LEVEL_MARKERS = (
 _T = TypeVar("_T")
 # Failures worth asking again for: X or the network may answer next time. ConnectTimeout is a ConnectionError too.
 _TRANSIENT_NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
-
-
-@dataclass(frozen=True)
-class FetchOutcome:
-    """What happened to one requested handle.
-
-    ``account`` is set for ``found`` (profile and posts) and ``protected`` (profile only, ``posts=[]``).
-    ``detail`` explains any other status; ``retry_after_s`` is set for ``rate_limited`` when X said when its limit
-    resets (``None`` when it did not). ``unavailable`` means X
-    kept failing transiently (5xx, timeout, network) until the retries ran out: try again later.
-    """
-
-    handle: str
-    status: FetchStatus
-    account: Account | None
-    detail: str | None = None
-    retry_after_s: float | None = None
 
 
 def is_x_handle(handle: str) -> bool:
@@ -180,19 +184,6 @@ def _api_messages(exc: tweepy.HTTPException) -> str:
 def _is_access_level_problem(exc: tweepy.HTTPException) -> bool:
     text = _api_messages(exc).lower()
     return any(marker in text for marker in _ACCESS_LEVEL_MARKERS)
-
-
-def _classify_api_error(error: Mapping[str, Any]) -> tuple[FetchStatus, str]:
-    """Map one item of an X ``errors`` array (HTTP 200 partial error) to an outcome status and detail.
-
-    Suspended users come back with ``type`` resource-not-found too, so "suspended" in ``detail`` is checked first.
-    """
-    detail = str(error.get("detail") or error.get("title") or error.get("message") or "unspecified X API error")
-    if "suspended" in detail.lower():
-        return "suspended", detail
-    if str(error.get("type", "")).endswith("/resource-not-found"):
-        return "not_found", detail
-    return "error", detail
 
 
 class XApiSource:
@@ -277,12 +268,22 @@ class XApiSource:
 
             self._client.session.hooks["response"].append(_observe)
 
+    def usage(self) -> XUsage | None:
+        """X's count of posts read this billing cycle and the cap (``ingest.x_usage``), ``None`` without access."""
+        return read_usage(self._client)
+
     def __repr__(self) -> str:
         return f"XApiSource(max_posts={self.max_posts}, max_wait_s={self.max_wait_s}, retries={self.retries})"
 
     # -- public API -------------------------------------------------------------------------------------------
 
-    def fetch(self, handles: Sequence[str]) -> list[FetchOutcome]:
+    def fetch(
+        self,
+        handles: Sequence[str],
+        *,
+        meter: XMeter | None = None,
+        stored: Mapping[str, StoredTimeline] | None = None,
+    ) -> list[FetchOutcome]:
         """Return one ``FetchOutcome`` per input handle, in input order; handles compare case-insensitively.
 
         Each distinct handle is looked up once. Raises ``XApiConfigurationError`` when X refuses the token or its
@@ -291,55 +292,83 @@ class XApiSource:
         cannot be waited out, every handle not yet fetched is ``rate_limited``; after a users lookup that failed
         transiently on every attempt, every handle not yet fetched is ``unavailable``. Outcomes already known, e.g.
         ``found`` or ``not_found``, are kept either way.
+
+        ``meter`` checks and counts every paid read; once it refuses one or X answers 402, every handle not yet read
+        is ``paused`` (keeping what was read of it). A handle in ``stored`` (keyed case-insensitively) is not looked
+        up: only the part of its timeline its ``StoredTimeline`` names is read, and a ``found`` outcome holds only
+        those posts (merge them with the stored ones).
         """
         requested = [_clean_handle(h) for h in handles]
+        known = {key.lower(): timeline for key, timeline in (stored or {}).items() if timeline.account.user_id}
         results: dict[str, FetchOutcome] = {}
         pending: dict[str, str] = {}
+        limited: RateLimitedError | None = None
+        stopped: XSpendStoppedError | None = None
         for handle in requested:
             key = handle.lower()
             if key in results or key in pending:
                 continue
-            if is_x_handle(handle):
+            if key in known and is_x_handle(handle):
+                timeline = known[key]
+                try:
+                    results[key] = self._read_outcome(
+                        handle, timeline.account, limited, stopped, meter=meter, timeline=timeline
+                    )
+                except RateLimitedError as exc:
+                    limited = exc
+                    results[key] = rate_limited_outcome(handle, exc)
+                stopped = stopped or results[key].stopped
+            elif is_x_handle(handle):
                 pending[key] = handle
             else:
                 results[key] = FetchOutcome(handle, "not_found", None, detail=f"not a valid X handle ({X_HANDLE_RULE})")
 
-        limited: RateLimitedError | None = None
         down: XApiUnavailableError | None = None
         order = list(pending.values())
         for start in range(0, len(order), LOOKUP_BATCH_SIZE):
             batch = order[start : start + LOOKUP_BATCH_SIZE]
             users: dict[str, Mapping[str, Any]] = {}
             errors: dict[str, Mapping[str, Any]] = {}
-            if limited is None and down is None:
+            if limited is None and down is None and stopped is None:
                 try:
-                    users, errors = self._lookup(batch)
+                    users, errors = self._lookup(batch, meter)
                 except RateLimitedError as exc:
                     limited = exc
+                except XSpendStoppedError as exc:
+                    stopped = exc
                 except XApiUnavailableError as exc:
                     logger.warning("X API users lookup unavailable; %d handle(s) left unfetched", len(order) - start)
                     down = exc
             for handle in batch:
                 key = handle.lower()
                 if key not in users and key not in errors and limited is not None:
-                    results[key] = _rate_limited(handle, limited)
+                    results[key] = rate_limited_outcome(handle, limited)
                 elif key not in users and key not in errors and down is not None:
-                    results[key] = _unavailable(handle, down)
+                    results[key] = unavailable_outcome(handle, down)
+                elif key not in users and key not in errors and stopped is not None:
+                    results[key] = paused_outcome(handle, None, stopped)
                 elif key not in users:
-                    results[key] = _lookup_failure(handle, errors.get(key))
+                    results[key] = lookup_failure_outcome(handle, errors.get(key))
                 else:
                     try:
-                        results[key] = self._account_outcome(handle, users[key], rate_limited_by=limited)
+                        results[key] = self._account_outcome(handle, users[key], limited, stopped, meter=meter)
                     except RateLimitedError as exc:
                         limited = exc
-                        results[key] = _rate_limited(handle, exc)
+                        results[key] = rate_limited_outcome(handle, exc)
+                    stopped = stopped or results[key].stopped
         logger.debug("fetched %d distinct handle(s) from the X API", len(results))
         return [replace(results[h.lower()], handle=h) for h in requested]
 
     # -- per account ----------------------------------------------------------------------------------------
 
     def _account_outcome(
-        self, handle: str, user: Mapping[str, Any], *, rate_limited_by: RateLimitedError | None
+        self,
+        handle: str,
+        user: Mapping[str, Any],
+        rate_limited_by: RateLimitedError | None,
+        stopped_by: XSpendStoppedError | None,
+        *,
+        meter: XMeter | None,
     ) -> FetchOutcome:
         """Turn a looked-up user into an outcome, reading its timeline unless it is protected.
 
@@ -354,23 +383,44 @@ class XApiSource:
             return FetchOutcome(handle, "error", None, detail=f"unreadable user object from X: {exc}")
         if user.get("protected") is True:
             return FetchOutcome(handle, "protected", account, detail="protected account: its posts are not public")
+        return self._read_outcome(handle, account, rate_limited_by, stopped_by, meter=meter)
+
+    def _read_outcome(
+        self,
+        handle: str,
+        account: Account,
+        rate_limited_by: RateLimitedError | None,
+        stopped_by: XSpendStoppedError | None,
+        *,
+        meter: XMeter | None,
+        timeline: StoredTimeline | None = None,
+    ) -> FetchOutcome:
+        """Read the timeline of a known account (all of it, or the part ``timeline`` names) into an outcome."""
         if rate_limited_by is not None:
-            return _rate_limited(handle, rate_limited_by)
+            return rate_limited_outcome(handle, rate_limited_by)
+        if stopped_by is not None:
+            return paused_outcome(handle, account.model_copy(update={"posts": []}), stopped_by)
         try:
-            posts = self._timeline(handle, str(account.user_id))
+            posts, stopped = self._timeline(handle, str(account.user_id), meter=meter, timeline=timeline)
         except UnknownHandleError as exc:
             return FetchOutcome(handle, "not_found", None, detail=str(exc))
         except AccountUnavailableError as exc:
             status: FetchStatus = "suspended" if exc.reason == "suspended" else "error"
             return FetchOutcome(handle, status, None, detail=str(exc))
         except XApiUnavailableError as exc:
-            return _unavailable(handle, exc)
+            return unavailable_outcome(handle, exc)
         except XApiError as exc:
             return FetchOutcome(handle, "error", None, detail=str(exc))
+        if stopped is not None:
+            return paused_outcome(handle, account.model_copy(update={"posts": posts}), stopped)
         return FetchOutcome(handle, "found", account.model_copy(update={"posts": posts}))
 
-    def _lookup(self, batch: list[str]) -> tuple[dict[str, Mapping[str, Any]], dict[str, Mapping[str, Any]]]:
+    def _lookup(
+        self, batch: list[str], meter: XMeter | None
+    ) -> tuple[dict[str, Mapping[str, Any]], dict[str, Mapping[str, Any]]]:
         """Look up to 100 usernames; return users and per-handle errors, both keyed by lowercased handle."""
+        if meter is not None:
+            meter.check(users=len(batch))
         page = self._call(
             lambda: self._client.get_users(usernames=batch, user_fields=USER_FIELDS),
             what=f"users lookup of {len(batch)} handle(s)",
@@ -380,6 +430,8 @@ class XApiSource:
         users = {
             str(user.get("username", "")).lower(): user for user in page.get("data") or [] if isinstance(user, Mapping)
         }
+        if meter is not None:
+            meter.record(users=len(page.get("data") or []))
         errors: dict[str, Mapping[str, Any]] = {}
         for error in page.get("errors") or []:
             if isinstance(error, Mapping):
@@ -388,28 +440,45 @@ class XApiSource:
                     errors.setdefault(str(subject).lower(), error)
         return users, errors
 
-    def _timeline(self, handle: str, user_id: str) -> list[Post]:
-        """Read up to ``max_posts`` recent posts (retweets and replies included), newest first, without duplicates.
+    def _timeline(
+        self, handle: str, user_id: str, *, meter: XMeter | None, timeline: StoredTimeline | None = None
+    ) -> tuple[list[Post], XSpendStoppedError | None]:
+        """Read up to ``max_posts`` recent posts (retweets and replies included), newest first, without duplicates,
+        and what stopped the read early (a budget cap, X's 402), ``None`` when nothing did.
 
         Pages are walked one call at a time, rather than with ``Paginator.flatten``, so that the 200-with-``errors``
-        answer X gives for an account suspended since the lookup is seen, and so a rate-limited page can be retried.
+        answer X gives for an account suspended since the lookup is seen, so a rate-limited page can be retried, and
+        so each page is checked against the meter before it is asked for.
         """
+        max_posts = timeline.max_posts if timeline is not None and timeline.max_posts is not None else self.max_posts
+        bounds = {}
+        if timeline is not None:
+            bounds = {k: v for k, v in (("since_id", timeline.since_id), ("until_id", timeline.until_id)) if v}
+        page_size = min(100, max(5, self.max_posts))
         pages = iter(
             tweepy.Paginator(
                 self._client.get_users_tweets,
                 id=user_id,
-                max_results=min(100, max(5, self.max_posts)),
+                max_results=page_size,
                 tweet_fields=TWEET_FIELDS,
+                **bounds,
             )
         )
         posts: dict[str, Post] = {}
-        while len(posts) < self.max_posts:
-            page = self._call(lambda: next(pages, None), what=f"timeline of @{handle}", handle=handle)
+        while len(posts) < max_posts:
+            try:
+                if meter is not None:
+                    meter.check(posts=page_size)
+                page = self._call(lambda: next(pages, None), what=f"timeline of @{handle}", handle=handle)
+            except XSpendStoppedError as exc:
+                return list(posts.values()), exc
             if page is None:
                 break
             tweets = page.get("data") or []
+            if meter is not None:
+                meter.record(posts=len(tweets))
             if not tweets and page.get("errors"):
-                raise _timeline_error(handle, page["errors"][0])
+                raise timeline_error(handle, page["errors"][0])
             known = len(posts)
             for tweet in tweets:
                 try:
@@ -418,13 +487,13 @@ class XApiSource:
                     logger.debug("skipping an unreadable post of @%s: %s", handle, exc)
                     continue
                 posts.setdefault(post.id, post)
-                if len(posts) >= self.max_posts:
+                if len(posts) >= max_posts:
                     break
             if tweets and len(posts) == known:
                 # A page with nothing new means the cursor is going round in circles: stop rather than loop forever.
                 logger.warning("X API repeated a timeline page of @%s; keeping the %d posts read", handle, known)
                 break
-        return list(posts.values())
+        return list(posts.values()), None
 
     # -- calls, rate limits and error translation ---------------------------------------------------------------
 
@@ -455,10 +524,10 @@ class XApiSource:
                     wait_s,
                 )
             except XApiUnavailableError as exc:
-                failures.append(_failure_label(exc))
+                failures.append(failure_label(exc))
                 if len(failures) > self.retries:
                     raise XApiUnavailableError(
-                        f"X API failed for the {what} ({_failure_summary(failures)}); "
+                        f"X API failed for the {what} ({failure_summary(failures)}); "
                         f"gave up after {len(failures)} attempt(s)",
                         status=exc.status,
                         attempts=len(failures),
@@ -508,6 +577,8 @@ class XApiSource:
         except tweepy.TwitterServerError as exc:
             raise XApiUnavailableError(f"X API request failed: {_summary(exc)}", status=_status(exc)) from exc
         except tweepy.HTTPException as exc:
+            if _status(exc) == 402:
+                raise CreditsExhaustedError(_summary(exc)) from exc
             raise XApiError(f"X API request failed: {_summary(exc)}", status=_status(exc)) from exc
         except tweepy.TweepyException as exc:
             raise XApiError(f"X API request failed: {exc}") from exc
@@ -515,45 +586,6 @@ class XApiSource:
             raise XApiUnavailableError(f"X API unreachable: {type(exc).__name__}") from exc
         except requests.RequestException as exc:
             raise XApiError(f"X API unreachable: {type(exc).__name__}") from exc
-
-
-def _rate_limited(handle: str, exc: RateLimitedError) -> FetchOutcome:
-    return FetchOutcome(handle, "rate_limited", None, detail=str(exc), retry_after_s=exc.retry_after_s)
-
-
-def _unavailable(handle: str, exc: XApiUnavailableError) -> FetchOutcome:
-    return FetchOutcome(handle, "unavailable", None, detail=str(exc))
-
-
-def _failure_label(exc: XApiUnavailableError) -> str:
-    """``HTTP 503`` for an answer, the requests exception's name (``ReadTimeout``) for no answer."""
-    if exc.status is not None:
-        return f"HTTP {exc.status}"
-    return type(exc.__cause__).__name__ if exc.__cause__ is not None else "no answer"
-
-
-def _failure_summary(labels: list[str]) -> str:
-    """``HTTP 503 3 times, ReadTimeout once``: each kind of failure with its count, in order of first appearance."""
-    counts = Counter(labels)
-    return ", ".join(f"{label} {_times(n)}" for label, n in counts.items())
-
-
-def _times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
-
-
-def _lookup_failure(handle: str, error: Mapping[str, Any] | None) -> FetchOutcome:
-    if error is None:
-        return FetchOutcome(handle, "error", None, detail="X returned neither the user nor an error for this handle")
-    status, detail = _classify_api_error(error)
-    return FetchOutcome(handle, status, None, detail=detail)
-
-
-def _timeline_error(handle: str, error: Mapping[str, Any]) -> Exception:
-    status, detail = _classify_api_error(error)
-    if status == "not_found":
-        return UnknownHandleError(handle, detail)
-    return AccountUnavailableError(handle, "suspended" if status == "suspended" else "unavailable", detail)
 
 
 def _status(exc: tweepy.HTTPException) -> int | None:

@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.store import StoreLimits
+from ingest.x_cost import XPrices
 from service.db.retention import RetentionPolicy
 
 __all__ = ["Settings"]
@@ -48,6 +49,22 @@ class Settings(BaseSettings):
     )
     x_timeout_s: float = Field(default=10.0, gt=0, description="Deadline of each HTTP request to X (connect, read).")
     x_cache_max_age_s: float = Field(default=86_400.0, ge=0, description="Refetch accounts from X older than this.")
+    x_price_per_post_usd: float = Field(
+        default=0.005, ge=0, description="What X charges per post read (pay per use; check the Developer Console)."
+    )
+    x_price_per_user_usd: float = Field(default=0.01, ge=0, description="What X charges per user object read.")
+    x_job_budget_usd: float | None = Field(
+        default=None,
+        ge=0,
+        description="Most a job may spend on X reads (a job's own budget_usd overrides it); a job whose next read "
+        "would pass it pauses (state paused, reason budget). None: no cap.",
+    )
+    x_monthly_budget_usd: float | None = Field(
+        default=None,
+        ge=0,
+        description="Most this service may spend on X reads in a calendar month (UTC), jobs and requests together; "
+        "a read that would pass it is not made. None: no cap.",
+    )
     catalog_file: Path | None = Field(
         default=None, description="Talking-point catalog YAML; the bundled one when unset."
     )
@@ -137,6 +154,10 @@ class Settings(BaseSettings):
     prune_interval_s: float = Field(default=3600.0, ge=0, description="Seconds between the server's prunes; 0: none.")
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="Structured JSON log lines (set false for plain text).")
+
+    @property
+    def x_prices(self) -> XPrices:
+        return XPrices(per_post_usd=self.x_price_per_post_usd, per_user_usd=self.x_price_per_user_usd)
 
     @property
     def store_limits(self) -> StoreLimits:

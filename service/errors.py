@@ -146,8 +146,8 @@ class JobNotFoundError(ServiceError):
 
 
 class JobFinishedError(ServiceError):
-    def __init__(self, job_id: str, state: str) -> None:
-        super().__init__(f"job {job_id} is {state}: only queued or running jobs can be cancelled")
+    def __init__(self, job_id: str, state: str, action: str = "cancelled") -> None:
+        super().__init__(f"job {job_id} is {state}: only queued, running or paused jobs can be {action}")
         self.job_id = job_id
         self.state = state
 

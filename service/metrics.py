@@ -1,4 +1,4 @@
-"""Prometheus metrics of one app: request latency by route, scores by band, job queue depth, X API use.
+"""Prometheus metrics of one app: request latency by route, scores by band, job queue depth, X API use and spend.
 
 Each app gets its own ``CollectorRegistry`` (not the process-global one), so tests can build many apps.
 """
@@ -33,6 +33,11 @@ class Metrics:
             "Requests refused for want of a key beyond the audit budget of their client address (logged only)",
             registry=self.registry,
         )
+        self.x_spend_usd = Counter(
+            "parrotwatch_x_spend_usd", "US dollars spent on X API reads, at the set prices", registry=self.registry
+        )
+        self.x_users_read = Counter("parrotwatch_x_users_read", "User objects read from X", registry=self.registry)
+        self.x_posts_read = Counter("parrotwatch_x_posts_read", "Posts read from X", registry=self.registry)
         self.x_rate_limit_waits = Counter(
             "parrotwatch_x_rate_limit_waits", "Waits for an X API rate-limit reset", registry=self.registry
         )
@@ -41,6 +46,11 @@ class Metrics:
             "Seconds spent waiting for X API rate-limit resets",
             registry=self.registry,
         )
+
+    def record_x_spend(self, *, users: int, posts: int, usd: float) -> None:
+        self.x_spend_usd.inc(usd)
+        self.x_users_read.inc(users)
+        self.x_posts_read.inc(posts)
 
     def observe_queue_depth(self, read_depth: Callable[[], float]) -> None:
         """Read the queue depth from the database when scraped, so it is right after a restart too."""

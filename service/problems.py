@@ -24,6 +24,8 @@ from detector.errors import (
 )
 from ingest.errors import (
     AccountUnavailableError,
+    BudgetExceededError,
+    CreditsExhaustedError,
     IngestError,
     MalformedFileError,
     RateLimitedError,
@@ -73,6 +75,8 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     XApiConfigurationError: (503, "x-api-configuration", "X API not usable as configured"),
     XApiUnavailableError: (503, "x-api-unavailable", "X API unavailable (retried)"),
     XApiError: (502, "x-api-error", "X API failed"),
+    BudgetExceededError: (402, "x-budget-exhausted", "X budget cap reached"),
+    CreditsExhaustedError: (402, "x-credits-exhausted", "X API credits exhausted"),
     InvalidHandleError: (422, "invalid-handle", "Not a handle"),
     MalformedFileError: (422, "malformed-file", "Malformed input file"),
     InvalidLabelsError: (422, "invalid-labels", "Invalid labels"),

@@ -27,11 +27,15 @@ __all__ = [
     "JobCreate",
     "JobErrorPublic",
     "JobPublic",
+    "JobResume",
     "ModelCardPublic",
     "Readiness",
     "ScoreRequest",
     "ScoreResponse",
     "ScoreResult",
+    "XReadEstimatePublic",
+    "XReadPlanPublic",
+    "XUsagePublic",
     "normalize_handle",
 ]
 
@@ -125,8 +129,57 @@ class JobCreate(BaseModel):
         min_length=1, description="Handles on any platform (X, Reddit, ...), with or without @; at most 100,000."
     )
     refresh: bool = Field(default=False, description="Refetch X accounts from X even when the local store has them.")
+    budget_usd: float | None = Field(
+        default=None,
+        ge=0,
+        allow_inf_nan=False,
+        description="Most this job may spend on X reads (US dollars); the x_job_budget_usd setting when unset. "
+        "When the next read would pass it, the job pauses (state paused, paused_reason budget).",
+    )
 
     model_config = {"json_schema_extra": {"examples": [{"handles": ["@some_handle", "another_one"]}]}}
+
+
+class JobResume(BaseModel):
+    budget_usd: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False, description="A new budget for the job (US dollars)."
+    )
+
+    model_config = {"extra": "forbid"}
+
+
+class XReadPlanPublic(BaseModel):
+    handle: str
+    read: Literal["cached", "new", "newer", "rest", "not_fetched"] = Field(
+        description="cached: fresh in the store, free; new: a user lookup and up to x_max_posts posts; newer: only "
+        "posts newer than the stored ones; rest: the rest of a read a pause cut short; not_fetched: not on X or no "
+        "token."
+    )
+    users: int
+    posts: int
+    cost_usd: float
+
+
+class XUsagePublic(BaseModel):
+    """X's own count (``GET /2/usage/tweets``): posts the project read this billing cycle and its monthly cap."""
+
+    project_usage: int
+    project_cap: int | None
+    cap_reset_day: int | None
+
+
+class XReadEstimatePublic(BaseModel):
+    """What a request would read from X at most and cost, from the store's cache (nothing is created)."""
+
+    users: int
+    posts: int
+    cost_usd: float
+    price_per_user_usd: float
+    price_per_post_usd: float
+    handles: list[XReadPlanPublic]
+    x_usage: XUsagePublic | None = Field(
+        default=None, description="X's usage count and post cap, where the token's account has access to them."
+    )
 
 
 class JobErrorPublic(BaseModel):
@@ -137,7 +190,7 @@ class JobErrorPublic(BaseModel):
 
 class JobPublic(BaseModel):
     id: str
-    state: Literal["queued", "running", "done", "cancelled"]
+    state: Literal["queued", "running", "paused", "done", "cancelled"]
     total: int = Field(description="Distinct handles in the job.")
     done: int = Field(description="Handles scored.")
     failed: int = Field(description="Handles that could not be scored (see errors).")
@@ -150,6 +203,14 @@ class JobPublic(BaseModel):
     finished_at: datetime | None
     results_url: str
     errors: list[JobErrorPublic] = Field(description="Per-handle errors, in submission order (the first 1,000).")
+    x_budget_usd: float | None = Field(default=None, description="The job's X budget; None: the setting's.")
+    x_spend_usd: float = Field(default=0.0, description="Spent on X reads so far (US dollars, at the set prices).")
+    x_users_read: int = 0
+    x_posts_read: int = 0
+    paused_reason: Literal["budget", "credits exhausted"] | None = Field(
+        default=None, description="Why a paused job waits: its or the month's X budget, or X's credits (HTTP 402)."
+    )
+    paused_detail: str | None = Field(default=None, description="The cap or X's words, and the handles waiting.")
 
 
 class TrainingRunCreate(BaseModel):

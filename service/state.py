@@ -28,6 +28,7 @@ from service.db.jobs import pending_count
 from service.metrics import Metrics
 from service.rate_limit import RateLimiter
 from service.score_memo import ScoreMemo
+from service.x_budget import XSpendLedger
 
 __all__ = ["ServiceState", "build_resolver", "build_state", "warm_coordination_index"]
 
@@ -48,6 +49,7 @@ class ServiceState:
     metrics: Metrics
     rate_limiter: RateLimiter
     keyless_refusal_audit: RateLimiter  # budgets audit rows of 401s per client address
+    x_spend: XSpendLedger
     score_memo: ScoreMemo = field(default_factory=lambda: ScoreMemo(0))
     key_cache: KeyCache = field(default_factory=lambda: KeyCache(0))
     _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -163,6 +165,7 @@ def build_state(settings: Settings) -> ServiceState:
         metrics=metrics,
         rate_limiter=RateLimiter(settings.rate_limit_per_minute),
         keyless_refusal_audit=RateLimiter(settings.audit_keyless_refusals_per_minute),
+        x_spend=XSpendLedger(engine, settings.x_prices, monthly_cap_usd=settings.x_monthly_budget_usd, metrics=metrics),
         score_memo=ScoreMemo(settings.score_memo_size),
         key_cache=KeyCache(settings.key_cache_s),
     )

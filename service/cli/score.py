@@ -30,7 +30,9 @@ from service.cli.progress import step_progress
 from service.config import Settings
 from service.score_memo import ScoreMemo
 from service.scoring.handle_scorer import HandleScorer, ScoringProblem, record_in_history
+from service.scoring.x_estimate import estimate_reads
 from service.state import build_resolver, warm_coordination_index
+from service.x_budget import XSpendLedger
 from training.dask_backend import score_on_dask
 
 __all__ = ["score"]
@@ -46,6 +48,12 @@ def score(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSONL here instead of stdout.")] = None,
     version: Annotated[str | None, typer.Option(help="Model version; the active one by default.")] = None,
     refresh: Annotated[bool, typer.Option(help="Refetch handles from X even when the store has them.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Only say how many users and posts scoring HANDLES would read from X and what it costs."
+        ),
+    ] = False,
     workers: Annotated[
         int, typer.Option(min=1, help="Processes scoring an --input (default 1; the CPU count uses every core).")
     ] = 1,
@@ -58,12 +66,21 @@ def score(
     (needs PARROTWATCH_X_BEARER_TOKEN), and every score is recorded in the service's history, as the API does.
     Handles that cannot be scored are reported on stderr and as error objects in the output; the exit code then
     says why (3 not a handle or unknown, also when the store lacks it and no token turns live fetch on; 4 X API or
-    rate limit; 6 X refused the token). With --input and --dask, chunks of
-    accounts are prepared on Dask workers and coordination is joined here: the same scores.
+    rate limit or X budget; 6 X refused the token). --dry-run prints one JSON object, the users and posts HANDLES
+    would read from X at most and their cost from the store's cache, and reads nothing. With --input and --dask,
+    chunks of accounts are prepared on Dask workers and coordination is joined here: the same scores.
     """
     settings = settings_of(ctx)
     if not handles and input_file is None:
         raise typer.BadParameter("give handles to score, or --input FILE")
+    if dry_run:
+        if input_file is not None or not handles:
+            raise typer.BadParameter("--dry-run takes HANDLES, not --input (a file's accounts are not read from X)")
+        engine = open_database(settings.resolved_database_url)
+        resolver = build_resolver(settings, AccountStore(engine, limits=settings.store_limits))
+        estimate = estimate_reads(resolver, handles, settings.x_prices, refresh=refresh)
+        typer.echo(json.dumps(estimate.as_dict(settings.x_prices)))
+        return
     if output is not None and output.is_dir():
         raise typer.BadParameter(f"--output {output} is a folder; give a file name")
     loaded = ModelRegistry(settings.models_dir).load(version)
@@ -128,6 +145,7 @@ def _handle_scorer(settings: Settings, loaded: LoadedModel, declared: DeclaredSt
     memo: a run scores each handle once)."""
     engine = open_database(settings.resolved_database_url)  # the service's database, migrated
     store = AccountStore(engine, limits=settings.store_limits)
+    ledger = XSpendLedger(engine, settings.x_prices, monthly_cap_usd=settings.x_monthly_budget_usd)
     return HandleScorer(
         loaded=loaded,
         resolver=build_resolver(settings, store),
@@ -135,6 +153,7 @@ def _handle_scorer(settings: Settings, loaded: LoadedModel, declared: DeclaredSt
         coordination=warm_coordination_index(engine, store, settings),
         memo=ScoreMemo(0),
         record=record_in_history(engine),
+        new_meter=ledger.month,
     )
 
 

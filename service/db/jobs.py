@@ -5,6 +5,10 @@ transaction: a crash loses at most the batch in flight, which is still ``pending
 An item only leaves ``pending`` once (the update is conditional) and ``(job_id, handle)`` is unique for items and
 for job scores, so no result is recorded twice. A job belongs to the key that created it (``created_by``): reads
 take the caller's ``Scope``, and a job outside it is "not found" (``service/scopes.py``).
+
+A job whose next X read would pass its budget, or whose read X refused with 402, is ``paused`` with a reason: its
+pending items wait, the runner does not claim it, and ``resume_job`` (with a higher ``budget_usd`` if need be) queues
+it again. Items already scored are kept either way.
 """
 
 from __future__ import annotations
@@ -34,15 +38,18 @@ __all__ = [
     "get_job",
     "iter_results",
     "list_jobs",
+    "pause_job",
     "pending_count",
     "pending_items",
     "record_outcomes",
+    "resume_job",
     "start_job",
     "unfinished_jobs",
     "visible_job_ids",
 ]
 
 ACTIVE_STATES = ("queued", "running")
+OPEN_STATES = (*ACTIVE_STATES, "paused")  # not finished: may still score its pending items
 _INSERT_CHUNK = 2000
 
 
@@ -67,6 +74,12 @@ class JobStatus:
     updated_at: datetime
     finished_at: datetime | None
     errors: list[JobError] = field(default_factory=list)
+    x_budget_usd: float | None = None
+    x_spend_usd: float = 0.0
+    x_users_read: int = 0
+    x_posts_read: int = 0
+    paused_reason: str | None = None
+    paused_detail: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,9 +109,10 @@ def create_job(
     refresh: bool,
     created_by: str | None,
     created_by_name: str | None = None,
+    x_budget_usd: float | None = None,
 ) -> str:
     """Store a job with one pending item per distinct handle (case-insensitive, first spelling kept), owned by the
-    key ``created_by`` (named ``created_by_name``)."""
+    key ``created_by`` (named ``created_by_name``), spending at most ``x_budget_usd`` on X (None: the setting)."""
     job_id = uuid.uuid4().hex
     distinct: dict[str, str] = {}
     for handle in handles:
@@ -118,6 +132,7 @@ def create_job(
                 created_at=now,
                 updated_at=now,
                 finished_at=None,
+                x_budget_usd=x_budget_usd,
             )
         )
         rows = [
@@ -143,6 +158,12 @@ def _status(row, errors: list[JobError]) -> JobStatus:  # type: ignore[no-untype
         updated_at=as_utc(row.updated_at),
         finished_at=as_utc(row.finished_at),
         errors=errors,
+        x_budget_usd=row.x_budget_usd,
+        x_spend_usd=row.x_spend_usd,
+        x_users_read=row.x_users_read,
+        x_posts_read=row.x_posts_read,
+        paused_reason=row.paused_reason,
+        paused_detail=row.paused_detail,
     )
 
 
@@ -182,16 +203,46 @@ def visible_job_ids(engine: Engine, job_ids: Iterable[str | None], *, scope: Sco
 
 
 def cancel_job(engine: Engine, job_id: str, *, scope: Scope = UNRESTRICTED) -> JobStatus:
-    """Stop a queued or running job: its pending items stay unscored; what was recorded stays readable."""
+    """Stop a queued, running or paused job: its pending items stay unscored; what was recorded stays readable."""
     with engine.begin() as conn:
         state = _visible_job(conn, job_id, scope).state
         if state == "done":
             raise JobFinishedError(job_id, state)
-        if state in ACTIVE_STATES:
+        if state in OPEN_STATES:
             now = utcnow()
             conn.execute(
                 update(jobs).where(jobs.c.id == job_id).values(state="cancelled", updated_at=now, finished_at=now)
             )
+    return get_job(engine, job_id)
+
+
+def pause_job(engine: Engine, job_id: str, *, reason: str, detail: str) -> bool:
+    """Pause a queued or running job (``reason``: budget, credits exhausted); False when it was not active."""
+    with engine.begin() as conn:
+        return bool(
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id, jobs.c.state.in_(ACTIVE_STATES))
+                .values(state="paused", paused_reason=reason, paused_detail=detail, updated_at=utcnow())
+            ).rowcount
+        )
+
+
+def resume_job(
+    engine: Engine, job_id: str, *, budget_usd: float | None = None, scope: Scope = UNRESTRICTED
+) -> JobStatus:
+    """Queue a paused job again, with a new budget when ``budget_usd`` is given (also for a job not paused);
+    ``JobFinishedError`` (409) for a done or cancelled one."""
+    with engine.begin() as conn:
+        state = _visible_job(conn, job_id, scope).state
+        if state not in OPEN_STATES:
+            raise JobFinishedError(job_id, state, action="resumed")
+        values: dict[str, object] = {"updated_at": utcnow()}
+        if budget_usd is not None:
+            values["x_budget_usd"] = budget_usd
+        if state == "paused":
+            values.update(state="queued", paused_reason=None, paused_detail=None)
+        conn.execute(update(jobs).where(jobs.c.id == job_id).values(**values))
     return get_job(engine, job_id)
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "metadata",
     "scores",
     "training_runs",
+    "x_spend_months",
 ]
 
 metadata = MetaData()
@@ -44,7 +45,7 @@ jobs = Table(
     "jobs",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("state", String(16), nullable=False, index=True),  # queued | running | done | cancelled
+    Column("state", String(16), nullable=False, index=True),  # queued | running | paused | done | cancelled
     Column("total", Integer, nullable=False),
     Column("done", Integer, nullable=False, default=0),
     Column("failed", Integer, nullable=False, default=0),
@@ -54,6 +55,23 @@ jobs = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
+    # X credit budget (migration 0007): the job's cap (None: the setting's), what it spent, why it is paused.
+    Column("x_budget_usd", Float),
+    Column("x_spend_usd", Float, nullable=False, server_default="0"),
+    Column("x_users_read", Integer, nullable=False, server_default="0"),
+    Column("x_posts_read", Integer, nullable=False, server_default="0"),
+    Column("paused_reason", String(32)),  # budget | credits exhausted (state paused)
+    Column("paused_detail", Text),
+)
+
+# What this service spent on X reads per calendar month (UTC, "2026-12"): jobs and synchronous requests together.
+x_spend_months = Table(
+    "x_spend_months",
+    metadata,
+    Column("month", String(7), primary_key=True),
+    Column("spend_usd", Float, nullable=False),
+    Column("users_read", Integer, nullable=False),
+    Column("posts_read", Integer, nullable=False),
 )
 
 scores = Table(

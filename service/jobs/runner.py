@@ -7,6 +7,11 @@ unfinished job at its first pending item; a batch that was in flight is scored a
 scored while another writer holds the database (SQLite "database is locked") is kept in memory and its commit
 retried with backoff for ``job_record_retry_s``, so a busy database delays results rather than discarding them.
 
+Every batch reads X through its job's meter (``service.x_budget``), under the month's. When a read would pass the
+job's or the month's cap, or X answers 402, the handles it concerned stay pending and the job is ``paused`` with the
+reason and those handles; what was scored is kept. A paused job is never claimed, so no worker spins on it;
+``resume_job`` queues it again and its meter starts from the spend recorded so far.
+
 Claims are kept in this process's memory (a cursor per job): one process runs jobs. Several API workers on Postgres
 would need ``SELECT ... FOR UPDATE SKIP LOCKED`` claims instead.
 """
@@ -22,8 +27,17 @@ from sqlalchemy.exc import OperationalError
 
 from detector.errors import DetectorError
 from detector.scoring import AccountScore
-from ingest.errors import IngestError
-from service.db.jobs import ItemOutcome, get_job, pending_items, record_outcomes, start_job, unfinished_jobs
+from ingest.errors import IngestError, XSpendStoppedError
+from ingest.x_cost import XMeter
+from service.db.jobs import (
+    ItemOutcome,
+    get_job,
+    pause_job,
+    pending_items,
+    record_outcomes,
+    start_job,
+    unfinished_jobs,
+)
 from service.scoring.handle_scorer import HandleOutcome, ScoringProblem, scorer_for
 from service.state import ServiceState
 
@@ -56,6 +70,7 @@ class JobRunner:
         self._wake = threading.Event()
         self._claim_lock = threading.Lock()
         self._cursors: dict[str, int] = {}  # job id -> last position handed to a worker
+        self._meters: dict[str, XMeter] = {}  # job id -> its X meter, shared by the workers on it
 
     def start(self) -> None:
         for n in range(self.workers):
@@ -84,8 +99,8 @@ class JobRunner:
         claim = self._claim()
         if claim is None:
             return False
-        job_id, refresh, items = claim
-        self._run_batch(job_id, refresh, items)
+        job_id, refresh, items, meter = claim
+        self._run_batch(job_id, refresh, items, meter)
         return True
 
     # -- workers ---------------------------------------------------------------------------------------------------
@@ -109,12 +124,14 @@ class JobRunner:
         with self._claim_lock:
             self._cursors.clear()
 
-    def _claim(self) -> tuple[str, bool, list[tuple[int, int, str]]] | None:
+    def _claim(self) -> tuple[str, bool, list[tuple[int, int, str]], XMeter] | None:
         engine = self.state.engine
         with self._claim_lock:
             active = unfinished_jobs(engine)
-            for gone in set(self._cursors) - set(active):  # finished or cancelled
+            for gone in set(self._cursors) - set(active):  # finished, cancelled or paused
                 del self._cursors[gone]
+            for gone in set(self._meters) - set(active):
+                del self._meters[gone]
             for job_id in active:
                 if not start_job(engine, job_id):
                     self._cursors.pop(job_id, None)
@@ -124,29 +141,53 @@ class JobRunner:
                 if not items:
                     continue  # the rest is in flight in another worker
                 self._cursors[job_id] = items[-1][1]
-                return job_id, self._refresh_of(job_id), items
+                status = get_job(engine, job_id, max_errors=0)
+                default_cap = self.state.settings.x_job_budget_usd
+                cap = status.x_budget_usd if status.x_budget_usd is not None else default_cap
+                meter = self._meters.get(job_id)
+                if meter is None or meter.cap_usd != cap:  # new, or its budget was changed
+                    meter = self.state.x_spend.job(status, default_cap)
+                    self._meters[job_id] = meter
+                return job_id, status.refresh, items, meter
         return None
 
-    def _refresh_of(self, job_id: str) -> bool:
-        return get_job(self.state.engine, job_id, max_errors=0).refresh
+    def _pause(self, job_id: str, paused: list[tuple[str, XSpendStoppedError]]) -> None:
+        """Pause the job for the first stop's reason, naming the handles left waiting; forget its claims."""
+        stop = paused[0][1]
+        handles = ", ".join(f"@{handle}" for handle, _ in paused)
+        if pause_job(self.state.engine, job_id, reason=stop.reason, detail=f"{stop}; waiting: {handles}"):
+            logger.warning("job paused", extra={"job_id": job_id, "reason": stop.reason, "n_waiting": len(paused)})
+        with self._claim_lock:
+            self._cursors.pop(job_id, None)
+            self._meters.pop(job_id, None)
 
-    def _run_batch(self, job_id: str, refresh: bool, items: Sequence[tuple[int, int, str]]) -> None:
+    def _run_batch(self, job_id: str, refresh: bool, items: Sequence[tuple[int, int, str]], meter: XMeter) -> None:
         """Score a claimed batch through the scoring use case; its outcomes become the items' results."""
         started = time.perf_counter()
         loaded = self.state.require_model()
         item_ids = [item_id for item_id, _, _ in items]
         recorded: list[AccountScore] = []
+        paused: list[tuple[str, XSpendStoppedError]] = []
 
         def record(outcomes: Sequence[HandleOutcome]) -> list[AccountScore]:
-            stored = self._record(job_id, [_item_outcome(i, o) for i, o in zip(item_ids, outcomes, strict=True)])
+            settled = []
+            for item_id, outcome in zip(item_ids, outcomes, strict=True):
+                stop = outcome.problem.error if outcome.problem is not None else None
+                if isinstance(stop, XSpendStoppedError):  # not read: the item waits for the job's resume
+                    paused.append((outcome.handle, stop))
+                else:
+                    settled.append(_item_outcome(item_id, outcome))
+            stored = self._record(job_id, settled)
             recorded.extend(stored)
             return stored
 
         try:
-            scorer_for(self.state, loaded, record=record).score([h for _, _, h in items], refresh=refresh)
+            scorer_for(self.state, loaded, record=record).score([h for _, _, h in items], refresh=refresh, meter=meter)
         except IngestError as exc:  # X refused the token: every handle of the batch gets that error
             problem = ScoringProblem.of(exc)
             self._record(job_id, [_problem_outcome(item_id, problem) for item_id in item_ids])
+        if paused:
+            self._pause(job_id, paused)
         logger.info(
             "job batch recorded",
             extra={

@@ -2,6 +2,10 @@
 
 A job is its creator's: an analyst lists, reads and cancels its own and its team's, an admin all; another owner's
 job id is a 404 ``job-not-found`` like an unknown one (``service/scopes.py``), audited as a refusal.
+
+X reads cost money: ``?dry_run=true`` says what a job would read and cost, from the store's cache, creating
+nothing; a job over its budget (``budget_usd``, else the setting) or the month's, or stopped by X's 402, is
+``paused``, and ``POST /v1/jobs/{id}/resume`` (with a new ``budget_usd`` if need be) continues it.
 """
 
 from __future__ import annotations
@@ -14,16 +18,26 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from service.auth import AnalystDep, ScopeDep, require_analyst
-from service.db.jobs import JobResult, JobStatus, cancel_job, create_job, get_job, iter_results, list_jobs
-from service.deps import EngineDep, RunnerDep, SettingsDep
+from service.db.jobs import (
+    JobResult,
+    JobStatus,
+    cancel_job,
+    create_job,
+    get_job,
+    iter_results,
+    list_jobs,
+    resume_job,
+)
+from service.deps import EngineDep, ResolverDep, RunnerDep, SettingsDep
 from service.errors import EmptyJobError, InvalidHandlesError, TooManyHandlesError
 from service.jobs.handles_file import read_handle_lines
-from service.schemas import JobCreate, JobErrorPublic, JobPublic, normalize_handle
+from service.schemas import JobCreate, JobErrorPublic, JobPublic, JobResume, XReadEstimatePublic, normalize_handle
+from service.scoring.x_estimate import estimate_reads
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], dependencies=[Depends(require_analyst)])
 
@@ -53,6 +67,7 @@ _MULTIPART_SCHEMA = {
             "description": "CSV with a handle column, or one handle per line without a header.",
         },
         "refresh": {"type": "boolean", "default": False},
+        "budget_usd": {"type": "number", "minimum": 0, "description": "Most the job may spend on X reads."},
     },
 }
 
@@ -75,6 +90,7 @@ async def read_job_request(request: Request) -> JobCreate:
                 [{"loc": ("body", "file"), "msg": f"the file is not UTF-8 text ({exc.reason})", "type": "value_error"}]
             ) from exc
         refresh = str(form.get("refresh", "false")).lower() in ("1", "true", "on", "yes")
+        budget_usd = _budget_field(form.get("budget_usd"))
     else:
         try:
             job = JobCreate.model_validate_json(await request.body())
@@ -83,8 +99,23 @@ async def read_job_request(request: Request) -> JobCreate:
                 [{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors(include_url=False)]
             ) from exc
         lines = list(enumerate(job.handles, start=1))
-        refresh = job.refresh
-    return JobCreate.model_construct(handles=_valid_handles(lines), refresh=refresh)
+        refresh, budget_usd = job.refresh, job.budget_usd
+    return JobCreate.model_construct(handles=_valid_handles(lines), refresh=refresh, budget_usd=budget_usd)
+
+
+def _budget_field(value: object) -> float | None:
+    """A multipart ``budget_usd``: a number >= 0, or absent."""
+    if value is None or value == "":
+        return None
+    try:
+        budget = float(str(value))
+    except ValueError:
+        budget = -1.0
+    if not 0 <= budget < float("inf"):
+        raise RequestValidationError(
+            [{"loc": ("body", "budget_usd"), "msg": "budget_usd must be a number >= 0", "type": "value_error"}]
+        )
+    return budget
 
 
 def _valid_handles(lines: list[tuple[int, str]]) -> list[str]:
@@ -108,6 +139,7 @@ def _public(status: JobStatus) -> JobPublic:
     "",
     response_model=JobPublic,
     status_code=202,
+    responses={200: {"model": XReadEstimatePublic, "description": "dry_run=true: the estimate; no job is made."}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -125,7 +157,9 @@ def submit_job(
     runner: RunnerDep,
     principal: AnalystDep,
     request: Request,
-) -> JobPublic:
+    resolver: ResolverDep,
+    dry_run: Annotated[bool, Query(description="Only say what the job would read from X and cost.")] = False,
+) -> JobPublic | JSONResponse:
     """Queue a job scoring up to 100,000 handles (duplicates counted once); 202 with its id and progress.
 
     Send ``{"handles": [...]}`` as JSON, or a multipart upload whose ``file`` is a CSV with a ``handle`` column
@@ -133,13 +167,24 @@ def submit_job(
     several columns and no handle column is refused (422 ``no-handle-column``, naming the columns found), and an
     invalid handle refuses the whole job (422 ``invalid-handles``, naming the lines). The job runs in the background
     and survives restarts.
+
+    With ``dry_run=true`` the answer is 200 with the users and posts the job would read from X at most and their
+    cost, from the store's cache (a fresh stored account is free), and no job is made.
     """
     if len(job.handles) > settings.max_handles_per_job:
         raise TooManyHandlesError(
             len(job.handles), settings.max_handles_per_job, hint="Split the list into several jobs."
         )
+    if dry_run:
+        estimate = estimate_reads(resolver, job.handles, settings.x_prices, refresh=job.refresh)
+        return JSONResponse(XReadEstimatePublic.model_validate(estimate.as_dict(settings.x_prices)).model_dump())
     job_id = create_job(
-        engine, job.handles, refresh=job.refresh, created_by=principal.key_id, created_by_name=principal.name
+        engine,
+        job.handles,
+        refresh=job.refresh,
+        created_by=principal.key_id,
+        created_by_name=principal.name,
+        x_budget_usd=job.budget_usd,
     )
     request.state.audit_target = f"job {job_id} ({len(job.handles)} handles)"
     runner.wake()
@@ -154,8 +199,28 @@ def get_jobs(engine: EngineDep, scope: ScopeDep, limit: Annotated[int, Query(ge=
 
 @router.get("/{job_id}", response_model=JobPublic)
 def get_job_status(job_id: str, engine: EngineDep, scope: ScopeDep) -> JobPublic:
-    """State (queued, running, done, cancelled), progress counts and per-handle errors."""
+    """State (queued, running, paused, done, cancelled), progress counts, X spend and per-handle errors."""
     return _public(get_job(engine, job_id, scope=scope))
+
+
+@router.post("/{job_id}/resume", response_model=JobPublic)
+def resume(
+    job_id: str,
+    engine: EngineDep,
+    scope: ScopeDep,
+    runner: RunnerDep,
+    request: Request,
+    body: JobResume | None = None,
+) -> JobPublic:
+    """Continue a paused job, with a new ``budget_usd`` if given (409 when it is done or cancelled).
+
+    Nothing read before is read again: accounts read whole are in the store, and one a pause cut short is read on
+    from its oldest post. A job still over a cap pauses again at once, spending nothing.
+    """
+    request.state.audit_target = f"job {job_id}"
+    status = resume_job(engine, job_id, budget_usd=body.budget_usd if body else None, scope=scope)
+    runner.wake()
+    return _public(status)
 
 
 @router.delete("/{job_id}", response_model=JobPublic)

@@ -33,6 +33,7 @@ from detector.scoring import AccountScore, score_accounts
 from ingest.errors import UnknownHandleError
 from ingest.handles import normalize_handle
 from ingest.resolve import AccountResolver, Resolution
+from ingest.x_cost import XMeter
 from service.db.scores import record_score
 from service.errors import InvalidHandleError
 from service.metrics import Metrics
@@ -105,7 +106,8 @@ class HandleScorer:
 
     ``coordination``: the index of posts seen so far, which the scored accounts' posts join (``None`` links each
     batch within itself). ``memo`` remembers scores in memory (``ScoreMemo(0)`` for a one-shot CLI run).
-    ``record`` stores the outcomes; ``metrics``, when given, counts the recorded scores by band.
+    ``record`` stores the outcomes; ``metrics``, when given, counts the recorded scores by band. ``new_meter`` gives
+    the X meter of a request that brings none (the month's, so every paid read is capped and counted).
     """
 
     loaded: LoadedModel
@@ -115,13 +117,19 @@ class HandleScorer:
     memo: ScoreMemo
     record: Recorder
     metrics: Metrics | None = None
+    new_meter: Callable[[], XMeter] | None = None
 
-    def score(self, handles: Sequence[str], *, refresh: bool = False) -> list[HandleOutcome]:
+    def score(
+        self, handles: Sequence[str], *, refresh: bool = False, meter: XMeter | None = None
+    ) -> list[HandleOutcome]:
         """One outcome per handle, in order; the scored ones are recorded before this returns.
 
         Raises only what concerns the whole request: ``XApiConfigurationError`` when X refuses the token, a
         ``DetectorError`` when the model cannot score, and whatever ``record`` raises (nothing is then recorded).
+        A handle whose X read ``meter`` refused, or X's 402 stopped, has an ``XSpendStoppedError`` problem.
         """
+        if meter is None and self.new_meter is not None:
+            meter = self.new_meter()
         started = time.perf_counter()
         outcomes: list[HandleOutcome | None] = [None] * len(handles)
         valid: list[tuple[int, str]] = []
@@ -132,8 +140,9 @@ class HandleScorer:
             else:
                 valid.append((position, handle))
         found: list[tuple[int, Resolution]] = []
+        metered = {"meter": meter} if meter is not None else {}
         for (position, handle), resolution in zip(
-            valid, self.resolver.resolve([h for _, h in valid], refresh=refresh), strict=True
+            valid, self.resolver.resolve([h for _, h in valid], refresh=refresh, **metered), strict=True
         ):
             if resolution.account is None:
                 outcomes[position] = _failed(handle, resolution.error or UnknownHandleError(handle))
@@ -203,4 +212,5 @@ def scorer_for(state: ServiceState, loaded: LoadedModel, record: Recorder | None
         memo=state.score_memo,
         record=record if record is not None else record_in_history(state.engine),
         metrics=state.metrics,
+        new_meter=state.x_spend.month,
     )

@@ -51,14 +51,14 @@ def test_archive_with_byte_order_mark_and_a_bad_byte_imports_the_rest(tmp_path, 
 class _FailingX:
     """An X source whose every fetch is rate limited."""
 
-    def fetch(self, handles):
+    def fetch(self, handles, **_):
         return [FetchOutcome(h, "rate_limited", None, "rate limited", retry_after_s=900.0) for h in handles]
 
 
 class _DownX:
     """An X source that gave up on every handle after its retries (5xx or timeouts)."""
 
-    def fetch(self, handles):
+    def fetch(self, handles, **_):
         detail = "X API failed for the users lookup of 1 handle(s) (HTTP 503 4 times); gave up after 4 attempt(s)"
         return [FetchOutcome(h, "unavailable", None, detail) for h in handles]
 
@@ -230,7 +230,7 @@ class _RecordingX:
     def __init__(self) -> None:
         self.asked: list[str] = []
 
-    def fetch(self, handles):
+    def fetch(self, handles, **_):
         self.asked += handles
         return [FetchOutcome(h, "found", _on("x", h)) for h in handles]
 

@@ -215,6 +215,10 @@ async function runJob(request) {
     else record(item.result || item);
   }
   if (job.state === "cancelled") showMessage("The job was cancelled: the table shows the accounts it had scored.");
+  if (job.state === "paused") {
+    showMessage(`The job is paused (${job.paused_reason}): ${job.paused_detail || ""}. The table shows what it ` +
+      `scored; resume it with POST /v1/jobs/${job.id}/resume.`);
+  }
 }
 
 function showProgress(job) {
@@ -222,8 +226,10 @@ function showProgress(job) {
   const progress = document.getElementById("job-progress");
   progress.max = total;
   progress.value = (job.done || 0) + (job.failed || 0);
+  const state = job.state === "paused" ? `paused: ${job.paused_reason}` : job.state;
+  const spend = job.x_spend_usd ? `, X spend $${job.x_spend_usd.toFixed(2)}` : "";
   document.getElementById("job-status").textContent =
-    `${job.state}: ${job.done || 0} of ${job.total || 0} scored, ${job.failed || 0} failed`;
+    `${state}: ${job.done || 0} of ${job.total || 0} scored, ${job.failed || 0} failed${spend}`;
 }
 
 async function onScore(event) {
