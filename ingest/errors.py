@@ -7,8 +7,10 @@ IngestError
 ├── NothingImportedError      an import whose files gave no row to import (all skipped, empty, or no file)
 ├── XApiConfigurationError    no bearer token, or X refused it (401/403): an operator must act
 ├── RateLimitedError          X's rate limit is exhausted; retry after ``retry_after_s`` (when X said)
-└── XApiError                 any other failure of the X API (unexpected payload, refused request)
-    └── XApiUnavailableError  X did not answer (5xx, timeout, network), retried until ``attempts`` ran out
+├── XApiError                 any other failure of the X API (unexpected payload, refused request)
+│   └── XApiUnavailableError  X did not answer (5xx, timeout, network), retried until ``attempts`` ran out
+└── SourceError               another platform's live source failed (Bluesky, Mastodon): ``platform`` names it
+    └── SourceUnavailableError  it did not answer (5xx, timeout, network)
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ __all__ = [
     "MalformedFileError",
     "NothingImportedError",
     "RateLimitedError",
+    "SourceError",
+    "SourceUnavailableError",
     "UnknownHandleError",
     "XApiConfigurationError",
     "XApiError",
@@ -121,3 +125,16 @@ class XApiUnavailableError(XApiError):
     def __init__(self, detail: str, status: int | None = None, attempts: int = 1) -> None:
         super().__init__(detail, status)
         self.attempts = attempts
+
+
+class SourceError(IngestError):
+    """A live source other than X failed in a way that concerns neither the caller nor one account."""
+
+    def __init__(self, platform: str, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.platform = platform
+        self.status = status
+
+
+class SourceUnavailableError(SourceError):
+    """A live source other than X did not answer (5xx, timeout, network): worth trying again later."""

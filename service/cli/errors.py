@@ -14,7 +14,14 @@ import typer
 from typer.core import TyperGroup
 
 from detector.errors import CatalogError, DetectorError, EmbedderUnavailableError
-from ingest.errors import IngestError, NothingImportedError, RateLimitedError, XApiConfigurationError, XApiError
+from ingest.errors import (
+    IngestError,
+    NothingImportedError,
+    RateLimitedError,
+    SourceError,
+    XApiConfigurationError,
+    XApiError,
+)
 from service.cli.console import err
 from service.errors import AddressUnavailableError, ApiKeyNotFoundError, InvalidHandleError
 from training.errors import DaskUnavailableError, NothingToRollBackError, PromotionRefusedError, TrainingError
@@ -29,6 +36,7 @@ EXIT_CODES: dict[type[Exception], int] = {
     XApiConfigurationError: 6,
     RateLimitedError: 4,
     XApiError: 4,
+    SourceError: 4,
     NothingImportedError: 3,
     IngestError: 3,
     PromotionRefusedError: 7,

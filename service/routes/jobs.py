@@ -18,6 +18,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from ingest.platform_handles import parse_handle
 from service.auth import AnalystDep, ScopeDep, require_analyst
 from service.db.jobs import JobResult, JobStatus, cancel_job, create_job, get_job, iter_results, list_jobs
 from service.deps import EngineDep, RunnerDep, SettingsDep
@@ -166,11 +167,23 @@ def cancel(job_id: str, engine: EngineDep, scope: ScopeDep, request: Request) ->
 
 
 def _jsonl(results: Iterator[JobResult]) -> Iterator[str]:
+    """One line per handle with its platform: the scored account's, else the one the handle names."""
     for r in results:
         if r.result is not None:
-            entry = {"handle": r.handle, "status": "scored", "result": r.result.model_dump(mode="json")}
+            platform = r.result.platform or parse_handle(r.handle).platform
+            entry = {
+                "handle": r.handle,
+                "platform": platform,
+                "status": "scored",
+                "result": r.result.model_dump(mode="json"),
+            }
         else:
-            entry = {"handle": r.handle, "status": "error", "error": {"type": r.error_type, "detail": r.error_detail}}
+            entry = {
+                "handle": r.handle,
+                "platform": parse_handle(r.handle).platform,
+                "status": "error",
+                "error": {"type": r.error_type, "detail": r.error_detail},
+            }
         yield json.dumps(entry, ensure_ascii=False) + "\n"
 
 
