@@ -49,7 +49,7 @@ class PlatformHandle:
 
     platform: str
     name: str
-    explicit: bool
+    explicit: bool = False
     problem: str | None = None
 
     @property

@@ -18,7 +18,16 @@ from typing import Protocol, TypeVar, runtime_checkable
 from ingest.errors import RateLimitedError, SourceError, SourceUnavailableError
 from ingest.x_api import FetchOutcome, FetchStatus
 
-__all__ = ["CallPolicy", "FetchOutcome", "FetchStatus", "Source", "fetch_each", "keep_since", "seconds_until"]
+__all__ = [
+    "CallPolicy",
+    "FetchOutcome",
+    "FetchStatus",
+    "LiveSource",
+    "Source",
+    "fetch_each",
+    "keep_since",
+    "seconds_until",
+]
 
 
 @runtime_checkable
@@ -114,3 +123,36 @@ def seconds_until(reset_epoch_s: float | None, now_s: float) -> float | None:
     if reset_epoch_s is None or not math.isfinite(reset_epoch_s):
         return None
     return max(reset_epoch_s - now_s, 1.0)
+
+
+class LiveSource:
+    """What the free sources share: ``max_posts`` per account (up to ``max_depth``), a request deadline, a
+    ``CallPolicy`` for retries and rate limits, a clock (injected in tests), and one ``_fetch_one`` per handle."""
+
+    platform: str
+    store_source: str
+    max_depth: int
+
+    def __init__(
+        self,
+        *,
+        max_posts: int = 200,
+        timeout_s: float = 10.0,
+        policy: CallPolicy | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if not 1 <= max_posts <= self.max_depth:
+            raise ValueError(f"max_posts must be in 1..{self.max_depth}, got {max_posts!r}")
+        self.max_posts = max_posts
+        self.timeout_s = timeout_s
+        self.policy = policy or CallPolicy()
+        self._clock = clock
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(max_posts={self.max_posts})"
+
+    def fetch(self, handles: Sequence[str], *, since: datetime | None = None) -> list[FetchOutcome]:
+        return fetch_each(handles, self._fetch_one, since)
+
+    def _fetch_one(self, handle: str) -> FetchOutcome:
+        raise NotImplementedError

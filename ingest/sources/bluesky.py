@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
 from atproto import Client
@@ -27,7 +25,7 @@ from atproto_client.request import Request
 
 from detector.schema import Account, Post, Profile
 from ingest.errors import RateLimitedError, SourceError, SourceUnavailableError
-from ingest.sources.base import CallPolicy, FetchOutcome, fetch_each, seconds_until
+from ingest.sources.base import FetchOutcome, LiveSource, seconds_until
 
 __all__ = ["BLUESKY_API_SOURCE", "PUBLIC_APPVIEW", "BlueskySource"]
 
@@ -39,36 +37,21 @@ _PAGE = 100  # getAuthorFeed serves at most 100 items a call
 _MAX_PAGES = 40
 
 
-class BlueskySource:
-    """Read Bluesky accounts (profile and up to ``max_posts`` recent posts) by handle, without credentials."""
+class BlueskySource(LiveSource):
+    """Read Bluesky accounts (profile and up to ``max_posts`` recent posts) by handle, without credentials.
+
+    ``options`` are ``LiveSource``'s (``max_posts``, ``timeout_s``, ``policy``, ``clock``)."""
 
     platform = "bluesky"
     store_source = BLUESKY_API_SOURCE
+    max_depth = _PAGE * _MAX_PAGES
 
-    def __init__(
-        self,
-        *,
-        base_url: str = PUBLIC_APPVIEW,
-        max_posts: int = 200,
-        timeout_s: float = 10.0,
-        policy: CallPolicy | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        if not 1 <= max_posts <= _PAGE * _MAX_PAGES:
-            raise ValueError(f"max_posts must be in 1..{_PAGE * _MAX_PAGES}, got {max_posts!r}")
-        self.max_posts = max_posts
-        self.policy = policy or CallPolicy()
-        self._clock = clock
-        self._client = Client(base_url=base_url, request=Request(timeout=timeout_s))
-
-    def __repr__(self) -> str:
-        return f"BlueskySource(max_posts={self.max_posts})"
+    def __init__(self, *, base_url: str = PUBLIC_APPVIEW, **options: Any) -> None:
+        super().__init__(**options)
+        self._client = Client(base_url=base_url, request=Request(timeout=self.timeout_s))
 
     def handle_problem(self, name: str) -> str | None:
         return None if "." in name else "a Bluesky handle is a domain name such as alice.bsky.social"
-
-    def fetch(self, handles: list[str] | tuple[str, ...], *, since: datetime | None = None) -> list[FetchOutcome]:
-        return fetch_each(handles, self._fetch_one, since)
 
     def _fetch_one(self, handle: str) -> FetchOutcome:
         try:
@@ -148,16 +131,20 @@ def _refusal(handle: str, exc: atp.BadRequestError) -> FetchOutcome:
     return FetchOutcome(handle, "error", None, detail=f"{handle}: Bluesky refused the request ({error}: {message})")
 
 
+# Profile field <- ProfileViewDetailed attribute
+_PROFILE_FIELDS = {
+    "display_name": "display_name",
+    "created_at": "created_at",
+    "description": "description",
+    "followers_count": "followers_count",
+    "following_count": "follows_count",
+    "statuses_count": "posts_count",
+}
+
+
 def _profile(profile: Any) -> Profile:
-    return Profile(
-        display_name=profile.display_name,
-        created_at=profile.created_at,
-        description=profile.description,
-        followers_count=profile.followers_count,
-        following_count=profile.follows_count,
-        statuses_count=profile.posts_count,
-        default_profile_image=profile.avatar is None,
-    )
+    fields = {ours: getattr(profile, theirs, None) for ours, theirs in _PROFILE_FIELDS.items()}
+    return Profile(**fields, default_profile_image=getattr(profile, "avatar", None) is None)
 
 
 def _post_id(prefix: str, uri: str) -> str:

@@ -13,10 +13,8 @@ network failures are retried, then ``unavailable``; an answer that cannot be rea
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -25,7 +23,7 @@ from mastodon import errors as mdn
 
 from detector.schema import Account, Post, Profile
 from ingest.errors import RateLimitedError, SourceError, SourceUnavailableError
-from ingest.sources.base import CallPolicy, FetchOutcome, fetch_each, seconds_until
+from ingest.sources.base import FetchOutcome, LiveSource, seconds_until
 
 __all__ = ["MASTODON_API_SOURCE", "MastodonSource", "html_to_text"]
 
@@ -79,39 +77,24 @@ def html_to_text(html: str) -> tuple[str, list[str]]:
     return "".join(parser.parts).strip(), parser.urls
 
 
-class MastodonSource:
-    """Read public Mastodon accounts (profile and up to ``max_posts`` recent statuses) from their own instance."""
+class MastodonSource(LiveSource):
+    """Read public Mastodon accounts (profile and up to ``max_posts`` recent statuses) from their own instance.
+
+    ``options`` are ``LiveSource``'s (``max_posts``, ``timeout_s``, ``policy``, ``clock``)."""
 
     platform = "mastodon"
     store_source = MASTODON_API_SOURCE
+    max_depth = _PAGE * _MAX_PAGES
 
-    def __init__(
-        self,
-        *,
-        max_posts: int = 200,
-        timeout_s: float = 10.0,
-        policy: CallPolicy | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        if not 1 <= max_posts <= _PAGE * _MAX_PAGES:
-            raise ValueError(f"max_posts must be in 1..{_PAGE * _MAX_PAGES}, got {max_posts!r}")
-        self.max_posts = max_posts
-        self.timeout_s = timeout_s
-        self.policy = policy or CallPolicy()
-        self._clock = clock
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
         self._apis: dict[str, Mastodon] = {}
-
-    def __repr__(self) -> str:
-        return f"MastodonSource(max_posts={self.max_posts})"
 
     def handle_problem(self, name: str) -> str | None:
         user, _, instance = name.partition("@")
         if not user or "." not in instance:
             return "a Mastodon handle names its instance: user@instance.social"
         return None
-
-    def fetch(self, handles: list[str] | tuple[str, ...], *, since: datetime | None = None) -> list[FetchOutcome]:
-        return fetch_each(handles, self._fetch_one, since)
 
     def _api(self, instance: str) -> Mastodon:
         if instance not in self._apis:

@@ -52,11 +52,11 @@ def test_a_public_account_is_read_with_boosts_replies_links_and_tags(instance, s
 
     assert outcome.status == "found"
     account = outcome.account
-    assert (account.handle, account.platform, account.user_id) == (
-        "carol@mastodon.social",
-        "mastodon",
-        "109384712365478912",
-    )
+    assert account.model_dump(include={"handle", "platform", "user_id"}) == {
+        "handle": "carol@mastodon.social",
+        "platform": "mastodon",
+        "user_id": "109384712365478912",
+    }
     assert account.profile.description == "Independent journalist. #news"
     by_id = {post.id: post for post in account.posts}
     original = by_id["mastodon:mastodon.social:113419876543210001"]
