@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from detector.coordination import CoordinatedPost, CoordinationIndex, PostTable, batch_links, post_table
 from detector.declared import DeclaredAccount, DeclaredStateAccounts
@@ -112,6 +112,9 @@ class AccountScore(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     handle: str
+    platform: str | None = Field(
+        default=None, description="The platform of the account (x, bluesky, mastodon, ...), when known."
+    )
     score: float | None
     band: Band
     provisional: bool = False

@@ -9,9 +9,11 @@ IngestError
 ├── RateLimitedError          X's rate limit is exhausted; retry after ``retry_after_s`` (when X said)
 ├── XApiError                 any other failure of the X API (unexpected payload, refused request)
 │   └── XApiUnavailableError  X did not answer (5xx, timeout, network), retried until ``attempts`` ran out
-└── XSpendStoppedError        a paid X read was not made: the job pauses rather than fails (``reason``)
-    ├── BudgetExceededError   the next read would take the spend past a budget cap (job or month)
-    └── CreditsExhaustedError X answered 402: the account has no credits left
+├── XSpendStoppedError        a paid X read was not made: the job pauses rather than fails (``reason``)
+│   ├── BudgetExceededError   the next read would take the spend past a budget cap (job or month)
+│   └── CreditsExhaustedError X answered 402: the account has no credits left
+└── SourceError               another platform's live source failed (Bluesky, Mastodon): ``platform`` names it
+    └── SourceUnavailableError  it did not answer (5xx, timeout, network)
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ __all__ = [
     "MalformedFileError",
     "NothingImportedError",
     "RateLimitedError",
+    "SourceError",
+    "SourceUnavailableError",
     "UnknownHandleError",
     "XApiConfigurationError",
     "XApiError",
@@ -158,3 +162,16 @@ class CreditsExhaustedError(XSpendStoppedError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(f"X API credits exhausted (HTTP 402): {detail}")
+
+
+class SourceError(IngestError):
+    """A live source other than X failed in a way that concerns neither the caller nor one account."""
+
+    def __init__(self, platform: str, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.platform = platform
+        self.status = status
+
+
+class SourceUnavailableError(SourceError):
+    """A live source other than X did not answer (5xx, timeout, network): worth trying again later."""

@@ -13,14 +13,18 @@ only what no platform's name holds and what would be unsafe to carry around (in 
   another one is a spoofing trap);
 - no ``/`` or ``\\`` and not only dots, so a handle is always one path segment (``/v1/accounts/{handle}``).
 
-Case is kept (stores compare handles case-insensitively). Platform syntax is not checked here: X's rule (1-15
-letters, digits or _) applies only where a handle is sent to the X API (``ingest.x_api.is_x_handle``), and a handle
+A handle may name its platform (``bsky:alice.bsky.social``, ``t.me/channel``; ``ingest.platform_handles``): the
+rules apply to the name, and a handle is kept in its canonical spelling. Case is kept (stores compare handles
+case-insensitively). Platform syntax is not checked here: X's rule (1-15 letters, digits or _) applies only where
+a handle is sent to the X API (``ingest.x_api.is_x_handle``), and a handle
 that is in neither the store nor X's syntax gets a per-handle "not in the local store" outcome from the resolver.
 """
 
 from __future__ import annotations
 
 import unicodedata
+
+from ingest.platform_handles import parse_handle
 
 __all__ = ["HANDLE_RULE", "MAX_HANDLE_CHARS", "handle_problem", "handle_refusal", "normalize_handle"]
 
@@ -29,12 +33,20 @@ HANDLE_RULE = f"1-{MAX_HANDLE_CHARS} characters without whitespace, control char
 
 
 def _clean(raw: str) -> str:
-    return raw.strip().removeprefix("@")
+    """The canonical spelling (``ingest.platform_handles``): ``t.me/c`` is ``telegram:c``, ``x:foo`` is ``foo``."""
+    return parse_handle(raw).canonical
 
 
 def handle_problem(raw: str) -> str | None:
-    """Why ``raw`` is not a handle (``"it contains whitespace"``), or ``None`` when it is one."""
-    handle = _clean(raw)
+    """Why ``raw`` is not a handle (``"it contains whitespace"``), or ``None`` when it is one.
+
+    A platform prefix or URL (``bsky:``, ``t.me/``, ``reddit:u/``) is read first; the rules apply to the name."""
+    parsed = parse_handle(raw)
+    if not parsed.name:
+        return "it is empty"
+    if parsed.problem is not None:
+        return parsed.problem
+    handle = parsed.canonical
     if not handle:
         return "it is empty"
     if len(handle) > MAX_HANDLE_CHARS:

@@ -1,24 +1,24 @@
-"""Find accounts by handle: from the local store when it has them fresh, else live from the X API.
+"""Find accounts by handle: from the local store when it has them fresh, else live from the handle's platform.
 
-Accounts imported from files never go stale (there is nothing to refresh them from); accounts fetched from X are
-refetched when older than ``max_age_s`` or when ``refresh`` is asked for. Without a bearer token live fetch is off, and
-a handle the store lacks is an ``UnknownHandleError`` saying so and naming ``PARROTWATCH_X_BEARER_TOKEN``: not a
-configuration error, since nothing is misconfigured and the account may simply not be imported.
+A handle names its platform (``ingest.platform_handles``: ``bsky:alice.bsky.social``, ``@user@mastodon.social``, a
+bare name is X). One live ``Source`` per platform may be configured (``ingest.sources``); a platform without one is
+"live fetch is off", and a handle of it the store lacks is an ``UnknownHandleError`` saying so and naming what to set
+(X: ``PARROTWATCH_X_BEARER_TOKEN``): not a configuration error, since the account may simply not be imported.
 
-Handles are platform-neutral (a Reddit name such as ``-Whiskey_Tango`` is found in the store like any other), but
-only a handle with X's syntax (``ingest.x_api.is_x_handle``) of an account not stored as another platform's is ever
-sent to X. Any other handle the store lacks is an ``UnknownHandleError`` saying it was not fetched from X, with or
-without a token.
+Accounts imported from files never go stale (there is nothing to refresh them from); accounts fetched live are
+refetched when older than ``max_age_s`` or when ``refresh`` is asked for. A platform guessed from a handle's shape
+yields to the store's record (a Reddit name ``Some.User_99`` imported from a file stays Reddit); a platform named by
+a prefix does not. A name its platform cannot have (``-Whiskey_Tango`` on X) is never sent to it.
 
 Money (``ingest.x_cost``): a stale stored X account is updated with only its posts newer than the newest stored
 (since_id, no users lookup); an account a pause cut short is stored as ``x-api-partial`` and read on from its oldest
-post (until_id), so no post is read twice. ``plan`` says what resolving would read, from the store alone.
+post (until_id), so no post is read twice. ``plan`` says what resolving would read from X, from the store alone.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,19 +28,32 @@ from ingest.errors import (
     AccountUnavailableError,
     IngestError,
     RateLimitedError,
+    SourceError,
+    SourceUnavailableError,
     UnknownHandleError,
     XApiError,
     XApiUnavailableError,
 )
+from ingest.platform_handles import PLATFORM_LABELS, PlatformHandle, parse_handle
+from ingest.sources.base import FetchOutcome, Source
+from ingest.sources.x import X_API_SOURCE, XSource
 from ingest.store import AccountStore, StoredAccount
-from ingest.x_api import X_HANDLE_RULE, FetchOutcome, StoredTimeline, XApiSource, is_x_handle
+from ingest.x_api import StoredTimeline, XApiSource
 from ingest.x_cost import ReadPlan, XMeter, plan_reads
 
-__all__ = ["X_API_SOURCE", "X_PARTIAL_SOURCE", "AccountResolver", "Resolution"]
+__all__ = ["LIVE_FETCH_SETTINGS", "X_API_SOURCE", "X_PARTIAL_SOURCE", "AccountResolver", "Resolution"]
 
 logger = logging.getLogger(__name__)
-X_API_SOURCE = "x-api"
 X_PARTIAL_SOURCE = "x-api-partial"  # fetched from X, but a pause stopped the read before its last page
+
+LIVE_FETCH_SETTINGS = {
+    "x": f"set {TOKEN_VARIABLE}",
+    "bluesky": "set PARROTWATCH_BLUESKY_LIVE=true",
+    "mastodon": "set PARROTWATCH_MASTODON_LIVE=true",
+    "telegram": "no live Telegram source yet (it needs a Telethon user session); import the channel from a file",
+    "reddit": "no live Reddit source yet (it needs PRAW app credentials); import the account from a file",
+}
+"""What a platform without a live source needs, as its per-handle errors say."""
 
 
 @dataclass(frozen=True)
@@ -51,26 +64,46 @@ class Resolution:
     account: Account | None
     error: IngestError | None = None
     status: str = "cached"
+    platform: str | None = None
 
 
 class AccountResolver:
-    def __init__(self, store: AccountStore, x_source: XApiSource | None, *, max_age_s: float) -> None:
+    """``sources`` are the live sources by platform; ``x_source`` (the X API) is kept as its own argument."""
+
+    def __init__(
+        self,
+        store: AccountStore,
+        x_source: XApiSource | None,
+        *,
+        max_age_s: float,
+        sources: Mapping[str, Source] | None = None,
+    ) -> None:
         self.store = store
         self.x_source = x_source
         self.max_age_s = max_age_s
+        self.sources: dict[str, Source] = dict(sources or {})
+        if x_source is not None:
+            self.sources["x"] = XSource(x_source)
+        self._live = {source.store_source for source in self.sources.values()} | {X_API_SOURCE}
 
     def _is_fresh(self, source: str, fetched_at: datetime, refresh: bool, fetchable: bool) -> bool:
         if source == X_PARTIAL_SOURCE:
             return not fetchable
-        if source != X_API_SOURCE:
+        if source not in self._live:
             return not (refresh and fetchable)
         return not refresh and (datetime.now(UTC) - fetched_at).total_seconds() <= self.max_age_s
 
-    @staticmethod
-    def _on_x(handle: str, stored: StoredAccount | None) -> bool:
-        """Whether X could have this account: X's handle syntax, and not stored as another platform's account."""
-        platform = stored.account.platform if stored is not None else None
-        return is_x_handle(handle) and platform in (None, "x")
+    def _locate(self, raw: str) -> tuple[PlatformHandle, StoredAccount | None]:
+        """The handle's platform and the stored account it names, if any: a guessed platform yields to the store's,
+        a named one does not (an account stored as another platform's is then another account)."""
+        parsed = parse_handle(raw)
+        stored = self.store.get(parsed.name)
+        stored_platform = stored.account.platform if stored is not None else None
+        if stored_platform is not None and stored_platform != parsed.platform:
+            if parsed.explicit:
+                return parsed, None
+            parsed = PlatformHandle(stored_platform, parsed.name, explicit=False)
+        return parsed, stored
 
     def _timeline(self, stored: StoredAccount | None, refresh: bool) -> StoredTimeline | None:
         """The part of a stored X account's timeline to read instead of fetching it whole; ``None``: fetch it whole."""
@@ -85,11 +118,14 @@ class AccountResolver:
         return None
 
     def plan(self, handles: Sequence[str], *, refresh: bool = False) -> list[ReadPlan]:
-        """What resolving ``handles`` would read from X at most, one ``ReadPlan`` per handle, from the store alone."""
+        """What resolving ``handles`` would read from X at most, one ``ReadPlan`` per handle, from the store alone
+        (other platforms' reads are free: ``not_fetched`` here)."""
         plans = []
         for handle in handles:
-            stored = self.store.get(handle)
-            fetchable = self._on_x(handle, stored) and self.x_source is not None
+            parsed, stored = self._locate(handle)
+            fetchable = (
+                parsed.platform == "x" and self.x_source is not None and XSource.handle_problem(parsed.name) is None
+            )
             if stored is not None and self._is_fresh(stored.source, stored.fetched_at, refresh, fetchable):
                 plans.append(plan_reads(handle, "cached", max_posts=0))
             elif not fetchable or self.x_source is None:
@@ -106,61 +142,74 @@ class AccountResolver:
     ) -> list[Resolution]:
         """One ``Resolution`` per handle, in order. Raises only ``XApiConfigurationError`` when X rejects the token.
 
-        When a refetch fails for a passing reason (rate limit, X unavailable or erring), a stored copy is still used
-        (``stale``): having a token never makes an answer worse than not having one. ``meter`` checks and counts
-        every paid X read; a handle whose read it refused (or X's 402 stopped) has the ``XSpendStoppedError`` and
-        status ``paused``, and what was read of it is stored.
+        When a refetch fails for a passing reason (rate limit, source unavailable or erring), a stored copy is still
+        used (``stale``): having a live source never makes an answer worse than not having one. ``meter`` checks
+        and counts every paid X read; a handle whose read it refused (or X's 402 stopped) has the
+        ``XSpendStoppedError`` and status ``paused``, and what was read of it is stored.
         """
         results: dict[int, Resolution] = {}
-        to_fetch: list[tuple[int, str, Account | None]] = []
+        to_fetch: dict[str, list[tuple[int, str, Account | None]]] = {}
         timelines: dict[str, StoredTimeline] = {}
         for position, handle in enumerate(handles):
-            stored = self.store.get(handle)
-            on_x = self._on_x(handle, stored)
-            fetchable = on_x and self.x_source is not None
+            parsed, stored = self._locate(handle)
+            platform = parsed.platform
+            source = self.sources.get(platform)
+            rule = source.handle_problem if source is not None else _NAME_RULES.get(platform)
+            refusal = rule(parsed.name) if rule is not None else None
+            fetchable = source is not None and refusal is None
             if stored is not None and self._is_fresh(stored.source, stored.fetched_at, refresh, fetchable):
-                results[position] = Resolution(handle, stored.account)
+                results[position] = Resolution(handle, stored.account, platform=platform)
             elif not fetchable:
                 if stored is not None:  # stale, but the best we have
-                    results[position] = Resolution(handle, stored.account, status="stale")
-                elif not on_x:
-                    detail = (
-                        f"@{handle} is not in the local store; not a valid X handle ({X_HANDLE_RULE}), so it was not "
-                        "fetched from X"
-                    )
-                    results[position] = Resolution(handle, None, UnknownHandleError(handle, detail), status="not_local")
+                    results[position] = Resolution(handle, stored.account, status="stale", platform=platform)
                 else:
-                    detail = f"@{handle} is not in the local store (live fetch from X is off: set {TOKEN_VARIABLE})"
-                    results[position] = Resolution(handle, None, UnknownHandleError(handle, detail), status="not_local")
+                    label = PLATFORM_LABELS[platform]
+                    if refusal is not None:
+                        detail = f"@{handle} is not in the local store; {refusal}, so it was not fetched from {label}"
+                    else:
+                        detail = (
+                            f"@{handle} is not in the local store (live fetch from {label} is off: "
+                            f"{LIVE_FETCH_SETTINGS[platform]})"
+                        )
+                    error = UnknownHandleError(handle, detail)
+                    results[position] = Resolution(handle, None, error, status="not_local", platform=platform)
             else:
-                to_fetch.append((position, handle, stored.account if stored is not None else None))
-                timeline = self._timeline(stored, refresh)
+                to_fetch.setdefault(platform, []).append(
+                    (position, parsed.name, stored.account if stored is not None else None)
+                )
+                timeline = self._timeline(stored, refresh) if platform == "x" else None
                 if timeline is not None:
-                    timelines[handle.lower()] = timeline
-        if to_fetch:
+                    timelines[parsed.name.lower()] = timeline
+        for platform, wanted in to_fetch.items():
+            source = self.sources[platform]
+            money = {k: v for k, v in (("meter", meter), ("stored", timelines)) if v} if platform == "x" else {}
             try:
-                extra = {k: v for k, v in (("meter", meter), ("stored", timelines)) if v}  # any Source fetches
-                outcomes = self.x_source.fetch([h for _, h, _ in to_fetch], **extra)
-            except XApiError as exc:  # the whole lookup failed: every handle in it shares the outcome
-                logger.warning("X API lookup failed", extra={"error": str(exc), "n_handles": len(to_fetch)})
-                outcomes = [FetchOutcome(handle, "error", None, str(exc)) for _, handle, _ in to_fetch]
-            for (position, handle, stored_account), outcome in zip(to_fetch, outcomes, strict=True):
-                partial = handle.lower() in timelines and timelines[handle.lower()].max_posts is not None
-                results[position] = self._from_outcome(handle, outcome, None if partial else stored_account)
+                outcomes = source.fetch([name for _, name, _ in wanted], **money)
+            except (XApiError, SourceError) as exc:  # the whole lookup failed: every handle in it shares the outcome
+                logger.warning("live lookup failed", extra={"platform": platform, "error": str(exc)})
+                outcomes = [FetchOutcome(name, "error", None, str(exc)) for _, name, _ in wanted]
+            for (position, name, stored_account), outcome in zip(wanted, outcomes, strict=True):
+                partial = name.lower() in timelines and timelines[name.lower()].max_posts is not None
+                results[position] = self._from_outcome(
+                    handles[position], outcome, None if partial else stored_account, source
+                )
         return [results[i] for i in range(len(handles))]
 
-    def _from_outcome(self, handle: str, outcome: FetchOutcome, stored: Account | None) -> Resolution:
+    def _from_outcome(self, handle: str, outcome: FetchOutcome, stored: Account | None, source: Source) -> Resolution:
+        platform = source.platform
         if outcome.status == "paused" and outcome.stopped is not None:
             # What was read is kept (a resumed fetch reads on from it); a stored account nothing was read of stays.
             if outcome.account is not None and (outcome.account.posts or stored is None):
                 self.store.put(outcome.account, source=X_PARTIAL_SOURCE if stored is None else X_API_SOURCE)
-            return Resolution(handle, None, outcome.stopped, status="paused")
+            return Resolution(handle, None, outcome.stopped, status="paused", platform=platform)
         if outcome.account is not None and outcome.status in ("found", "protected"):
-            self.store.put(outcome.account, source=X_API_SOURCE)
+            self.store.put(outcome.account, source=source.store_source)
             fresh = self.store.get(outcome.account.handle)
-            return Resolution(handle, fresh.account if fresh is not None else outcome.account, status=outcome.status)
+            account = fresh.account if fresh is not None else outcome.account
+            return Resolution(handle, account, status=outcome.status, platform=platform)
         if stored is not None and outcome.status in ("rate_limited", "unavailable", "error"):
-            return Resolution(handle, stored, status="stale")
+            return Resolution(handle, stored, status="stale", platform=platform)
+        label = PLATFORM_LABELS[platform]
         error: IngestError
         if outcome.status == "not_found":
             error = UnknownHandleError(handle, outcome.detail)
@@ -168,8 +217,16 @@ class AccountResolver:
             error = AccountUnavailableError(handle, "suspended", outcome.detail)
         elif outcome.status == "rate_limited":
             error = RateLimitedError(outcome.retry_after_s, outcome.detail)
-        elif outcome.status == "unavailable":
+        elif outcome.status == "unavailable" and platform == "x":
             error = XApiUnavailableError(outcome.detail or f"X API unavailable for @{handle}")
-        else:
+        elif outcome.status == "unavailable":
+            error = SourceUnavailableError(platform, outcome.detail or f"{label} unavailable for {handle}")
+        elif platform == "x":
             error = XApiError(outcome.detail or f"could not fetch @{handle}")
-        return Resolution(handle, None, error, status=outcome.status)
+        else:
+            error = SourceError(platform, outcome.detail or f"could not fetch {handle} from {label}")
+        return Resolution(handle, None, error, status=outcome.status, platform=platform)
+
+
+_NAME_RULES = {"x": XSource.handle_problem}
+"""Names a platform cannot have, checked even while its live fetch is off."""

@@ -48,7 +48,21 @@ class Settings(BaseSettings):
         default=1.0, gt=0, description="Wait before the first retry of a failed X call; doubles each retry (+jitter)."
     )
     x_timeout_s: float = Field(default=10.0, gt=0, description="Deadline of each HTTP request to X (connect, read).")
-    x_cache_max_age_s: float = Field(default=86_400.0, ge=0, description="Refetch accounts from X older than this.")
+    x_cache_max_age_s: float = Field(
+        default=86_400.0, ge=0, description="Refetch accounts fetched live (X, Bluesky, Mastodon) older than this."
+    )
+    bluesky_live: bool = Field(
+        default=True, description="Fetch Bluesky handles the store lacks from the public AppView (free, no login)."
+    )
+    bluesky_appview_url: str = Field(
+        default="https://public.api.bsky.app", description="The Bluesky AppView read without credentials."
+    )
+    mastodon_live: bool = Field(
+        default=True, description="Fetch Mastodon handles (user@instance) the store lacks from their instance."
+    )
+    live_max_posts: int = Field(
+        default=200, ge=1, le=3200, description="Recent posts fetched per account from Bluesky and Mastodon."
+    )
     x_price_per_post_usd: float = Field(
         default=0.005, ge=0, description="What X charges per post read (pay per use; check the Developer Console)."
     )

@@ -43,8 +43,11 @@ __all__ = [
 class ScoreRequest(BaseModel):
     handles: list[str] = Field(
         min_length=1,
-        description="Handles on any platform (X, Reddit, ...), with or without @; at most 100 per request. A handle "
-        "the local store lacks is fetched from X when it has X's syntax; an entry that is not a handle at all "
+        description="Handles on any platform, with or without @; at most 100 per request. A handle may name its "
+        "platform: `x:name` or `@name` (X), `bsky:alice.bsky.social` or `alice.bsky.social` (Bluesky), "
+        "`@user@instance.social` (Mastodon), `telegram:channel` or `t.me/channel`, `reddit:u/name`. A handle the "
+        "local store lacks is fetched live from its platform when that source is on; an entry that is not a handle "
+        "at all "
         "(whitespace, control characters, a slash, over 64 characters) gets an invalid-handle error entry.",
     )
     refresh: bool = Field(default=False, description="Refetch X accounts from X even when the local store has them.")
@@ -65,6 +68,9 @@ class HandleProblem(BaseModel):
 
 class ScoreResult(BaseModel):
     handle: str
+    platform: str | None = Field(
+        default=None, description="The platform the handle is on (x, bluesky, mastodon, telegram, reddit)."
+    )
     status: Literal["scored", "error"]
     source_status: str | None = Field(
         default=None, description="Where the account came from: cached, stale, found (fetched now) or protected."

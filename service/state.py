@@ -20,6 +20,7 @@ from detector.errors import DetectorError, ModelNotFoundError
 from detector.registry import LoadedModel, ModelRegistry
 from ingest.database import open_database
 from ingest.resolve import AccountResolver
+from ingest.sources.base import Source
 from ingest.store import AccountStore
 from service.config import Settings
 from service.db.api_keys import KeyCache, ensure_key
@@ -30,7 +31,7 @@ from service.rate_limit import RateLimiter
 from service.score_memo import ScoreMemo
 from service.x_budget import XSpendLedger
 
-__all__ = ["ServiceState", "build_resolver", "build_state", "warm_coordination_index"]
+__all__ = ["ServiceState", "build_resolver", "build_state", "live_sources", "warm_coordination_index"]
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +89,27 @@ class ServiceState:
         return self.model
 
 
+def live_sources(settings: Settings) -> list[Source]:
+    """The free live sources the settings turn on: Bluesky's public AppView and Mastodon instances."""
+    sources: list[Source] = []
+    if settings.bluesky_live:
+        from ingest.sources.bluesky import BlueskySource
+
+        sources.append(
+            BlueskySource(
+                base_url=settings.bluesky_appview_url, max_posts=settings.live_max_posts, timeout_s=settings.x_timeout_s
+            )
+        )
+    if settings.mastodon_live:
+        from ingest.sources.mastodon import MastodonSource
+
+        sources.append(MastodonSource(max_posts=settings.live_max_posts, timeout_s=settings.x_timeout_s))
+    return sources
+
+
 def build_resolver(settings: Settings, store: AccountStore, metrics: Metrics | None = None) -> AccountResolver:
-    """The store, backed by the X API when a bearer token is configured (counted in ``metrics`` when given)."""
+    """The store, backed by the X API when a bearer token is configured (counted in ``metrics`` when given), and by
+    the free sources the settings turn on (``live_sources``)."""
     x_source = None
     if settings.x_bearer_token is not None and settings.x_bearer_token.get_secret_value():
         from ingest.x_api import XApiSource
@@ -104,7 +124,8 @@ def build_resolver(settings: Settings, store: AccountStore, metrics: Metrics | N
             on_response=metrics.x_api_calls.inc if metrics is not None else None,
             on_rate_limit_wait=metrics.record_rate_limit_wait if metrics is not None else None,
         )
-    return AccountResolver(store, x_source, max_age_s=settings.x_cache_max_age_s)
+    sources = {source.platform: source for source in live_sources(settings)}
+    return AccountResolver(store, x_source, max_age_s=settings.x_cache_max_age_s, sources=sources)
 
 
 def warm_coordination_index(engine: Engine, store: AccountStore, settings: Settings) -> CoordinationIndex:

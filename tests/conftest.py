@@ -163,9 +163,12 @@ def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No PARROTWATCH_* variable of the developer's shell reaches a test (a real token or database, say)."""
+    """No PARROTWATCH_* variable of the developer's shell reaches a test (a real token or database, say), and no
+    test reaches Bluesky or Mastodon unless it turns them on (``bluesky_live=True``) against recorded answers."""
     import os
 
     for name in list(os.environ):
         if name.startswith("PARROTWATCH_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("PARROTWATCH_BLUESKY_LIVE", "false")
+    monkeypatch.setenv("PARROTWATCH_MASTODON_LIVE", "false")

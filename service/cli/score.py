@@ -123,7 +123,7 @@ def score(
             for outcome in _handle_scorer(settings, loaded, declared).score(handles, refresh=refresh):
                 if outcome.problem is not None:
                     failures.append(outcome.problem.error)
-                    _write_problem(out, outcome.handle, outcome.problem)
+                    _write_problem(out, outcome.handle, outcome.problem, platform=outcome.platform)
                 elif outcome.score is not None:
                     out.write(outcome.score.model_dump_json() + "\n")
     if failures:  # the results that could be made are written; the exit code says the gravest reason for the rest
@@ -203,10 +203,13 @@ def _write_error(out: TextIO, handle: str, exc: Exception) -> None:
     _write_problem(out, handle, ScoringProblem.of(exc))
 
 
-def _write_problem(out: TextIO, handle: str, problem: ScoringProblem) -> None:
+def _write_problem(out: TextIO, handle: str, problem: ScoringProblem, *, platform: str | None = None) -> None:
     """An error object in the output, typed like the API's per-handle errors, and a line on stderr."""
     err.print(f"[yellow]@{handle}:[/] {problem.detail}", highlight=False)
     error = {"type": problem.type, "title": problem.title, "detail": problem.detail}
     if problem.retry_after_s is not None:
         error["retry_after_s"] = problem.retry_after_s
-    out.write(json.dumps({"handle": handle, "status": "error", "error": error}) + "\n")
+    entry: dict[str, object] = {"handle": handle, "status": "error", "error": error}
+    if platform is not None:
+        entry["platform"] = platform
+    out.write(json.dumps(entry) + "\n")

@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from ingest.platform_handles import parse_handle
 from service.auth import AnalystDep, ScopeDep, require_analyst
 from service.db.jobs import (
     JobResult,
@@ -231,11 +232,23 @@ def cancel(job_id: str, engine: EngineDep, scope: ScopeDep, request: Request) ->
 
 
 def _jsonl(results: Iterator[JobResult]) -> Iterator[str]:
+    """One line per handle with its platform: the scored account's, else the one the handle names."""
     for r in results:
         if r.result is not None:
-            entry = {"handle": r.handle, "status": "scored", "result": r.result.model_dump(mode="json")}
+            platform = r.result.platform or parse_handle(r.handle).platform
+            entry = {
+                "handle": r.handle,
+                "platform": platform,
+                "status": "scored",
+                "result": r.result.model_dump(mode="json"),
+            }
         else:
-            entry = {"handle": r.handle, "status": "error", "error": {"type": r.error_type, "detail": r.error_detail}}
+            entry = {
+                "handle": r.handle,
+                "platform": parse_handle(r.handle).platform,
+                "status": "error",
+                "error": {"type": r.error_type, "detail": r.error_detail},
+            }
         yield json.dumps(entry, ensure_ascii=False) + "\n"
 
 

@@ -17,12 +17,16 @@ def _result(outcome: HandleOutcome) -> ScoreResult:
     problem = outcome.problem
     if problem is None:
         return ScoreResult(
-            handle=outcome.handle, status="scored", source_status=outcome.source_status, result=outcome.score
+            handle=outcome.handle,
+            platform=outcome.platform,
+            status="scored",
+            source_status=outcome.source_status,
+            result=outcome.score,
         )
     error = HandleProblem(
         type=problem.type, title=problem.title, detail=problem.detail, retry_after_s=problem.retry_after_s
     )
-    return ScoreResult(handle=outcome.handle, status="error", error=error)
+    return ScoreResult(handle=outcome.handle, platform=outcome.platform, status="error", error=error)
 
 
 @router.post("", response_model=ScoreResponse, response_model_exclude_none=True)

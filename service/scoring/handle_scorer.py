@@ -76,6 +76,7 @@ class HandleOutcome:
     score: AccountScore | None = None
     problem: ScoringProblem | None = None
     source_status: str | None = None
+    platform: str | None = None
 
     @property
     def is_scored(self) -> bool:
@@ -145,13 +146,19 @@ class HandleScorer:
             valid, self.resolver.resolve([h for _, h in valid], refresh=refresh, **metered), strict=True
         ):
             if resolution.account is None:
-                outcomes[position] = _failed(handle, resolution.error or UnknownHandleError(handle))
+                error = resolution.error or UnknownHandleError(handle)
+                outcomes[position] = _failed(handle, error, platform=resolution.platform)
             else:
                 found.append((position, resolution))
         accounts = [resolution.account for _, resolution in found if resolution.account is not None]
         scores, n_remembered = self._scores(accounts)
         for (position, resolution), score in zip(found, scores, strict=True):
-            outcomes[position] = HandleOutcome(score.handle, score=score, source_status=resolution.status)
+            platform = _platform_of(resolution) or resolution.platform
+            if platform is not None and score.platform != platform:
+                score = score.model_copy(update={"platform": platform})
+            outcomes[position] = HandleOutcome(
+                score.handle, score=score, source_status=resolution.status, platform=platform
+            )
         done = [outcome for outcome in outcomes if outcome is not None]
         recorded = self.record(done)
         if self.metrics is not None:
@@ -197,8 +204,12 @@ class HandleScorer:
         return [score for score in remembered if score is not None], n_remembered
 
 
-def _failed(handle: str, error: Exception) -> HandleOutcome:
-    return HandleOutcome(handle, problem=ScoringProblem.of(error))
+def _failed(handle: str, error: Exception, *, platform: str | None = None) -> HandleOutcome:
+    return HandleOutcome(handle, problem=ScoringProblem.of(error), platform=platform)
+
+
+def _platform_of(resolution: Resolution) -> str | None:
+    return resolution.account.platform if resolution.account is not None else None
 
 
 def scorer_for(state: ServiceState, loaded: LoadedModel, record: Recorder | None = None) -> HandleScorer:

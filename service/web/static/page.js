@@ -127,8 +127,19 @@ function setKey(key, note) {
 
 // ---- reading handles ----------------------------------------------------------------------------------------
 
+// The name in a platform's spelling that holds a slash (ingest/platform_handles.py): `t.me/channel` and
+// `reddit:u/name` name their platform, and the rules below apply to the name.
+function platformName(handle) {
+  const telegram = /^(?:https?:\/\/)?(?:t|telegram)\.me\/([^\/?#]*)\/?$/i.exec(handle);
+  if (telegram) return telegram[1];
+  const reddit = /^reddit:\/?u(?:ser)?\/(.*)$/i.exec(handle);
+  return reddit ? reddit[1] : handle;
+}
+
 // Why `handle` (without its @) is not a handle, in the server's words, or null when it is one.
-function handleProblem(handle) {
+function handleProblem(raw) {
+  const handle = platformName(raw);
+  if (!handle) return "it is empty";
   const chars = [...handle]; // code points, as the server counts them
   if (chars.length > MAX_HANDLE_CHARS) return `it has ${chars.length} characters, more than ${MAX_HANDLE_CHARS}`;
   for (const char of chars) {

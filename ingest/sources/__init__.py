@@ -1,0 +1,1 @@
+"""Live account sources, one per platform, behind one interface (``ingest.sources.base.Source``)."""

@@ -1,0 +1,128 @@
+"""Handles that name their platform, scored live from Bluesky and Mastodon (recorded answers, no network) beside X,
+through the API, a job and the CLI: one outcome per handle, each with its platform."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import responses
+import respx
+from typer.testing import CliRunner
+
+from ingest.sources.bluesky import PUBLIC_APPVIEW
+from service.cli import app
+
+RECORDINGS = Path(__file__).resolve().parents[1] / "ingest" / "recordings"
+HANDLES = [
+    "bsky:alice.bsky.social",
+    "@carol@mastodon.social",
+    "t.me/somechannel",
+    "x:ghost_handle_99",
+    "nobody.bsky.social",
+]
+
+
+def _recorded(name: str) -> object:
+    return json.loads((RECORDINGS / name).read_text(encoding="utf-8"))
+
+
+@contextmanager
+def recorded_platforms() -> Iterator[None]:
+    """Bluesky's AppView and mastodon.social as recorded; any other request fails the test."""
+    profile, feed = (
+        f"{PUBLIC_APPVIEW}/xrpc/app.bsky.actor.getProfile",
+        f"{PUBLIC_APPVIEW}/xrpc/app.bsky.feed.getAuthorFeed",
+    )
+    statuses = "https://mastodon.social/api/v1/accounts/109384712365478912/statuses"
+    with respx.mock(assert_all_called=False) as bsky, responses.RequestsMock(assert_all_requests_are_fired=False) as md:
+        bsky.get(profile, params={"actor": "alice.bsky.social"}).mock(
+            return_value=httpx.Response(200, json=_recorded("bluesky/getProfile_alice.json"))
+        )
+        bsky.get(profile, params={"actor": "nobody.bsky.social"}).mock(
+            return_value=httpx.Response(400, json=_recorded("bluesky/error_profile_not_found.json"))
+        )
+        bsky.get(feed).mock(
+            side_effect=lambda request: httpx.Response(
+                200,
+                json=_recorded(
+                    "bluesky/getAuthorFeed_alice_end.json"
+                    if "cursor" in request.url.params
+                    else "bluesky/getAuthorFeed_alice.json"
+                ),
+            )
+        )
+        md.get(
+            "https://mastodon.social/api/v1/accounts/lookup?acct=carol",
+            json=_recorded("mastodon/account_lookup_carol.json"),
+        )
+        md.get(statuses, json=_recorded("mastodon/account_statuses_carol.json"))
+        md.get(statuses, json=[])
+        yield
+
+
+@pytest.fixture
+def live_settings(settings):  # type: ignore[no-untyped-def]
+    return settings.model_copy(update={"bluesky_live": True, "mastodon_live": True})
+
+
+def _check_outcomes(by_handle: dict[str, dict]) -> None:
+    """The same five outcomes whichever door the handles came through."""
+    assert {h: (e["platform"], e["status"]) for h, e in by_handle.items()} == {
+        "alice.bsky.social": ("bluesky", "scored"),
+        "carol@mastodon.social": ("mastodon", "scored"),
+        "telegram:somechannel": ("telegram", "error"),
+        "ghost_handle_99": ("x", "error"),
+        "nobody.bsky.social": ("bluesky", "error"),
+    }
+    assert "live fetch from Telegram is off" in by_handle["telegram:somechannel"]["error"]["detail"]
+    assert "PARROTWATCH_X_BEARER_TOKEN" in by_handle["ghost_handle_99"]["error"]["detail"]
+    assert "Profile not found" in by_handle["nobody.bsky.social"]["error"]["detail"]
+
+
+def test_a_mixed_list_gets_one_outcome_per_handle_with_its_platform_and_cross_platform_coordination(
+    live_settings, make_client, demo_roles
+) -> None:
+    client = make_client(live_settings)
+    stored_x = demo_roles["ordinary"][0]
+    with recorded_platforms():
+        response = client.post("/v1/scores", json={"handles": [f"@{stored_x}", *HANDLES]})
+    assert response.status_code == 200, response.text
+    x_entry, *entries = response.json()["results"]
+    assert (x_entry["platform"], x_entry["status"], x_entry["source_status"]) == ("x", "scored", "cached")
+    canonical = ["alice.bsky.social", "carol@mastodon.social", "telegram:somechannel", "ghost_handle_99"]
+    by_handle = dict(zip([*canonical, "nobody.bsky.social"], entries, strict=True))
+    _check_outcomes(by_handle)
+    alice, carol = by_handle["alice.bsky.social"], by_handle["carol@mastodon.social"]
+    assert alice["source_status"] == "found" and alice["result"]["platform"] == "bluesky"
+    assert alice["result"]["n_posts"] == 4 and carol["result"]["n_posts"] == 3
+    # The same line, on Bluesky at 10:00 and on Mastodon at 10:04: linked as coordinated, across platforms.
+    links = {(link["peer_handle"], link["gap_s"]) for link in alice["result"]["evidence"]["coordinated_posts"]}
+    assert ("carol@mastodon.social", 240.0) in links
+    assert client.get("/v1/accounts/carol@mastodon.social").status_code == 200
+
+
+def test_a_job_and_the_cli_give_the_same_outcomes_with_their_platforms(
+    live_settings, make_client, cli_env, monkeypatch
+) -> None:
+    client = make_client(live_settings)
+    client.app.state.runner.stop()  # the job is stepped below
+    with recorded_platforms():
+        job = client.post("/v1/jobs", json={"handles": HANDLES})
+        assert job.status_code == 202, job.text
+        while client.app.state.runner.run_once():
+            pass
+    lines = [json.loads(line) for line in client.get(f"/v1/jobs/{job.json()['id']}/results").text.splitlines()]
+    _check_outcomes({line["handle"]: line for line in lines})
+
+    monkeypatch.setenv("PARROTWATCH_BLUESKY_LIVE", "true")
+    monkeypatch.setenv("PARROTWATCH_MASTODON_LIVE", "true")
+    with recorded_platforms():
+        result = CliRunner().invoke(app, ["score", *HANDLES])
+    objects = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert result.exit_code != 0  # three handles could not be scored
+    _check_outcomes({o["handle"]: {**o, "status": o.get("status", "scored")} for o in objects})
