@@ -17,7 +17,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from detector.schema import Post, Profile
-from ingest.io_archive import _count, _parse_time
+from ingest.io_archive import _count, _is_valid_utf8, _parse_time
 from ingest.records import AccountRow, RowProblem
 
 __all__ = ["REQUIRED_COLUMNS", "csv_records", "open_text", "read_ira_rows"]
@@ -48,6 +48,9 @@ def csv_records(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, in
         for number, record in enumerate(reader, start=1):
             if not (record.get("handle") or "").strip() or None in record:
                 yield RowProblem(reader.line_num, "empty handle or wrong number of columns")
+                continue
+            if not _is_valid_utf8([v for v in record.values() if v]):  # a bad byte kept by surrogateescape
+                yield RowProblem(reader.line_num, "not valid UTF-8")
                 continue
             yield reader.line_num, number, record
 
