@@ -44,6 +44,7 @@ router = APIRouter(prefix="/jobs", tags=["jobs"], dependencies=[Depends(require_
 
 CSV_COLUMNS = (
     "handle",
+    "platform",
     "status",
     "score",
     "band",
@@ -231,21 +232,25 @@ def cancel(job_id: str, engine: EngineDep, scope: ScopeDep, request: Request) ->
     return _public(cancel_job(engine, job_id, scope=scope))
 
 
+def _platform(r: JobResult) -> str:
+    """The scored account's platform, else the one the handle names."""
+    return (r.result.platform if r.result is not None else None) or parse_handle(r.handle).platform
+
+
 def _jsonl(results: Iterator[JobResult]) -> Iterator[str]:
-    """One line per handle with its platform: the scored account's, else the one the handle names."""
+    """One line per handle with its platform."""
     for r in results:
         if r.result is not None:
-            platform = r.result.platform or parse_handle(r.handle).platform
             entry = {
                 "handle": r.handle,
-                "platform": platform,
+                "platform": _platform(r),
                 "status": "scored",
                 "result": r.result.model_dump(mode="json"),
             }
         else:
             entry = {
                 "handle": r.handle,
-                "platform": parse_handle(r.handle).platform,
+                "platform": _platform(r),
                 "status": "error",
                 "error": {"type": r.error_type, "detail": r.error_detail},
             }
@@ -283,10 +288,11 @@ def _csv(results: Iterator[JobResult]) -> Iterator[str]:
         components = score.components if score is not None else {}
         row = [
             r.handle,
+            _platform(r),
             "scored" if score is not None else "error",
             "" if score is None or score.score is None else score.score,
             score.band if score else "",
-            *("" if components.get(c) is None else components[c] for c in CSV_COLUMNS[4:8]),
+            *("" if components.get(c) is None else components[c] for c in CSV_COLUMNS[5:9]),
             str(score.state_affiliated).lower() if score else "",
             score.n_posts if score else "",
             score.model_version if score else "",

@@ -104,6 +104,7 @@ def test_results_stream_while_the_job_runs(stepped, demo_roles) -> None:
     assert [line["handle"] for line in lines] == handles[:2]
     _, rows = _results(stepped, job["id"], "csv")
     assert [r["handle"] for r in rows] == handles[:2]
+    assert [r["platform"] for r in rows] == ["x", "x"]
     assert set(rows[0]) >= {"handle", "score", "band", "narrative", "repetition", "coordination", "behaviour",
                             "state_affiliated", "model_version", "error"}  # fmt: skip
     while runner.run_once():
