@@ -138,18 +138,9 @@ def models_dir(trained_registry: Path, tmp_path: Path) -> Path:
 def settings(tmp_path: Path, models_dir: Path, demo_store_file: Path, database_url: str | None) -> Settings:
     """Settings for one test: a private registry copy and a private store preloaded with the demo corpus (a SQLite
     file under the data dir, or a Postgres database of its own on ``--database postgres``)."""
-    data_dir = tmp_path / "var"
-    data_dir.mkdir()
-    if database_url is None:
-        shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
-    return Settings(
-        data_dir=data_dir,
-        models_dir=models_dir,
-        database_url=database_url,
-        log_json=False,
-        x_bearer_token=None,
-        admin_key=ADMIN_KEY,
-    )
+    from database_fixtures import private_settings
+
+    return private_settings(tmp_path / "var", models_dir, demo_store_file, database_url, ADMIN_KEY)
 
 
 @pytest.fixture

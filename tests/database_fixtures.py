@@ -19,6 +19,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from service.config import Settings
+
 SERVER_URL = os.environ.get("TEST_POSTGRES_URL")
 
 
@@ -102,6 +104,24 @@ def demo_store_file(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     path = tmp_path_factory.mktemp("store") / "parrotwatch.db"
     fill_demo_store(f"sqlite:///{path}", demo_dir)
     return path
+
+
+def private_settings(
+    data_dir: Path, models_dir: Path, demo_store_file: Path, database_url: str | None, admin_key: str
+) -> Settings:
+    """Settings on a store of their own preloaded with the demo corpus: a copy of the SQLite file in ``data_dir``,
+    or the Postgres ``database_url`` (already a clone)."""
+    data_dir.mkdir()
+    if database_url is None:
+        shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
+    return Settings(
+        data_dir=data_dir,
+        models_dir=models_dir,
+        database_url=database_url,
+        log_json=False,
+        x_bearer_token=None,
+        admin_key=admin_key,
+    )
 
 
 def _empty_database(config: pytest.Config, folder: Path) -> Iterator[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from database_fixtures import private_settings
 from fastapi.testclient import TestClient
 
 from service.app import create_app
@@ -88,18 +89,7 @@ def module_settings(
     """Like ``settings``, for a whole test module: a private registry and store copy, ``MODULE_ADMIN_KEY``."""
     root = tmp_path_factory.mktemp("module-app")
     models_dir = Path(shutil.copytree(trained_registry, root / "models"))
-    data_dir = root / "var"
-    data_dir.mkdir()
-    if module_database_url is None:
-        shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
-    return Settings(
-        data_dir=data_dir,
-        models_dir=models_dir,
-        database_url=module_database_url,
-        log_json=False,
-        x_bearer_token=None,
-        admin_key=MODULE_ADMIN_KEY,
-    )
+    return private_settings(root / "var", models_dir, demo_store_file, module_database_url, MODULE_ADMIN_KEY)
 
 
 @pytest.fixture(scope="module")
