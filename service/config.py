@@ -65,20 +65,13 @@ class Settings(BaseSettings):
     live_max_posts: int = Field(
         default=200, ge=1, le=3200, description="Recent posts fetched per account from Bluesky, Mastodon and Telegram."
     )
+    # Telegram and Reddit are read live only when all three of their settings are set.
     telegram_api_id: int | None = Field(default=None, description="Telegram app's api_id (my.telegram.org).")
     telegram_api_hash: SecretStr | None = Field(default=None, description="Telegram app's api_hash.")
-    telegram_session: SecretStr | None = Field(
-        default=None,
-        description="A signed-in Telethon StringSession (user account) that reads public channels. Telegram is read "
-        "live only when the api_id, api_hash and session are all set.",
-    )
+    telegram_session: SecretStr | None = Field(default=None, description="A signed-in Telethon StringSession string.")
     reddit_client_id: str | None = Field(default=None, description="Reddit app's client id (reddit.com/prefs/apps).")
     reddit_client_secret: SecretStr | None = Field(default=None, description="Reddit app's secret.")
-    reddit_user_agent: str | None = Field(
-        default=None,
-        description="What Reddit's API rules ask a client to say it is (e.g. 'parrotwatch/1.0 by u/you'). Reddit is "
-        "read live only when the client id, secret and user agent are all set.",
-    )
+    reddit_user_agent: str | None = Field(default=None, description="Says who asks (e.g. 'parrotwatch/1.0 by u/you').")
     x_price_per_post_usd: float = Field(
         default=0.005, ge=0, description="What X charges per post read (pay per use; check the Developer Console)."
     )

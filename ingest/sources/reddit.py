@@ -14,7 +14,7 @@ are ``unavailable``; refused credentials and answers that cannot be read are ``e
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -117,17 +117,10 @@ class RedditSource(LiveSource):
         except ValueError:
             self._reset_at = None
 
-    def _call(self, call: Callable[[], Any]) -> Any:
-        def once() -> Any:
-            if self._reset_at is not None and self._reset_at > self._clock():
-                raise RateLimitedError(seconds_until(self._reset_at, self._clock()), _limited(self._reset_at, self))
-            with self._translated():
-                return call()
-
-        return self.policy.run(once)
-
     @contextmanager
     def _translated(self) -> Iterator[None]:
+        if self._reset_at is not None and self._reset_at > self._clock():  # asking now would only be refused
+            raise RateLimitedError(seconds_until(self._reset_at, self._clock()), _limited(self._reset_at, self))
         try:
             yield
         except prawcore.TooManyRequests as exc:
@@ -137,20 +130,10 @@ class RedditSource(LiveSource):
             raise RateLimitedError(seconds_until(reset_at, self._clock()), _limited(reset_at, self)) from exc
         except prawcore.NotFound as exc:
             raise _AccountGoneError("no such account on Reddit") from exc
-        except prawcore.ServerError as exc:
-            raise SourceUnavailableError("reddit", f"Reddit failed: {exc.response.status_code}") from exc
-        except prawcore.RequestException as exc:
-            raise SourceUnavailableError(
-                "reddit", f"Reddit unreachable: {type(exc.original_exception).__name__}"
-            ) from exc
-        except prawcore.OAuthException as exc:
-            raise SourceError("reddit", f"Reddit refused the app credentials: {exc.error}") from exc
-        except prawcore.ResponseException as exc:
-            raise SourceError("reddit", f"Reddit refused the request: {exc.response.status_code}") from exc
-        except prawcore.PrawcoreException as exc:
-            raise SourceError("reddit", f"unreadable answer from Reddit: {exc}") from exc
-        except praw.exceptions.PRAWException as exc:
-            raise SourceError("reddit", f"unreadable answer from Reddit: {exc}") from exc
+        except (prawcore.ServerError, prawcore.RequestException) as exc:
+            raise SourceUnavailableError("reddit", f"Reddit failing or unreachable: {exc}") from exc
+        except (prawcore.PrawcoreException, praw.exceptions.PRAWException) as exc:  # refused credentials too
+            raise SourceError("reddit", f"Reddit refused the request or its answer is unreadable: {exc}") from exc
 
 
 class _AccountGoneError(Exception):
