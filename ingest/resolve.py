@@ -50,8 +50,8 @@ LIVE_FETCH_SETTINGS = {
     "x": f"set {TOKEN_VARIABLE}",
     "bluesky": "set PARROTWATCH_BLUESKY_LIVE=true",
     "mastodon": "set PARROTWATCH_MASTODON_LIVE=true",
-    "telegram": "no live Telegram source yet (it needs a Telethon user session); import the channel from a file",
-    "reddit": "no live Reddit source yet (it needs PRAW app credentials); import the account from a file",
+    "telegram": "set PARROTWATCH_TELEGRAM_API_ID, PARROTWATCH_TELEGRAM_API_HASH and PARROTWATCH_TELEGRAM_SESSION",
+    "reddit": "set PARROTWATCH_REDDIT_CLIENT_ID, PARROTWATCH_REDDIT_CLIENT_SECRET and PARROTWATCH_REDDIT_USER_AGENT",
 }
 """What a platform without a live source needs, as its per-handle errors say."""
 

@@ -49,7 +49,9 @@ class Settings(BaseSettings):
     )
     x_timeout_s: float = Field(default=10.0, gt=0, description="Deadline of each HTTP request to X (connect, read).")
     x_cache_max_age_s: float = Field(
-        default=86_400.0, ge=0, description="Refetch accounts fetched live (X, Bluesky, Mastodon) older than this."
+        default=86_400.0,
+        ge=0,
+        description="Refetch accounts fetched live (X, Bluesky, Mastodon, Telegram, Reddit) older than this.",
     )
     bluesky_live: bool = Field(
         default=True, description="Fetch Bluesky handles the store lacks from the public AppView (free, no login)."
@@ -61,8 +63,15 @@ class Settings(BaseSettings):
         default=True, description="Fetch Mastodon handles (user@instance) the store lacks from their instance."
     )
     live_max_posts: int = Field(
-        default=200, ge=1, le=3200, description="Recent posts fetched per account from Bluesky and Mastodon."
+        default=200, ge=1, le=3200, description="Recent posts fetched per account from Bluesky, Mastodon and Telegram."
     )
+    # Telegram and Reddit are read live only when all three of their settings are set.
+    telegram_api_id: int | None = Field(default=None, description="Telegram app's api_id (my.telegram.org).")
+    telegram_api_hash: SecretStr | None = Field(default=None, description="Telegram app's api_hash.")
+    telegram_session: SecretStr | None = Field(default=None, description="A signed-in Telethon StringSession string.")
+    reddit_client_id: str | None = Field(default=None, description="Reddit app's client id (reddit.com/prefs/apps).")
+    reddit_client_secret: SecretStr | None = Field(default=None, description="Reddit app's secret.")
+    reddit_user_agent: str | None = Field(default=None, description="Says who asks (e.g. 'parrotwatch/1.0 by u/you').")
     x_price_per_post_usd: float = Field(
         default=0.005, ge=0, description="What X charges per post read (pay per use; check the Developer Console)."
     )

@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from detector.coordination import CoordinationIndex, CoordinationParams
@@ -90,7 +91,8 @@ class ServiceState:
 
 
 def live_sources(settings: Settings) -> list[Source]:
-    """The free live sources the settings turn on: Bluesky's public AppView and Mastodon instances."""
+    """The live sources the settings turn on: Bluesky's public AppView and Mastodon instances (free), Telegram and
+    Reddit when their credentials are all set (a source lacking one is off; the others work as before)."""
     sources: list[Source] = []
     if settings.bluesky_live:
         from ingest.sources.bluesky import BlueskySource
@@ -104,7 +106,22 @@ def live_sources(settings: Settings) -> list[Source]:
         from ingest.sources.mastodon import MastodonSource
 
         sources.append(MastodonSource(max_posts=settings.live_max_posts, timeout_s=settings.x_timeout_s))
+    telegram = (settings.telegram_api_id, _secret(settings.telegram_api_hash), _secret(settings.telegram_session))
+    if all(telegram):
+        from ingest.sources.telegram import TelegramSource
+
+        sources.append(TelegramSource(*telegram, max_posts=settings.live_max_posts, timeout_s=settings.x_timeout_s))
+    reddit = (settings.reddit_client_id, _secret(settings.reddit_client_secret), settings.reddit_user_agent)
+    if all(reddit):
+        from ingest.sources.reddit import RedditSource
+
+        max_posts = min(settings.live_max_posts, RedditSource.max_depth)
+        sources.append(RedditSource(*reddit, max_posts=max_posts, timeout_s=settings.x_timeout_s))
     return sources
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
 
 
 def build_resolver(settings: Settings, store: AccountStore, metrics: Metrics | None = None) -> AccountResolver:

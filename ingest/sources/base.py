@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol, TypeVar, runtime_checkable
@@ -156,3 +157,17 @@ class LiveSource:
 
     def _fetch_one(self, handle: str) -> FetchOutcome:
         raise NotImplementedError
+
+    def _call(self, call: Callable[[], _T]) -> _T:
+        """``call`` under the ``CallPolicy``, its SDK's errors translated by ``_translated``."""
+
+        def once() -> _T:
+            with self._translated():
+                return call()
+
+        return self.policy.run(once)
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """The SDK's errors into the ``ingest.errors`` tree (each source says how)."""
+        yield

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -81,13 +81,6 @@ class BlueskySource(LiveSource):
             if not cursor or not page.feed or len(posts) >= self.max_posts:
                 break
         return list(posts.values())[: self.max_posts]
-
-    def _call(self, call: Callable[[], Any]) -> Any:
-        def once() -> Any:
-            with self._translated():
-                return call()
-
-        return self.policy.run(once)
 
     @contextmanager
     def _translated(self) -> Iterator[None]:

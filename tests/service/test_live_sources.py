@@ -12,6 +12,7 @@ import httpx
 import pytest
 import responses
 import respx
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from ingest.sources.bluesky import PUBLIC_APPVIEW
@@ -126,3 +127,30 @@ def test_a_job_and_the_cli_give_the_same_outcomes_with_their_platforms(
     objects = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert result.exit_code != 0  # three handles could not be scored
     _check_outcomes({o["handle"]: {**o, "status": o.get("status", "scored")} for o in objects})
+
+
+def test_reddit_with_app_credentials_is_read_live_and_telegram_without_a_session_says_what_to_set(
+    settings, make_client
+) -> None:
+    """A source is on only with all its settings; one that is off names them, and the others keep working."""
+    reddit_settings = settings.model_copy(
+        update={"reddit_client_id": "app", "reddit_client_secret": SecretStr("secret"), "reddit_user_agent": "pw/1"}
+    )
+    client = make_client(reddit_settings)
+    api, roomy = (
+        "https://oauth.reddit.com/user/civic_watcher",
+        {"x-ratelimit-remaining": "90", "x-ratelimit-used": "10", "x-ratelimit-reset": "300"},
+    )
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as reddit:
+        reddit.post("https://www.reddit.com/api/v1/access_token", json=_recorded("reddit/access_token.json"))
+        reddit.get(f"{api}/about/", json=_recorded("reddit/about_civic_watcher.json"), headers=roomy)
+        reddit.get(f"{api}/overview/", json=_recorded("reddit/overview_civic_watcher_1.json"), headers=roomy)
+        reddit.get(f"{api}/overview/", json=_recorded("reddit/overview_civic_watcher_2.json"), headers=roomy)
+        response = client.post("/v1/scores", json={"handles": ["reddit:u/civic_watcher", "t.me/somechannel"]})
+
+    assert response.status_code == 200, response.text
+    scored, off = response.json()["results"]
+    assert (scored["platform"], scored["status"], scored["source_status"]) == ("reddit", "scored", "found")
+    assert scored["result"]["n_posts"] == 4
+    assert (off["platform"], off["status"]) == ("telegram", "error")
+    assert "PARROTWATCH_TELEGRAM_SESSION" in off["error"]["detail"]
