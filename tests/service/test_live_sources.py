@@ -154,3 +154,8 @@ def test_reddit_with_app_credentials_is_read_live_and_telegram_without_a_session
     assert scored["result"]["n_posts"] == 4
     assert (off["platform"], off["status"]) == ("telegram", "error")
     assert "PARROTWATCH_TELEGRAM_SESSION" in off["error"]["detail"]
+    for spelling in ("reddit:civic_watcher", "civic_watcher"):  # the stored score, by the platform's name or bare
+        stored = client.get(f"/v1/accounts/{spelling}")
+        assert stored.status_code == 200 and stored.json()["platform"] == "reddit", spelling
+        assert len(client.get(f"/v1/accounts/{spelling}/history").json()["scores"]) == 1
+    assert client.get("/v1/accounts/telegram:civic_watcher").status_code == 404, "another platform's name is not it"
