@@ -204,6 +204,8 @@ class AccountResolver:
             return Resolution(handle, None, outcome.stopped, status="paused", platform=platform)
         if outcome.account is not None and outcome.status in ("found", "protected"):
             self.store.put(outcome.account, source=source.store_source)
+            if stored is not None:  # readable again: a tombstone, if it had one, is lifted
+                self.store.mark_status(outcome.account.handle, None)
             fresh = self.store.get(outcome.account.handle)
             account = fresh.account if fresh is not None else outcome.account
             return Resolution(handle, account, status=outcome.status, platform=platform)
@@ -214,7 +216,12 @@ class AccountResolver:
         if outcome.status == "not_found":
             error = UnknownHandleError(handle, outcome.detail)
         elif outcome.status == "suspended":
-            error = AccountUnavailableError(handle, "suspended", outcome.detail)
+            detail = outcome.detail or f"@{handle} is unavailable: suspended"
+            if stored is not None:  # a tombstone: its posts and scores stay, marked with when it was first seen so
+                since = self.store.mark_status(stored.handle, "suspended")
+                when = f" since {since:%Y-%m-%d}" if since is not None else ""
+                detail += f"; marked suspended{when}, its {len(stored.posts)} stored posts and its scores are kept"
+            error = AccountUnavailableError(handle, "suspended", detail)
         elif outcome.status == "rate_limited":
             error = RateLimitedError(outcome.retry_after_s, outcome.detail)
         elif outcome.status == "unavailable" and platform == "x":

@@ -64,6 +64,10 @@ accounts_table = Table(
     Column("profile", Text, nullable=False),
     Column("source", String(512), nullable=False),
     Column("fetched_at", DateTime(timezone=True), nullable=False),
+    # What the platform last said of the account when it could not be read (``suspended``: a tombstone), and since
+    # when; NULL while it is readable. Its posts and scores stay either way (migration 0008).
+    Column("status", String(32)),
+    Column("status_since", DateTime(timezone=True)),
 )
 
 posts_table = Table(
@@ -263,6 +267,23 @@ class AccountStore:
         return StoredAccount(account=account, source=row.source, fetched_at=fetched_at)
 
     # -- writing ---------------------------------------------------------------------------------------------------
+    def mark_status(self, handle: str, status: str | None, *, at: datetime | None = None) -> datetime | None:
+        """Record what the platform says of a stored account (``suspended``, or ``None`` once it is readable again)
+        and return since when it has said so: the first time it was seen so is kept. Nothing is removed: a
+        suspended account keeps its posts and its scores. ``None`` for a handle the store lacks."""
+        key = handle.removeprefix("@").lower()
+        where = accounts_table.c.handle_key == key
+        with self.engine.begin() as conn:
+            row = conn.execute(select(accounts_table.c.status, accounts_table.c.status_since).where(where)).first()
+            if row is None:
+                return None
+            if row.status == status:
+                since = row.status_since
+                return since.replace(tzinfo=UTC) if since is not None and since.tzinfo is None else since
+            since = (at or datetime.now(UTC)) if status is not None else None
+            conn.execute(accounts_table.update().where(where).values(status=status, status_since=since))
+            return since
+
     def put(self, account: Account, *, source: str, fetched_at: datetime | None = None) -> int:
         """Upsert one account and add its posts that are new; return how many posts were added.
 

@@ -71,6 +71,36 @@ def test_stale_account_is_still_scored_when_its_refetch_fails_for_a_passing_reas
     assert resolution.status == "stale" and len(resolution.account.posts) == 6
 
 
+class _SuspendingX:
+    """An X source that reports every account suspended, then (``back``) readable again."""
+
+    back = False
+
+    def fetch(self, handles, **_):
+        if self.back:
+            return [FetchOutcome(h, "found", _account(h, "7", 2)) for h in handles]
+        return [FetchOutcome(h, "suspended", None, f"@{h} is suspended") for h in handles]
+
+
+def test_a_suspended_account_keeps_its_posts_as_a_tombstone_dated_when_first_seen_so(store) -> None:
+    old = datetime.now(UTC) - timedelta(days=3)
+    store.put(_account("gone_quiet", "7", 6), source=X_API_SOURCE, fetched_at=old)
+    x_source = _SuspendingX()
+    resolver = AccountResolver(store, x_source, max_age_s=3600)
+
+    [first] = resolver.resolve(["gone_quiet"], refresh=True)
+    first_since = store.mark_status("gone_quiet", "suspended")
+    [again] = resolver.resolve(["gone_quiet"], refresh=True)
+
+    assert first.status == "suspended" and "its 6 stored posts and its scores are kept" in str(first.error)
+    assert f"since {first_since:%Y-%m-%d}" in str(again.error)
+    assert store.mark_status("gone_quiet", "suspended") == first_since, "the first sighting's date is kept"
+    assert len(store.get("gone_quiet").account.posts) == 6, "nothing is removed"
+    x_source.back = True
+    [back] = resolver.resolve(["gone_quiet"], refresh=True)
+    assert back.status == "found" and store.mark_status("gone_quiet", None) is None, "the tombstone is lifted"
+
+
 def test_unstored_account_that_is_rate_limited_gets_a_retry_after(store) -> None:
     [resolution] = AccountResolver(store, _FailingX(), max_age_s=3600).resolve(["never_seen"])
     assert resolution.account is None and resolution.error.retry_after_s == 900.0
