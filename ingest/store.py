@@ -267,20 +267,25 @@ class AccountStore:
         return StoredAccount(account=account, source=row.source, fetched_at=fetched_at)
 
     # -- writing ---------------------------------------------------------------------------------------------------
+    def account_status(self, handle: str) -> tuple[str | None, datetime | None]:
+        """What the platform last said of a stored account that it would not let be read (``suspended``), and since
+        when; ``(None, None)`` while it is readable or when the store lacks it."""
+        with self.engine.connect() as conn:
+            row = _status_row(conn, handle)
+        return (None, None) if row is None else row
+
     def mark_status(self, handle: str, status: str | None, *, at: datetime | None = None) -> datetime | None:
         """Record what the platform says of a stored account (``suspended``, or ``None`` once it is readable again)
         and return since when it has said so: the first time it was seen so is kept. Nothing is removed: a
         suspended account keeps its posts and its scores. ``None`` for a handle the store lacks."""
-        key = handle.removeprefix("@").lower()
-        where = accounts_table.c.handle_key == key
         with self.engine.begin() as conn:
-            row = conn.execute(select(accounts_table.c.status, accounts_table.c.status_since).where(where)).first()
+            row = _status_row(conn, handle)
             if row is None:
                 return None
-            if row.status == status:
-                since = row.status_since
-                return since.replace(tzinfo=UTC) if since is not None and since.tzinfo is None else since
+            if row[0] == status:
+                return row[1]
             since = (at or datetime.now(UTC)) if status is not None else None
+            where = accounts_table.c.handle_key == handle.removeprefix("@").lower()
             conn.execute(accounts_table.update().where(where).values(status=status, status_since=since))
             return since
 
@@ -505,3 +510,14 @@ class AccountStore:
         added = added if added is not None and added >= 0 else len(values)
         report.n_posts_added += added
         report.n_posts_known += len(values) - added
+
+
+def _status_row(conn: Connection, handle: str) -> tuple[str | None, datetime | None] | None:
+    """The account's (status, since), or ``None`` when the store lacks it."""
+    key = handle.removeprefix("@").lower()
+    query = select(accounts_table.c.status, accounts_table.c.status_since).where(accounts_table.c.handle_key == key)
+    row = conn.execute(query).first()
+    if row is None:
+        return None
+    since = row.status_since
+    return row.status, since.replace(tzinfo=UTC) if since is not None and since.tzinfo is None else since

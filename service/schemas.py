@@ -111,6 +111,12 @@ class AccountScorePublic(AccountScore):
     job_id: str | None = None
     served_count: int = Field(default=1, description="Requests, jobs and CLI runs that got this same score.")
     last_served_at: datetime | None = Field(default=None, description="The latest of them, after the first.")
+    account_status: str | None = Field(
+        default=None,
+        description="`suspended` when the platform now refuses to let the account be read (a tombstone: its posts "
+        "and scores are kept); null while it is readable.",
+    )
+    account_status_since: datetime | None = Field(default=None, description="When that was first seen.")
 
 
 class HistoryEntry(BaseModel):

@@ -16,7 +16,7 @@ from ingest.platform_handles import parse_handle
 from service.auth import ScopeDep, require_analyst
 from service.db.jobs import visible_job_ids
 from service.db.scores import StoredScore, latest_score, score_history
-from service.deps import EngineDep, HandleDep
+from service.deps import EngineDep, HandleDep, StateDep
 from service.errors import NotScoredError
 from service.schemas import AccountHistory, AccountScorePublic, HistoryEntry
 
@@ -40,17 +40,20 @@ def _of_handle(engine: Engine, handle: str, find: Callable[[Engine, str], _Found
 
 
 @router.get("/{handle}", response_model=AccountScorePublic)
-def get_account(handle: HandleDep, engine: EngineDep, scope: ScopeDep) -> AccountScorePublic:
+def get_account(handle: HandleDep, engine: EngineDep, scope: ScopeDep, state: StateDep) -> AccountScorePublic:
     """The account's latest stored score with its evidence (404 ``not-scored`` if it was never scored)."""
     stored = _of_handle(engine, handle, latest_score)
     if stored is None:
         raise NotScoredError(handle)
+    status, since = state.store.account_status(stored.result.handle)
     return AccountScorePublic(
         **stored.result.model_dump(),
         scored_at=stored.scored_at,
         job_id=stored.job_id if visible_job_ids(engine, [stored.job_id], scope=scope) else None,
         served_count=stored.served_count,
         last_served_at=stored.last_served_at,
+        account_status=status,
+        account_status_since=since,
     )
 
 

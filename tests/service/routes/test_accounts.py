@@ -35,6 +35,19 @@ def test_latest_score_is_stored_with_its_evidence(client, demo_roles) -> None:
     assert body["handle"] == handle and body["score"] == scored["score"] and body["band"] == scored["band"]
     assert body["evidence"]["matched_posts"] == scored["evidence"]["matched_posts"]
     assert body["model_version"] == scored["model_version"] and body["scored_at"] and body["job_id"] is None
+    assert body["account_status"] is None
+
+
+def test_a_suspended_account_keeps_its_score_and_says_since_when(client, demo_roles) -> None:
+    handle = demo_roles["amplifier"][1]
+    scored = client.post("/v1/scores", json={"handles": [handle]}).json()["results"][0]["result"]
+    since = client.app.state.service.store.mark_status(handle, "suspended")
+
+    body = client.get(f"/v1/accounts/{handle}").json()
+
+    assert body["score"] == scored["score"], "a tombstone keeps the score"
+    assert body["account_status"] == "suspended"
+    assert body["account_status_since"].startswith(f"{since:%Y-%m-%dT%H:%M:%S}")
 
 
 def test_never_scored_account_is_404_problem(client) -> None:
