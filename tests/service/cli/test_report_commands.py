@@ -16,10 +16,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
-def run(settings, monkeypatch):
-    monkeypatch.setenv("PARROTWATCH_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("PARROTWATCH_MODELS_DIR", str(settings.models_dir))
-    monkeypatch.setenv("PARROTWATCH_LOG_JSON", "false")
+def run(cli_env):
     runner = CliRunner()
     return lambda *args: runner.invoke(app, [str(a) for a in args])
 

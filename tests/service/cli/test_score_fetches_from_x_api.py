@@ -40,11 +40,8 @@ def fake_x() -> responses.RequestsMock:
 
 
 @pytest.fixture
-def run(settings, monkeypatch):
-    monkeypatch.setenv("PARROTWATCH_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("PARROTWATCH_MODELS_DIR", str(settings.models_dir))
+def run(cli_env, monkeypatch):
     monkeypatch.setenv("PARROTWATCH_X_BEARER_TOKEN", "AAAA-test-token")
-    monkeypatch.setenv("PARROTWATCH_LOG_JSON", "false")
     runner = CliRunner()
     return lambda *args: runner.invoke(app, list(args))
 
