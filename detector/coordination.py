@@ -21,6 +21,7 @@ import math
 import os
 import re
 import threading
+import typing
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -36,14 +37,17 @@ from detector.schema import Account, Post
 
 __all__ = [
     "COORDINATION_FEATURES",
+    "LINK_KINDS",
     "CoordinatedPost",
     "CoordinationIndex",
     "CoordinationParams",
+    "LinkKind",
     "PostTable",
     "batch_links",
     "co_hashtag_pairs",
     "co_similar_pairs",
     "coordination_row",
+    "link_kind",
     "post_table",
 ]
 
@@ -83,16 +87,35 @@ class CoordinationParams:
             raise ValueError(f"min_similarity must be in (0, 1], got {self.min_similarity!r}")
 
 
+LinkKind = Literal["near_duplicate", "paraphrase", "translation", "co_repost", "shared_link", "hashtag_sequence"]
+"""Why two posts are linked: near-identical text, the same meaning reworded or in another language, a repost of
+the same post, the same link, or the same hashtag sequence."""
+LINK_KINDS: tuple[LinkKind, ...] = typing.get_args(LinkKind)
+_LEGACY_KINDS = {"text": "near_duplicate", "hashtags": "hashtag_sequence"}  # names of links stored before 0.2
+
+
+def link_kind(name: str) -> LinkKind:
+    """The kind called ``name``, read from a stored explanation written under an earlier name too."""
+    kind = _LEGACY_KINDS.get(name, name)
+    if kind not in LINK_KINDS:
+        raise ValueError(f"unknown link kind {name!r}; expected one of {', '.join(LINK_KINDS)}")
+    return kind  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class CoordinatedPost:
-    """One of an account's posts, and a post of another account within the window that says the same."""
+    """One of an account's posts, and a post of another account within the window that says the same.
+
+    ``p_value``: how often the pair of accounts would link this often by chance, when it was tested (None: not
+    tested)."""
 
     post_id: str
     peer_handle: str
     peer_post_id: str
     gap_s: float
     similarity: float
-    kind: Literal["text", "hashtags"] = "text"
+    kind: LinkKind = "near_duplicate"
+    p_value: float | None = None
 
 
 @dataclass
@@ -306,8 +329,8 @@ def batch_links(
     text_first, text_second, similarity = co_similar_pairs(table, params)
     tag_first, tag_second = co_hashtag_pairs(table, params)
     for first, second, sims, kind in (
-        (text_first, text_second, similarity, "text"),
-        (tag_first, tag_second, np.ones(len(tag_first)), "hashtags"),
+        (text_first, text_second, similarity, "near_duplicate"),
+        (tag_first, tag_second, np.ones(len(tag_first)), "hashtag_sequence"),
     ):
         gaps = np.abs(table.times[first] - table.times[second])
         for a, b, gap, sim in zip(first.tolist(), second.tolist(), gaps.tolist(), sims.tolist(), strict=True):
@@ -472,7 +495,7 @@ def coordination_row(account: Account | int, links: Sequence[CoordinatedPost]) -
     n_posts = account if isinstance(account, int) else len(account.posts)
     if not n_posts:
         return [math.nan, math.nan, math.nan]
-    text = {link.post_id for link in links if link.kind == "text"}
-    tags = {link.post_id for link in links if link.kind == "hashtags"}
+    text = {link.post_id for link in links if link.kind != "hashtag_sequence"}
+    tags = {link.post_id for link in links if link.kind == "hashtag_sequence"}
     peers = {link.peer_handle.lower() for link in links}
     return [len(text) / n_posts, len(tags) / n_posts, math.log1p(len(peers))]

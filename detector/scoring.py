@@ -15,9 +15,17 @@ from datetime import datetime
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from detector.coordination import CoordinatedPost, CoordinationIndex, PostTable, batch_links, post_table
+from detector.coordination import (
+    CoordinatedPost,
+    CoordinationIndex,
+    LinkKind,
+    PostTable,
+    batch_links,
+    link_kind,
+    post_table,
+)
 from detector.declared import DeclaredAccount, DeclaredStateAccounts
 from detector.features.content import ContentExplanation
 from detector.features.narrative import PostMatch
@@ -66,8 +74,10 @@ class FeatureContribution(BaseModel):
 
 
 class CoordinatedPostPublic(BaseModel):
-    """One of the account's posts and another account's post ``gap_s`` seconds apart that says the same:
-    near-identical text (``kind="text"``, ``similarity`` estimated) or the same hashtag sequence (``"hashtags"``)."""
+    """One of the account's posts and another account's post ``gap_s`` seconds apart that says the same, and why
+    (``kind``: near-identical text, the same meaning reworded or translated, a repost of the same post, the same link
+    or the same hashtag sequence). ``p_value``: the chance of the two accounts linking this often by coincidence,
+    when tested."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -76,7 +86,14 @@ class CoordinatedPostPublic(BaseModel):
     peer_post_id: str
     gap_s: float
     similarity: float
-    kind: Literal["text", "hashtags"] = "text"
+    kind: LinkKind = "near_duplicate"
+    p_value: float | None = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _earlier_names(cls, value: object) -> object:
+        """Explanations stored before the kinds were named for analysts say ``text`` and ``hashtags``."""
+        return link_kind(value) if isinstance(value, str) else value
 
 
 class TermContribution(BaseModel):

@@ -108,7 +108,7 @@ def test_co_retweets_of_one_post_link_the_retweeters() -> None:
     index = CoordinationIndex()
     index.add([_account("rt_one", (f"RT @newsbot: {original}", timedelta(0)))])
     [link] = index.links(_account("rt_two", (f"RT @newsbot: {original}", timedelta(minutes=3))))
-    assert link.peer_handle == "rt_one" and link.kind == "text"
+    assert link.peer_handle == "rt_one" and link.kind == "near_duplicate"
 
 
 def test_same_hashtag_sequence_links_accounts_whatever_their_text() -> None:
@@ -116,7 +116,7 @@ def test_same_hashtag_sequence_links_accounts_whatever_their_text() -> None:
     index = CoordinationIndex()
     index.add([_account("tag_one", (f"Read this {tags}", timedelta(0)))])
     [link] = index.links(_account("tag_two", (f"Completely different words here {tags}", timedelta(minutes=5))))
-    assert (link.kind, link.peer_handle, link.similarity) == ("hashtags", "tag_one", 1.0)
+    assert (link.kind, link.peer_handle, link.similarity) == ("hashtag_sequence", "tag_one", 1.0)
     reordered = _account("tag_three", ("Other text #Truth #ChinaCanada #StopSmearingChina", timedelta(minutes=6)))
     assert index.links(reordered) == [], "a sequence is ordered"
     two_tags = _account("tag_four", ("Other text #StopSmearingChina #ChinaCanada", timedelta(minutes=1)))
@@ -211,3 +211,13 @@ def test_a_band_key_mixes_exactly_that_bands_values() -> None:
         for column in range(band * 4, band * 4 + 4):
             expected = expected * np.uint64(0x100000001B3) + signatures[:, column].astype(np.uint64)
         assert np.array_equal(coordination._band_keys(signatures, band, 8), expected)
+
+
+def test_explanations_stored_under_the_earlier_kind_names_still_read() -> None:
+    from detector.scoring import CoordinatedPostPublic
+
+    stored = {"post_id": "1", "peer_handle": "b", "peer_post_id": "2", "gap_s": 5.0, "similarity": 0.9}
+    assert CoordinatedPostPublic(**stored, kind="text").kind == "near_duplicate"
+    assert CoordinatedPostPublic(**stored, kind="hashtags").kind == "hashtag_sequence"
+    with pytest.raises(ValueError, match="unknown link kind"):
+        CoordinatedPostPublic(**stored, kind="vibes")
