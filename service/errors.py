@@ -23,6 +23,7 @@ ServiceError
 ├── AuthenticationError        no API key, or not a valid one (401)
 ├── PermissionDeniedError      a valid key whose role does not allow the operation (403)
 ├── KeyRateLimitedError        a key spent its request budget (429)
+├── UnknownGraphFormatError    a coordination network asked for in a format it is not exported in
 └── AddressUnavailableError    `serve` cannot listen on its host and port (in use, or not this machine's); CLI only
 """
 
@@ -55,6 +56,7 @@ __all__ = [
     "TrainingRunFinishedError",
     "TrainingRunInProgressError",
     "TrainingRunNotFoundError",
+    "UnknownGraphFormatError",
     "UnknownModelVersionError",
 ]
 
@@ -236,3 +238,12 @@ class AddressUnavailableError(ServiceError):
         )
         self.host = host
         self.port = port
+
+
+class UnknownGraphFormatError(ServiceError):
+    """The coordination network was asked for in ``format``, which is not one of ``formats``."""
+
+    def __init__(self, format: str, formats: tuple[str, ...]) -> None:
+        super().__init__(f"unknown format {format!r}: the coordination network is exported as {', '.join(formats)}")
+        self.format = format
+        self.formats = list(formats)

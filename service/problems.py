@@ -59,6 +59,7 @@ from service.errors import (
     TrainingRunFinishedError,
     TrainingRunInProgressError,
     TrainingRunNotFoundError,
+    UnknownGraphFormatError,
     UnknownModelVersionError,
 )
 from service.security_headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
@@ -97,6 +98,7 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     TrainingRunInProgressError: (409, "training-run-in-progress", "A training run is already in progress"),
     TrainingRunFinishedError: (409, "training-run-finished", "Training run already ended"),
     NoLabelsError: (422, "no-labels", "Nothing labeled to train on"),
+    UnknownGraphFormatError: (422, "unknown-graph-format", "Unknown network format"),
     UnknownModelVersionError: (404, "model-version-not-found", "No such model version"),
     TalkingPointNotFoundError: (404, "talking-point-not-found", "No such talking point"),
     TalkingPointExistsError: (409, "talking-point-exists", "Talking point exists"),
@@ -147,6 +149,8 @@ def _extensions(exc: Exception) -> dict[str, Any]:
         "role",
         "needed",
         "untrusted_types",
+        "format",
+        "formats",
     )
     return {name: getattr(exc, name) for name in fields if getattr(exc, name, None) is not None}
 

@@ -8,17 +8,26 @@ twice: ``record_score`` counts it on that row (``served_count``, ``last_served_a
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from detector.scoring import AccountScore
 from service.db.tables import job_items, scores
 from service.db.timeutil import as_utc, utcnow
 
-__all__ = ["StoredScore", "add_score", "job_score", "latest_score", "record_score", "score_history"]
+__all__ = [
+    "StoredScore",
+    "add_score",
+    "job_score",
+    "latest_bands",
+    "latest_score",
+    "record_score",
+    "score_history",
+]
 
 
 @dataclass(frozen=True)
@@ -122,3 +131,22 @@ def job_score(engine: Engine, job_id: str, handle: str) -> StoredScore | None:
             .where(job_items.c.job_id == job_id, job_items.c.handle_key == handle.lower())
         ).one_or_none()
     return _stored(row) if row is not None else None
+
+
+def latest_bands(engine: Engine, handles: Iterable[str]) -> dict[str, tuple[float | None, str]]:
+    """Per lower-cased handle of ``handles`` ever scored, its latest ``(score, band)``, in one query per 500 handles
+    (the stored results, with their evidence, are not read)."""
+    keys = sorted({handle.lower() for handle in handles})
+    found: dict[str, tuple[float | None, str]] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(keys), 500):
+            newest = (
+                select(func.max(scores.c.id))
+                .where(scores.c.handle_key.in_(keys[start : start + 500]))
+                .group_by(scores.c.handle_key)
+            )
+            rows = conn.execute(
+                select(scores.c.handle_key, scores.c.score, scores.c.band).where(scores.c.id.in_(newest))
+            )
+            found.update({row.handle_key: (row.score, row.band) for row in rows})
+    return found
