@@ -1,0 +1,97 @@
+"""GET /v1/coordination/graph: the account network around an account, with the posts behind each link."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import networkx as nx
+import pytest
+
+from detector.schema import Account, Post
+from ingest.database import make_engine
+from ingest.store import AccountStore
+
+PROBLEM = "application/problem+json"
+LINE = "The so-called interference reports are baseless smears against our country and its people, again"
+START = datetime(2023, 7, 3, 9, 0, tzinfo=UTC)
+FIRST, SECOND = "graph_first_poster", "graph_second_poster"
+
+
+def _account(handle: str, minutes: int) -> Account:
+    posts = [Post(id=f"{handle}-0", created_at=START + timedelta(minutes=minutes), text=f"{LINE} ({handle[6:]})")]
+    posts += [  # small talk days apart: not coordination
+        Post(id=f"{handle}-{i}", created_at=START + timedelta(days=i, hours=minutes), text=f"day {i}, rain again")
+        for i in range(1, 6)
+    ]
+    return Account(handle=handle, platform="x", posts=posts)
+
+
+@pytest.fixture(scope="module")
+def client(module_client):
+    """The module's app, with two accounts that posted one line four minutes apart, both scored."""
+    store = AccountStore(make_engine(module_client.app.state.service.settings.resolved_database_url))
+    store.put(_account(FIRST, 0), source="test")
+    store.put(_account(SECOND, 4), source="test")
+    for handle in (FIRST, SECOND):
+        assert module_client.post("/v1/scores", json={"handles": [handle]}).status_code == 200
+    return module_client
+
+
+def test_the_network_around_an_account_has_its_peer_their_scores_and_both_posts_texts(client) -> None:
+    body = client.get("/v1/coordination/graph", params={"handle": f"@{SECOND.upper()}"}).json()
+
+    assert body["centre"] == SECOND
+    nodes = {n["handle"]: n for n in body["nodes"]}
+    assert set(nodes) == {FIRST, SECOND}
+    assert nodes[FIRST]["platform"] == "x" and nodes[FIRST]["band"] and 0 <= nodes[FIRST]["score"] <= 1
+    [edge] = body["edges"]
+    assert (edge["source"], edge["target"], edge["weight"]) == (SECOND, FIRST, 1)
+    [post] = edge["posts"]
+    assert (post["source_post_id"], post["target_post_id"]) == (f"{SECOND}-0", f"{FIRST}-0")
+    assert post["source_text"].endswith("(second_poster)") and post["target_text"].endswith("(first_poster)")
+    assert post["gap_s"] == 240.0 and post["kind"] in ("near_duplicate", "paraphrase")
+    assert post["target_created_at"].startswith("2023-07-03T09:00:00")
+
+
+def test_the_graphml_download_reads_back_in_networkx_as_the_same_network(client) -> None:
+    response = client.get("/v1/coordination/graph", params={"handle": FIRST, "format": "graphml"})
+
+    assert response.headers["content-type"].startswith("application/graphml+xml")
+    assert f'filename="coordination-{FIRST}.graphml"' in response.headers["content-disposition"]
+    graph = nx.read_graphml(io.BytesIO(response.content))
+    assert set(graph.nodes) == {FIRST, SECOND} and graph.edges[FIRST, SECOND]["weight"] == 1
+    assert SECOND in graph.edges[FIRST, SECOND]["posts"]
+
+
+def test_an_account_the_store_lacks_is_a_404_problem(client) -> None:
+    response = client.get("/v1/coordination/graph", params={"handle": "nobody_stored_here"})
+
+    assert response.status_code == 404 and response.headers["content-type"] == PROBLEM
+    assert response.json()["type"] == "/problems/unknown-handle"
+    assert "nobody_stored_here" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "problem"),
+    [
+        ({"handle": FIRST, "format": "xlsx"}, "/problems/unknown-graph-format"),
+        ({"handle": "not/a/handle"}, "/problems/invalid-handle"),
+        ({"handle": FIRST, "depth": 3}, "/problems/request-validation"),
+    ],
+    ids=["unknown-format", "not-a-handle", "depth-over-2"],
+)
+def test_a_bad_query_is_a_422_problem_that_says_what_is_wrong(client, params, problem) -> None:
+    response = client.get("/v1/coordination/graph", params=params)
+
+    assert response.status_code == 422 and response.headers["content-type"] == PROBLEM
+    assert response.json()["type"] == problem
+    if problem.endswith("format"):
+        assert response.json()["detail"] == (
+            "unknown format 'xlsx': the coordination network is exported as json, gexf, graphml, csv"
+        )
+
+
+def test_the_network_needs_an_api_key(client) -> None:
+    response = client.get("/v1/coordination/graph", headers={"Authorization": ""})
+    assert response.status_code == 401
