@@ -13,6 +13,7 @@ from ingest.handles import normalize_handle
 
 __all__ = [
     "AccountHistory",
+    "AccountPosts",
     "AccountScorePublic",
     "ApiKeyCreate",
     "ApiKeyCreated",
@@ -29,6 +30,7 @@ __all__ = [
     "JobPublic",
     "JobResume",
     "ModelCardPublic",
+    "PostPublic",
     "Readiness",
     "ScoreRequest",
     "ScoreResponse",
@@ -134,6 +136,18 @@ class HistoryEntry(BaseModel):
 class AccountHistory(BaseModel):
     handle: str
     scores: list[HistoryEntry] = Field(description="Every stored score of the account, oldest first.")
+
+
+class PostPublic(BaseModel):
+    id: str
+    created_at: datetime
+    text: str
+
+
+class AccountPosts(BaseModel):
+    handle: str
+    n_posts: int = Field(description="How many posts the store holds of the account (or reads back, when limited).")
+    posts: list[PostPublic] = Field(description="The newest posts up to ``limit``, oldest first.")
 
 
 class JobCreate(BaseModel):

@@ -7,18 +7,19 @@ to a caller who may see that job (``service/scopes.py``), so a score never revea
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from sqlalchemy import Engine
 
+from ingest.errors import UnknownHandleError
 from ingest.platform_handles import parse_handle
 from service.auth import ScopeDep, require_analyst
 from service.db.jobs import visible_job_ids
 from service.db.scores import StoredScore, latest_score, score_history
 from service.deps import EngineDep, HandleDep, StateDep
 from service.errors import NotScoredError
-from service.schemas import AccountHistory, AccountScorePublic, HistoryEntry
+from service.schemas import AccountHistory, AccountPosts, AccountScorePublic, HistoryEntry, PostPublic
 
 router = APIRouter(prefix="/accounts", tags=["accounts"], dependencies=[Depends(require_analyst)])
 
@@ -82,4 +83,23 @@ def get_account_history(handle: HandleDep, engine: EngineDep, scope: ScopeDep) -
             )
             for s in history
         ],
+    )
+
+
+@router.get("/{handle}/posts", response_model=AccountPosts)
+def get_account_posts(
+    handle: HandleDep,
+    state: StateDep,
+    limit: Annotated[int, Query(ge=1, le=5_000, description="Most posts returned, the newest kept.")] = 1_000,
+) -> AccountPosts:
+    """The account's stored posts (id, time, text), oldest first: the page draws its timeline from them. 404
+    ``unknown-handle`` when the store lacks the account."""
+    stored = state.store.get(handle)
+    if stored is None:
+        raise UnknownHandleError(handle)
+    posts = sorted(stored.account.posts, key=lambda p: (p.created_at, p.id))
+    return AccountPosts(
+        handle=stored.account.handle,
+        n_posts=len(posts),
+        posts=[PostPublic(id=p.id, created_at=p.created_at, text=p.text) for p in posts[-limit:]],
     )

@@ -393,13 +393,17 @@ function evidenceView(score) {
 
   box.append(el("h4", {}, `Coordinated posts (${ev.n_coordinated_posts ?? 0})`));
   if (ev.coordinated_posts?.length) {
-    box.append(el("table", {},
-      el("caption", {}, `Near-identical posts by other accounts; peers: ${(ev.peer_accounts || []).map((p) => `@${p}`).join(", ")}`),
-      el("thead", {}, el("tr", {}, ["Post", "Peer", "Peer's post", "Time apart", "Similarity"].map((h) => el("th", { scope: "col" }, h)))),
+    // The post cells show ids until coordination.js has the posts' texts (data-post names the post).
+    box.append(el("table", { class: "coordinated" },
+      el("caption", {}, `Posts by other accounts that say the same, close in time; peers: ${(ev.peer_accounts || []).map((p) => `@${p}`).join(", ")}`),
+      el("thead", {}, el("tr", {}, ["Post", "Peer", "Peer's post", "Kind", "Time apart", "Similarity", "p-value"].map((h) => el("th", { scope: "col" }, h)))),
       el("tbody", {}, ev.coordinated_posts.map((c) => el("tr", {},
-        el("td", {}, c.post_id), el("td", {}, `@${c.peer_handle}`), el("td", {}, c.peer_post_id),
-        el("td", { class: "num" }, formatGap(c.gap_s)), el("td", { class: "num" }, fmt(c.similarity)))))));
+        el("td", { "data-post": c.post_id }, c.post_id), el("td", {}, `@${c.peer_handle}`),
+        el("td", { "data-post": c.peer_post_id }, c.peer_post_id), el("td", {}, (c.kind || "near_duplicate").replaceAll("_", " ")),
+        el("td", { class: "num" }, formatGap(c.gap_s)), el("td", { class: "num" }, fmt(c.similarity)),
+        el("td", { class: "num" }, c.p_value == null ? "not tested" : fmt(c.p_value, 3)))))));
   } else box.append(el("p", {}, "None found."));
+  if (score.n_posts && typeof coordinationView === "function") box.append(coordinationView(score));
 
   box.append(el("h4", {}, "Features that moved the score most"));
   if (ev.top_features?.length) {

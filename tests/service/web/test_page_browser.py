@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +43,8 @@ CHROMIUM_ARGS = [
 TEST_KEY = "pw-test-key-0123456789"
 TIMEOUT_MS = 20_000
 NO_POSTS, THIN = "no_posts_acct", "thin_acct"  # stored besides the demo corpus: no score, and a provisional one
+# Screenshots of what the page drew, for a person to look at (CI keeps this folder as the tests' artifacts).
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", Path(__file__).resolve().parents[3] / "var" / "test-artifacts"))
 
 
 def _free_port() -> int:
@@ -285,6 +288,8 @@ def test_evidence_draws_the_score_history_and_records_a_verdict(live_server, pag
     def accounts_api(route: sync_api.Route) -> None:  # history and feedback, answered here until the server has them
         if route.request.url.endswith(f"/v1/accounts/{handle}/history"):
             route.fulfill(json={"handle": handle, "scores": history})
+        elif route.request.method != "POST":  # the account's posts, for its timeline: the server's own
+            route.continue_()
         else:
             verdicts.append(route.request.post_data_json)
             route.fulfill(status=201, json={"verdict": verdicts[-1]["verdict"]})
@@ -367,3 +372,48 @@ def test_a_thin_account_shows_a_provisional_score_and_its_stored_history(live_se
     )
     sync_api.expect(evidence).to_contain_text("None: the account had no posts, so it has no score.")
     sync_api.expect(page.locator("#model-card")).not_to_contain_text("no score is given")
+
+
+def _most_linked_amplifier(live_server: str, amplifiers: list[str]) -> str:
+    """The demo amplifier with the most peers in the server's coordination network."""
+    auth = {"Authorization": f"Bearer {TEST_KEY}"}
+    body = httpx.get(f"{live_server}/v1/coordination/graph", params={"limit": 2000}, headers=auth, timeout=60).json()
+    degree = Counter(handle for edge in body["edges"] for handle in (edge["source"], edge["target"]))
+    return max((h for h in degree if h in set(amplifiers)), key=lambda h: (degree[h], h))
+
+
+_CANVAS_DRAWN = """container => [...container.querySelectorAll("canvas")].some((canvas) => {
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let alpha = 3; alpha < pixels.length; alpha += 4) if (pixels[alpha]) return true;
+  return false;
+})"""
+
+
+def test_evidence_draws_the_network_of_coordinated_peers_a_post_timeline_and_the_posts_texts(
+    live_server, page, demo_roles
+) -> None:
+    handle = _most_linked_amplifier(live_server, demo_roles["amplifier"])
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(live_server)
+    _enter_key(page, TEST_KEY)
+    page.get_by_role("textbox", name="Handles").fill(handle)
+    page.get_by_role("button", name="Score", exact=True).click()
+    page.get_by_role("button", name="Show evidence").click()
+    evidence = page.locator(f"#evidence-{handle}")
+
+    network = evidence.get_by_role("img", name=re.compile(rf"^Network around @{handle}: \d+ accounts? linked"))
+    sync_api.expect(network).to_have_attribute("data-rendered", re.compile(r"^([2-9]|\d\d+)$"))  # nodes drawn
+    page.wait_for_function(_CANVAS_DRAWN, arg=network.element_handle())
+    sync_api.expect(evidence.locator(".legend")).to_contain_text("high")
+    sync_api.expect(evidence.locator(".legend")).to_contain_text("link")
+    timeline = evidence.get_by_role("img", name=re.compile(rf"^Timeline of @{handle}: \d+ posts"))
+    sync_api.expect(timeline).to_have_attribute("aria-label", re.compile(r"[1-9]\d* coordinated\.$"))
+    assert timeline.locator("circle.coordinated").count() >= 1 and timeline.locator("circle.post").count() >= 5
+    first_link = evidence.locator("table.coordinated tbody tr").first.locator("td")
+    for column in (0, 2):  # the account's post and the peer's post, as text
+        sync_api.expect(first_link.nth(column).locator("blockquote")).not_to_be_empty()
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    evidence.screenshot(path=ARTIFACTS / "coordination-evidence.png")
+    network.screenshot(path=ARTIFACTS / "coordination-network.png")
+    timeline.screenshot(path=ARTIFACTS / "coordination-timeline.png")
