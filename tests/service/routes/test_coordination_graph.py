@@ -95,3 +95,13 @@ def test_a_bad_query_is_a_422_problem_that_says_what_is_wrong(client, params, pr
 def test_the_network_needs_an_api_key(client) -> None:
     response = client.get("/v1/coordination/graph", headers={"Authorization": ""})
     assert response.status_code == 401
+
+
+def test_an_accounts_posts_come_oldest_first_with_their_texts_and_the_newest_kept_under_a_limit(client) -> None:
+    body = client.get(f"/v1/accounts/{FIRST}/posts", params={"limit": 2}).json()
+
+    assert body["handle"] == FIRST and body["n_posts"] == 6
+    assert [p["id"] for p in body["posts"]] == [f"{FIRST}-4", f"{FIRST}-5"]
+    assert body["posts"][1]["text"] == "day 5, rain again"
+    missing = client.get("/v1/accounts/nobody_stored_here/posts")
+    assert missing.status_code == 404 and missing.json()["type"] == "/problems/unknown-handle"
