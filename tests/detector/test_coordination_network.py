@@ -49,7 +49,7 @@ def test_the_centre_is_the_source_of_its_edges_and_its_posts_come_first() -> Non
 
     [pair] = [e for e in network.edges if "bob" in (e.source, e.target)]
     assert (pair.source, pair.target) == ("bob", "alice")
-    assert [(p.source_post_id, p.source_text) for p in pair.posts][0] == ("b1", "the text of b1")
+    assert (pair.posts[0].source_post_id, pair.posts[0].source_text) == ("b1", "the text of b1")
 
 
 def test_nodes_over_the_limit_are_left_out_the_centre_kept_first_and_the_network_says_so() -> None:

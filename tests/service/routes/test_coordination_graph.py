@@ -33,8 +33,7 @@ def client(module_client):
     store = AccountStore(make_engine(module_client.app.state.service.settings.resolved_database_url))
     store.put(_account(FIRST, 0), source="test")
     store.put(_account(SECOND, 4), source="test")
-    for handle in (FIRST, SECOND):
-        assert module_client.post("/v1/scores", json={"handles": [handle]}).status_code == 200
+    assert module_client.post("/v1/scores", json={"handles": [FIRST, SECOND]}).status_code == 200
     return module_client
 
 
