@@ -122,6 +122,7 @@ function drawNetwork(container, graph) {
     style: [
       { selector: "node", style: { "background-color": "data(colour)", width: "data(size)", height: "data(size)",
         label: "data(label)", "font-size": 9, color: "#1b1f24", "text-valign": "bottom", "text-margin-y": 3,
+        "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": 1,
         "border-width": "data(border)", "border-color": "#1b1f24" } },
       { selector: "edge", style: { "line-color": "data(colour)", width: "data(width)", "curve-style": "bezier",
         opacity: 0.8 } },
