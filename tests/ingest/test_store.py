@@ -190,7 +190,7 @@ def test_platform_round_trips_from_jsonl_through_the_store_on_every_read_path(tm
 
     report = store.import_rows(read_account_rows(path), source="file:mixed.jsonl")
 
-    assert report.handles == ["-Whiskey_Tango", "Some.User_99"]
+    assert report.handles == ["reddit:-Whiskey_Tango", "Some.User_99"], "each spelled so that it names its account"
     assert store.get("-whiskey_tango").account == named, "the whole account comes back, platform included"
     assert store.get("Some.User_99").account.platform is None, "a row that names no platform: unknown"
     assert [a.platform for a in store.iter_accounts(["@-Whiskey_Tango", "some.user_99"])] == ["reddit", None]
@@ -233,7 +233,7 @@ def test_io_archive_accounts_are_on_x(tmp_path, store) -> None:
     assert InputFormat.IO_ARCHIVE.platform == "x" and InputFormat.JSONL.platform is None
 
 
-def test_a_store_made_before_platforms_were_kept_gets_the_column_and_reads_its_accounts_as_unknown(tmp_path) -> None:
+def test_a_store_made_before_platforms_were_kept_gets_the_column_and_reads_its_accounts_as_x(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)
     with engine.begin() as conn:  # the accounts table as earlier versions created it
@@ -249,9 +249,11 @@ def test_a_store_made_before_platforms_were_kept_gets_the_column_and_reads_its_a
     store = AccountStore(engine)
 
     assert "platform" in {c["name"] for c in inspect(engine).get_columns("accounts")}
-    assert store.get("old").account.platform is None
+    assert store.get("old").account.platform == "x", "migration 0009: what was stored before platforms came from X"
     store.put(_on("telegram", "old"), source="file:y")
-    assert AccountStore(make_engine(url)).get("old").account.platform == "telegram"
+    reopened = AccountStore(make_engine(url))
+    assert reopened.get("old").account.platform == "x", "a Telegram channel of the same name is another account"
+    assert reopened.get("telegram:old").account.platform == "telegram"
 
 
 class _RecordingX:
