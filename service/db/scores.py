@@ -84,7 +84,9 @@ def record_score(conn: Connection, result: AccountScore, *, job_id: str | None =
     Equal results mean equal inputs (the result names its model and catalog versions and rests only on the account
     and its coordination context), so a repeat adds a count, not a copy."""
     serialized = result.model_dump_json()
-    latest = conn.execute(_LATEST_OF_HANDLE, {"key": account_key(result.platform, result.handle), "serialized": serialized}).one_or_none()
+    latest = conn.execute(
+        _LATEST_OF_HANDLE, {"key": account_key(result.platform, result.handle), "serialized": serialized}
+    ).one_or_none()
     if latest is not None and latest.same:
         conn.execute(_SERVED_AGAIN, {"row_id": latest.id, "now": utcnow()})
         return latest.id
@@ -127,7 +129,9 @@ def score_history(engine: Engine, handle: str) -> list[StoredScore]:
     """Every score of ``handle``, oldest first."""
     with engine.connect() as conn:
         key = _scored_key(conn, handle)
-        rows = [] if key is None else conn.execute(select(scores).where(scores.c.handle_key == key).order_by(scores.c.id))
+        rows = (
+            [] if key is None else conn.execute(select(scores).where(scores.c.handle_key == key).order_by(scores.c.id))
+        )
         return [_stored(row) for row in rows]
 
 

@@ -11,13 +11,14 @@ from fastapi import APIRouter, Depends
 from service.auth import ScopeDep, require_analyst
 from service.db.jobs import visible_job_ids
 from service.db.scores import latest_score, score_history
-from service.deps import EngineDep, HandleDep, StateDep
+from service.deps import HANDLE_PATH, EngineDep, HandleDep, StateDep
 from service.errors import NotScoredError
 from service.schemas import AccountHistory, AccountScorePublic, HistoryEntry
 
 router = APIRouter(prefix="/accounts", tags=["accounts"], dependencies=[Depends(require_analyst)])
 
-@router.get("/{handle}", response_model=AccountScorePublic)
+
+@router.get(HANDLE_PATH, response_model=AccountScorePublic)
 def get_account(handle: HandleDep, engine: EngineDep, scope: ScopeDep, state: StateDep) -> AccountScorePublic:
     """The account's latest stored score with its evidence (404 ``not-scored`` if it was never scored). The handle
     names the platform (``reddit:u/name``; a bare ``name`` or ``@name`` is X's when X's is scored)."""
@@ -36,7 +37,7 @@ def get_account(handle: HandleDep, engine: EngineDep, scope: ScopeDep, state: St
     )
 
 
-@router.get("/{handle}/history", response_model=AccountHistory)
+@router.get(f"{HANDLE_PATH}/history", response_model=AccountHistory)
 def get_account_history(handle: HandleDep, engine: EngineDep, scope: ScopeDep) -> AccountHistory:
     """Every stored score of the account, oldest first, each with the model and catalog versions that made it; a
     score served again unchanged is one entry with its ``served_count``. Superseded scores older than

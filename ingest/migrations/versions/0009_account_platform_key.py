@@ -39,7 +39,7 @@ def _key(platform: str, name: str) -> str:
 
 def _rekey(table: str, rows: list[sa.Row], taken: set[str]) -> None:
     bind = op.get_bind()
-    update = sa.text(f"UPDATE {table} SET handle_key = :key WHERE id = :id")  # noqa: S608 (a constant table name)
+    update = sa.text(f"UPDATE {table} SET handle_key = :key WHERE id = :id")
     for row in rows:
         key = _key(row.platform, row.handle)
         if key == row.handle_key:
@@ -67,7 +67,7 @@ def upgrade() -> None:
     _rekey("accounts", list(accounts), taken)
     scores = bind.execute(
         sa.text(
-            f"SELECT id, handle, handle_key, platform FROM (SELECT id, handle, handle_key, {_score_platform()} AS "  # noqa: S608
+            f"SELECT id, handle, handle_key, platform FROM (SELECT id, handle, handle_key, {_score_platform()} AS "
             f"platform FROM scores) AS s WHERE {_MAY_CHANGE}"
         )
     )
