@@ -61,6 +61,8 @@ class MatchedPost(BaseModel):
     talking_point: str
     similarity: float
     attribution: Literal["asserted", "reported", "countered", "retweet"]
+    views: int | None = None  # the post's reach where the platform counts it (Telegram)
+    forwards: int | None = None
 
 
 class FeatureContribution(BaseModel):
@@ -143,6 +145,11 @@ class AccountScore(BaseModel):
     model_version: str
     catalog_version: str
     declared_list_version: str | None = None
+    account_metrics: dict[str, int] = Field(
+        default_factory=dict,
+        description="What the platform counts for the account beyond followers (Reddit: link_karma, comment_karma); "
+        "for analysts, no component reads it.",
+    )
 
 
 MAX_EVIDENCE_POSTS = 10  # matched and coordinated posts shown per account
@@ -317,6 +324,8 @@ def finish_batch(
                     talking_point=titles[m.talking_point_id],
                     similarity=m.similarity,
                     attribution=m.attribution.value,
+                    views=m.post.views,
+                    forwards=m.post.forwards,
                 )
                 for m in matches[:max_evidence_posts]
             ],

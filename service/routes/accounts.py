@@ -6,16 +6,25 @@ to a caller who may see that job (``service/scopes.py``), so a score never revea
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Depends
 
+from detector.scoring import AccountScore
 from service.auth import ScopeDep, require_analyst
 from service.db.jobs import visible_job_ids
 from service.db.scores import latest_score, score_history
 from service.deps import HANDLE_PATH, EngineDep, HandleDep, StateDep
 from service.errors import NotScoredError
 from service.schemas import AccountHistory, AccountScorePublic, HistoryEntry
+from service.state import ServiceState
 
 router = APIRouter(prefix="/accounts", tags=["accounts"], dependencies=[Depends(require_analyst)])
+
+
+def _tombstone(state: ServiceState, result: AccountScore) -> tuple[str | None, datetime | None]:
+    """What the platform now says of the scored account (``suspended``) and since when; ``(None, None)``: readable."""
+    return state.store.account_status(result.handle, platform=result.platform or "x")
 
 
 @router.get(HANDLE_PATH, response_model=AccountScorePublic)
@@ -25,7 +34,7 @@ def get_account(handle: HandleDep, engine: EngineDep, scope: ScopeDep, state: St
     stored = latest_score(engine, handle)
     if stored is None:
         raise NotScoredError(handle)
-    status, since = state.store.account_status(stored.result.handle, platform=stored.result.platform or "x")
+    status, since = _tombstone(state, stored.result)
     return AccountScorePublic(
         **stored.result.model_dump(),
         scored_at=stored.scored_at,
@@ -38,7 +47,7 @@ def get_account(handle: HandleDep, engine: EngineDep, scope: ScopeDep, state: St
 
 
 @router.get(f"{HANDLE_PATH}/history", response_model=AccountHistory)
-def get_account_history(handle: HandleDep, engine: EngineDep, scope: ScopeDep) -> AccountHistory:
+def get_account_history(handle: HandleDep, engine: EngineDep, scope: ScopeDep, state: StateDep) -> AccountHistory:
     """Every stored score of the account, oldest first, each with the model and catalog versions that made it; a
     score served again unchanged is one entry with its ``served_count``. Superseded scores older than
     ``PARROTWATCH_SCORE_RETENTION_DAYS`` are pruned; each model version's newest score of the account stays."""
@@ -46,8 +55,11 @@ def get_account_history(handle: HandleDep, engine: EngineDep, scope: ScopeDep) -
     if not history:
         raise NotScoredError(handle)
     shown = visible_job_ids(engine, (s.job_id for s in history), scope=scope)
+    status, since = _tombstone(state, history[-1].result)
     return AccountHistory(
         handle=history[-1].result.handle,
+        account_status=status,
+        account_status_since=since,
         scores=[
             HistoryEntry(
                 score=s.result.score,

@@ -292,3 +292,17 @@ def test_a_stored_account_of_another_platform_is_never_refetched_from_x(store) -
     assert [r.status for r in resolutions] == ["cached", "cached", "found"]
     assert x_source.asked == ["x_user"], "X-shaped and of unknown platform: refreshed; the others are not X's"
     assert store.get("x_user").account.platform == "x", "an account fetched from X is on X"
+
+
+def test_telegram_reach_and_reddit_karma_are_stored_with_the_account(store) -> None:
+    channel = _on("telegram", "dailytruth", 2)
+    channel = channel.model_copy(
+        update={
+            "posts": [p.model_copy(update={"views": 900 + i, "forwards": i}) for i, p in enumerate(channel.posts)],
+            "profile": channel.profile.model_copy(update={"link_karma": -3, "comment_karma": 41}),
+        }
+    )
+    store.put(channel, source="telegram")
+    stored = store.get("telegram:dailytruth").account
+    assert [(p.views, p.forwards) for p in stored.posts] == [(900, 0), (901, 1)]
+    assert (stored.profile.link_karma, stored.profile.comment_karma) == (-3, 41)

@@ -4,6 +4,7 @@ through the API, a job and the CLI: one outcome per handle, each with its platfo
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ import respx
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
+from ingest.platform_handles import parse_handle
 from ingest.sources.bluesky import PUBLIC_APPVIEW
 from service.cli import app
 
@@ -190,10 +192,13 @@ def test_an_x_account_and_a_reddit_account_of_the_same_name_are_stored_scored_an
     assert (on_x["platform"], on_x["n_posts"]) == ("x", len(posts))
     assert (on_reddit["platform"], on_reddit["n_posts"]) == ("reddit", 4)
     assert len(store.get("civic_watcher").account.posts) == len(posts), "the X account did not get Reddit's posts"
-    assert store.get("reddit:civic_watcher").account.platform == "reddit"
+    assert store.get("reddit:civic_watcher").account.profile.link_karma == 1843, "karma is stored with the profile"
+    karma = {"link_karma": 1843, "comment_karma": 3367}
+    assert (on_reddit["account_metrics"], on_x["account_metrics"]) == (karma, {})
     for spelling, platform, n_posts in (("@civic_watcher", "x", len(posts)), ("reddit:u/civic_watcher", "reddit", 4)):
         body = client.get(f"/v1/accounts/{spelling}").json()
         assert (body["platform"], body["n_posts"]) == (platform, n_posts), spelling
+        assert body["account_metrics"] == (karma if platform == "reddit" else {}), spelling
         assert len(client.get(f"/v1/accounts/{spelling}/history").json()["scores"]) == 1, spelling
 
     client.app.state.runner.stop()  # one job scores both: each keeps its own result
@@ -205,3 +210,39 @@ def test_an_x_account_and_a_reddit_account_of_the_same_name_are_stored_scored_an
         ("civic_watcher", "x", "scored"),
         ("reddit:civic_watcher", "reddit", "scored"),
     ]
+
+
+README = RECORDINGS.parents[2] / "README.md"
+
+
+def test_the_readme_command_scores_a_bluesky_handle_live_without_credentials_or_settings(cli_env, monkeypatch) -> None:
+    """The exact line the README shows, run as a user would (no PARROTWATCH_* variable: Bluesky is on by default),
+    against the recorded AppView answers with the account renamed to the one the README names."""
+    [command] = [
+        line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("parrotwatch score bsky:")
+    ]
+    program, *args = shlex.split(command)
+    actor = parse_handle(args[-1]).name
+    monkeypatch.delenv("PARROTWATCH_BLUESKY_LIVE")
+
+    def renamed(name: str) -> object:
+        return json.loads((RECORDINGS / name).read_text(encoding="utf-8").replace("alice.bsky.social", actor))
+
+    profile, feed = (
+        f"{PUBLIC_APPVIEW}/xrpc/app.bsky.actor.getProfile",
+        f"{PUBLIC_APPVIEW}/xrpc/app.bsky.feed.getAuthorFeed",
+    )
+    with respx.mock(assert_all_called=True) as bsky:
+        bsky.get(profile, params={"actor": actor}).mock(
+            return_value=httpx.Response(200, json=renamed("bluesky/getProfile_alice.json"))
+        )
+        pages = ["bluesky/getAuthorFeed_alice.json", "bluesky/getAuthorFeed_alice_end.json"]
+        bsky.get(feed).mock(
+            side_effect=lambda request: httpx.Response(200, json=renamed(pages["cursor" in request.url.params]))
+        )
+        result = CliRunner().invoke(app, args)
+
+    assert program == "parrotwatch" and result.exit_code == 0, result.output
+    [scored] = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert (scored["handle"], scored["platform"], scored["n_posts"]) == (actor, "bluesky", 4)
+    assert scored["band"] in ("high", "elevated", "low", "insufficient_data") and "score" in scored
