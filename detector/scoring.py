@@ -178,6 +178,7 @@ class PreparedBatch:
     n_matches: list[int] | None = None  # every match's count, when ``matches`` was cut to the evidence shown
     descriptions: list[str | None] | None = None  # profile bios, for self-declared state affiliation
     content: list[ContentExplanation] | None = None  # what moved each account's content score
+    platforms: list[str | None] | None = None  # each account's platform, which its score names
 
     def n_matched(self, row: int) -> int:
         return self.n_matches[row] if self.n_matches is not None else len(self.matches[row])
@@ -199,6 +200,7 @@ class PreparedBatch:
             n_matches=[b.n_matched(row) for b in batches for row in range(len(b.handles))],
             descriptions=[d for b in batches for d in (b.descriptions or [None] * len(b.handles))],
             content=[c for b in batches for c in (b.content or [_NO_CONTENT] * len(b.handles))],
+            platforms=[p for b in batches for p in (b.platforms or [None] * len(b.handles))],
         )
 
 
@@ -227,6 +229,7 @@ def prepare_batch(
         matches = [found[:evidence_limit] for found in matches]
     return PreparedBatch(
         handles=[a.handle for a in accounts],
+        platforms=[a.platform for a in accounts],
         n_posts=[len(a.posts) for a in accounts],
         first_post_at=columns.first_post_at(),
         last_post_at=columns.last_post_at(),
@@ -358,6 +361,7 @@ def finish_batch(
         results.append(
             AccountScore(
                 handle=handle,
+                platform=prepared.platforms[row] if prepared.platforms is not None else None,
                 score=score,
                 band=model.band(score) if enough and score is not None else "insufficient_data",
                 provisional=score is not None and not enough,
