@@ -61,6 +61,8 @@ class MatchedPost(BaseModel):
     talking_point: str
     similarity: float
     attribution: Literal["asserted", "reported", "countered", "retweet"]
+    views: int | None = None  # the post's reach where the platform counts it (Telegram)
+    forwards: int | None = None
 
 
 class FeatureContribution(BaseModel):
@@ -143,6 +145,11 @@ class AccountScore(BaseModel):
     model_version: str
     catalog_version: str
     declared_list_version: str | None = None
+    account_metrics: dict[str, int] = Field(
+        default_factory=dict,
+        description="What the platform counts for the account beyond followers (Reddit: link_karma, comment_karma); "
+        "for analysts, no component reads it.",
+    )
 
 
 MAX_EVIDENCE_POSTS = 10  # matched and coordinated posts shown per account
@@ -171,6 +178,7 @@ class PreparedBatch:
     n_matches: list[int] | None = None  # every match's count, when ``matches`` was cut to the evidence shown
     descriptions: list[str | None] | None = None  # profile bios, for self-declared state affiliation
     content: list[ContentExplanation] | None = None  # what moved each account's content score
+    platforms: list[str | None] | None = None  # each account's platform, which its score names
 
     def n_matched(self, row: int) -> int:
         return self.n_matches[row] if self.n_matches is not None else len(self.matches[row])
@@ -192,6 +200,7 @@ class PreparedBatch:
             n_matches=[b.n_matched(row) for b in batches for row in range(len(b.handles))],
             descriptions=[d for b in batches for d in (b.descriptions or [None] * len(b.handles))],
             content=[c for b in batches for c in (b.content or [_NO_CONTENT] * len(b.handles))],
+            platforms=[p for b in batches for p in (b.platforms or [None] * len(b.handles))],
         )
 
 
@@ -220,6 +229,7 @@ def prepare_batch(
         matches = [found[:evidence_limit] for found in matches]
     return PreparedBatch(
         handles=[a.handle for a in accounts],
+        platforms=[a.platform for a in accounts],
         n_posts=[len(a.posts) for a in accounts],
         first_post_at=columns.first_post_at(),
         last_post_at=columns.last_post_at(),
@@ -317,6 +327,8 @@ def finish_batch(
                     talking_point=titles[m.talking_point_id],
                     similarity=m.similarity,
                     attribution=m.attribution.value,
+                    views=m.post.views,
+                    forwards=m.post.forwards,
                 )
                 for m in matches[:max_evidence_posts]
             ],
@@ -349,6 +361,7 @@ def finish_batch(
         results.append(
             AccountScore(
                 handle=handle,
+                platform=prepared.platforms[row] if prepared.platforms is not None else None,
                 score=score,
                 band=model.band(score) if enough and score is not None else "insufficient_data",
                 provisional=score is not None and not enough,

@@ -287,7 +287,8 @@ def test_evidence_draws_the_score_history_and_records_a_verdict(live_server, pag
 
     def accounts_api(route: sync_api.Route) -> None:  # history and feedback, answered here until the server has them
         if route.request.url.endswith(f"/v1/accounts/{handle}/history"):
-            route.fulfill(json={"handle": handle, "scores": history})
+            tombstone = {"account_status": "suspended", "account_status_since": "2026-02-01T08:00:00Z"}
+            route.fulfill(json={"handle": handle, "scores": history, **tombstone})
         elif route.request.method != "POST":  # the account's posts, for its timeline: the server's own
             route.continue_()
         else:
@@ -304,6 +305,9 @@ def test_evidence_draws_the_score_history_and_records_a_verdict(live_server, pag
     chart = page.get_by_role("img", name=f"Score history of @{handle}")
     sync_api.expect(chart).to_have_attribute("aria-label", re.compile(r"2 scores, latest 0\.90 \(high\)"))
     sync_api.expect(chart.locator("circle")).to_have_count(2)
+    sync_api.expect(page.locator(".history .tombstone")).to_have_text(
+        "Suspended by its platform since 2026-02-01: its stored posts and scores are kept."
+    )
     page.get_by_role("textbox", name="Note").fill("the posts quote the embassy")
     page.get_by_role("button", name="Dispute score").click()
     sync_api.expect(page.get_by_text("Recorded: you disputed this score.")).to_be_visible()
