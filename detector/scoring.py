@@ -375,7 +375,8 @@ NO_EVIDENCE = {
     "content": "no posts to read",
     "narrative": "no post asserts or retweets a catalog talking point",
     "repetition": "no post repeats another of the account's posts",
-    "coordination": "no post is near-identical to another account's within the window",
+    "coordination": "no post is near-identical to another account's within the window, or (for a model with a "
+    "false-discovery rate) none of a pair of accounts that linked more often than chance",
     "behaviour": "no behaviour feature of this model applies (none learned for this platform, or none given)",
 }
 
