@@ -19,12 +19,14 @@ branch_labels = None
 depends_on = None
 
 
+_COLUMNS = ("link_key", "repost_key")
+
+
 def upgrade() -> None:
-    op.add_column("coordination_posts", sa.Column("link_key", sa.BigInteger, nullable=False, server_default="0"))
-    op.add_column("coordination_posts", sa.Column("repost_key", sa.BigInteger, nullable=False, server_default="0"))
+    for name in _COLUMNS:
+        op.add_column("coordination_posts", sa.Column(name, sa.BigInteger, nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
-    # In place (SQLite 3.35+), as in 0005.
-    op.execute(sa.text("ALTER TABLE coordination_posts DROP COLUMN repost_key"))
-    op.execute(sa.text("ALTER TABLE coordination_posts DROP COLUMN link_key"))
+    for name in reversed(_COLUMNS):  # in place (SQLite 3.35+), as in 0005
+        op.execute(sa.text(f"ALTER TABLE coordination_posts DROP COLUMN {name}"))
