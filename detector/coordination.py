@@ -35,7 +35,7 @@ from typing import Literal
 import numpy as np
 from numba import njit
 
-from detector.coordination_chance import linked_pair_p_values, with_chance
+from detector.coordination_chance import linked_pair_p_values, side_chance
 from detector.link_keys import link_keys, repost_keys, text_key
 from detector.minhash import MinHasher, comparable_text, shingle_hashes
 from detector.post_columns import PostColumns
@@ -384,7 +384,7 @@ def _in_time_order(posts: np.ndarray, table: PostTable) -> np.ndarray:
 
 def _lexical_pairs(
     table: PostTable, params: CoordinationParams
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, str]]:
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, LinkKind]]:
     """Every lexical kind's post pairs within the window: ``(first, second, similarity, kind)`` per kind."""
     text_first, text_second, similarity = co_similar_pairs(table, params)
     reposts = table.keys("repost_keys")
@@ -420,6 +420,18 @@ def batch_links(
     slot = {int(a): i for i, a in enumerate(wanted)}
     far = replace(params, window_s=_null_window_s(params))
     found = _lexical_pairs(table, far if params.permutations and null_table is None else params)
+    chance: dict[tuple[int, int], tuple[float, float]] = {}
+    if params.permutations:
+        source, candidates = (table, found) if null_table is None else (null_table, _lexical_pairs(null_table, far))
+        p_of = linked_pair_p_values(source, candidates, {table.handles[a].lower() for a in slot}, params)
+        chance = side_chance(table, found, slot, p_of, window_s=params.window_s)
+
+    def link(post: int, peer_post: int, own: int, peer: int, gap: float, sim: float, kind: LinkKind) -> CoordinatedPost:
+        pq = chance.get((own, peer), (None, None))
+        return CoordinatedPost(
+            table.post_ids[post], table.handles[peer], table.post_ids[peer_post], gap, sim, kind, *pq
+        )
+
     links: list[list[CoordinatedPost]] = [[] for _ in slot]
     for first, second, sims, kind in found:
         gaps = np.abs(table.times[first] - table.times[second])
@@ -427,23 +439,9 @@ def batch_links(
         for a, b, gap, sim in zip(first.tolist(), second.tolist(), gaps.tolist(), sims.tolist(), strict=True):
             account_a, account_b = int(table.account[a]), int(table.account[b])
             if account_a in slot:
-                links[slot[account_a]].append(
-                    CoordinatedPost(table.post_ids[a], table.handles[account_b], table.post_ids[b], gap, sim, kind)
-                )
+                links[slot[account_a]].append(link(a, b, account_a, account_b, gap, sim, kind))
             if account_b in slot:
-                links[slot[account_b]].append(
-                    CoordinatedPost(table.post_ids[b], table.handles[account_a], table.post_ids[a], gap, sim, kind)
-                )
-    if params.permutations:
-        p_of = linked_pair_p_values(
-            table if null_table is None else null_table,
-            found if null_table is None else _lexical_pairs(null_table, far),
-            wanted={table.handles[a].lower() for a in slot},
-            window_s=params.window_s,
-            shift_s=params.null_shift_s,
-            permutations=params.permutations,
-        )
-        links = [with_chance(mine, table.handles[own], p_of) for own, mine in zip(wanted, links, strict=True)]
+                links[slot[account_b]].append(link(b, a, account_b, account_a, gap, sim, kind))
     return links
 
 

@@ -32,16 +32,16 @@ account's q-values, like its features, do not depend on the other accounts of it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Protocol, TypeVar
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from numba import njit
 
 from detector.link_keys import text_key
 
-__all__ = ["DEFAULT_MAX_FDR", "PairChance", "benjamini_hochberg", "linked_pair_p_values", "pair_chance", "with_chance"]
+__all__ = ["DEFAULT_MAX_FDR", "PairChance", "benjamini_hochberg", "linked_pair_p_values", "pair_chance", "side_chance"]
 
 DEFAULT_MAX_FDR = 0.05  # what training writes into new models (PARROTWATCH_COORDINATION_FDR)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -66,26 +66,23 @@ class _Posts(Protocol):
     times: np.ndarray
 
 
-class _Link(Protocol):
-    peer_handle: str
-
-
-Link = TypeVar("Link", bound=_Link)
+class _NullParams(Protocol):
+    window_s: float
+    null_shift_s: float
+    permutations: int
 
 
 def linked_pair_p_values(
     posts: _Posts,
     candidates: Sequence[tuple[np.ndarray, np.ndarray, object, object]],
-    *,
     wanted: set[str],
-    window_s: float,
-    shift_s: float,
-    permutations: int,
+    params: _NullParams,
 ) -> dict[tuple[str, str], float]:
     """P-value of every linked pair of accounts with a side in ``wanted``, keyed by their lower-cased handles in
     order. ``posts`` (a ``PostTable``): a handle may stand at several positions, as in an index of several
     segments: it is one account. ``candidates``: per kind, ``(first, second, ...)`` post pairs found within
-    ``window_s + 2 * shift_s``; a pair linked by several kinds counts once."""
+    ``window_s + 2 * null_shift_s``; a pair linked by several kinds counts once. ``params``: a
+    ``CoordinationParams``."""
     first = np.concatenate([pairs[0] for pairs in candidates] or [np.zeros(0, np.int64)])
     second = np.concatenate([pairs[1] for pairs in candidates] or [np.zeros(0, np.int64)])
     names, canonical = np.unique(np.asarray([h.lower() for h in posts.handles], dtype=str), return_inverse=True)
@@ -102,9 +99,9 @@ def linked_pair_p_values(
         seeds,
         first[useful],
         second[useful],
-        window_s=window_s,
-        shift_s=shift_s,
-        permutations=permutations,
+        window_s=params.window_s,
+        shift_s=params.null_shift_s,
+        permutations=params.permutations,
     )
     named = names.tolist()
     return {
@@ -113,14 +110,37 @@ def linked_pair_p_values(
     }
 
 
-def with_chance(links: Sequence[Link], handle: str, p_values: dict[tuple[str, str], float]) -> list[Link]:
-    """``links`` of the account ``handle`` with their pairs' p-values and q-values (Benjamini-Hochberg over the
-    account's tested pairs); a link of an untested pair keeps ``None``."""
-    own = handle.lower()
-    peers = sorted({link.peer_handle.lower() for link in links})
-    p = {peer: p_values[key] for peer in peers if (key := (min(own, peer), max(own, peer))) in p_values}
-    q = dict(zip(p, benjamini_hochberg(list(p.values())).tolist(), strict=True))
-    return [replace(link, p_value=p.get(k := link.peer_handle.lower()), q_value=q.get(k)) for link in links]  # type: ignore[type-var]
+def side_chance(
+    posts: _Posts,
+    found: Sequence[tuple[np.ndarray, np.ndarray, object, object]],
+    wanted: Collection[int],
+    p_values: dict[tuple[str, str], float],
+    *,
+    window_s: float,
+) -> dict[tuple[int, int], tuple[float, float]]:
+    """``(p, q)`` per ``(account, peer)`` (positions in ``posts``) linked by ``found`` within ``window_s``, for the
+    ``wanted`` accounts: the pair's p-value and its Benjamini-Hochberg q-value over the account's tested peers (a
+    peer at several positions is one). Untested pairs are left out."""
+    first = np.concatenate([pairs[0] for pairs in found] or [np.zeros(0, np.int64)])
+    second = np.concatenate([pairs[1] for pairs in found] or [np.zeros(0, np.int64)])
+    close = np.abs(posts.times[first] - posts.times[second]) <= window_s
+    a, b = posts.account[first[close]].tolist(), posts.account[second[close]].tolist()
+    peers_of: dict[int, set[int]] = {}
+    for own, peer in {*zip(a, b, strict=True), *zip(b, a, strict=True)}:
+        if own in wanted:
+            peers_of.setdefault(own, set()).add(peer)
+    names = [handle.lower() for handle in posts.handles]
+    sides: dict[tuple[int, int], tuple[float, float]] = {}
+    for own, peers in peers_of.items():
+        name = names[own]
+        p = {names[peer]: p_values[key] for peer in peers if (key := _ordered(name, names[peer])) in p_values}
+        q = dict(zip(p, benjamini_hochberg(list(p.values())).tolist(), strict=True))
+        sides.update({(own, peer): (p[names[peer]], q[names[peer]]) for peer in peers if names[peer] in p})
+    return sides
+
+
+def _ordered(first: str, second: str) -> tuple[str, str]:
+    return (first, second) if first <= second else (second, first)
 
 
 @dataclass(frozen=True)
@@ -184,7 +204,7 @@ def pair_chance(
     )
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _offset(seed: np.uint64, block: np.int64, resample: int, shift_s: float) -> float:
     # splitmix64 of (account, block, resample): the same shift wherever the pair is tested.
     x = seed ^ (np.uint64(block) * _GOLDEN) ^ (np.uint64(resample + 1) * np.uint64(0xBF58476D1CE4E5B9))
