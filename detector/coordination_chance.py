@@ -50,13 +50,17 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 def benjamini_hochberg(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values (q-values), in input order: ``min over j >= rank of p_(j) * m / j``,
     capped at 1. A pair with ``q <= alpha`` is a discovery at false-discovery rate ``alpha``."""
-    p = np.asarray(p_values, dtype=np.float64)
-    if not len(p):
-        return p.copy()
-    order = np.argsort(p, kind="stable")
-    ranked = p[order] * len(p) / np.arange(1, len(p) + 1)
-    q = np.empty_like(p)
-    q[order] = np.minimum(np.minimum.accumulate(ranked[::-1])[::-1], 1.0)
+    return np.asarray(_adjusted([float(p) for p in p_values]), dtype=np.float64)
+
+
+def _adjusted(p_values: list[float]) -> list[float]:
+    # Plain Python: an account has a handful of peers, and numpy's per-call cost was most of the p-value pass.
+    m = len(p_values)
+    q = [0.0] * m
+    running = 1.0
+    for rank, i in enumerate(sorted(range(m), key=p_values.__getitem__, reverse=True)):
+        running = min(running, p_values[i] * m / (m - rank))
+        q[i] = running
     return q
 
 
@@ -134,7 +138,7 @@ def side_chance(
     for own, peers in peers_of.items():
         name = names[own]
         p = {names[peer]: p_values[key] for peer in peers if (key := _ordered(name, names[peer])) in p_values}
-        q = dict(zip(p, benjamini_hochberg(list(p.values())).tolist(), strict=True))
+        q = dict(zip(p, _adjusted(list(p.values())), strict=True))
         sides.update({(own, peer): (p[names[peer]], q[names[peer]]) for peer in peers if names[peer] in p})
     return sides
 
