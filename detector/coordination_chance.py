@@ -1,4 +1,4 @@
-"""How often two accounts would link by chance: a p-value per linked pair of accounts, and Benjamini-Hochberg.
+"""How often two accounts would link by chance: a p-value per linked pair of accounts, and its q-value.
 
 Two busy accounts that post the day's headlines will, now and then, post the same one within minutes of each other.
 A link says the posts match and were close in time; whether the pair posted in step *more often than chance* is a
@@ -39,29 +39,12 @@ from typing import Protocol
 import numpy as np
 from numba import njit
 
+from detector.false_discovery import adjusted_p_values
 from detector.link_keys import text_key
 
-__all__ = ["DEFAULT_MAX_FDR", "PairChance", "benjamini_hochberg", "linked_pair_p_values", "pair_chance", "side_chance"]
+__all__ = ["PairChance", "linked_pair_p_values", "pair_chance", "side_chance"]
 
-DEFAULT_MAX_FDR = 0.05  # what training writes into new models (PARROTWATCH_COORDINATION_FDR)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-
-
-def benjamini_hochberg(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (q-values), in input order: ``min over j >= rank of p_(j) * m / j``,
-    capped at 1. A pair with ``q <= alpha`` is a discovery at false-discovery rate ``alpha``."""
-    return np.asarray(_adjusted([float(p) for p in p_values]), dtype=np.float64)
-
-
-def _adjusted(p_values: list[float]) -> list[float]:
-    # Plain Python: an account has a handful of peers, and numpy's per-call cost was most of the p-value pass.
-    m = len(p_values)
-    q = [0.0] * m
-    running = 1.0
-    for rank, i in enumerate(sorted(range(m), key=p_values.__getitem__, reverse=True)):
-        running = min(running, p_values[i] * m / (m - rank))
-        q[i] = running
-    return q
 
 
 class _Posts(Protocol):
@@ -138,7 +121,7 @@ def side_chance(
     for own, peers in peers_of.items():
         name = names[own]
         p = {names[peer]: p_values[key] for peer in peers if (key := _ordered(name, names[peer])) in p_values}
-        q = dict(zip(p, _adjusted(list(p.values())), strict=True))
+        q = dict(zip(p, adjusted_p_values(list(p.values())), strict=True))
         sides.update({(own, peer): (p[names[peer]], q[names[peer]]) for peer in peers if names[peer] in p})
     return sides
 

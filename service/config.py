@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from detector.coordination_chance import DEFAULT_MAX_FDR
+from detector.false_discovery import DEFAULT_MAX_FDR
 from ingest.store import StoreLimits
 from ingest.x_cost import XPrices
 from service.db.retention import RetentionPolicy

@@ -16,7 +16,7 @@ import numpy as np
 
 from detector.catalog import TalkingPointCatalog
 from detector.coordination import COORDINATION_FEATURES
-from detector.coordination_chance import DEFAULT_MAX_FDR
+from detector.false_discovery import DEFAULT_MAX_FDR
 from detector.features.content import SHARED_PLATFORM, ContentFeatures
 from detector.model import FAMILIES, build_features
 from training.metrics import compute_metrics, prevalence_thresholds

@@ -20,7 +20,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from detector.catalog import TalkingPointCatalog
 from detector.coordination import COORDINATION_FEATURES, CoordinationParams, batch_links, post_table, trained_params
-from detector.coordination_chance import DEFAULT_MAX_FDR
+from detector.false_discovery import DEFAULT_MAX_FDR
 from detector.features.content import ContentFeatures, account_documents, balanced_weights
 from detector.model import (
     AmplifierModel,

@@ -22,7 +22,7 @@ from sklearn.pipeline import Pipeline
 
 from detector.catalog import TalkingPointCatalog
 from detector.coordination import COORDINATION_FEATURES, batch_links, trained_params
-from detector.coordination_chance import DEFAULT_MAX_FDR
+from detector.false_discovery import DEFAULT_MAX_FDR
 from detector.features.content import ContentFeatures
 from detector.model import (
     FAMILIES,

@@ -17,7 +17,7 @@ from detector.coordination import (
     post_table,
     trained_params,
 )
-from detector.coordination_chance import benjamini_hochberg
+from detector.false_discovery import benjamini_hochberg
 from detector.link_keys import normalize_url
 from detector.schema import Account, Post
 
