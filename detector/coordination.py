@@ -8,11 +8,16 @@ accounts of a batch, or an index of every post the service has seen. Two kinds o
   bands. Short posts are left out: "Good morning!" from two accounts is coincidence, not coordination (the trap
   the QUT toolkit's minimum document size guards against).
 - **hashtags**: the same sequence of at least ``min_hashtags`` hashtags, in the same order, whatever the text.
+- **links**: the same expanded URL, normalized (``detector/link_keys.py``): ``shared_link``. A near-identical pair of
+  reposts of the same account's post is a ``co_repost`` rather than a ``near_duplicate``.
 
 Both are found the same way, vectorized: every post's keys (its LSH band keys, its hashtag-sequence key) are sorted
 by (key, time) and each post is compared with the following posts of its key while they stay within the window. The
 work follows the number of close candidates, not the square of the posts; a key shared by more than ``max_bucket``
 posts is stock text or a trending tag and is skipped.
+
+Each linked pair of accounts gets a p-value against chance and a Benjamini-Hochberg q-value
+(``detector/coordination_chance.py``); which links count in the features is the model's ``CoordinationParams``.
 """
 
 from __future__ import annotations
@@ -22,15 +27,16 @@ import os
 import re
 import threading
 import typing
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 from numba import njit
 
+from detector.coordination_chance import linked_pair_p_values, side_chance
+from detector.link_keys import link_keys, repost_keys, text_key
 from detector.minhash import MinHasher, comparable_text, shingle_hashes
 from detector.post_columns import PostColumns
 from detector.schema import Account, Post
@@ -45,10 +51,12 @@ __all__ = [
     "PostTable",
     "batch_links",
     "co_hashtag_pairs",
+    "co_link_pairs",
     "co_similar_pairs",
     "coordination_row",
     "link_kind",
     "post_table",
+    "trained_params",
 ]
 
 COORDINATION_FEATURES = (
@@ -70,6 +78,12 @@ class CoordinationParams:
     posts' shingle sets. ``num_perm`` and ``bands`` size the MinHash/LSH (``num_perm`` must divide by ``bands``).
     ``min_shingles``: posts with fewer shingles are never compared. ``min_hashtags``: shortest hashtag sequence that
     links. ``max_bucket``: a key this common is text or a tag too common to mean anything, and is not searched.
+
+    Chance (``detector/coordination_chance.py``): ``permutations`` resamples (0: no p-values) with blocks of
+    ``null_shift_s`` shifted by up to as much. What counts in the features: links of ``counted_kinds`` and, with
+    ``max_fdr``, only those of pairs whose q-value is at most it. The defaults are what models trained before these
+    fields existed count (they load with them), so their features stay what they were; ``trained_params`` is what
+    training writes now.
     """
 
     window_s: float = 600.0
@@ -79,12 +93,18 @@ class CoordinationParams:
     min_shingles: int = 5
     min_hashtags: int = 3
     max_bucket: int = 500
+    permutations: int = 200
+    null_shift_s: float = 3600.0
+    max_fdr: float | None = None
+    counted_kinds: tuple[str, ...] = ("near_duplicate", "co_repost", "hashtag_sequence")
 
     def __post_init__(self) -> None:
         if self.num_perm % self.bands:
             raise ValueError(f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})")
         if not 0.0 < self.min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in (0, 1], got {self.min_similarity!r}")
+        if self.permutations < (self.max_fdr is not None) or self.null_shift_s <= 0 or not 0 < (self.max_fdr or 1) <= 1:
+            raise ValueError(f"need permutations >= 1, null_shift_s > 0 and max_fdr in (0, 1], got {self!r}")
 
 
 LinkKind = Literal["near_duplicate", "paraphrase", "translation", "co_repost", "shared_link", "hashtag_sequence"]
@@ -92,6 +112,15 @@ LinkKind = Literal["near_duplicate", "paraphrase", "translation", "co_repost", "
 the same post, the same link, or the same hashtag sequence."""
 LINK_KINDS: tuple[LinkKind, ...] = typing.get_args(LinkKind)
 _LEGACY_KINDS = {"text": "near_duplicate", "hashtags": "hashtag_sequence"}  # names of links stored before 0.2
+# Kinds that say the same thing as another account's post: ``coordinated_share``. ``shared_link`` is not one of them
+# (the same article under different words): where a model counts it, it counts among the peers only.
+_TEXT_KINDS = frozenset({"near_duplicate", "co_repost", "paraphrase", "translation"})
+_LEXICAL_KINDS = ("near_duplicate", "co_repost", "shared_link", "hashtag_sequence")
+
+
+def trained_params(max_fdr: float | None) -> CoordinationParams:
+    """What training writes into a new model: every lexical kind counts, with ``max_fdr`` only pairs chance fails."""
+    return CoordinationParams(max_fdr=max_fdr, counted_kinds=_LEXICAL_KINDS)
 
 
 def link_kind(name: str) -> LinkKind:
@@ -107,7 +136,7 @@ class CoordinatedPost:
     """One of an account's posts, and a post of another account within the window that says the same.
 
     ``p_value``: how often the pair of accounts would link this often by chance, when it was tested (None: not
-    tested)."""
+    tested); ``q_value``: its Benjamini-Hochberg adjustment over the pairs this account was tested in."""
 
     post_id: str
     peer_handle: str
@@ -116,6 +145,7 @@ class CoordinatedPost:
     similarity: float
     kind: LinkKind = "near_duplicate"
     p_value: float | None = None
+    q_value: float | None = None
 
 
 @dataclass
@@ -129,9 +159,30 @@ class PostTable:
     signatures: np.ndarray  # uint32 (n_posts, num_perm)
     n_shingles: np.ndarray  # int64
     hashtag_keys: np.ndarray  # uint64, 0 for a post with too few hashtags
+    link_keys: np.ndarray | None = None  # uint64 (detector/link_keys.py), 0 for none; None: not known
+    repost_keys: np.ndarray | None = None  # uint64, whom the post reposts, 0 for none; None: not known
 
     def __len__(self) -> int:
         return len(self.post_ids)
+
+    def keys(self, name: str) -> np.ndarray:  # ``link_keys`` or ``repost_keys``, zeros where not known
+        found = getattr(self, name)
+        return found if found is not None else np.zeros(len(self), dtype=np.uint64)
+
+    def take(self, rows: np.ndarray) -> PostTable:
+        """The table of ``rows`` (positions), with every account."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return PostTable(
+            self.handles,
+            self.account[rows],
+            [self.post_ids[i] for i in rows.tolist()],
+            self.times[rows],
+            self.signatures[rows],
+            self.n_shingles[rows],
+            self.hashtag_keys[rows],
+            link_keys=self.keys("link_keys")[rows],
+            repost_keys=self.keys("repost_keys")[rows],
+        )
 
     @classmethod
     def concat(cls, tables: Sequence[PostTable]) -> PostTable:
@@ -145,6 +196,8 @@ class PostTable:
             signatures=np.vstack([t.signatures for t in tables]) if tables else np.zeros((0, width), np.uint32),
             n_shingles=np.concatenate([t.n_shingles for t in tables] or [_ints()]),
             hashtag_keys=np.concatenate([t.hashtag_keys for t in tables] or [np.zeros(0, np.uint64)]),
+            link_keys=np.concatenate([t.keys("link_keys") for t in tables] or [np.zeros(0, np.uint64)]),
+            repost_keys=np.concatenate([t.keys("repost_keys") for t in tables] or [np.zeros(0, np.uint64)]),
         )
 
 
@@ -156,8 +209,7 @@ def _hashtag_key(post: Post, min_hashtags: int) -> int:
     tags = [t.lower() for t in post.hashtags] or [t.lower() for t in _HASHTAG.findall(post.text)]
     if len(tags) < min_hashtags:
         return 0
-    encoded = "\x1f".join(tags).encode("utf-8")
-    return (zlib.crc32(encoded) << 32 | zlib.adler32(encoded)) or 1
+    return text_key("\x1f".join(tags))
 
 
 def post_table(
@@ -184,6 +236,8 @@ def post_table(
             dtype=np.uint64,
             count=len(posts),
         ),
+        link_keys=link_keys(posts),
+        repost_keys=repost_keys(posts),
     )
 
 
@@ -309,40 +363,85 @@ def co_similar_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.n
 
 def co_hashtag_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.ndarray, np.ndarray]:
     """Post pairs by different accounts within the window with the same hashtag sequence: ``(first, second)``."""
-    eligible = _in_time_order(np.flatnonzero(table.hashtag_keys != 0), table)
+    return _co_key_pairs(table.hashtag_keys, table, params)
+
+
+def co_link_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.ndarray, np.ndarray]:
+    """Post pairs by different accounts within the window that share the same link: ``(first, second)``."""
+    return _co_key_pairs(table.keys("link_keys"), table, params)
+
+
+def _co_key_pairs(keys: np.ndarray, table: PostTable, params: CoordinationParams) -> tuple[np.ndarray, np.ndarray]:
+    eligible = _in_time_order(np.flatnonzero(keys != 0), table)
     if len(eligible) < 2:
         return _ints(), _ints()
-    return _unique_pairs([_close_pairs(table.hashtag_keys[eligible], eligible, table, params)], len(table))
+    return _unique_pairs([_close_pairs(keys[eligible], eligible, table, params)], len(table))
 
 
 def _in_time_order(posts: np.ndarray, table: PostTable) -> np.ndarray:
     return posts[np.argsort(table.times[posts], kind="stable")]
 
 
+def _lexical_pairs(
+    table: PostTable, params: CoordinationParams
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, LinkKind]]:
+    """Every lexical kind's post pairs within the window: ``(first, second, similarity, kind)`` per kind."""
+    text_first, text_second, similarity = co_similar_pairs(table, params)
+    reposts = table.keys("repost_keys")
+    same = (reposts[text_first] == reposts[text_second]) & (reposts[text_first] != 0)
+    tag_first, tag_second = co_hashtag_pairs(table, params)
+    link_first, link_second = co_link_pairs(table, params)
+    return [
+        (text_first[~same], text_second[~same], similarity[~same], "near_duplicate"),
+        (text_first[same], text_second[same], similarity[same], "co_repost"),
+        (tag_first, tag_second, np.ones(len(tag_first)), "hashtag_sequence"),
+        (link_first, link_second, np.ones(len(link_first)), "shared_link"),
+    ]
+
+
+def _null_window_s(params: CoordinationParams) -> float:
+    return params.window_s + 2 * params.null_shift_s  # both sides shift: farther pairs never meet under the null
+
+
 def batch_links(
-    table: PostTable, params: CoordinationParams, *, accounts: Sequence[int] | None = None
+    table: PostTable,
+    params: CoordinationParams,
+    *,
+    accounts: Sequence[int] | None = None,
+    null_table: PostTable | None = None,
 ) -> list[list[CoordinatedPost]]:
-    """Per account of ``table`` (or of the ``accounts`` positions given), its links with the table's other accounts."""
+    """Per account of ``table`` (or of the ``accounts`` positions given), its links with the table's other accounts.
+
+    With ``params.permutations``, links carry their pair's p-value and q-value. Chance needs the pairs up to
+    ``_null_window_s`` apart: from ``null_table`` when ``table`` holds only the window's neighbourhood (the index's),
+    else from ``table`` searched that far, whose pairs within the window are the links (a key's bucket size does not
+    depend on the window)."""
     wanted = range(len(table.handles)) if accounts is None else accounts
     slot = {int(a): i for i, a in enumerate(wanted)}
+    far = replace(params, window_s=_null_window_s(params))
+    found = _lexical_pairs(table, far if params.permutations and null_table is None else params)
+    chance: dict[tuple[int, int], tuple[float, float]] = {}
+    if params.permutations:
+        source, candidates = (table, found) if null_table is None else (null_table, _lexical_pairs(null_table, far))
+        p_of = linked_pair_p_values(source, candidates, {table.handles[a].lower() for a in slot}, params)
+        chance = side_chance(table, found, slot, p_of, window_s=params.window_s)
+
+    def link(post: int, peer_post: int, own: int, peer: int, gap: float, sim: float, kind: LinkKind) -> CoordinatedPost:
+        pq = chance.get((own, peer), (None, None))
+        return CoordinatedPost(
+            table.post_ids[post], table.handles[peer], table.post_ids[peer_post], gap, sim, kind, *pq
+        )
+
     links: list[list[CoordinatedPost]] = [[] for _ in slot]
-    text_first, text_second, similarity = co_similar_pairs(table, params)
-    tag_first, tag_second = co_hashtag_pairs(table, params)
-    for first, second, sims, kind in (
-        (text_first, text_second, similarity, "near_duplicate"),
-        (tag_first, tag_second, np.ones(len(tag_first)), "hashtag_sequence"),
-    ):
+    for first, second, sims, kind in found:
         gaps = np.abs(table.times[first] - table.times[second])
+        first, second, gaps, sims = (values[gaps <= params.window_s] for values in (first, second, gaps, sims))
         for a, b, gap, sim in zip(first.tolist(), second.tolist(), gaps.tolist(), sims.tolist(), strict=True):
             account_a, account_b = int(table.account[a]), int(table.account[b])
             if account_a in slot:
-                links[slot[account_a]].append(
-                    CoordinatedPost(table.post_ids[a], table.handles[account_b], table.post_ids[b], gap, sim, kind)
-                )
+                links[slot[account_a]].append(link(a, b, account_a, account_b, gap, sim, kind))
             if account_b in slot:
-                links[slot[account_b]].append(
-                    CoordinatedPost(table.post_ids[b], table.handles[account_a], table.post_ids[a], gap, sim, kind)
-                )
+                links[slot[account_b]].append(link(b, a, account_b, account_a, gap, sim, kind))
     return links
 
 
@@ -409,16 +508,7 @@ class CoordinationIndex:
             if not keep:
                 return 0
             if len(keep) < len(table):
-                rows = np.asarray(keep)
-                table = PostTable(
-                    table.handles,
-                    table.account[rows],
-                    [table.post_ids[i] for i in keep],
-                    table.times[rows],
-                    table.signatures[rows],
-                    table.n_shingles[rows],
-                    table.hashtag_keys[rows],
-                )
+                table = table.take(np.asarray(keep))
             self._known.update(table.post_ids)
             self._generation += 1
             self._tables.append(table)
@@ -455,47 +545,52 @@ class CoordinationIndex:
         own = post_table(accounts, self.params, columns)
         with self._lock:
             segments = list(self._tables)
-        context = [self._near(segment, own) for segment in segments] if len(own) else []
+        context = [self._near(segment, own, self.params.window_s) for segment in segments] if len(own) else []
         joined = PostTable.concat([own, *context])
-        links = batch_links(joined, self.params, accounts=range(len(accounts)))
+        null_table = None
+        if self.params.permutations and len(own):  # chance needs the posts that shifts could bring into the window
+            far = _null_window_s(self.params)
+            null_table = PostTable.concat([own, *(self._near(segment, own, far) for segment in segments)])
+        links = batch_links(joined, self.params, accounts=range(len(accounts)), null_table=null_table)
         # An account's own posts stored under the same handle in the index are not links to someone else.
         return [
             [link for link in found if link.peer_handle.lower() != account.handle.lower()]
             for account, found in zip(accounts, links, strict=True)
         ]
 
-    def _near(self, segment: PostTable, own: PostTable) -> PostTable:
-        """The rows of ``segment`` within the window of a post of ``own``, other than ``own``'s posts themselves."""
+    def _near(self, segment: PostTable, own: PostTable, window: float) -> PostTable:
+        """The rows of ``segment`` within ``window`` of a post of ``own``, other than ``own``'s posts themselves."""
         own_times = np.sort(own.times)
         at = np.searchsorted(own_times, segment.times)
         before = own_times[np.maximum(at - 1, 0)]
         after = own_times[np.minimum(at, len(own_times) - 1)]
-        window = self.params.window_s
         close = (np.abs(segment.times - before) <= window) | (np.abs(after - segment.times) <= window)
         own_ids = set(own.post_ids)
-        rows = np.asarray(
-            [i for i in np.flatnonzero(close).tolist() if segment.post_ids[i] not in own_ids], dtype=np.int64
-        )
-        return PostTable(
-            segment.handles,
-            segment.account[rows],
-            [segment.post_ids[i] for i in rows.tolist()],
-            segment.times[rows],
-            segment.signatures[rows],
-            segment.n_shingles[rows],
-            segment.hashtag_keys[rows],
-        )
+        return segment.take([i for i in np.flatnonzero(close).tolist() if segment.post_ids[i] not in own_ids])
 
 
-def coordination_row(account: Account | int, links: Sequence[CoordinatedPost]) -> list[float]:
-    """``coordinated_share`` (posts with a near-identical post of another account in the window, over all posts),
+def coordination_row(
+    account: Account | int, links: Sequence[CoordinatedPost], params: CoordinationParams | None = None
+) -> list[float]:
+    """``coordinated_share`` (posts that say the same as a post of another account in the window, over all posts),
     ``hashtag_sequence_share`` (posts whose hashtag sequence another account used in the window) and
     ``log_peer_accounts`` (log1p of the distinct accounts linked either way); ``nan`` without posts. ``account``
-    may be given as its number of posts."""
+    may be given as its number of posts.
+
+    Only links that ``params`` (the model's) counts take part: of ``counted_kinds`` (``shared_link`` among the peers
+    only), and with ``max_fdr`` only those whose q-value is at most it. Without ``params``, the defaults: what models
+    trained before chance and the new kinds count."""
+    params = params or CoordinationParams()
     n_posts = account if isinstance(account, int) else len(account.posts)
     if not n_posts:
         return [math.nan, math.nan, math.nan]
-    text = {link.post_id for link in links if link.kind != "hashtag_sequence"}
-    tags = {link.post_id for link in links if link.kind == "hashtag_sequence"}
-    peers = {link.peer_handle.lower() for link in links}
+    fdr = params.max_fdr
+    counted = [
+        link
+        for link in links
+        if link.kind in params.counted_kinds and (fdr is None or (link.q_value is not None and link.q_value <= fdr))
+    ]
+    text = {link.post_id for link in counted if link.kind in _TEXT_KINDS}
+    tags = {link.post_id for link in counted if link.kind == "hashtag_sequence"}
+    peers = {link.peer_handle.lower() for link in counted}
     return [len(text) / n_posts, len(tags) / n_posts, math.log1p(len(peers))]

@@ -192,11 +192,15 @@ def is_linear_head(head: Pipeline) -> bool:
 
 
 def coordination_matrix(
-    accounts: Sequence[Account] | Sequence[int], links: Sequence[Sequence[CoordinatedPost]]
+    accounts: Sequence[Account] | Sequence[int],
+    links: Sequence[Sequence[CoordinatedPost]],
+    params: CoordinationParams | None = None,
 ) -> np.ndarray:
     """The coordination columns (``COORDINATION_FEATURES``) of each account (or its number of posts), from its
-    links."""
-    rows = [coordination_row(account, account_links) for account, account_links in zip(accounts, links, strict=True)]
+    links; ``params``: the model's, which say which links count (``coordination_row``)."""
+    rows = [
+        coordination_row(account, account_links, params) for account, account_links in zip(accounts, links, strict=True)
+    ]
     return np.asarray(rows, dtype=np.float64).reshape(len(accounts), len(COORDINATION_FEATURES))
 
 
@@ -281,7 +285,7 @@ class AmplifierModel:
             links = self.coordination_links(accounts, index)
         if links is None:
             return matrix
-        return np.hstack([matrix, coordination_matrix(accounts, links)])
+        return np.hstack([matrix, coordination_matrix(accounts, links, self.coordination)])
 
     def featurize_accounts(
         self,

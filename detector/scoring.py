@@ -79,7 +79,8 @@ class CoordinatedPostPublic(BaseModel):
     """One of the account's posts and another account's post ``gap_s`` seconds apart that says the same, and why
     (``kind``: near-identical text, the same meaning reworded or translated, a repost of the same post, the same link
     or the same hashtag sequence). ``p_value``: the chance of the two accounts linking this often by coincidence,
-    when tested."""
+    when tested; ``q_value``: its Benjamini-Hochberg adjustment over the account's tested peers (a model with a
+    false-discovery rate counts only links at or under it; every link is shown)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -90,6 +91,7 @@ class CoordinatedPostPublic(BaseModel):
     similarity: float
     kind: LinkKind = "near_duplicate"
     p_value: float | None = None
+    q_value: float | None = None
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -300,7 +302,7 @@ def finish_batch(
         return []
     matrix = prepared.matrix
     if links is not None:
-        matrix = np.hstack([matrix, coordination_matrix(prepared.n_posts, links)])
+        matrix = np.hstack([matrix, coordination_matrix(prepared.n_posts, links, model.coordination)])
     scores = model.predict_proba(matrix)
     components = model.component_scores(matrix)
     evidence_of = component_evidence(model.feature_names, matrix, components)
@@ -386,7 +388,8 @@ NO_EVIDENCE = {
     "content": "no posts to read",
     "narrative": "no post asserts or retweets a catalog talking point",
     "repetition": "no post repeats another of the account's posts",
-    "coordination": "no post is near-identical to another account's within the window",
+    "coordination": "no post is near-identical to another account's within the window, or (for a model with a "
+    "false-discovery rate) none of a pair of accounts that linked more often than chance",
     "behaviour": "no behaviour feature of this model applies (none learned for this platform, or none given)",
 }
 

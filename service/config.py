@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from detector.false_discovery import DEFAULT_MAX_FDR
 from ingest.store import StoreLimits
 from ingest.x_cost import XPrices
 from service.db.retention import RetentionPolicy
@@ -97,6 +98,13 @@ class Settings(BaseSettings):
     max_handles_per_request: int = Field(default=100, ge=1)
     coordination_max_posts: int = Field(
         default=2_000_000, ge=1, description="Newest posts the coordination index loads at start (memory: ~200 B each)."
+    )
+    coordination_fdr: float = Field(
+        default=DEFAULT_MAX_FDR,
+        gt=0,
+        le=1,
+        description="False-discovery rate (Benjamini-Hochberg) under which coordinated account pairs count in the "
+        "features of models trained from now on; a model keeps the rate it was trained with.",
     )
     score_memo_size: int = Field(
         default=10_000,

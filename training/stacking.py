@@ -19,7 +19,8 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from detector.catalog import TalkingPointCatalog
-from detector.coordination import COORDINATION_FEATURES, CoordinationParams, batch_links, post_table
+from detector.coordination import COORDINATION_FEATURES, CoordinationParams, batch_links, post_table, trained_params
+from detector.false_discovery import DEFAULT_MAX_FDR
 from detector.features.content import ContentFeatures, account_documents, balanced_weights
 from detector.model import (
     AmplifierModel,
@@ -64,8 +65,10 @@ def compute_blocks(
     shared_behaviour: bool = True,
     coordination: bool = True,
     content: ContentFeatures | None = None,
+    coordination_fdr: float | None = DEFAULT_MAX_FDR,
 ) -> FeatureBlocks:
-    """The label-free columns and hashed documents of ``accounts``, computed once."""
+    """The label-free columns and hashed documents of ``accounts``, computed once (``coordination_fdr``: see
+    ``train_model``)."""
     columns = PostColumns(accounts)
     families = ("narrative", "repetition", "behaviour")
     union = build_features(
@@ -73,10 +76,10 @@ def compute_blocks(
     ).fit(accounts)
     static = family_rows(union, accounts, columns)
     names = tuple(union.get_feature_names_out())
-    params = CoordinationParams() if coordination else None
+    params = trained_params(coordination_fdr) if coordination else None
     if params is not None:
         links = batch_links(post_table(accounts, params, columns), params)
-        static = np.hstack([static, coordination_matrix(accounts, links)])
+        static = np.hstack([static, coordination_matrix(accounts, links, params)])
         names = (*names, *COORDINATION_FEATURES)
     content = content if content is not None else ContentFeatures()
     documents = account_documents(columns, content.max_posts)

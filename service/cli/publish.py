@@ -73,6 +73,7 @@ def train_and_publish(
             min_posts=options.min_posts,
             embedder="use-m3" if options.embeddings else None,
             test_fraction=options.test_fraction,
+            coordination_fdr=settings.coordination_fdr,
             progress=steps.say,
             backend=backend,
         )

@@ -178,6 +178,8 @@ coordination_posts = Table(
     Column("n_shingles", Integer, nullable=False),
     Column("signature", LargeBinary, nullable=False),  # uint32 little-endian, num_perm values
     Column("hashtag_key", BigInteger, nullable=False),  # the uint64 key's bits as int64; 0 for none
+    Column("link_key", BigInteger, nullable=False, server_default="0"),  # as hashtag_key (detector/link_keys.py)
+    Column("repost_key", BigInteger, nullable=False, server_default="0"),
 )
 
 # Training runs an admin started through the API. The run itself (``parrotwatch retrain --run-id``, a child process)

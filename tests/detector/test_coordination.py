@@ -103,12 +103,16 @@ def test_num_perm_must_divide_into_bands() -> None:
         CoordinationParams(num_perm=30, bands=8)
 
 
-def test_co_retweets_of_one_post_link_the_retweeters() -> None:
+def test_co_retweets_of_one_post_link_the_retweeters_as_co_repost() -> None:
     original = "Canada's media keeps smearing the Chinese community with baseless interference stories"
     index = CoordinationIndex()
     index.add([_account("rt_one", (f"RT @newsbot: {original}", timedelta(0)))])
     [link] = index.links(_account("rt_two", (f"RT @newsbot: {original}", timedelta(minutes=3))))
-    assert link.peer_handle == "rt_one" and link.kind == "near_duplicate"
+    assert link.peer_handle == "rt_one" and link.kind == "co_repost"
+    [copied] = index.links(_account("copier", (original, timedelta(minutes=2))))
+    assert copied.kind == "near_duplicate", "copying a post's words is not reposting it"
+    [other] = index.links(_account("rt_three", (f"RT @otherbot: {original}", timedelta(minutes=1))))
+    assert other.kind == "near_duplicate", "a repost of another account's post with the same words"
 
 
 def test_same_hashtag_sequence_links_accounts_whatever_their_text() -> None:
