@@ -280,9 +280,7 @@ def _draft(posts: Sequence[_StatePost], cluster: list[int], params: DiscoveryPar
     )
 
 
-def _with_spread(
-    drafts: list[Candidate], others: Sequence[Account], catalog: TalkingPointCatalog
-) -> list[Candidate]:
+def _with_spread(drafts: list[Candidate], others: Sequence[Account], catalog: TalkingPointCatalog) -> list[Candidate]:
     """Each draft with the non-state accounts that assert it, read by the narrative matcher over the catalog and the
     drafts together, so that a post closer to a curated line counts for that line."""
     if others:

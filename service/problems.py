@@ -39,6 +39,8 @@ from ingest.errors import (
 from service.errors import (
     ApiKeyNotFoundError,
     AuthenticationError,
+    CandidateDecidedError,
+    CandidateNotFoundError,
     EmptyJobError,
     InvalidCatalogEditError,
     InvalidHandleError,
@@ -101,6 +103,8 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     TalkingPointNotFoundError: (404, "talking-point-not-found", "No such talking point"),
     TalkingPointExistsError: (409, "talking-point-exists", "Talking point exists"),
     InvalidCatalogEditError: (422, "invalid-catalog-edit", "Catalog edit refused"),
+    CandidateNotFoundError: (404, "candidate-not-found", "No such talking-point candidate"),
+    CandidateDecidedError: (409, "candidate-decided", "Talking-point candidate already decided"),
     ApiKeyNotFoundError: (404, "api-key-not-found", "No such API key"),
     AuthenticationError: (401, "unauthenticated", "API key missing or invalid"),
     PermissionDeniedError: (403, "forbidden", "Role not allowed"),
