@@ -82,7 +82,7 @@ def run_discovery(
     spread (``catalog``: the scoring catalog, overlay included)."""
     started = time.perf_counter()
     state_accounts, others = [], []
-    for account in store.iter_accounts(store.handles()):
+    for account in store.accounts_posting_between(since, until):
         is_state = declared.lookup(account.handle, account.profile.description) is not None
         (state_accounts if is_state else others).append(account)
     embedder = load_embedder("use-m3") if embeddings_available() else None
