@@ -209,20 +209,33 @@ def _near_duplicate_groups(posts: Sequence[_StatePost], params: DiscoveryParams)
 def _join_by_meaning(
     posts: Sequence[_StatePost], groups: list[list[int]], embedder: Embedder | None, params: DiscoveryParams
 ) -> list[list[int]]:
-    """Join groups whose representatives the encoder reads as the same line (translations, paraphrases)."""
+    """Join groups whose representatives the encoder reads as the same line (translations, paraphrases).
+
+    Biggest groups first, each group joins the cluster of its closest bigger group when it is also close to that
+    cluster's first (biggest) group; otherwise it starts a cluster. Joining every close pair instead (connected
+    components) chains: A is close to B and B to C, so A and C end in one cluster, and on a large window whole
+    subjects ran together."""
     if embedder is None or len(groups) < 2:
         return groups
     ranked = sorted(range(len(groups)), key=lambda g: -len(groups[g]))[: params.max_embedded]
-    vectors = embedder.encode([posts[groups[g][0]].post.text for g in ranked])
-    left, right = [np.arange(len(ranked))], [np.arange(len(ranked))]
-    for start in range(0, len(ranked), 2000):
-        close = np.argwhere(vectors[start : start + 2000] @ vectors.T >= params.embedding_threshold)
-        left.append(close[:, 0] + start)
-        right.append(close[:, 1])
-    labels = _components(len(ranked), np.concatenate(left), np.concatenate(right))
+    vectors = np.asarray(embedder.encode([posts[groups[g][0]].post.text for g in ranked]), dtype=np.float32)
+    parent = np.full(len(ranked), -1)
+    for start in range(0, len(ranked), 1000):
+        similarity = vectors[start : start + 1000] @ vectors[: start + 1000].T
+        rows = np.arange(similarity.shape[0])
+        similarity[similarity < params.embedding_threshold] = -np.inf
+        similarity[np.arange(similarity.shape[1])[None, :] >= (start + rows)[:, None]] = -np.inf  # earlier only
+        best = similarity.argmax(axis=1)
+        close = np.isfinite(similarity[rows, best])
+        parent[start + rows[close]] = best[close]
+    root = np.arange(len(ranked))
+    for position in np.flatnonzero(parent >= 0):
+        leader = root[parent[position]]
+        if float(vectors[position] @ vectors[leader]) >= params.embedding_threshold:
+            root[position] = leader
     joined: dict[int, list[int]] = {}
-    for position, label in enumerate(labels):
-        joined.setdefault(int(label), []).extend(groups[ranked[position]])
+    for position, leader in enumerate(root):
+        joined.setdefault(int(leader), []).extend(groups[ranked[position]])
     embedded = set(ranked)
     return list(joined.values()) + [group for g, group in enumerate(groups) if g not in embedded]
 
