@@ -34,24 +34,8 @@ class CandidatePublic(BaseModel):
 
     @classmethod
     def of(cls, stored: StoredCandidate) -> CandidatePublic:
-        c = stored.candidate
-        return cls(
-            id=stored.id,
-            status=stored.status,
-            fingerprint=c.fingerprint,
-            phrasings=c.phrasings,
-            languages=list(c.languages),
-            state_accounts=list(c.state_accounts),
-            post_ids=list(c.post_ids),
-            first_seen_at=c.first_seen_at,
-            spread=c.spread,
-            spreaders=list(c.spreaders),
-            median_delay_s=c.median_delay_s,
-            discovered_at=stored.discovered_at,
-            decided_at=stored.decided_at,
-            decided_by=stored.decided_by,
-            talking_point_id=stored.talking_point_id,
-        )
+        """The stored candidate and its decision, as the API shows them."""
+        return cls.model_validate({**vars(stored.candidate), **vars(stored), "languages": stored.candidate.languages})
 
 
 class CandidatesPublic(BaseModel):

@@ -118,6 +118,10 @@ def _sources(candidate: Candidate) -> tuple[Source, ...]:
     )
 
 
+def _entry(kind: str, line: TalkingPoint) -> OverlayEntry:
+    return OverlayEntry(kind=kind, talking_point=line)
+
+
 def _open(engine: Engine, candidate_id: int) -> StoredCandidate:
     stored = get_candidate(engine, candidate_id)
     if stored.status != "open":
@@ -158,13 +162,7 @@ def accept_candidate(
         )
     except ValueError as exc:
         raise InvalidCatalogEditError(f"the accepted line is invalid: {exc}") from exc
-    return decide_candidate(
-        engine,
-        candidate_id,
-        status="accepted",
-        decided_by=decided_by,
-        entry=OverlayEntry(kind="add", talking_point=line),
-    )
+    return decide_candidate(engine, candidate_id, status="accepted", decided_by=decided_by, entry=_entry("add", line))
 
 
 def _phrases(candidate: Candidate, phrasing: Mapping[str, str], languages: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -192,13 +190,7 @@ def merge_candidate(
     except KeyError:
         raise TalkingPointNotFoundError(talking_point_id) from None
     line = target.model_copy(update={"phrases": stored.candidate.phrases})
-    return decide_candidate(
-        engine,
-        candidate_id,
-        status="merged",
-        decided_by=decided_by,
-        entry=OverlayEntry(kind="extend", talking_point=line),
-    )
+    return decide_candidate(engine, candidate_id, status="merged", decided_by=decided_by, entry=_entry("extend", line))
 
 
 def reject_candidate(engine: Engine, candidate_id: int, *, decided_by: str | None) -> StoredCandidate:

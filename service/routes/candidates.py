@@ -9,13 +9,13 @@ scores match the new line (``service/catalog_overlay.py``); no retraining is nee
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from detector.catalog import TalkingPointCatalog, load_catalog
 from detector.errors import DetectorError
-from service.auth import AdminDep, require_analyst
+from service.auth import AdminDep, Principal, require_analyst
 from service.candidate_schemas import (
     CandidateAccept,
     CandidateDecisionPublic,
@@ -85,22 +85,21 @@ def _decided(state: ServiceState, stored: StoredCandidate, request: Request) -> 
     )
 
 
+def _decide(
+    state: ServiceState, request: Request, principal: Principal, decide: Any, candidate_id: int, **fields: Any
+) -> CandidateDecisionPublic:
+    """Run an accept or merge against the scoring catalog, as ``principal``."""
+    stored = decide(state.engine, scoring_catalog(state), candidate_id, decided_by=principal.key_id, **fields)
+    return _decided(state, stored, request)
+
+
 @router.post("/{candidate_id}/accept", response_model=CandidateDecisionPublic)
 def accept(
     candidate_id: int, body: CandidateAccept, state: StateDep, principal: AdminDep, request: Request
 ) -> CandidateDecisionPublic:
     """Accept a candidate as a new line (404 unknown candidate, 409 id taken or already decided, 422 bad edit)."""
-    stored = accept_candidate(
-        state.engine,
-        scoring_catalog(state),
-        candidate_id,
-        talking_point_id=body.id,
-        phrasing=body.phrasing,
-        languages=body.languages,
-        title=body.title,
-        decided_by=principal.key_id,
-    )
-    return _decided(state, stored, request)
+    edit = {"talking_point_id": body.id, "phrasing": body.phrasing, "languages": body.languages, "title": body.title}
+    return _decide(state, request, principal, accept_candidate, candidate_id, **edit)
 
 
 @router.post("/{candidate_id}/merge", response_model=CandidateDecisionPublic)
@@ -108,14 +107,7 @@ def merge(
     candidate_id: int, body: CandidateMerge, state: StateDep, principal: AdminDep, request: Request
 ) -> CandidateDecisionPublic:
     """Merge a candidate's wordings into an existing line (404 unknown candidate or line, 409 already decided)."""
-    stored = merge_candidate(
-        state.engine,
-        scoring_catalog(state),
-        candidate_id,
-        talking_point_id=body.talking_point_id,
-        decided_by=principal.key_id,
-    )
-    return _decided(state, stored, request)
+    return _decide(state, request, principal, merge_candidate, candidate_id, talking_point_id=body.talking_point_id)
 
 
 @router.post("/{candidate_id}/reject", response_model=CandidateDecisionPublic)
