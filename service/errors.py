@@ -21,6 +21,7 @@ ServiceError
 ├── InvalidCatalogEditError    an edit that would leave an invalid catalog (e.g. the last talking point deleted)
 ├── CandidateNotFoundError     no proposed talking point (discovery candidate) with that id
 ├── CandidateDecidedError      accepting, merging or rejecting a candidate already decided (409)
+├── InvalidWindowError         a discovery window that reaches outside the calendar (year 1 minus 14 days)
 ├── ApiKeyNotFoundError        revoking a key id that does not exist
 ├── AuthenticationError        no API key, or not a valid one (401)
 ├── PermissionDeniedError      a valid key whose role does not allow the operation (403)
@@ -43,6 +44,7 @@ __all__ = [
     "InvalidCatalogEditError",
     "InvalidHandleError",
     "InvalidHandlesError",
+    "InvalidWindowError",
     "JobFinishedError",
     "JobNotFoundError",
     "KeyRateLimitedError",
@@ -214,6 +216,11 @@ class CandidateDecidedError(ServiceError):
         super().__init__(f"talking-point candidate {candidate_id} is already {status}")
         self.candidate_id = candidate_id
         self.status = status
+
+
+class InvalidWindowError(ServiceError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
 
 
 class ApiKeyNotFoundError(ServiceError):

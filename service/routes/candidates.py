@@ -25,6 +25,7 @@ from service.candidate_schemas import (
 )
 from service.db.discovery import StoredCandidate, list_candidates
 from service.deps import StateDep
+from service.errors import InvalidWindowError
 from service.state import ServiceState
 from service.talking_point_discovery import (
     DEFAULT_WINDOW,
@@ -60,16 +61,19 @@ def list_talking_point_candidates(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> CandidatesPublic:
     """Candidate talking points from declared state accounts' posts, by spread (422 for a malformed window)."""
-    window = parse_window(since)
-    end = (until if until is not None else datetime.now(UTC)).astimezone(UTC)
+    try:
+        end = (until if until is not None else datetime.now(UTC)).astimezone(UTC)
+        start = end - parse_window(since)
+    except (OverflowError, ValueError) as exc:
+        raise InvalidWindowError(f"the window {since} before {until} is outside the calendar") from exc
     catalog = scoring_catalog(state)
     found: list[StoredCandidate]
     if refresh:
-        found = run_discovery(state.engine, state.store, state.declared, catalog, since=end - window, until=end)[:limit]
+        found = run_discovery(state.engine, state.store, state.declared, catalog, since=start, until=end)[:limit]
     else:
         found = list_candidates(state.engine, limit=limit)
     return CandidatesPublic(
-        since=end - window,
+        since=start,
         until=end,
         catalog_version=catalog.catalog_version,
         candidates=[CandidatePublic.of(s) for s in found],

@@ -133,6 +133,8 @@ def test_accepting_with_a_taken_id_is_409_and_merging_into_an_unknown_line_404(c
     assert merged.status_code == 200 and merged.json()["candidate"]["talking_point_id"] == "mutual-respect-win-win"
 
 
-def test_a_malformed_window_is_422(client) -> None:
+def test_a_malformed_window_or_one_outside_the_calendar_is_422(client) -> None:
     response = client.get("/v1/talking-points/candidates", params={"since": "two weeks"})
     assert response.status_code == 422 and response.headers["content-type"] == PROBLEM
+    early = client.get("/v1/talking-points/candidates", params={"until": "0001-01-02T00:00:00Z"})
+    assert early.status_code == 422 and early.json()["type"] == "/problems/invalid-window"
