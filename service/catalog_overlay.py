@@ -29,20 +29,23 @@ def overlaid(engine: Engine, loaded: LoadedModel) -> LoadedModel:
 
 
 class CatalogOverlay:
-    """Overlaid models, kept per (model object, overlay revision)."""
+    """Overlaid models, kept per (loaded model, overlay revision).
+
+    The loaded model is compared by identity and kept referenced: two versions can share one model object (the
+    registry reuses an artifact it already loaded), and a freed object's id can come back for another."""
 
     def __init__(self, engine: Engine, *, refresh_s: float = 5.0) -> None:
         self.engine = engine
         self.refresh_s = refresh_s
         self._lock = threading.Lock()
-        self._cached: tuple[int, int, LoadedModel] | None = None  # id(base model), revision, overlaid
+        self._cached: tuple[LoadedModel, int, LoadedModel] | None = None  # base, revision, overlaid
         self._checked_at = float("-inf")
         self._revision = 0
 
     def fresh(self, loaded: LoadedModel) -> LoadedModel | None:
         """The overlaid ``loaded`` when known and checked recently, without touching the database; else ``None``."""
         cached = self._cached
-        if cached is None or cached[0] != id(loaded.model) or time.monotonic() - self._checked_at > self.refresh_s:
+        if cached is None or cached[0] is not loaded or time.monotonic() - self._checked_at > self.refresh_s:
             return None
         return cached[2]
 
@@ -52,14 +55,14 @@ class CatalogOverlay:
             self._revision = overlay_revision(self.engine)
             self._checked_at = time.monotonic()
         cached = self._cached
-        if cached is not None and cached[:2] == (id(loaded.model), self._revision):
+        if cached is not None and cached[0] is loaded and cached[1] == self._revision:
             return cached[2]
         with self._lock:
             cached = self._cached
-            if cached is not None and cached[:2] == (id(loaded.model), self._revision):
+            if cached is not None and cached[0] is loaded and cached[1] == self._revision:
                 return cached[2]
             result = overlaid(self.engine, loaded)
-            self._cached = (id(loaded.model), self._revision, result)
+            self._cached = (loaded, self._revision, result)
             return result
 
     def invalidate(self) -> None:
