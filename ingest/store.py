@@ -259,6 +259,36 @@ class AccountStore:
             .order_by(ranked.c.account_id, ranked.c.rank.desc())
         )
 
+    def accounts_posting_between(self, since: datetime, until: datetime, *, batch: int = 500) -> Iterator[Account]:
+        """Yield each account with a post in ``[since, until)``, holding only those posts (oldest first).
+
+        For windowed readers (talking-point discovery): the database picks the posts, so a two-week window of a
+        large store reads two weeks of posts, not every account whole."""
+        posts, accounts = posts_table.c, accounts_table.c
+        with self.engine.connect() as conn:
+            ids = list(
+                conn.execute(
+                    select(posts.account_id)
+                    .where(posts.created_at >= since, posts.created_at < until)
+                    .group_by(posts.account_id)
+                    .order_by(posts.account_id)
+                ).scalars()
+            )
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            with self.engine.connect() as conn:
+                rows = {row.id: row for row in conn.execute(select(accounts_table).where(accounts.id.in_(chunk)))}
+                payloads: dict[int, list[str]] = {account_id: [] for account_id in chunk}
+                window = (
+                    select(posts.account_id, posts.payload)
+                    .where(posts.account_id.in_(chunk), posts.created_at >= since, posts.created_at < until)
+                    .order_by(posts.account_id, posts.created_at, posts.post_id)
+                )
+                for account_id, payload in conn.execute(window):
+                    payloads[account_id].append(payload)
+            for account_id in chunk:
+                yield self._stored(rows[account_id], payloads[account_id]).account
+
     def handles(self) -> list[str]:
         """Every stored handle in its canonical spelling (``name``, ``reddit:name``), in the order accounts were
         first stored: each names one account."""

@@ -56,7 +56,8 @@ async def get_settings(state: Annotated[ServiceState, Depends(get_state)]) -> Se
 
 
 async def get_model(state: Annotated[ServiceState, Depends(get_state)]) -> LoadedModel:
-    """The active model; only following a changed ACTIVE pointer (a load from disk) leaves the event loop."""
+    """The active model, overlay included; following a changed ACTIVE pointer (a load from disk) or checking the
+    catalog overlay (a query, every few seconds) leaves the event loop."""
     return state.current_model() or await run_in_threadpool(state.require_model)
 
 

@@ -19,6 +19,9 @@ ServiceError
 ├── TalkingPointNotFoundError  no talking point with that id in the current catalog
 ├── TalkingPointExistsError    creating a talking point whose id is taken
 ├── InvalidCatalogEditError    an edit that would leave an invalid catalog (e.g. the last talking point deleted)
+├── CandidateNotFoundError     no proposed talking point (discovery candidate) with that id
+├── CandidateDecidedError      accepting, merging or rejecting a candidate already decided (409)
+├── InvalidWindowError         a discovery window that reaches outside the calendar (year 1 minus 14 days)
 ├── ApiKeyNotFoundError        revoking a key id that does not exist
 ├── AuthenticationError        no API key, or not a valid one (401)
 ├── PermissionDeniedError      a valid key whose role does not allow the operation (403)
@@ -36,10 +39,13 @@ __all__ = [
     "AddressUnavailableError",
     "ApiKeyNotFoundError",
     "AuthenticationError",
+    "CandidateDecidedError",
+    "CandidateNotFoundError",
     "EmptyJobError",
     "InvalidCatalogEditError",
     "InvalidHandleError",
     "InvalidHandlesError",
+    "InvalidWindowError",
     "JobFinishedError",
     "JobNotFoundError",
     "KeyRateLimitedError",
@@ -197,6 +203,24 @@ class TalkingPointExistsError(ServiceError):
 
 
 class InvalidCatalogEditError(ServiceError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+
+
+class CandidateNotFoundError(ServiceError):
+    def __init__(self, candidate_id: int) -> None:
+        super().__init__(f"no talking-point candidate {candidate_id}")
+        self.candidate_id = candidate_id
+
+
+class CandidateDecidedError(ServiceError):
+    def __init__(self, candidate_id: int, status: str) -> None:
+        super().__init__(f"talking-point candidate {candidate_id} is already {status}")
+        self.candidate_id = candidate_id
+        self.status = status
+
+
+class InvalidWindowError(ServiceError):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
 

@@ -28,7 +28,8 @@ from ingest.store import AccountStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE_TABLES = {"accounts", "posts", "scores", "jobs", "job_items", "api_keys", "catalog_versions", "feedback",
-                  "audit_log", "coordination_posts", "training_runs", "x_spend_months"}  # fmt: skip
+                  "audit_log", "coordination_posts", "training_runs", "x_spend_months", "talking_point_candidates",
+                  "catalog_overlay"}  # fmt: skip
 REVISIONS = [script.revision for script in reversed(list(ScriptDirectory(MIGRATIONS_DIR.as_posix()).walk_revisions()))]
 
 

@@ -543,6 +543,33 @@ function exportCsv() {
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
 }
 
+// ---- proposed talking points --------------------------------------------------------------------------------
+
+// The stored open candidates (discovery runs from the API or `parrotwatch catalog discover`), by spread.
+async function showCandidates() {
+  const status = document.getElementById("candidates-status");
+  const table = document.getElementById("candidates");
+  try {
+    const body = await (await api("/v1/talking-points/candidates?refresh=false")).json();
+    table.tBodies[0].replaceChildren(
+      ...body.candidates.map((c) =>
+        el("tr", { "data-candidate": c.id },
+          el("td", {}, c.spread),
+          el("td", {}, c.first_seen_at.slice(0, 10)),
+          el("td", {}, c.languages.join(", ")),
+          el("td", {}, c.state_accounts.join(", ")),
+          el("td", {}, ...Object.entries(c.phrasings).map(([lang, text]) => el("p", { lang }, text)))),
+      ),
+    );
+    table.hidden = body.candidates.length === 0;
+    status.textContent = body.candidates.length
+      ? `${body.candidates.length} proposed, against catalog ${body.catalog_version}.`
+      : "No proposed talking point.";
+  } catch (error) {
+    status.textContent = error.missing ? "This server does not propose talking points." : error.message;
+  }
+}
+
 // ---- start --------------------------------------------------------------------------------------------------
 
 document.getElementById("key-form").addEventListener("submit", (event) => {
@@ -555,6 +582,7 @@ document.getElementById("key-form").addEventListener("submit", (event) => {
 document.getElementById("forget-key").addEventListener("click", () => setKey(null));
 document.getElementById("score-form").addEventListener("submit", onScore);
 document.getElementById("export-csv").addEventListener("click", exportCsv);
+document.getElementById("show-candidates").addEventListener("click", showCandidates);
 document.getElementById("previous-page").addEventListener("click", () => turnPage(-1));
 document.getElementById("next-page").addEventListener("click", () => turnPage(1));
 document.getElementById("clear-results").addEventListener("click", () => {

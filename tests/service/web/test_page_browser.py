@@ -67,6 +67,7 @@ def live_server(
     data_dir.mkdir()
     shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
     _store_thin_accounts(data_dir / "parrotwatch.db")
+    _store_candidates(data_dir / "parrotwatch.db")
     port = _free_port()
     env = {  # this fixture outlives the per-test environment cleanup, so the shell's PARROTWATCH_* are dropped here
         **{k: v for k, v in os.environ.items() if not k.startswith("PARROTWATCH_")},
@@ -111,6 +112,36 @@ def _store_thin_accounts(path: Path) -> None:
     store = AccountStore(engine)
     store.put(Account(handle=NO_POSTS), source="file:thin.jsonl")
     store.put(Account(handle=THIN, posts=posts), source="file:thin.jsonl")
+    engine.dispose()
+
+
+def _store_candidates(path: Path) -> None:
+    """Two proposed talking points, as discovery stores them."""
+    from detector.discovery import Candidate
+    from service.db.discovery import save_candidates
+
+    def candidate(fingerprint: str, spread: int, phrasings: dict[str, str]) -> Candidate:
+        return Candidate(
+            fingerprint=fingerprint,
+            phrasings=phrasings,
+            phrases={lang: (text,) for lang, text in phrasings.items()},
+            state_accounts=("PRCEmbPress",),
+            post_ids=(f"{fingerprint}-1", f"{fingerprint}-2"),
+            first_seen_at=datetime(2023, 5, 1, 9, tzinfo=UTC),
+            spread=spread,
+            spreaders=tuple(f"amp{i}" for i in range(spread)),
+            median_delay_s=86400.0,
+            n_state_posts=2,
+        )
+
+    engine = make_engine(f"sqlite:///{path}")
+    save_candidates(
+        engine,
+        [
+            candidate("a1", 2, {"en": "Panda cubs celebrate their first birthday."}),
+            candidate("b2", 30, {"en": "The airship drifted off course.", "zh": "民用飞艇偏离航线。"}),
+        ],
+    )
     engine.dispose()
 
 
@@ -421,3 +452,15 @@ def test_evidence_draws_the_network_of_coordinated_peers_a_post_timeline_and_the
     evidence.screenshot(path=ARTIFACTS / "coordination-evidence.png")
     network.screenshot(path=ARTIFACTS / "coordination-network.png")
     timeline.screenshot(path=ARTIFACTS / "coordination-timeline.png")
+
+
+def test_proposed_talking_points_are_listed_most_spread_first(live_server, page) -> None:
+    page.goto(live_server)
+    _enter_key(page, TEST_KEY)
+    page.get_by_role("button", name="Show proposed talking points").click()
+
+    rows = page.locator("#candidates tbody tr")
+    sync_api.expect(rows).to_have_count(2)
+    sync_api.expect(rows.first.locator("td").first).to_have_text("30")
+    sync_api.expect(rows.first.locator('p[lang="zh"]')).to_have_text("民用飞艇偏离航线。")
+    sync_api.expect(page.locator("#candidates-status")).to_contain_text("2 proposed")
