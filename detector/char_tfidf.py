@@ -97,18 +97,21 @@ class CharTfidf:
         found = second >= 0  # the second table holds positions among ``shared``: made vocabulary positions
         second[found] = shared[second[found]]
         self._second = second
+        # One bit a slot of the first table, set where it is not empty: 128 KiB that stay in cache where the table's
+        # 4 MiB do not, and nearly every n-gram of a post is a stranger whose slot is empty.
+        self._present = np.packbits(self._table != _EMPTY, bitorder="little").view(np.uint64)
 
     # The lookup tables follow from the sorted hashes and this module's table size: they are rebuilt on loading,
     # never saved, so a model saved with another table size still finds its n-grams.
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        state.pop("_table", None)
-        state.pop("_second", None)
+        for derived in ("_table", "_second", "_present"):
+            state.pop(derived, None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        state.pop("_table", None)
-        state.pop("_second", None)
+        for derived in ("_table", "_second", "_present"):
+            state.pop(derived, None)
         self.__dict__.update(state)
         self._build_tables()
 
@@ -165,8 +168,11 @@ class CharTfidf:
         columns: sp.csr_matrix,
         owner: np.ndarray,
         oov_idf: float,
+        *,
+        floor: float = 0.0,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per text, the best line, its best phrase and its score.
+        """Per text, the best line, its best phrase and its score; ``(0, 0, 0)`` for a text whose best score is under
+        ``floor`` (what a caller with a match threshold never reads: no line is scored in full for it).
 
         ``columns`` is terms x (phrases + lines): first each phrase's l2-normalized TF-IDF, then each line's phrase
         weights pooled by their maximum; ``owner`` gives the line of each phrase (so there are ``len(owner)`` phrase
@@ -196,6 +202,7 @@ class CharTfidf:
             self.ngram_range[0],
             self.ngram_range[1],
             self._table,
+            self._present,
             self._second,
             self._hashes,
             self._term_ids,
@@ -208,6 +215,7 @@ class CharTfidf:
             columns.shape[1] - len(owner),
             np.asarray(owner, dtype=np.int64),
             float(oov_idf) ** 2,
+            float(floor),
         )
 
     def _transform_chunk(self, texts: Sequence[str]) -> sp.csr_matrix:
@@ -370,6 +378,42 @@ def _best_phrases_kernel(
 
 
 @njit(cache=True, nogil=True)
+def _line_postings(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_phrases: int, n_lines: int, owner: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``columns`` laid out for ``_best_lines_kernel``, term by term as in ``columns``: the line weights as a dense
+    terms x lines array (a handful of lines: one contiguous row a term, where scattered postings into the same few
+    sums queued behind each other); the phrase postings ordered by line within each term, ``segments[term, line]``
+    starting each line's; and each line's phrases, in ascending order (``line_starts`` delimits them)."""
+    n_terms = len(indptr) - 1
+    line_weights = np.zeros((n_terms, n_lines), dtype=np.float64)
+    segments = np.zeros((n_terms, n_lines + 1), dtype=np.int32)
+    phrase_of = np.empty(len(indices), dtype=np.int32)
+    phrase_weight = np.empty(len(indices), dtype=np.float64)
+    at = 0
+    for term in range(n_terms):
+        sizes = np.zeros(n_lines + 1, dtype=np.int64)
+        for q in range(indptr[term], indptr[term + 1]):
+            if indices[q] >= n_phrases:
+                line_weights[term, indices[q] - n_phrases] = data[q]
+            else:
+                sizes[owner[indices[q]] + 1] += 1
+        filled = at + np.cumsum(sizes)
+        segments[term] = filled
+        for q in range(indptr[term], indptr[term + 1]):  # a row's columns ascend: so do a line's phrases in it
+            if indices[q] < n_phrases:
+                line = owner[indices[q]]
+                phrase_of[filled[line]], phrase_weight[filled[line]] = indices[q], data[q]
+                filled[line] += 1
+        at = filled[n_lines - 1] if n_lines else at
+    line_phrases = np.argsort(owner, kind="mergesort")
+    line_starts = np.zeros(n_lines + 1, dtype=np.int64)
+    for phrase in range(len(owner)):
+        line_starts[owner[phrase] + 1] += 1
+    return line_weights, segments, phrase_of[:at], phrase_weight[:at], line_phrases, np.cumsum(line_starts)
+
+
+@njit(cache=True, nogil=True)
 def _best_lines_kernel(
     codes: np.ndarray,
     starts: np.ndarray,
@@ -377,6 +421,7 @@ def _best_lines_kernel(
     n_min: int,
     n_max: int,
     table: np.ndarray,
+    present: np.ndarray,
     second: np.ndarray,
     hashes: np.ndarray,
     term_ids: np.ndarray,
@@ -389,23 +434,36 @@ def _best_lines_kernel(
     n_lines: int,
     owner: np.ndarray,
     oov_square: float,
+    floor: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``CharTfidf.best_lines``: one pass per text, as ``_best_phrases_kernel`` plus the out-of-vocabulary count.
 
     Scores are compared as ``cover * cos * pooled^2``, the fourth power of the score, and only the winner's root is
-    taken; a text's terms are visited in the order first seen (no float sum here needs to match another path's)."""
+    taken. Most of the work was adding every phrase posting of every term of a text (thousands a text); a line's
+    postings are a fifth of them, and they bound its phrases: a line's weights are its phrases' maxima, so
+    ``cos <= x.w / |x|`` and ``cover <= sum of w_t^2 over the text's terms``, which gives each line an upper bound.
+    Lines are then scored exactly, best bound first, only while a bound can still beat the best score so far (and
+    reach ``floor``). Each phrase's sums add the same terms in the same order as scoring every phrase would (a text's
+    terms in the order first seen), so the floats are those of the full product."""
     n_texts = len(starts)
     best_line = np.zeros(n_texts, dtype=np.int64)
     best_phrase = np.zeros(n_texts, dtype=np.int64)
     best_score = np.zeros(n_texts, dtype=np.float64)
-    counts = np.zeros(len(idf), dtype=np.int64)
-    touched = np.empty(len(idf), dtype=np.int64)
-    # Per column (phrases, then lines) the dot product and the coverage side by side, so that a posting touches one
-    # cache line; a line's coverage is not used.
-    sums = np.zeros((n_phrases + n_lines, 2), dtype=np.float64)
-    squares = data * data
-    line_value = np.zeros(n_lines, dtype=np.float64)
-    line_phrase = np.zeros(n_lines, dtype=np.int64)
+    line_weights, segments, phrase_of, phrase_weight, line_phrases, line_starts = _line_postings(
+        indptr, indices, data, n_phrases, n_lines, owner
+    )
+    phrase_squares = phrase_weight * phrase_weight
+    n_terms = len(idf)
+    counts = np.zeros(n_terms, dtype=np.int64)
+    touched = np.empty(n_terms, dtype=np.int64)
+    weights = np.empty(n_terms, dtype=np.float64)
+    sums = np.zeros((n_phrases, 2), dtype=np.float64)  # per phrase the dot product and the coverage, side by side
+    pooled = np.zeros(n_lines, dtype=np.float64)
+    cover_bound = np.zeros(n_lines, dtype=np.float64)
+    bound = np.zeros(n_lines, dtype=np.float64)
+    # Rounding can put a computed score a few ulps above its computed bound: the margins keep every line that could
+    # win or reach the floor.
+    floor_value = floor**4 * (1.0 - 1e-9)
     shift = np.uint64(64 - _TABLE_BITS)
     for text in range(n_texts):
         start, end = starts[text], starts[text] + lengths[text]
@@ -418,10 +476,11 @@ def _best_lines_kernel(
                 h = h * _MULTIPLIER + codes[a + j]
             for n in range(n_min, min(n_max, end - a) + 1):
                 h = h * _MULTIPLIER + codes[a + n - 1] if n > 1 else h
-                slot = np.int64(table[np.int64(h & _LOW_MASK)])
-                if slot == _EMPTY:
+                low = h & _LOW_MASK
+                if not (present[np.int64(low >> np.uint64(6))] >> (low & np.uint64(63))) & np.uint64(1):
                     strangers += 1
                     continue
+                slot = np.int64(table[np.int64(low)])
                 if slot == _SHARED:
                     slot = np.int64(second[np.int64(h >> shift)])
                     if slot == _SHARED:
@@ -448,26 +507,47 @@ def _best_lines_kernel(
         for index in range(k):
             term = touched[index]
             x = inverse * (sublinear[counts[term]] * idf[term])
-            for q in range(indptr[term], indptr[term + 1]):
-                column = indices[q]
-                sums[column, 0] += x * data[q]
-                sums[column, 1] += squares[q]
+            weights[index] = x
+            for line in range(n_lines):  # adding x * 0 where the line lacks the term changes no sum
+                pooled[line] += x * line_weights[term, line]
+                cover_bound[line] += line_weights[term, line] * line_weights[term, line]
             counts[term] = 0
-        for phrase in range(n_phrases):
-            value = sums[phrase, 0] * sums[phrase, 1]
-            line = owner[phrase]
-            if value > line_value[line]:
-                line_value[line], line_phrase[line] = value, phrase
-            sums[phrase, 0] = 0.0
-            sums[phrase, 1] = 0.0
-        top, top_value = 0, 0.0
         for line in range(n_lines):
-            pooled = min(1.0, sums[n_phrases + line, 0])
-            value = line_value[line] * pooled * pooled
-            if value > top_value:
-                top, top_value = line, value
-            sums[n_phrases + line, 0] = 0.0
-            sums[n_phrases + line, 1] = 0.0
-            line_value[line] = 0.0
-        best_line[text], best_phrase[text], best_score[text] = top, line_phrase[top], np.sqrt(np.sqrt(top_value))
+            share = min(1.0, pooled[line])
+            bound[line] = min(1.0, cover_bound[line]) * pooled[line] * share * share * (1.0 + 1e-9)
+        top, top_phrase, top_value = 0, 0, 0.0
+        while True:
+            line, line_bound = 0, 0.0
+            for candidate in range(n_lines):
+                if bound[candidate] > line_bound:
+                    line, line_bound = candidate, bound[candidate]
+            if line_bound == 0.0 or line_bound < top_value or line_bound < floor_value:
+                break
+            bound[line] = 0.0
+            for index in range(k):
+                x = weights[index]
+                term = touched[index]
+                if line_weights[term, line] == 0.0:  # no phrase of the line has the term
+                    continue
+                for q in range(segments[term, line], segments[term, line + 1]):
+                    sums[phrase_of[q], 0] += x * phrase_weight[q]
+                    sums[phrase_of[q], 1] += phrase_squares[q]
+            line_value, line_phrase = 0.0, 0
+            for position in range(line_starts[line], line_starts[line + 1]):
+                phrase = line_phrases[position]
+                value = sums[phrase, 0] * sums[phrase, 1]
+                if value > line_value:
+                    line_value, line_phrase = value, phrase
+                sums[phrase, 0] = 0.0
+                sums[phrase, 1] = 0.0
+            share = min(1.0, pooled[line])
+            value = line_value * share * share
+            if value > top_value or (value == top_value and value > 0.0 and line < top):
+                top, top_phrase, top_value = line, line_phrase, value
+        pooled[:] = 0.0
+        cover_bound[:] = 0.0
+        bound[:] = 0.0
+        score = np.sqrt(np.sqrt(top_value))
+        if top_value > 0.0 and score >= floor:
+            best_line[text], best_phrase[text], best_score[text] = top, top_phrase, score
     return best_line, best_phrase, best_score

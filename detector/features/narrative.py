@@ -199,14 +199,16 @@ class NarrativeFeatures(AccountFeatures):
             return points, best, thresholds
         if not hasattr(self, "columns_"):
             return (*self._best_phrase_matches(posts, normalized, cjk), thresholds)
+        # A post under its threshold (or the embedding pass's, when on) is never read: its lines need no full scoring.
+        candidate = self.candidate_threshold if self.phrase_embeddings_ is not None else 1.0
         groups = (
-            (np.flatnonzero(~cjk), self.char_tfidf_, self.columns_),
-            (np.flatnonzero(cjk), self.cjk_tfidf_, self.cjk_columns_),
+            (np.flatnonzero(~cjk), self.char_tfidf_, self.columns_, min(self.match_threshold, candidate)),
+            (np.flatnonzero(cjk), self.cjk_tfidf_, self.cjk_columns_, min(self.cjk_match_threshold, candidate)),
         )
-        for rows, tfidf, columns in groups:
+        for rows, tfidf, columns, floor in groups:
             if len(rows):
                 points[rows], _, best[rows] = tfidf.best_lines(
-                    [normalized[i] for i in rows], columns, self.phrase_owner_, self.oov_idf_
+                    [normalized[i] for i in rows], columns, self.phrase_owner_, self.oov_idf_, floor=floor
                 )
         if self.phrase_embeddings_ is not None:
             self._embedding_pass(posts, points, best, thresholds)

@@ -6,6 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -59,6 +60,72 @@ def test_best_phrases_equal_the_sparse_product_bit_for_bit(narrative, texts, scr
     np.testing.assert_array_equal(best, dense.argmax(axis=1))
     np.testing.assert_array_equal(similarity, dense.max(axis=1))
     assert (similarity > 0.4).any() and (similarity == 0).any()  # matches and strangers both covered
+
+
+def _reference_best_lines(
+    vectorizer: TfidfVectorizer, texts: list[str], columns: sp.csr_matrix, owner: np.ndarray, oov_idf: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """``best_lines`` as its docstring defines it, in plain sparse algebra over every phrase and line: per text, the
+    fourth power of each line's score (texts x lines) and the score of its best line."""
+    analyzer, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
+    rows, cols, strangers = [], [], np.zeros(len(texts))
+    for row, text in enumerate(texts):
+        for gram in analyzer(text):
+            if gram in vocabulary:
+                rows.append(row)
+                cols.append(vocabulary[gram])
+            else:
+                strangers[row] += 1
+    counts = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(vocabulary)))
+    counts.sum_duplicates()
+    weights = counts.copy()
+    weights.data = (1.0 + np.log(weights.data)) * vectorizer.idf_[weights.indices]
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel() + strangers * oov_idf**2)
+    norms[norms == 0] = 1.0
+    x = sp.diags(1.0 / norms) @ weights
+    has = (counts > 0).astype(np.float64)
+    n_phrases = len(owner)
+    cosine = (x @ columns[:, :n_phrases]).toarray()
+    cover = (has @ columns[:, :n_phrases].multiply(columns[:, :n_phrases])).toarray()
+    pooled = np.minimum(1.0, (x @ columns[:, n_phrases:]).toarray())
+    fourth = (
+        np.stack([(cosine * cover)[:, owner == line].max(axis=1) for line in range(pooled.shape[1])], axis=1)
+        * pooled**2
+    )
+    return fourth, np.sqrt(np.sqrt(fourth.max(axis=1)))
+
+
+@pytest.mark.parametrize("script", ["alphabetic", "cjk"])
+@pytest.mark.parametrize("floor", [0.0, 0.3])
+def test_best_lines_equal_the_plain_definition_with_or_without_a_floor(
+    narrative, catalog, texts, script, floor
+) -> None:
+    """Line scoring prunes lines that cannot win (and, with a floor, texts that cannot reach it) before adding
+    phrase postings: the scores above the floor stay those of scoring every phrase of every line."""
+    fast, columns, ngram_range = (
+        (narrative.char_tfidf_, narrative.columns_, narrative.ngram_range)
+        if script == "alphabetic"
+        else (narrative.cjk_tfidf_, narrative.cjk_columns_, narrative.cjk_ngram_range)
+    )
+    phrases = [
+        normalize_text(text)
+        for tp in catalog.talking_points
+        for text in [tp.title, *(p for ps in tp.phrases.values() for p in ps)]
+    ]
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=ngram_range, sublinear_tf=True).fit(phrases)
+    np.testing.assert_array_equal(vectorizer.idf_, fast.idf)
+    owner = narrative.phrase_owner_
+    fourth, expected = _reference_best_lines(vectorizer, texts, columns, owner, narrative.oov_idf_)
+    line, phrase, score = fast.best_lines(texts, columns, owner, narrative.oov_idf_, floor=floor)
+    kept = expected >= floor
+    np.testing.assert_allclose(score[kept], expected[kept], rtol=0, atol=1e-9)
+    assert (score[~kept] == 0).all() and (line[~kept] == 0).all()
+    # The best line, where no other comes within rounding of it, and a phrase of that line that attains its score.
+    ordered = np.sort(fourth, axis=1)
+    clear = kept & (ordered[:, -1] - ordered[:, -2] > 1e-9) & (expected > 0)
+    np.testing.assert_array_equal(line[clear], fourth[clear].argmax(axis=1))
+    assert (owner[phrase[clear]] == line[clear]).all()
+    assert clear.sum() > len(texts) / 10 and (~kept).any() == (floor > 0)
 
 
 def test_a_saved_matcher_rebuilds_its_lookup_tables_on_loading(narrative, texts) -> None:
