@@ -8,6 +8,8 @@ accounts of a batch, or an index of every post the service has seen. Two kinds o
   bands. Short posts are left out: "Good morning!" from two accounts is coincidence, not coordination (the trap
   the QUT toolkit's minimum document size guards against).
 - **hashtags**: the same sequence of at least ``min_hashtags`` hashtags, in the same order, whatever the text.
+- **meaning** (when the table carries sentence vectors): paraphrases and translations, found in
+  ``detector/semantic_links.py``; a pair already linked by text or hashtags is not linked again.
 
 Both are found the same way, vectorized: every post's keys (its LSH band keys, its hashtag-sequence key) are sorted
 by (key, time) and each post is compared with the following posts of its key while they stay within the window. The
@@ -34,6 +36,7 @@ from numba import njit
 from detector.minhash import MinHasher, comparable_text, shingle_hashes
 from detector.post_columns import PostColumns
 from detector.schema import Account, Post
+from detector.semantic_links import SemanticColumns, SemanticEncoder, semantic_pairs
 
 __all__ = [
     "COORDINATION_FEATURES",
@@ -70,6 +73,8 @@ class CoordinationParams:
     posts' shingle sets. ``num_perm`` and ``bands`` size the MinHash/LSH (``num_perm`` must divide by ``bands``).
     ``min_shingles``: posts with fewer shingles are never compared. ``min_hashtags``: shortest hashtag sequence that
     links. ``max_bucket``: a key this common is text or a tag too common to mean anything, and is not searched.
+    ``semantic``: whether the features count paraphrase and translation links; a model records the params it was
+    trained with, so that serving counts links as training did.
     """
 
     window_s: float = 600.0
@@ -79,6 +84,7 @@ class CoordinationParams:
     min_shingles: int = 5
     min_hashtags: int = 3
     max_bucket: int = 500
+    semantic: bool = False  # paraphrase and translation links count in ``coordinated_share`` (they are shown anyway)
 
     def __post_init__(self) -> None:
         if self.num_perm % self.bands:
@@ -91,6 +97,7 @@ LinkKind = Literal["near_duplicate", "paraphrase", "translation", "co_repost", "
 """Why two posts are linked: near-identical text, the same meaning reworded or in another language, a repost of
 the same post, the same link, or the same hashtag sequence."""
 LINK_KINDS: tuple[LinkKind, ...] = typing.get_args(LinkKind)
+_SEMANTIC_KINDS = frozenset({"paraphrase", "translation"})
 _LEGACY_KINDS = {"text": "near_duplicate", "hashtags": "hashtag_sequence"}  # names of links stored before 0.2
 
 
@@ -129,9 +136,23 @@ class PostTable:
     signatures: np.ndarray  # uint32 (n_posts, num_perm)
     n_shingles: np.ndarray  # int64
     hashtag_keys: np.ndarray  # uint64, 0 for a post with too few hashtags
+    semantic: SemanticColumns | None = None  # sentence vectors, when the semantic pass embedded the posts
 
     def __len__(self) -> int:
         return len(self.post_ids)
+
+    def take(self, rows: np.ndarray) -> PostTable:
+        """The table of ``rows`` only (every account kept)."""
+        return PostTable(
+            self.handles,
+            self.account[rows],
+            [self.post_ids[i] for i in rows.tolist()],
+            self.times[rows],
+            self.signatures[rows],
+            self.n_shingles[rows],
+            self.hashtag_keys[rows],
+            self.semantic.take(rows) if self.semantic is not None else None,
+        )
 
     @classmethod
     def concat(cls, tables: Sequence[PostTable]) -> PostTable:
@@ -145,6 +166,9 @@ class PostTable:
             signatures=np.vstack([t.signatures for t in tables]) if tables else np.zeros((0, width), np.uint32),
             n_shingles=np.concatenate([t.n_shingles for t in tables] or [_ints()]),
             hashtag_keys=np.concatenate([t.hashtag_keys for t in tables] or [np.zeros(0, np.uint64)]),
+            semantic=SemanticColumns.concat([t.semantic or SemanticColumns.empty(len(t)) for t in tables])
+            if any(t.semantic is not None for t in tables)
+            else None,
         )
 
 
@@ -328,10 +352,13 @@ def batch_links(
     links: list[list[CoordinatedPost]] = [[] for _ in slot]
     text_first, text_second, similarity = co_similar_pairs(table, params)
     tag_first, tag_second = co_hashtag_pairs(table, params)
-    for first, second, sims, kind in (
+    found = [
         (text_first, text_second, similarity, "near_duplicate"),
         (tag_first, tag_second, np.ones(len(tag_first)), "hashtag_sequence"),
-    ):
+    ]
+    if table.semantic is not None:
+        found.extend(_semantic_links(table, params, np.r_[text_first, tag_first], np.r_[text_second, tag_second]))
+    for first, second, sims, kind in found:
         gaps = np.abs(table.times[first] - table.times[second])
         for a, b, gap, sim in zip(first.tolist(), second.tolist(), gaps.tolist(), sims.tolist(), strict=True):
             account_a, account_b = int(table.account[a]), int(table.account[b])
@@ -346,18 +373,39 @@ def batch_links(
     return links
 
 
+def _semantic_links(
+    table: PostTable, params: CoordinationParams, lexical_first: np.ndarray, lexical_second: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, LinkKind]]:
+    """Paraphrase and translation pairs of ``table``, but for the pairs already linked lexically."""
+    assert table.semantic is not None
+    first, second, sims, translated = semantic_pairs(table.times, table.account, table.semantic, params.window_s)
+    n = len(table)
+    fresh = ~np.isin(first * n + second, lexical_first * n + lexical_second)
+    return [
+        (first[fresh & ~translated], second[fresh & ~translated], sims[fresh & ~translated], "paraphrase"),
+        (first[fresh & translated], second[fresh & translated], sims[fresh & translated], "translation"),
+    ]
+
+
 class CoordinationIndex:
     """Posts seen so far, to link the accounts of one request with those of earlier ones.
 
     Adding is idempotent by post id and safe across threads. ``on_add`` sees every batch of new rows (the service
     stores them), and ``add_table`` takes stored rows back, so a restarted service need not hash every post again.
+    With ``semantic``, new posts are embedded as they are added (their vectors are stored with the rows) and links
+    include paraphrases and translations.
     """
 
     def __init__(
-        self, params: CoordinationParams | None = None, *, on_add: Callable[[PostTable], None] | None = None
+        self,
+        params: CoordinationParams | None = None,
+        *,
+        on_add: Callable[[PostTable], None] | None = None,
+        semantic: SemanticEncoder | None = None,
     ) -> None:
         self.params = params or CoordinationParams()
         self.on_add = on_add  # told of every batch of rows added, e.g. to persist them
+        self.semantic = semantic
         self._hasher = MinHasher(self.params.num_perm)
         self._tables: list[PostTable] = []
         self._merged: PostTable | None = None
@@ -394,13 +442,22 @@ class CoordinationIndex:
             accounts = list(accounts)
             if not self.has_unseen_posts(accounts):
                 return 0
-            return self.add_table(post_table(accounts, self.params, columns))
-        fresh = []
-        for account in accounts:
-            posts = [p for p in account.posts if p.id not in self._known]
-            if posts:
-                fresh.append(account.model_copy(update={"posts": posts}))
-        return self.add_table(post_table(fresh, self.params)) if fresh else 0
+            table, posts = post_table(accounts, self.params, columns), columns.posts
+        else:
+            fresh = []
+            for account in accounts:
+                new = [p for p in account.posts if p.id not in self._known]
+                if new:
+                    fresh.append(account.model_copy(update={"posts": new}))
+            if not fresh:
+                return 0
+            table, posts = post_table(fresh, self.params), [p for account in fresh for p in account.posts]
+        if self.semantic is not None:  # only the posts not indexed yet are embedded
+            with self._lock:
+                rows = np.asarray([i for i, p in enumerate(posts) if p.id not in self._known], dtype=np.int64)
+            table = table.take(rows)
+            table.semantic = self.semantic.columns([posts[i] for i in rows.tolist()])
+        return self.add_table(table)
 
     def add_table(self, table: PostTable) -> int:
         """Add the rows of ``table`` whose post ids are new; return how many were added."""
@@ -409,16 +466,7 @@ class CoordinationIndex:
             if not keep:
                 return 0
             if len(keep) < len(table):
-                rows = np.asarray(keep)
-                table = PostTable(
-                    table.handles,
-                    table.account[rows],
-                    [table.post_ids[i] for i in keep],
-                    table.times[rows],
-                    table.signatures[rows],
-                    table.n_shingles[rows],
-                    table.hashtag_keys[rows],
-                )
+                table = table.take(np.asarray(keep))
             self._known.update(table.post_ids)
             self._generation += 1
             self._tables.append(table)
@@ -456,6 +504,9 @@ class CoordinationIndex:
         with self._lock:
             segments = list(self._tables)
         context = [self._near(segment, own) for segment in segments] if len(own) else []
+        if self.semantic is not None and len(own):  # the accounts' posts, with the vectors the index holds for them
+            posts = columns.posts if columns is not None else [p for account in accounts for p in account.posts]
+            own.semantic = self.semantic.columns(posts, stored=self._stored_vectors(segments, own))
         joined = PostTable.concat([own, *context])
         links = batch_links(joined, self.params, accounts=range(len(accounts)))
         # An account's own posts stored under the same handle in the index are not links to someone else.
@@ -464,8 +515,9 @@ class CoordinationIndex:
             for account, found in zip(accounts, links, strict=True)
         ]
 
-    def _near(self, segment: PostTable, own: PostTable) -> PostTable:
-        """The rows of ``segment`` within the window of a post of ``own``, other than ``own``'s posts themselves."""
+    def _near(self, segment: PostTable, own: PostTable, *, own_posts: bool = False) -> PostTable:
+        """The rows of ``segment`` within the window of a post of ``own``, other than ``own``'s posts themselves
+        (``own_posts``: only those)."""
         own_times = np.sort(own.times)
         at = np.searchsorted(own_times, segment.times)
         before = own_times[np.maximum(at - 1, 0)]
@@ -474,27 +526,37 @@ class CoordinationIndex:
         close = (np.abs(segment.times - before) <= window) | (np.abs(after - segment.times) <= window)
         own_ids = set(own.post_ids)
         rows = np.asarray(
-            [i for i in np.flatnonzero(close).tolist() if segment.post_ids[i] not in own_ids], dtype=np.int64
+            [i for i in np.flatnonzero(close).tolist() if (segment.post_ids[i] in own_ids) == own_posts],
+            dtype=np.int64,
         )
-        return PostTable(
-            segment.handles,
-            segment.account[rows],
-            [segment.post_ids[i] for i in rows.tolist()],
-            segment.times[rows],
-            segment.signatures[rows],
-            segment.n_shingles[rows],
-            segment.hashtag_keys[rows],
-        )
+        return segment.take(rows)
+
+    def _stored_vectors(self, segments: Sequence[PostTable], own: PostTable) -> dict[str, tuple[np.ndarray, int]]:
+        """The vectors and language codes the index holds for ``own``'s posts, by post id."""
+        stored: dict[str, tuple[np.ndarray, int]] = {}
+        for segment in segments:
+            if segment.semantic is None:
+                continue
+            rows = self._near(segment, own, own_posts=True)
+            assert rows.semantic is not None
+            for row in np.flatnonzero(rows.semantic.languages).tolist():
+                stored[rows.post_ids[row]] = (rows.semantic.vectors[row], int(rows.semantic.languages[row]))
+        return stored
 
 
-def coordination_row(account: Account | int, links: Sequence[CoordinatedPost]) -> list[float]:
+def coordination_row(
+    account: Account | int, links: Sequence[CoordinatedPost], *, semantic: bool = False
+) -> list[float]:
     """``coordinated_share`` (posts with a near-identical post of another account in the window, over all posts),
     ``hashtag_sequence_share`` (posts whose hashtag sequence another account used in the window) and
     ``log_peer_accounts`` (log1p of the distinct accounts linked either way); ``nan`` without posts. ``account``
-    may be given as its number of posts."""
+    may be given as its number of posts. Paraphrase and translation links count (in the share and the peers) only
+    with ``semantic``: a model trained without them must be served without them."""
     n_posts = account if isinstance(account, int) else len(account.posts)
     if not n_posts:
         return [math.nan, math.nan, math.nan]
+    if not semantic:
+        links = [link for link in links if link.kind not in _SEMANTIC_KINDS]
     text = {link.post_id for link in links if link.kind != "hashtag_sequence"}
     tags = {link.post_id for link in links if link.kind == "hashtag_sequence"}
     peers = {link.peer_handle.lower() for link in links}

@@ -44,6 +44,7 @@ from detector.features.repetition import RepetitionFeatures
 from detector.linear import SignConstrainedLogisticRegression
 from detector.post_columns import PostColumns
 from detector.schema import Account
+from detector.semantic_links import semantic_table
 
 __all__ = [
     "ACCOUNT_FAMILIES",
@@ -192,11 +193,18 @@ def is_linear_head(head: Pipeline) -> bool:
 
 
 def coordination_matrix(
-    accounts: Sequence[Account] | Sequence[int], links: Sequence[Sequence[CoordinatedPost]]
+    accounts: Sequence[Account] | Sequence[int],
+    links: Sequence[Sequence[CoordinatedPost]],
+    params: CoordinationParams | None = None,
 ) -> np.ndarray:
     """The coordination columns (``COORDINATION_FEATURES``) of each account (or its number of posts), from its
-    links."""
-    rows = [coordination_row(account, account_links) for account, account_links in zip(accounts, links, strict=True)]
+    links, counted as ``params`` say (the model's: paraphrase and translation links count only when it was trained
+    with ``semantic``)."""
+    semantic = bool(getattr(params, "semantic", False))  # params pickled before the field existed lack it
+    rows = [
+        coordination_row(account, account_links, semantic=semantic)
+        for account, account_links in zip(accounts, links, strict=True)
+    ]
     return np.asarray(rows, dtype=np.float64).reshape(len(accounts), len(COORDINATION_FEATURES))
 
 
@@ -264,7 +272,7 @@ class AmplifierModel:
         if params is None:
             return None
         if index is None:
-            return batch_links(post_table(accounts, params, columns), params)
+            return batch_links(semantic_table(post_table(accounts, params, columns), accounts, params), params)
         return index.links_many(accounts, columns=columns)
 
     def featurize(
@@ -281,7 +289,7 @@ class AmplifierModel:
             links = self.coordination_links(accounts, index)
         if links is None:
             return matrix
-        return np.hstack([matrix, coordination_matrix(accounts, links)])
+        return np.hstack([matrix, coordination_matrix(accounts, links, self.coordination)])
 
     def featurize_accounts(
         self,

@@ -32,6 +32,7 @@ from detector.features.narrative import PostMatch
 from detector.model import AmplifierModel, coordination_matrix
 from detector.post_columns import PostColumns
 from detector.schema import Account
+from detector.semantic_links import semantic_table
 
 __all__ = [
     "MAX_EVIDENCE_POSTS",
@@ -225,7 +226,7 @@ def prepare_batch(
         last_post_at=columns.last_post_at(),
         matrix=matrix,
         matches=matches,
-        posts=post_table(accounts, params, columns) if params is not None else None,
+        posts=semantic_table(post_table(accounts, params, columns), accounts, params) if params is not None else None,
         n_matches=n_matches,
         descriptions=[a.profile.description for a in accounts],
         content=content.explain_rows(accounts, columns, content.hashed(accounts, columns)) if content else None,
@@ -290,7 +291,7 @@ def finish_batch(
         return []
     matrix = prepared.matrix
     if links is not None:
-        matrix = np.hstack([matrix, coordination_matrix(prepared.n_posts, links)])
+        matrix = np.hstack([matrix, coordination_matrix(prepared.n_posts, links, model.coordination)])
     scores = model.predict_proba(matrix)
     components = model.component_scores(matrix)
     evidence_of = component_evidence(model.feature_names, matrix, components)

@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     coordination_max_posts: int = Field(
         default=2_000_000, ge=1, description="Newest posts the coordination index loads at start (memory: ~200 B each)."
     )
+    coordination_semantic: bool = Field(
+        default=True,
+        description="Link paraphrased and translated posts too (multilingual sentence vectors, ~512 B more a post); "
+        "off, or without the encoder, the other coordination links work as before.",
+    )
     score_memo_size: int = Field(
         default=10_000,
         ge=0,

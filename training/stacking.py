@@ -33,6 +33,7 @@ from detector.model import (
 )
 from detector.post_columns import PostColumns
 from detector.schema import Account
+from detector.semantic_links import semantic_table
 
 __all__ = ["FeatureBlocks", "StackedFit", "compute_blocks", "fit_stacked", "inner_folds", "stack_content"]
 
@@ -63,9 +64,11 @@ def compute_blocks(
     platforms: tuple[str, ...] | None = None,
     shared_behaviour: bool = True,
     coordination: bool = True,
+    semantic_coordination: bool = False,
     content: ContentFeatures | None = None,
 ) -> FeatureBlocks:
-    """The label-free columns and hashed documents of ``accounts``, computed once."""
+    """The label-free columns and hashed documents of ``accounts``, computed once (``semantic_coordination``: with
+    paraphrase and translation links counted, each post embedded once)."""
     columns = PostColumns(accounts)
     families = ("narrative", "repetition", "behaviour")
     union = build_features(
@@ -73,10 +76,10 @@ def compute_blocks(
     ).fit(accounts)
     static = family_rows(union, accounts, columns)
     names = tuple(union.get_feature_names_out())
-    params = CoordinationParams() if coordination else None
+    params = CoordinationParams(semantic=semantic_coordination) if coordination else None
     if params is not None:
-        links = batch_links(post_table(accounts, params, columns), params)
-        static = np.hstack([static, coordination_matrix(accounts, links)])
+        links = batch_links(semantic_table(post_table(accounts, params, columns), accounts, params), params)
+        static = np.hstack([static, coordination_matrix(accounts, links, params)])
         names = (*names, *COORDINATION_FEATURES)
     content = content if content is not None else ContentFeatures()
     documents = account_documents(columns, content.max_posts)

@@ -2,7 +2,8 @@
 
 Reading signatures back costs a query, where rebuilding them costs normalizing and hashing every stored post: the
 difference between seconds and minutes at a few million posts. Only the newest ``max_posts`` (by post time) are
-loaded, since coordination is about posts close in time and the index lives in memory.
+loaded, since coordination is about posts close in time and the index lives in memory. Sentence vectors (the
+semantic pass) are stored beside the signatures for the same reason: embedding is the costliest step of indexing.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 
 from detector.coordination import CoordinationParams, PostTable
+from detector.semantic_links import VECTOR_DIM, SemanticColumns
 from service.db.tables import coordination_posts
 
 __all__ = ["RowPersister", "count_rows", "load_table", "save_table"]
@@ -28,6 +30,7 @@ def save_table(engine: Engine, table: PostTable) -> int:
     if not len(table):
         return 0
     keys = table.hashtag_keys.astype(np.uint64).view(np.int64)
+    semantic = table.semantic
     written = 0
     with engine.begin() as conn:
         for start in range(0, len(table), _CHUNK):
@@ -45,6 +48,7 @@ def save_table(engine: Engine, table: PostTable) -> int:
                     "n_shingles": int(table.n_shingles[i]),
                     "signature": table.signatures[i].astype("<u4").tobytes(),
                     "hashtag_key": int(keys[i]),
+                    **_vector_of(semantic, i),
                 }
                 for i, post_id in enumerate(ids, start=start)
                 if post_id not in known
@@ -53,6 +57,24 @@ def save_table(engine: Engine, table: PostTable) -> int:
                 conn.execute(coordination_posts.insert(), rows)
                 written += len(rows)
     return written
+
+
+def _vector_of(semantic: SemanticColumns | None, row: int) -> dict[str, object]:
+    if semantic is None or not semantic.languages[row]:
+        return {"vector": None, "lang_code": None}
+    return {"vector": semantic.vectors[row].tobytes(), "lang_code": int(semantic.languages[row])}
+
+
+def _semantic_of(rows: list) -> SemanticColumns | None:  # type: ignore[type-arg]
+    """The stored vectors of ``rows``, or ``None`` when none has one."""
+    if not any(row.vector is not None for row in rows):
+        return None
+    columns = SemanticColumns.empty(len(rows))
+    for i, row in enumerate(rows):
+        if row.vector is not None and len(row.vector) == VECTOR_DIM:
+            columns.vectors[i] = np.frombuffer(row.vector, dtype=np.int8)
+            columns.languages[i] = row.lang_code
+    return columns
 
 
 def load_table(engine: Engine, params: CoordinationParams, *, max_posts: int) -> PostTable:
@@ -76,6 +98,7 @@ def load_table(engine: Engine, params: CoordinationParams, *, max_posts: int) ->
         signatures=signatures.reshape(len(rows), params.num_perm),
         n_shingles=np.fromiter((row.n_shingles for row in rows), dtype=np.int64, count=len(rows)),
         hashtag_keys=np.fromiter((row.hashtag_key for row in rows), dtype=np.int64, count=len(rows)).view(np.uint64),
+        semantic=_semantic_of(rows),
     )
 
 
