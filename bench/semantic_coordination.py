@@ -33,7 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._machine import describe_machine
-from bench.semantic_wordings import CHATTER, MESSAGES, OPENERS, OWN_VERBS, PLACES, REMARKS, TOPICS, fill
+from bench.semantic_wordings import CHATTER, MESSAGES, MORE_EN, OPENERS, OWN_VERBS, PLACES, REMARKS, TOPICS, fill
 from detector.coordination import CoordinationParams, batch_links, post_table
 from detector.post_columns import PostColumns
 from detector.schema import Account, Post
@@ -68,6 +68,8 @@ def _ordinary_text(language: str, rng: random.Random) -> str:
     subjects, verbs, details = CHATTER[language] if topic == len(TOPICS) else TOPICS[topic][language]
     if language in OWN_VERBS:  # other events than the English posts: not translations of them
         verbs = OWN_VERBS[language][topic]
+    else:
+        subjects, verbs = subjects + MORE_EN[topic][0], verbs + MORE_EN[topic][1]
     opener, place = rng.choice(OPENERS[language]), rng.choice(PLACES[language])
     subject, verb, detail = (fill(rng.choice(words), rng) for words in (subjects, verbs, details))
     if language == "zh":

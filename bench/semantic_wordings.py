@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 
-__all__ = ["CHATTER", "MESSAGES", "OPENERS", "OWN_VERBS", "PLACES", "REMARKS", "TOPICS", "fill"]
+__all__ = ["CHATTER", "MESSAGES", "MORE_EN", "OPENERS", "OWN_VERBS", "PLACES", "REMARKS", "TOPICS", "fill"]
 
 _CHOICE = re.compile(r"\{([^{}]*)\}")
 
@@ -502,3 +502,97 @@ OWN_VERBS = {'zh': [['开始卖有机棉T恤', '把工厂搬到了越南', '门�
          'завёл ежа', 'собрал скворечник']]}
 
 # fmt: on
+
+# More English subjects and events per topic (TOPICS order, then chatter): English is most of the posts, and a small
+# pool makes unrelated accounts post the same sentence by chance far more often than people do.
+MORE_EN = [
+    (
+        ["A student designer", "The shopping centre", "My favourite sock brand", "The recycling depot"],
+        [
+            "started selling denim made from hemp",
+            "opened a repair café for old jeans",
+            "won an award for its window display",
+            "moved its workshop to an old railway shed",
+        ],
+    ),
+    (
+        ["The youth parliament", "Our mayor", "The council's housing office", "A retired judge"],
+        [
+            "held a town hall about bike lanes",
+            "promised to fix the potholes on Mill Road",
+            "printed ballots in six languages",
+            "opened a new library branch",
+        ],
+    ),
+    (
+        ["A volunteer choir", "The railway museum", "A children's charity", "Our church group"],
+        [
+            "collected toys for displaced families",
+            "sent a lorry of generators east",
+            "raised money with a bake sale",
+            "hosted a concert for refugees",
+        ],
+    ),
+    (
+        ["A Taiwanese bakery", "The island's baseball team", "A mountain trail on Taiwan", "A pottery village"],
+        [
+            "won the Asia series final",
+            "reopened after landslide repairs",
+            "opened a branch near our station",
+            "taught us to make pineapple cakes",
+        ],
+    ),
+    (
+        ["The natural history museum", "Our town's beekeepers", "A telescope club", "The botanic garden"],
+        [
+            "found a rare beetle in the pond",
+            "counted more bees than last year",
+            "spotted a comet before dawn",
+            "grew a giant water lily",
+        ],
+    ),
+    (
+        ["The corner pub", "Our housing association", "The bus company", "A bakery chain"],
+        [
+            "switched to heat pumps",
+            "froze rents for pensioners",
+            "cut the price of weekly tickets",
+            "started giving away day-old bread",
+        ],
+    ),
+    (
+        ["A Cantonese cooking class", "The harbour light show", "A kung fu school", "The old tram line"],
+        [
+            "got a new theme song",
+            "trained a team for the world championship",
+            "ran on electric power for the first time",
+            "taught us to fold dumplings",
+        ],
+    ),
+    (
+        ["The flu clinic", "Our GP surgery", "The children's hospital", "A nursing home"],
+        ["opened on Saturdays", "hired twelve new nurses", "got a garden for patients", "started video appointments"],
+    ),
+    (
+        [
+            "A Nigerian film studio",
+            "The marathon runners from Eldoret",
+            "A Ghanaian chocolate maker",
+            "A coding school in Kigali",
+        ],
+        ["won a prize at Cannes", "broke the course record", "opened a shop in Brussels", "graduated its first class"],
+    ),
+    (
+        ["A whale-watching boat", "The sailing school", "A marine biologist", "The lighthouse keeper"],
+        [
+            "saw a pod of orcas",
+            "rescued a stranded turtle",
+            "counted the seabirds on the cliffs",
+            "painted the lighthouse red",
+        ],
+    ),
+    (
+        ["My grandad", "Our yoga teacher", "The twins from number 9", "My old school friend"],
+        ["climbed Ben Nevis", "opened a tiny bookshop", "built a treehouse", "made a podcast about trains"],
+    ),
+]

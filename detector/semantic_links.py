@@ -80,8 +80,8 @@ class SemanticThresholds:
     size (memory stays ``max_bucket`` x twice the bucket's posts floats).
     """
 
-    paraphrase: float = 0.80
-    translation: float = 0.72
+    paraphrase: float = 0.82
+    translation: float = 0.55
     min_tokens: int = 6
     max_bucket: int = 2048
 
