@@ -126,3 +126,15 @@ def test_an_encoder_file_that_differs_from_its_pin_is_refused(tmp_path: Path) ->
         verify_files(tmp_path, {"weights.npz": "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9"})
     with pytest.raises(EmbedderIntegrityError, match="cannot be read"):
         verify_files(tmp_path, {"sp.model": "0" * 64})
+
+
+def test_training_with_semantic_links_counts_them_and_records_it() -> None:
+    from detector.catalog import load_catalog
+    from training.stacking import compute_blocks
+
+    accounts = [_account("en_amp", EN, 0), _account("zh_amp", ZH, 4)]
+    column = "coordination__coordinated_share"
+    for semantic, share in ((False, 0.0), (True, 1.0)):
+        blocks = compute_blocks(accounts, load_catalog(), profile_features=False, semantic_coordination=semantic)
+        assert blocks.coordination is not None and blocks.coordination.semantic is semantic
+        assert blocks.static[:, blocks.static_names.index(column)].tolist() == [share, share]
