@@ -228,7 +228,7 @@ def main() -> None:
         f"min {thresholds.min_tokens} tokens): encoder load {load_s:.1f} s; {n_eligible} of {n_posts} posts "
         f"embedded-eligible, {encoder.n_embedded} distinct texts embedded in {embed_s:.1f} s "
         f"({encoder.n_embedded / embed_s:.0f} texts/s); neighbour search {search_s:.2f} s "
-        f"({n_eligible / max(search_s, 1e-9):,.0f} posts/s); vectors {semantic.vectors.nbytes / 2**20:.1f} MiB int8; "
+        f"({n_eligible / max(search_s, 1e-9):,.0f} posts/s); vectors {semantic.vectors.nbytes / 2**20:.1f} MiB (int8); "
         f"peak RSS {rss_before:.0f} MiB before, {peak_rss_mib():.0f} MiB after"
     )
     if args.sweep:

@@ -539,8 +539,9 @@ class CoordinationIndex:
                 continue
             rows = self._near(segment, own, own_posts=True)
             assert rows.semantic is not None
-            for row in np.flatnonzero(rows.semantic.languages).tolist():
-                stored[rows.post_ids[row]] = (rows.semantic.vectors[row], int(rows.semantic.languages[row]))
+            embedded = np.flatnonzero(rows.semantic.languages)
+            for row, vector in zip(embedded.tolist(), rows.semantic.vectors_of(embedded), strict=True):
+                stored[rows.post_ids[row]] = (vector, int(rows.semantic.languages[row]))
         return stored
 
 

@@ -88,27 +88,51 @@ class SemanticThresholds:
 
 @dataclass
 class SemanticColumns:
-    """Per post, its int8 vector (a zero row: none) and its language's code (0: not embedded: too short, a repost,
-    or the pass was off when it was indexed)."""
+    """Per post, its language's code (0: not embedded: too short, a repost, or the pass was off when it was
+    indexed) and the row of its int8 vector; only embedded posts take vector memory (an index loaded from rows
+    stored before the pass existed holds millions of posts without one)."""
 
-    vectors: np.ndarray  # int8 (n_posts, VECTOR_DIM)
     languages: np.ndarray  # uint32, ``language_code`` of the post's language, 0 when the post has no vector
+    vector_of: np.ndarray  # int64 row of ``vectors`` per post, -1 for none
+    vectors: np.ndarray  # int8 (n_embedded, VECTOR_DIM)
 
     def __len__(self) -> int:
         return len(self.languages)
 
     @classmethod
     def empty(cls, n_posts: int) -> SemanticColumns:
-        return cls(np.zeros((n_posts, VECTOR_DIM), np.int8), np.zeros(n_posts, np.uint32))
+        return cls(np.zeros(n_posts, np.uint32), np.full(n_posts, -1, np.int64), np.zeros((0, VECTOR_DIM), np.int8))
+
+    @classmethod
+    def dense(cls, languages: np.ndarray, vectors: np.ndarray) -> SemanticColumns:
+        """From one vector row per post (rows of posts whose language is 0 are dropped)."""
+        has = languages != 0
+        vector_of = np.full(len(languages), -1, np.int64)
+        vector_of[has] = np.arange(int(has.sum()))
+        return cls(languages.astype(np.uint32), vector_of, np.ascontiguousarray(vectors[has], dtype=np.int8))
 
     @classmethod
     def concat(cls, parts: Sequence[SemanticColumns]) -> SemanticColumns:
         if not parts:
             return cls.empty(0)
-        return cls(np.vstack([p.vectors for p in parts]), np.concatenate([p.languages for p in parts]))
+        offsets = np.cumsum([0, *(len(p.vectors) for p in parts)])[:-1]
+        return cls(
+            np.concatenate([p.languages for p in parts]),
+            np.concatenate(
+                [np.where(p.vector_of >= 0, p.vector_of + o, -1) for p, o in zip(parts, offsets, strict=True)]
+            ),
+            np.vstack([p.vectors for p in parts]),
+        )
 
     def take(self, rows: np.ndarray) -> SemanticColumns:
-        return SemanticColumns(self.vectors[rows], self.languages[rows])
+        return SemanticColumns.dense(self.languages[rows], self.vectors_of(rows))
+
+    def vectors_of(self, rows: np.ndarray) -> np.ndarray:
+        """int8 vectors of ``rows`` (zero rows for posts without one)."""
+        found = np.zeros((len(rows), VECTOR_DIM), np.int8)
+        where = self.vector_of[rows]
+        found[where >= 0] = self.vectors[where[where >= 0]]
+        return found
 
 
 def token_count(text: str) -> int:
@@ -200,21 +224,22 @@ class SemanticEncoder:
     ) -> SemanticColumns:
         """Vectors and language codes of ``posts`` in order; ``stored``: vectors already known by post id (rows the
         index holds), used as they are."""
-        found = SemanticColumns.empty(len(posts))
+        languages = np.zeros(len(posts), np.uint32)
+        vectors = np.zeros((len(posts), VECTOR_DIM), np.int8)
         todo: dict[bytes, list[int]] = {}
         texts: dict[bytes, str] = {}
         for row, post in enumerate(posts):
             if stored is not None and post.id in stored:
-                found.vectors[row], found.languages[row] = stored[post.id]
+                vectors[row], languages[row] = stored[post.id]
                 continue
             text = embedding_text(post.text)
             if post.is_retweet or _RETWEET.match(post.text) or token_count(text) < self.thresholds.min_tokens:
                 continue  # reposts link as near-duplicates; short posts never link this way
-            found.languages[row] = language_code(post_language(post))
+            languages[row] = language_code(post_language(post))
             key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
             if key in self._cache:
                 self._cache.move_to_end(key)
-                found.vectors[row] = self._cache[key]
+                vectors[row] = self._cache[key]
             else:
                 todo.setdefault(key, []).append(row)
                 texts[key] = text
@@ -223,11 +248,11 @@ class SemanticEncoder:
             chunk = keys[start : start + self.batch_size]
             self.calls += 1
             self.n_embedded += len(chunk)
-            vectors = quantized(self.embedder.encode([texts[key] for key in chunk]))
-            for key, vector in zip(chunk, vectors, strict=True):
-                found.vectors[todo[key]] = vector
+            encoded = quantized(self.embedder.encode([texts[key] for key in chunk]))
+            for key, vector in zip(chunk, encoded, strict=True):
+                vectors[todo[key]] = vector
                 self._remember(key, vector)
-        return found
+        return SemanticColumns.dense(languages, vectors)
 
     def _remember(self, key: bytes, vector: np.ndarray) -> None:
         if self.cache_size <= 0:
@@ -294,7 +319,7 @@ def semantic_pairs(
         if stop - start < 2:
             continue
         rows = eligible[start:stop]
-        unit = _unit(columns.vectors[rows])
+        unit = _unit(columns.vectors_of(rows))
         for block in range(0, end - start, thresholds.max_bucket):
             left = np.arange(block, min(block + thresholds.max_bucket, end - start))
             found = _close_in_block(left, rows, unit, times, account, columns.languages, window_s, thresholds)

@@ -62,19 +62,21 @@ def save_table(engine: Engine, table: PostTable) -> int:
 def _vector_of(semantic: SemanticColumns | None, row: int) -> dict[str, object]:
     if semantic is None or not semantic.languages[row]:
         return {"vector": None, "lang_code": None}
-    return {"vector": semantic.vectors[row].tobytes(), "lang_code": int(semantic.languages[row])}
+    vector = semantic.vectors[semantic.vector_of[row]]
+    return {"vector": vector.tobytes(), "lang_code": int(semantic.languages[row])}
 
 
 def _semantic_of(rows: list) -> SemanticColumns | None:  # type: ignore[type-arg]
     """The stored vectors of ``rows``, or ``None`` when none has one."""
     if not any(row.vector is not None for row in rows):
         return None
-    columns = SemanticColumns.empty(len(rows))
-    for i, row in enumerate(rows):
-        if row.vector is not None and len(row.vector) == VECTOR_DIM:
-            columns.vectors[i] = np.frombuffer(row.vector, dtype=np.int8)
-            columns.languages[i] = row.lang_code
-    return columns
+    kept = [i for i, row in enumerate(rows) if row.vector is not None and len(row.vector) == VECTOR_DIM]
+    languages = np.zeros(len(rows), np.uint32)
+    languages[kept] = [rows[i].lang_code for i in kept]
+    vector_of = np.full(len(rows), -1, np.int64)
+    vector_of[kept] = np.arange(len(kept))
+    vectors = np.frombuffer(b"".join(rows[i].vector for i in kept), dtype=np.int8).reshape(len(kept), VECTOR_DIM)
+    return SemanticColumns(languages, vector_of, vectors.copy())
 
 
 def load_table(engine: Engine, params: CoordinationParams, *, max_posts: int) -> PostTable:
