@@ -160,17 +160,17 @@ def peak_rss_mib() -> float:
 
 def sweep(corpus: Corpus, table, lexical: set, params: CoordinationParams) -> None:  # type: ignore[no-untyped-def]
     """Recall and false pairs over a grid of thresholds, from one neighbour search at the grid's floor."""
-    floor = SemanticThresholds(paraphrase=0.6, translation=0.5)
+    floor = SemanticThresholds(paraphrase=0.75, translation=0.45)
     first, second, sims, translated = semantic_pairs(table.times, table.account, table.semantic, params.window_s, floor)
     pair_of = [
         tuple(sorted((table.handles[a], table.handles[b])))
         for a, b in zip(table.account[first].tolist(), table.account[second].tolist(), strict=True)
     ]
     print("\nsweep: rows paraphrase threshold, columns translation threshold; recall / false share")
-    translations = [0.55, 0.6, 0.625, 0.65, 0.675, 0.7, 0.75]
+    translations = [0.5, 0.55, 0.575, 0.6, 0.625, 0.65]
     print("para \\ trans " + "".join(f"{t:>16}" for t in translations))
     best: tuple[float, float, float, Quality] | None = None
-    for p in [0.7, 0.72, 0.74, 0.76, 0.78, 0.8, 0.82, 0.85]:
+    for p in [0.8, 0.82, 0.84, 0.86, 0.88, 0.9]:
         cells = []
         for t in translations:
             keep = np.where(translated, sims >= t, sims >= p)

@@ -36,7 +36,14 @@ from numba import njit
 from detector.minhash import MinHasher, comparable_text, shingle_hashes
 from detector.post_columns import PostColumns
 from detector.schema import Account, Post
-from detector.semantic_links import SemanticColumns, SemanticEncoder, semantic_pairs
+from detector.semantic_links import (
+    SemanticColumns,
+    SemanticEncoder,
+    language_means,
+    language_sums,
+    merged_sums,
+    semantic_pairs,
+)
 
 __all__ = [
     "COORDINATION_FEATURES",
@@ -406,6 +413,7 @@ class CoordinationIndex:
         self.params = params or CoordinationParams()
         self.on_add = on_add  # told of every batch of rows added, e.g. to persist them
         self.semantic = semantic
+        self._language_sums: dict[int, tuple[np.ndarray, int]] = {}  # of every indexed vector, for their means
         self._hasher = MinHasher(self.params.num_perm)
         self._tables: list[PostTable] = []
         self._merged: PostTable | None = None
@@ -468,6 +476,8 @@ class CoordinationIndex:
             if len(keep) < len(table):
                 table = table.take(np.asarray(keep))
             self._known.update(table.post_ids)
+            if table.semantic is not None:
+                self._language_sums = merged_sums(self._language_sums, language_sums(table.semantic))
             self._generation += 1
             self._tables.append(table)
             self._merged = None
@@ -508,6 +518,8 @@ class CoordinationIndex:
             posts = columns.posts if columns is not None else [p for account in accounts for p in account.posts]
             own.semantic = self.semantic.columns(posts, stored=self._stored_vectors(segments, own))
         joined = PostTable.concat([own, *context])
+        if joined.semantic is not None:  # compared off the languages' means over the whole index, not this join's
+            joined.semantic.means = language_means(self._language_sums)
         links = batch_links(joined, self.params, accounts=range(len(accounts)))
         # An account's own posts stored under the same handle in the index are not links to someone else.
         return [

@@ -80,8 +80,8 @@ class SemanticThresholds:
     size (memory stays ``max_bucket`` x twice the bucket's posts floats).
     """
 
-    paraphrase: float = 0.82
-    translation: float = 0.55
+    paraphrase: float = 0.84
+    translation: float = 0.575
     min_tokens: int = 6
     max_bucket: int = 2048
 
@@ -95,6 +95,9 @@ class SemanticColumns:
     languages: np.ndarray  # uint32, ``language_code`` of the post's language, 0 when the post has no vector
     vector_of: np.ndarray  # int64 row of ``vectors`` per post, -1 for none
     vectors: np.ndarray  # int8 (n_embedded, VECTOR_DIM)
+    means: dict[int, np.ndarray] | None = (
+        None  # per language code, its posts' mean unit vector (see ``language_means``)
+    )
 
     def __len__(self) -> int:
         return len(self.languages)
@@ -286,10 +289,54 @@ def semantic_table(
     return table
 
 
-def _unit(vectors: np.ndarray) -> np.ndarray:
+def _unit(
+    vectors: np.ndarray, languages: np.ndarray | None = None, means: Mapping[int, np.ndarray] | None = None
+) -> np.ndarray:
+    """Unit rows of ``vectors``, each first moved off its language's mean when ``means`` has one."""
     rows = vectors.astype(np.float32)
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return rows / np.where(norms > 0, norms, 1.0)
+    rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    if means and languages is not None:
+        for language, mean in means.items():
+            rows[languages == language] -= mean
+        rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    return rows
+
+
+LanguageSums = dict[int, tuple[np.ndarray, int]]
+
+
+def language_sums(columns: SemanticColumns, chunk: int = 50_000) -> LanguageSums:
+    """Per language code, the sum of its posts' unit vectors and their number (chunked: a whole index fits)."""
+    sums: LanguageSums = {}
+    embedded = np.flatnonzero(columns.vector_of >= 0)
+    for start in range(0, len(embedded), chunk):
+        rows = embedded[start : start + chunk]
+        unit, languages = _unit(columns.vectors[columns.vector_of[rows]]), columns.languages[rows]
+        for language in np.unique(languages).tolist():
+            total, count = sums.get(language, (np.zeros(VECTOR_DIM), 0))
+            mine = languages == language
+            sums[language] = (total + unit[mine].sum(axis=0, dtype=np.float64), count + int(mine.sum()))
+    return sums
+
+
+def merged_sums(first: LanguageSums, second: LanguageSums) -> LanguageSums:
+    merged = dict(first)
+    for language, (total, count) in second.items():
+        before, n = merged.get(language, (np.zeros(VECTOR_DIM), 0))
+        merged[language] = (before + total, n + count)
+    return merged
+
+
+def language_means(sums: LanguageSums, min_posts: int = 200) -> dict[int, np.ndarray]:
+    """Per language with ``min_posts`` posts, their mean unit vector.
+
+    Subtracting it before comparing removes what every post of a language (and of the moment's topics) shares:
+    measured on the planted benchmark, translated pairs gained and unrelated same-topic pairs lost similarity, and
+    false account pairs fell about fivefold at the same recall. Languages with fewer posts are compared as they are.
+    """
+    return {
+        language: (total / count).astype(np.float32) for language, (total, count) in sums.items() if count >= min_posts
+    }
 
 
 def semantic_pairs(
@@ -303,8 +350,10 @@ def semantic_pairs(
     is_translation)``, ``first < second``, each pair once.
 
     Posts are cut into buckets of one window by time; each bucket is compared with itself and the next one, which
-    holds every pair within the window (and some just outside it, dropped by their gap)."""
+    holds every pair within the window (and some just outside it, dropped by their gap). Vectors are compared off
+    their language's mean: ``columns.means`` (the index's, over every post it holds) or else the columns' own."""
     thresholds = thresholds or SemanticThresholds()
+    means = columns.means if columns.means is not None else language_means(language_sums(columns))
     eligible = np.flatnonzero(columns.languages != 0)
     empty = np.zeros(0, np.int64)
     if len(eligible) < 2:
@@ -319,7 +368,7 @@ def semantic_pairs(
         if stop - start < 2:
             continue
         rows = eligible[start:stop]
-        unit = _unit(columns.vectors_of(rows))
+        unit = _unit(columns.vectors_of(rows), columns.languages[rows], means)
         for block in range(0, end - start, thresholds.max_bucket):
             left = np.arange(block, min(block + thresholds.max_bucket, end - start))
             found = _close_in_block(left, rows, unit, times, account, columns.languages, window_s, thresholds)

@@ -14,7 +14,15 @@ from detector.embeddings import load_embedder, verify_files
 from detector.errors import EmbedderIntegrityError
 from detector.model import coordination_matrix
 from detector.schema import Account, Post
-from detector.semantic_links import SemanticEncoder, guess_language, post_language, quantized
+from detector.semantic_links import (
+    SemanticColumns,
+    SemanticEncoder,
+    guess_language,
+    language_means,
+    language_sums,
+    post_language,
+    quantized,
+)
 
 T0 = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
 EN = "The reports of forced labour in the cotton fields are lies invented by Western politicians."
@@ -138,3 +146,13 @@ def test_training_with_semantic_links_counts_them_and_records_it() -> None:
         blocks = compute_blocks(accounts, load_catalog(), profile_features=False, semantic_coordination=semantic)
         assert blocks.coordination is not None and blocks.coordination.semantic is semantic
         assert blocks.static[:, blocks.static_names.index(column)].tolist() == [share, share]
+
+
+def test_a_language_is_centred_only_once_it_has_enough_posts() -> None:
+    rng = np.random.default_rng(1)
+    vectors = rng.integers(-127, 128, size=(4, 512)).astype(np.int8)
+    columns = SemanticColumns.dense(np.array([7, 7, 7, 9], np.uint32), vectors)
+    means = language_means(language_sums(columns), min_posts=3)
+    unit = vectors[:3].astype(np.float64) / np.linalg.norm(vectors[:3].astype(np.float64), axis=1, keepdims=True)
+    assert list(means) == [7]
+    assert np.allclose(means[7], unit.mean(axis=0), atol=1e-6)
