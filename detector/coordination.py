@@ -384,7 +384,8 @@ def _semantic_links(
     table: PostTable, params: CoordinationParams, lexical_first: np.ndarray, lexical_second: np.ndarray
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, LinkKind]]:
     """Paraphrase and translation pairs of ``table``, but for the pairs already linked lexically."""
-    assert table.semantic is not None
+    if table.semantic is None:
+        return []
     first, second, sims, translated = semantic_pairs(table.times, table.account, table.semantic, params.window_s)
     n = len(table)
     fresh = ~np.isin(first * n + second, lexical_first * n + lexical_second)

@@ -171,7 +171,10 @@ def warm_coordination_index(engine: Engine, store: AccountStore, settings: Setti
     started = time.perf_counter()
     params = CoordinationParams()
     index = CoordinationIndex(params, semantic=semantic_encoder(settings))
-    index.add_table(load_table(engine, params, max_posts=settings.coordination_max_posts))
+    stored = load_table(engine, params, max_posts=settings.coordination_max_posts)
+    if index.semantic is None:
+        stored.semantic = None  # vectors stored while the pass was on: not held in memory while it is off
+    index.add_table(stored)
     source = "stored signatures"
     if not len(index) and store.count()[1]:
         index.add(store.iter_accounts(store.handles()))
