@@ -78,8 +78,8 @@ class SemanticThresholds:
     accounts on the same topics), as the most recall with at most 1% false account pairs: 79.5% at 0.77% (seed 7;
     0.84 gave 82.4% at 1.11%). Lower, and ordinary accounts' posts on one topic link by chance; higher, and rewordings
     are missed. Similarities are taken off the languages' means (``language_means``): without that, the same recall
-    came with about five times the false pairs. ``max_bucket``: a time bucket with more embedded posts is compared in row blocks of this
-    size (memory stays ``max_bucket`` x twice the bucket's posts floats).
+    came with about five times the false pairs. ``max_bucket``: a time bucket with more embedded posts is compared
+    in row blocks of this size (memory stays ``max_bucket`` x twice the bucket's posts floats).
     """
 
     paraphrase: float = 0.85
