@@ -37,7 +37,13 @@ from bench.semantic_wordings import CHATTER, MESSAGES, MORE_EN, OPENERS, OWN_VER
 from detector.coordination import CoordinationParams, batch_links, post_table
 from detector.post_columns import PostColumns
 from detector.schema import Account, Post
-from detector.semantic_links import SemanticColumns, SemanticEncoder, SemanticThresholds, semantic_pairs
+from detector.semantic_links import (
+    SEMANTIC_KINDS,
+    SemanticColumns,
+    SemanticEncoder,
+    SemanticThresholds,
+    semantic_pairs,
+)
 
 T0 = 1_700_000_000
 SPAN_S = 30 * 86_400  # at --scale 1; a smaller run spans less, so that a window holds as many posts
@@ -149,7 +155,7 @@ def link_pairs(corpus: Corpus, table, params: CoordinationParams) -> tuple[set, 
         for link in links:
             pair = tuple(sorted((account.handle, link.peer_handle)))
             every.add(pair)
-            if link.kind in ("near_duplicate", "hashtag_sequence"):
+            if link.kind not in SEMANTIC_KINDS:
                 lexical.add(pair)
     return every, lexical
 
@@ -204,7 +210,7 @@ def main() -> None:
         f"corpus: {len(corpus.accounts)} accounts, {n_posts} posts over {SPAN_S * args.scale / 86_400:.1f} days, "
         f"{GROUPS} planted groups, {len(corpus.planted)} planted account pairs ({time.perf_counter() - started:.1f} s)"
     )
-    params = CoordinationParams()
+    params = CoordinationParams(permutations=0)  # the links only: their p-values are bench/coordination_chance.py's
     columns = PostColumns(corpus.accounts)
     started = time.perf_counter()
     table = post_table(corpus.accounts, params, columns)

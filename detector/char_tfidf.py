@@ -53,6 +53,21 @@ def _hash_windows(codes: np.ndarray, n: int) -> np.ndarray:
     return h
 
 
+def _term_hashes(terms: Sequence[str]) -> np.ndarray:
+    """``_hash_windows(_codes(term), len(term))[0]`` of every term, computed per term length at once (a catalog's
+    vocabulary has tens of thousands of n-grams, and one call each took a second of every matcher's fit)."""
+    hashes = np.zeros(len(terms), dtype=np.uint64)
+    lengths = np.array([len(term) for term in terms], dtype=np.int64)
+    for n in np.unique(lengths):
+        rows = np.flatnonzero(lengths == n)
+        codes = _codes("".join(terms[i] for i in rows)).reshape(len(rows), int(n))
+        h = codes[:, 0] + _OFFSET
+        for k in range(1, int(n)):
+            h = h * _MULTIPLIER + codes[:, k]
+        hashes[rows] = h
+    return hashes
+
+
 def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
@@ -66,7 +81,7 @@ class CharTfidf:
         self.ngram_range = vectorizer.ngram_range
         self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         terms = list(vectorizer.vocabulary_.items())
-        hashes = np.array([_hash_windows(_codes(term), len(term))[0] for term, _ in terms], dtype=np.uint64)
+        hashes = _term_hashes([term for term, _ in terms])
         order = np.argsort(hashes)
         self._hashes = hashes[order]
         self._term_ids = np.array([index for _, index in terms], dtype=np.int64)[order]

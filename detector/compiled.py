@@ -15,7 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from detector.catalog import load_catalog
 from detector.char_tfidf import CharTfidf
-from detector.coordination import CoordinationParams, co_hashtag_pairs, co_similar_pairs, post_table
+from detector.coordination import CoordinationParams, batch_links, post_table
 from detector.features.narrative import NarrativeFeatures
 from detector.schema import Account, Post
 from detector.word_hashing import hash_word_counts
@@ -25,7 +25,7 @@ __all__ = ["compile_kernels"]
 
 def compile_kernels() -> None:
     """Run every compiled pass once, on a few words: catalog matching, text normalization, MinHash signatures and
-    the coordination join."""
+    the coordination join with its p-values."""
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True).fit(["ab", "bc"])
     CharTfidf(vectorizer).best_phrases(["abc"], vectorizer.transform(["ab"]).T.tocsr())
     start = datetime(2023, 3, 1, tzinfo=UTC)
@@ -35,9 +35,7 @@ def compile_kernels() -> None:
         for minute, handle in enumerate(("first", "second"))
     ]
     params = CoordinationParams()
-    table = post_table(accounts, params)  # normalizes and signs the posts
-    co_similar_pairs(table, params)
-    co_hashtag_pairs(table, params)
+    batch_links(post_table(accounts, params), params)  # normalizes and signs the posts, joins them, tests the pair
     # Catalog matching scores whole talking points (``CharTfidf.best_lines``): compiled on the shipped catalog.
     NarrativeFeatures(catalog=load_catalog()).fit([]).match_accounts(accounts)
     hash_word_counts(["first words | second"], 16)

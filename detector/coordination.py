@@ -1,42 +1,45 @@
 """Coordination: different accounts posting the same thing, close in time.
 
 Near-duplicate posting is a property of a group, not of one account, so this family needs context: the other
-accounts of a batch, or an index of every post the service has seen. Two kinds of link count:
+accounts of a batch, or an index of every post the service has seen. The kinds of link:
 
 - **text**: near-identical posts (co-retweets of one post included: the ``RT @user:`` prefix is set aside), compared
   with MinHash signatures over shingles of their normalized text and found through locality-sensitive hashing (LSH)
   bands. Short posts are left out: "Good morning!" from two accounts is coincidence, not coordination (the trap
   the QUT toolkit's minimum document size guards against).
 - **hashtags**: the same sequence of at least ``min_hashtags`` hashtags, in the same order, whatever the text.
+- **links**: the same expanded URL, normalized (``detector/link_keys.py``): ``shared_link``. A near-identical pair of
+  reposts of the same account's post is a ``co_repost`` rather than a ``near_duplicate``.
 - **meaning** (when the table carries sentence vectors): paraphrases and translations, found in
   ``detector/semantic_links.py``; a pair already linked by text or hashtags is not linked again.
 
-Both are found the same way, vectorized: every post's keys (its LSH band keys, its hashtag-sequence key) are sorted
-by (key, time) and each post is compared with the following posts of its key while they stay within the window. The
-work follows the number of close candidates, not the square of the posts; a key shared by more than ``max_bucket``
-posts is stock text or a trending tag and is skipped.
+The lexical kinds are found by one vectorized join over the posts' keys (``detector/coordination_pairs.py``), whose
+work follows the number of close candidates, not the square of the posts.
+
+Each linked pair of accounts gets a p-value against chance and a Benjamini-Hochberg q-value
+(``detector/coordination_chance.py``); which links count in the features is the model's ``CoordinationParams``.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 import threading
 import typing
-import zlib
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
-from numba import njit
 
+from detector.coordination_chance import linked_pair_p_values, side_chance
+from detector.coordination_pairs import co_hashtag_pairs, co_link_pairs, co_similar_pairs
+from detector.link_keys import link_keys, repost_keys, text_key
 from detector.minhash import MinHasher, comparable_text, shingle_hashes
 from detector.post_columns import PostColumns
 from detector.schema import Account, Post
 from detector.semantic_links import (
+    SEMANTIC_KINDS,
     SemanticColumns,
     SemanticEncoder,
     language_means,
@@ -54,11 +57,10 @@ __all__ = [
     "LinkKind",
     "PostTable",
     "batch_links",
-    "co_hashtag_pairs",
-    "co_similar_pairs",
     "coordination_row",
     "link_kind",
     "post_table",
+    "trained_params",
 ]
 
 COORDINATION_FEATURES = (
@@ -67,9 +69,7 @@ COORDINATION_FEATURES = (
     "coordination__log_peer_accounts",
 )
 _HASHTAG = re.compile(r"[#＃](\w+)")
-_MIX = np.uint64(0x100000001B3)
 _MAX_SEGMENTS = 64
-_THREADED_FROM_POSTS = 100_000  # below this, starting threads costs more than the join
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,13 @@ class CoordinationParams:
     posts' shingle sets. ``num_perm`` and ``bands`` size the MinHash/LSH (``num_perm`` must divide by ``bands``).
     ``min_shingles``: posts with fewer shingles are never compared. ``min_hashtags``: shortest hashtag sequence that
     links. ``max_bucket``: a key this common is text or a tag too common to mean anything, and is not searched.
-    ``semantic``: whether the features count paraphrase and translation links; a model records the params it was
-    trained with, so that serving counts links as training did.
+
+    Chance (``detector/coordination_chance.py``): ``permutations`` resamples (0: no p-values) with blocks of
+    ``null_shift_s`` shifted by up to as much. What counts in the features: links of ``counted_kinds`` and, with
+    ``max_fdr``, only those of pairs whose q-value is at most it. The defaults are what models trained before these
+    fields existed count (they load with them), so their features stay what they were; ``trained_params`` is what
+    training writes now (with ``semantic``, paraphrase and translation count too: the links are then computed with
+    sentence vectors wherever the model is served, ``detector.semantic_links.semantic_table``).
     """
 
     window_s: float = 600.0
@@ -91,21 +96,35 @@ class CoordinationParams:
     min_shingles: int = 5
     min_hashtags: int = 3
     max_bucket: int = 500
-    semantic: bool = False  # paraphrase and translation links count in ``coordinated_share`` (they are shown anyway)
+    permutations: int = 200
+    null_shift_s: float = 3600.0
+    max_fdr: float | None = None
+    counted_kinds: tuple[str, ...] = ("near_duplicate", "co_repost", "hashtag_sequence")
 
     def __post_init__(self) -> None:
         if self.num_perm % self.bands:
             raise ValueError(f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})")
         if not 0.0 < self.min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in (0, 1], got {self.min_similarity!r}")
+        if self.permutations < (self.max_fdr is not None) or self.null_shift_s <= 0 or not 0 < (self.max_fdr or 1) <= 1:
+            raise ValueError(f"need permutations >= 1, null_shift_s > 0 and max_fdr in (0, 1], got {self!r}")
 
 
 LinkKind = Literal["near_duplicate", "paraphrase", "translation", "co_repost", "shared_link", "hashtag_sequence"]
 """Why two posts are linked: near-identical text, the same meaning reworded or in another language, a repost of
 the same post, the same link, or the same hashtag sequence."""
 LINK_KINDS: tuple[LinkKind, ...] = typing.get_args(LinkKind)
-_SEMANTIC_KINDS = frozenset({"paraphrase", "translation"})
 _LEGACY_KINDS = {"text": "near_duplicate", "hashtags": "hashtag_sequence"}  # names of links stored before 0.2
+# Kinds that say the same thing as another account's post: ``coordinated_share``. ``shared_link`` is not one of them
+# (the same article under different words): where a model counts it, it counts among the peers only.
+_TEXT_KINDS = frozenset({"near_duplicate", "co_repost", "paraphrase", "translation"})
+_LEXICAL_KINDS = ("near_duplicate", "co_repost", "shared_link", "hashtag_sequence")
+
+
+def trained_params(max_fdr: float | None, *, semantic: bool = False) -> CoordinationParams:
+    """What training writes into a new model: every lexical kind counts (with ``semantic``, paraphrase and
+    translation too), with ``max_fdr`` only pairs chance fails."""
+    return CoordinationParams(max_fdr=max_fdr, counted_kinds=_LEXICAL_KINDS + (SEMANTIC_KINDS if semantic else ()))
 
 
 def link_kind(name: str) -> LinkKind:
@@ -121,7 +140,7 @@ class CoordinatedPost:
     """One of an account's posts, and a post of another account within the window that says the same.
 
     ``p_value``: how often the pair of accounts would link this often by chance, when it was tested (None: not
-    tested)."""
+    tested); ``q_value``: its Benjamini-Hochberg adjustment over the pairs this account was tested in."""
 
     post_id: str
     peer_handle: str
@@ -130,6 +149,7 @@ class CoordinatedPost:
     similarity: float
     kind: LinkKind = "near_duplicate"
     p_value: float | None = None
+    q_value: float | None = None
 
 
 @dataclass
@@ -143,13 +163,20 @@ class PostTable:
     signatures: np.ndarray  # uint32 (n_posts, num_perm)
     n_shingles: np.ndarray  # int64
     hashtag_keys: np.ndarray  # uint64, 0 for a post with too few hashtags
+    link_keys: np.ndarray | None = None  # uint64 (detector/link_keys.py), 0 for none; None: not known
+    repost_keys: np.ndarray | None = None  # uint64, whom the post reposts, 0 for none; None: not known
     semantic: SemanticColumns | None = None  # sentence vectors, when the semantic pass embedded the posts
 
     def __len__(self) -> int:
         return len(self.post_ids)
 
+    def keys(self, name: str) -> np.ndarray:  # ``link_keys`` or ``repost_keys``, zeros where not known
+        found = getattr(self, name)
+        return found if found is not None else np.zeros(len(self), dtype=np.uint64)
+
     def take(self, rows: np.ndarray) -> PostTable:
-        """The table of ``rows`` only (every account kept)."""
+        """The table of ``rows`` (positions), with every account."""
+        rows = np.asarray(rows, dtype=np.int64)
         return PostTable(
             self.handles,
             self.account[rows],
@@ -158,7 +185,9 @@ class PostTable:
             self.signatures[rows],
             self.n_shingles[rows],
             self.hashtag_keys[rows],
-            self.semantic.take(rows) if self.semantic is not None else None,
+            link_keys=self.keys("link_keys")[rows],
+            repost_keys=self.keys("repost_keys")[rows],
+            semantic=self.semantic.take(rows) if self.semantic is not None else None,
         )
 
     @classmethod
@@ -173,6 +202,8 @@ class PostTable:
             signatures=np.vstack([t.signatures for t in tables]) if tables else np.zeros((0, width), np.uint32),
             n_shingles=np.concatenate([t.n_shingles for t in tables] or [_ints()]),
             hashtag_keys=np.concatenate([t.hashtag_keys for t in tables] or [np.zeros(0, np.uint64)]),
+            link_keys=np.concatenate([t.keys("link_keys") for t in tables] or [np.zeros(0, np.uint64)]),
+            repost_keys=np.concatenate([t.keys("repost_keys") for t in tables] or [np.zeros(0, np.uint64)]),
             semantic=SemanticColumns.concat([t.semantic or SemanticColumns.empty(len(t)) for t in tables])
             if any(t.semantic is not None for t in tables)
             else None,
@@ -187,8 +218,7 @@ def _hashtag_key(post: Post, min_hashtags: int) -> int:
     tags = [t.lower() for t in post.hashtags] or [t.lower() for t in _HASHTAG.findall(post.text)]
     if len(tags) < min_hashtags:
         return 0
-    encoded = "\x1f".join(tags).encode("utf-8")
-    return (zlib.crc32(encoded) << 32 | zlib.adler32(encoded)) or 1
+    return text_key("\x1f".join(tags))
 
 
 def post_table(
@@ -215,168 +245,73 @@ def post_table(
             dtype=np.uint64,
             count=len(posts),
         ),
+        link_keys=link_keys(posts),
+        repost_keys=repost_keys(posts),
     )
 
 
-def _band_keys(signatures: np.ndarray, band: int, bands: int) -> np.ndarray:
-    """uint64 key of every row of ``signatures`` in ``band`` of ``bands``: its values mixed into one number, distinct
-    per band."""
-    return _band_keys_kernel(np.ascontiguousarray(signatures), band, signatures.shape[1] // bands)
+def _kind_pairs(
+    table: PostTable, params: CoordinationParams
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, LinkKind]]:
+    """Every kind's post pairs within the window: ``(first, second, similarity, kind)`` per kind; paraphrases and
+    translations when the table carries sentence vectors."""
+    text_first, text_second, similarity = co_similar_pairs(table, params)
+    reposts = table.keys("repost_keys")
+    same = (reposts[text_first] == reposts[text_second]) & (reposts[text_first] != 0)
+    tag_first, tag_second = co_hashtag_pairs(table, params)
+    link_first, link_second = co_link_pairs(table, params)
+    return [
+        (text_first[~same], text_second[~same], similarity[~same], "near_duplicate"),
+        (text_first[same], text_second[same], similarity[same], "co_repost"),
+        (tag_first, tag_second, np.ones(len(tag_first)), "hashtag_sequence"),
+        (link_first, link_second, np.ones(len(link_first)), "shared_link"),
+        *_semantic_links(table, params, np.r_[text_first, tag_first], np.r_[text_second, tag_second]),
+    ]
 
 
-@njit(cache=True, nogil=True)
-def _band_keys_kernel(signatures: np.ndarray, band: int, width: int) -> np.ndarray:
-    # Row by row, in order: column by column in numpy, each band read the whole matrix once per column.
-    keys = np.empty(len(signatures), dtype=np.uint64)
-    for row in range(len(signatures)):
-        key = np.uint64(band + 1)
-        for column in range(band * width, (band + 1) * width):
-            key = key * _MIX + np.uint64(signatures[row, column])
-        keys[row] = key
-    return keys
-
-
-def _maybe_shared(keys: np.ndarray) -> np.ndarray:
-    """Mask of the ``keys`` that may occur more than once: a superset of those that do, found by counting keys into
-    about four buckets each by their low bits. Most band keys are unique, and dropping them before the sort (which
-    costs ``n log n``) made the coordination join of two million posts several times faster."""
-    bits = min(max(len(keys).bit_length() + 2, 10), 24)
-    buckets = (keys & np.uint64((1 << bits) - 1)).astype(np.intp)
-    return np.bincount(buckets, minlength=1 << bits)[buckets] >= 2
-
-
-def _close_pairs(
-    keys: np.ndarray, posts: np.ndarray, table: PostTable, params: CoordinationParams
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of ``posts`` (positions in ``table``, in time order) that share a key, by different accounts, within
-    the window; unordered and possibly repeated (``_unique_pairs`` makes them ``first < second``, once each)."""
-    shared = _maybe_shared(keys)
-    keys, posts = keys[shared], posts[shared]
-    order = np.argsort(keys, kind="stable")  # by key, then time: the posts come in time order
-    posts = posts[order].astype(np.int64, copy=False)
-    # Gathered here, so that the pass below reads each array in order (gathering as it went was slower).
-    return _pairs_in_window(
-        keys[order], posts, table.times[posts], table.account[posts], params.window_s, params.max_bucket
-    )
-
-
-@njit(cache=True, nogil=True)
-def _pairs_in_window(
-    keys: np.ndarray,
-    posts: np.ndarray,
-    times: np.ndarray,
-    account: np.ndarray,
-    window_s: float,
-    max_bucket: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    # ``posts`` sorted by key, then time, with their keys, times and accounts. Each run of one key with 2 to
-    # ``max_bucket`` posts: every post with the posts after it while they stay within the window. One pass, where
-    # numpy needed a pass per distance.
-    capacity = 1024
-    first = np.empty(capacity, dtype=np.int64)
-    second = np.empty(capacity, dtype=np.int64)
-    found = 0
-    n = len(keys)
-    start = 0
-    while start < n:
-        end = start + 1
-        while end < n and keys[end] == keys[start]:
-            end += 1
-        if 2 <= end - start <= max_bucket:
-            for a in range(start, end - 1):
-                for b in range(a + 1, end):
-                    if times[b] - times[a] > window_s:
-                        break
-                    if account[b] == account[a]:
-                        continue
-                    if found == capacity:
-                        capacity *= 2
-                        first = _grown(first, capacity)
-                        second = _grown(second, capacity)
-                    first[found], second[found] = posts[a], posts[b]
-                    found += 1
-        start = end
-    return first[:found].copy(), second[:found].copy()
-
-
-@njit(cache=True, nogil=True)
-def _grown(values: np.ndarray, capacity: int) -> np.ndarray:
-    grown = np.empty(capacity, dtype=values.dtype)
-    grown[: len(values)] = values
-    return grown
-
-
-def _unique_pairs(pairs: Sequence[tuple[np.ndarray, np.ndarray]], n_posts: int) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs of every part, each once, ``first < second``, sorted."""
-    first = np.concatenate([a for a, _ in pairs] or [_ints()])
-    second = np.concatenate([b for _, b in pairs] or [_ints()])
-    pair = np.sort(np.minimum(first, second) * n_posts + np.maximum(first, second))
-    pair = pair[np.r_[True, pair[1:] != pair[:-1]]] if len(pair) else pair
-    return np.divmod(pair, n_posts)
-
-
-def co_similar_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Near-identical post pairs by different accounts within the window: ``(first, second, similarity)``."""
-    eligible = _in_time_order(np.flatnonzero(table.n_shingles >= params.min_shingles), table)
-    if len(eligible) < 2:
-        return _ints(), _ints(), np.zeros(0)
-
-    def band_pairs(band: int) -> tuple[np.ndarray, np.ndarray]:  # band by band: two bands' keys never match
-        return _close_pairs(_band_keys(table.signatures, band, params.bands)[eligible], eligible, table, params)
-
-    # The bands are independent and their work (numba, numpy's sort and gathers) runs without the GIL: on a large
-    # table, threads use every core, where the join used to run on one while the rest waited.
-    threads = min(params.bands, os.cpu_count() or 1) if len(eligible) >= _THREADED_FROM_POSTS else 1
-    if threads > 1:
-        with ThreadPoolExecutor(threads, thread_name_prefix="coordination") as pool:
-            pairs = list(pool.map(band_pairs, range(params.bands)))
-    else:
-        pairs = [band_pairs(band) for band in range(params.bands)]
-    first, second = _unique_pairs(pairs, len(table))
-    similarity = (table.signatures[first] == table.signatures[second]).mean(axis=1)
-    alike = similarity >= params.min_similarity
-    return first[alike], second[alike], similarity[alike]
-
-
-def co_hashtag_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.ndarray, np.ndarray]:
-    """Post pairs by different accounts within the window with the same hashtag sequence: ``(first, second)``."""
-    eligible = _in_time_order(np.flatnonzero(table.hashtag_keys != 0), table)
-    if len(eligible) < 2:
-        return _ints(), _ints()
-    return _unique_pairs([_close_pairs(table.hashtag_keys[eligible], eligible, table, params)], len(table))
-
-
-def _in_time_order(posts: np.ndarray, table: PostTable) -> np.ndarray:
-    return posts[np.argsort(table.times[posts], kind="stable")]
+def _null_window_s(params: CoordinationParams) -> float:
+    return params.window_s + 2 * params.null_shift_s  # both sides shift: farther pairs never meet under the null
 
 
 def batch_links(
-    table: PostTable, params: CoordinationParams, *, accounts: Sequence[int] | None = None
+    table: PostTable,
+    params: CoordinationParams,
+    *,
+    accounts: Sequence[int] | None = None,
+    null_table: PostTable | None = None,
 ) -> list[list[CoordinatedPost]]:
-    """Per account of ``table`` (or of the ``accounts`` positions given), its links with the table's other accounts."""
+    """Per account of ``table`` (or of the ``accounts`` positions given), its links with the table's other accounts.
+
+    With ``params.permutations``, links carry their pair's p-value and q-value. Chance needs the pairs up to
+    ``_null_window_s`` apart: from ``null_table`` when ``table`` holds only the window's neighbourhood (the index's),
+    else from ``table`` searched that far, whose pairs within the window are the links (a key's bucket size does not
+    depend on the window). Paraphrases and translations (a table with vectors) are tested the same way."""
     wanted = range(len(table.handles)) if accounts is None else accounts
     slot = {int(a): i for i, a in enumerate(wanted)}
+    far = replace(params, window_s=_null_window_s(params))
+    found = _kind_pairs(table, far if params.permutations and null_table is None else params)
+    chance: dict[tuple[int, int], tuple[float, float]] = {}
+    if params.permutations:
+        source, candidates = (table, found) if null_table is None else (null_table, _kind_pairs(null_table, far))
+        p_of = linked_pair_p_values(source, candidates, {table.handles[a].lower() for a in slot}, params)
+        chance = side_chance(table, found, slot, p_of, window_s=params.window_s)
+
+    def link(post: int, peer_post: int, own: int, peer: int, gap: float, sim: float, kind: LinkKind) -> CoordinatedPost:
+        pq = chance.get((own, peer), (None, None))
+        return CoordinatedPost(
+            table.post_ids[post], table.handles[peer], table.post_ids[peer_post], gap, sim, kind, *pq
+        )
+
     links: list[list[CoordinatedPost]] = [[] for _ in slot]
-    text_first, text_second, similarity = co_similar_pairs(table, params)
-    tag_first, tag_second = co_hashtag_pairs(table, params)
-    found = [
-        (text_first, text_second, similarity, "near_duplicate"),
-        (tag_first, tag_second, np.ones(len(tag_first)), "hashtag_sequence"),
-    ]
-    if table.semantic is not None:
-        found.extend(_semantic_links(table, params, np.r_[text_first, tag_first], np.r_[text_second, tag_second]))
     for first, second, sims, kind in found:
         gaps = np.abs(table.times[first] - table.times[second])
+        first, second, gaps, sims = (values[gaps <= params.window_s] for values in (first, second, gaps, sims))
         for a, b, gap, sim in zip(first.tolist(), second.tolist(), gaps.tolist(), sims.tolist(), strict=True):
             account_a, account_b = int(table.account[a]), int(table.account[b])
             if account_a in slot:
-                links[slot[account_a]].append(
-                    CoordinatedPost(table.post_ids[a], table.handles[account_b], table.post_ids[b], gap, sim, kind)
-                )
+                links[slot[account_a]].append(link(a, b, account_a, account_b, gap, sim, kind))
             if account_b in slot:
-                links[slot[account_b]].append(
-                    CoordinatedPost(table.post_ids[b], table.handles[account_a], table.post_ids[a], gap, sim, kind)
-                )
+                links[slot[account_b]].append(link(b, a, account_b, account_a, gap, sim, kind))
     return links
 
 
@@ -514,35 +449,41 @@ class CoordinationIndex:
         own = post_table(accounts, self.params, columns)
         with self._lock:
             segments = list(self._tables)
-        context = [self._near(segment, own) for segment in segments] if len(own) else []
         if self.semantic is not None and len(own):  # the accounts' posts, with the vectors the index holds for them
             posts = columns.posts if columns is not None else [p for account in accounts for p in account.posts]
             own.semantic = self.semantic.columns(posts, stored=self._stored_vectors(segments, own))
-        joined = PostTable.concat([own, *context])
-        if joined.semantic is not None:  # compared off the languages' means over the whole index, not this join's
-            joined.semantic.means = language_means(self._language_sums)
-        links = batch_links(joined, self.params, accounts=range(len(accounts)))
+        near = [self._near(segment, own, self.params.window_s) for segment in segments] if len(own) else []
+        joined = self._joined([own, *near])
+        null_table = None
+        if self.params.permutations and len(own):  # chance needs the posts that shifts could bring into the window
+            far = _null_window_s(self.params)
+            null_table = self._joined([own, *(self._near(segment, own, far) for segment in segments)])
+        links = batch_links(joined, self.params, accounts=range(len(accounts)), null_table=null_table)
         # An account's own posts stored under the same handle in the index are not links to someone else.
         return [
             [link for link in found if link.peer_handle.lower() != account.handle.lower()]
             for account, found in zip(accounts, links, strict=True)
         ]
 
-    def _near(self, segment: PostTable, own: PostTable, *, own_posts: bool = False) -> PostTable:
-        """The rows of ``segment`` within the window of a post of ``own``, other than ``own``'s posts themselves
+    def _joined(self, tables: Sequence[PostTable]) -> PostTable:
+        """``tables`` as one, whose vectors are compared off the languages' means over the whole index."""
+        joined = PostTable.concat(tables)
+        if joined.semantic is not None:
+            joined.semantic.means = language_means(self._language_sums)
+        return joined
+
+    def _near(self, segment: PostTable, own: PostTable, window: float, *, own_posts: bool = False) -> PostTable:
+        """The rows of ``segment`` within ``window`` of a post of ``own``, other than ``own``'s posts themselves
         (``own_posts``: only those)."""
         own_times = np.sort(own.times)
         at = np.searchsorted(own_times, segment.times)
         before = own_times[np.maximum(at - 1, 0)]
         after = own_times[np.minimum(at, len(own_times) - 1)]
-        window = self.params.window_s
         close = (np.abs(segment.times - before) <= window) | (np.abs(after - segment.times) <= window)
         own_ids = set(own.post_ids)
-        rows = np.asarray(
-            [i for i in np.flatnonzero(close).tolist() if (segment.post_ids[i] in own_ids) == own_posts],
-            dtype=np.int64,
+        return segment.take(
+            [i for i in np.flatnonzero(close).tolist() if (segment.post_ids[i] in own_ids) == own_posts]
         )
-        return segment.take(rows)
 
     def _stored_vectors(self, segments: Sequence[PostTable], own: PostTable) -> dict[str, tuple[np.ndarray, int]]:
         """The vectors and language codes the index holds for ``own``'s posts, by post id."""
@@ -550,7 +491,7 @@ class CoordinationIndex:
         for segment in segments:
             if segment.semantic is None:
                 continue
-            rows = self._near(segment, own, own_posts=True)
+            rows = self._near(segment, own, self.params.window_s, own_posts=True)
             assert rows.semantic is not None
             embedded = np.flatnonzero(rows.semantic.languages)
             for row, vector in zip(embedded.tolist(), rows.semantic.vectors_of(embedded), strict=True):
@@ -559,19 +500,27 @@ class CoordinationIndex:
 
 
 def coordination_row(
-    account: Account | int, links: Sequence[CoordinatedPost], *, semantic: bool = False
+    account: Account | int, links: Sequence[CoordinatedPost], params: CoordinationParams | None = None
 ) -> list[float]:
-    """``coordinated_share`` (posts with a near-identical post of another account in the window, over all posts),
+    """``coordinated_share`` (posts that say the same as a post of another account in the window, over all posts),
     ``hashtag_sequence_share`` (posts whose hashtag sequence another account used in the window) and
     ``log_peer_accounts`` (log1p of the distinct accounts linked either way); ``nan`` without posts. ``account``
-    may be given as its number of posts. Paraphrase and translation links count (in the share and the peers) only
-    with ``semantic``: a model trained without them must be served without them."""
+    may be given as its number of posts.
+
+    Only links that ``params`` (the model's) counts take part: of ``counted_kinds`` (``shared_link`` among the peers
+    only), and with ``max_fdr`` only those whose q-value is at most it. Without ``params``, the defaults: what models
+    trained before chance and the new kinds count."""
+    params = params or CoordinationParams()
     n_posts = account if isinstance(account, int) else len(account.posts)
     if not n_posts:
         return [math.nan, math.nan, math.nan]
-    if not semantic:
-        links = [link for link in links if link.kind not in _SEMANTIC_KINDS]
-    text = {link.post_id for link in links if link.kind != "hashtag_sequence"}
-    tags = {link.post_id for link in links if link.kind == "hashtag_sequence"}
-    peers = {link.peer_handle.lower() for link in links}
+    fdr = params.max_fdr
+    counted = [
+        link
+        for link in links
+        if link.kind in params.counted_kinds and (fdr is None or (link.q_value is not None and link.q_value <= fdr))
+    ]
+    text = {link.post_id for link in counted if link.kind in _TEXT_KINDS}
+    tags = {link.post_id for link in counted if link.kind == "hashtag_sequence"}
+    peers = {link.peer_handle.lower() for link in counted}
     return [len(text) / n_posts, len(tags) / n_posts, math.log1p(len(peers))]

@@ -198,12 +198,9 @@ def coordination_matrix(
     params: CoordinationParams | None = None,
 ) -> np.ndarray:
     """The coordination columns (``COORDINATION_FEATURES``) of each account (or its number of posts), from its
-    links, counted as ``params`` say (the model's: paraphrase and translation links count only when it was trained
-    with ``semantic``)."""
-    semantic = bool(getattr(params, "semantic", False))  # params pickled before the field existed lack it
+    links; ``params``: the model's, which say which links count (``coordination_row``)."""
     rows = [
-        coordination_row(account, account_links, semantic=semantic)
-        for account, account_links in zip(accounts, links, strict=True)
+        coordination_row(account, account_links, params) for account, account_links in zip(accounts, links, strict=True)
     ]
     return np.asarray(rows, dtype=np.float64).reshape(len(accounts), len(COORDINATION_FEATURES))
 

@@ -57,6 +57,9 @@ class Post(BaseModel):
     hashtags: list[str] = Field(default_factory=list, description="Hashtags without '#'.")
     urls: list[str] = Field(default_factory=list, description="Expanded URLs where known.")
     client: str | None = Field(default=None, description="Posting client (source app name), if known.")
+    # Reach as the platform counts it, kept for analysts; no feature reads them (the model's inputs are unchanged).
+    views: int | None = Field(default=None, ge=0, description="How many times it was seen (Telegram), if known.")
+    forwards: int | None = Field(default=None, ge=0, description="How many times it was forwarded (Telegram).")
 
 
 class Profile(BaseModel):
@@ -73,6 +76,9 @@ class Profile(BaseModel):
     statuses_count: int | None = Field(default=None, ge=0)
     verified: bool | None = None
     default_profile_image: bool | None = None
+    # Reddit's karma (may be negative), kept for analysts; no feature reads it.
+    link_karma: int | None = Field(default=None, description="Reddit karma from submissions, if known.")
+    comment_karma: int | None = Field(default=None, description="Reddit karma from comments, if known.")
 
 
 class Account(BaseModel):

@@ -62,6 +62,8 @@ class MatchedPost(BaseModel):
     talking_point: str
     similarity: float
     attribution: Literal["asserted", "reported", "countered", "retweet"]
+    views: int | None = None  # the post's reach where the platform counts it (Telegram)
+    forwards: int | None = None
 
 
 class FeatureContribution(BaseModel):
@@ -78,7 +80,8 @@ class CoordinatedPostPublic(BaseModel):
     """One of the account's posts and another account's post ``gap_s`` seconds apart that says the same, and why
     (``kind``: near-identical text, the same meaning reworded or translated, a repost of the same post, the same link
     or the same hashtag sequence). ``p_value``: the chance of the two accounts linking this often by coincidence,
-    when tested."""
+    when tested; ``q_value``: its Benjamini-Hochberg adjustment over the account's tested peers (a model with a
+    false-discovery rate counts only links at or under it; every link is shown)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -89,6 +92,7 @@ class CoordinatedPostPublic(BaseModel):
     similarity: float
     kind: LinkKind = "near_duplicate"
     p_value: float | None = None
+    q_value: float | None = None
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -144,6 +148,11 @@ class AccountScore(BaseModel):
     model_version: str
     catalog_version: str
     declared_list_version: str | None = None
+    account_metrics: dict[str, int] = Field(
+        default_factory=dict,
+        description="What the platform counts for the account beyond followers (Reddit: link_karma, comment_karma); "
+        "for analysts, no component reads it.",
+    )
 
 
 MAX_EVIDENCE_POSTS = 10  # matched and coordinated posts shown per account
@@ -172,6 +181,7 @@ class PreparedBatch:
     n_matches: list[int] | None = None  # every match's count, when ``matches`` was cut to the evidence shown
     descriptions: list[str | None] | None = None  # profile bios, for self-declared state affiliation
     content: list[ContentExplanation] | None = None  # what moved each account's content score
+    platforms: list[str | None] | None = None  # each account's platform, which its score names
 
     def n_matched(self, row: int) -> int:
         return self.n_matches[row] if self.n_matches is not None else len(self.matches[row])
@@ -193,6 +203,7 @@ class PreparedBatch:
             n_matches=[b.n_matched(row) for b in batches for row in range(len(b.handles))],
             descriptions=[d for b in batches for d in (b.descriptions or [None] * len(b.handles))],
             content=[c for b in batches for c in (b.content or [_NO_CONTENT] * len(b.handles))],
+            platforms=[p for b in batches for p in (b.platforms or [None] * len(b.handles))],
         )
 
 
@@ -221,6 +232,7 @@ def prepare_batch(
         matches = [found[:evidence_limit] for found in matches]
     return PreparedBatch(
         handles=[a.handle for a in accounts],
+        platforms=[a.platform for a in accounts],
         n_posts=[len(a.posts) for a in accounts],
         first_post_at=columns.first_post_at(),
         last_post_at=columns.last_post_at(),
@@ -318,6 +330,8 @@ def finish_batch(
                     talking_point=titles[m.talking_point_id],
                     similarity=m.similarity,
                     attribution=m.attribution.value,
+                    views=m.post.views,
+                    forwards=m.post.forwards,
                 )
                 for m in matches[:max_evidence_posts]
             ],
@@ -350,6 +364,7 @@ def finish_batch(
         results.append(
             AccountScore(
                 handle=handle,
+                platform=prepared.platforms[row] if prepared.platforms is not None else None,
                 score=score,
                 band=model.band(score) if enough and score is not None else "insufficient_data",
                 provisional=score is not None and not enough,
@@ -374,7 +389,8 @@ NO_EVIDENCE = {
     "content": "no posts to read",
     "narrative": "no post asserts or retweets a catalog talking point",
     "repetition": "no post repeats another of the account's posts",
-    "coordination": "no post is near-identical to another account's within the window",
+    "coordination": "no post is near-identical to another account's within the window, or (for a model with a "
+    "false-discovery rate) none of a pair of accounts that linked more often than chance",
     "behaviour": "no behaviour feature of this model applies (none learned for this platform, or none given)",
 }
 

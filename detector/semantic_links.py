@@ -37,6 +37,7 @@ from detector.embeddings import Embedder, load_embedder
 from detector.schema import Account, Post
 
 __all__ = [
+    "SEMANTIC_KINDS",
     "VECTOR_DIM",
     "SemanticColumns",
     "SemanticEncoder",
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 VECTOR_DIM = 512
+SEMANTIC_KINDS = ("paraphrase", "translation")  # the link kinds found here (``detector.coordination.LinkKind``)
 _RETWEET = re.compile(r"^\s*RT\s+@\w+:?\s*", re.IGNORECASE)
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|@\w+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
@@ -283,9 +285,10 @@ _T = TypeVar("_T", bound=_Table)
 def semantic_table(
     table: _T, accounts: Sequence[Account], params: object, encoder: SemanticEncoder | None = None
 ) -> _T:
-    """``table`` (the post table of ``accounts``) with their vectors when ``params`` (``CoordinationParams``) ask
-    for semantic links, as it is otherwise."""
-    if getattr(params, "semantic", False) and table.semantic is None:
+    """``table`` (the post table of ``accounts``) with their vectors when ``params`` (a model's
+    ``CoordinationParams``) count semantic links, as it is otherwise (without the cost of embedding: params saved
+    before the field existed count none)."""
+    if set(SEMANTIC_KINDS) & set(getattr(params, "counted_kinds", ())) and table.semantic is None:
         posts = [post for account in accounts for post in account.posts]
         table.semantic = (encoder or default_encoder()).columns(posts)
     return table

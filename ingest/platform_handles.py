@@ -14,6 +14,10 @@ Mastodon, anything else X) is a guess, and the store's record of an account wins
 the shape alone gives the same platform (``x:foo`` is ``foo``, ``bsky:a.bsky.social`` is ``a.bsky.social``), so that
 the store keys, score history and job items of X accounts are what they always were, and keeps it otherwise
 (``telegram:channel``, ``reddit:name``).
+
+An account is known by its platform and its name there: its key (``account_key``) is the canonical spelling
+lowercased, so an X ``name`` (``name``) and a Reddit ``name`` (``reddit:name``) are two accounts, each with its own
+stored posts, scores and job items (migration 0009 rewrote the keys stored before).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["PLATFORM_LABELS", "PlatformHandle", "parse_handle"]
+__all__ = ["PLATFORM_LABELS", "PlatformHandle", "account_key", "canonical_handle", "lookup_keys", "parse_handle"]
 
 PLATFORM_LABELS = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon", "telegram": "Telegram", "reddit": "Reddit"}
 
@@ -106,3 +110,26 @@ def parse_handle(raw: str) -> PlatformHandle:
     if platform is None:
         return PlatformHandle(_guess(name), name, explicit=False)
     return PlatformHandle(platform, name, explicit=True, problem=_problem(platform, name))
+
+
+def canonical_handle(platform: str | None, name: str) -> str:
+    """How to write the account ``name`` on ``platform`` so that it names that account (``reddit:name``); a name
+    on an unknown platform (``None``: a file that did not say) is written as it is."""
+    return name if platform is None else PlatformHandle(platform, name.strip().removeprefix("@")).canonical
+
+
+def account_key(platform: str | None, name: str) -> str:
+    """The key of the account ``name`` on ``platform`` (``None``, unknown: X's, where accounts stored before
+    platforms were kept went): its canonical spelling, lowercased, in the store and the score history alike."""
+    return canonical_handle(platform or "x", name).lower()
+
+
+def lookup_keys(raw: str) -> list[str]:
+    """The keys a handle may name, most likely first: only its own when a prefix names the platform, else the one
+    its shape guesses and then the same name on every other platform (the store's record wins over a guess)."""
+    parsed = parse_handle(raw)
+    first = parsed.canonical.lower()
+    if parsed.explicit:
+        return [first]
+    others = [account_key(platform, parsed.name) for platform in PLATFORM_LABELS if platform != parsed.platform]
+    return [first, *others]

@@ -97,11 +97,9 @@ class AccountResolver:
         """The handle's platform and the stored account it names, if any: a guessed platform yields to the store's,
         a named one does not (an account stored as another platform's is then another account)."""
         parsed = parse_handle(raw)
-        stored = self.store.get(parsed.name)
+        stored = self.store.get(raw)  # a named platform's account only; else the guessed one's, then any platform's
         stored_platform = stored.account.platform if stored is not None else None
         if stored_platform is not None and stored_platform != parsed.platform:
-            if parsed.explicit:
-                return parsed, None
             parsed = PlatformHandle(stored_platform, parsed.name, explicit=False)
         return parsed, stored
 
@@ -203,11 +201,12 @@ class AccountResolver:
                 self.store.put(outcome.account, source=X_PARTIAL_SOURCE if stored is None else X_API_SOURCE)
             return Resolution(handle, None, outcome.stopped, status="paused", platform=platform)
         if outcome.account is not None and outcome.status in ("found", "protected"):
-            self.store.put(outcome.account, source=source.store_source)
+            found = outcome.account.model_copy(update={"platform": outcome.account.platform or platform})
+            self.store.put(found, source=source.store_source)
             if stored is not None:  # readable again: a tombstone, if it had one, is lifted
-                self.store.mark_status(outcome.account.handle, None)
-            fresh = self.store.get(outcome.account.handle)
-            account = fresh.account if fresh is not None else outcome.account
+                self.store.mark_status(found.handle, None, platform=found.platform)
+            fresh = self.store.get(found.handle, platform=found.platform)
+            account = fresh.account if fresh is not None else found
             return Resolution(handle, account, status=outcome.status, platform=platform)
         if stored is not None and outcome.status in ("rate_limited", "unavailable", "error"):
             return Resolution(handle, stored, status="stale", platform=platform)
@@ -218,7 +217,7 @@ class AccountResolver:
         elif outcome.status == "suspended":
             detail = outcome.detail or f"@{handle} is unavailable: suspended"
             if stored is not None:  # a tombstone: its posts and scores stay, marked with when it was first seen so
-                since = self.store.mark_status(stored.handle, "suspended")
+                since = self.store.mark_status(stored.handle, "suspended", platform=stored.platform or platform)
                 when = f" since {since:%Y-%m-%d}" if since is not None else ""
                 detail += f"; marked suspended{when}, its {len(stored.posts)} stored posts and its scores are kept"
             error = AccountUnavailableError(handle, "suspended", detail)

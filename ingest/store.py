@@ -4,6 +4,10 @@ SQLAlchemy Core on SQLite by default (the recipe in DESIGN.md: busy timeout, WAL
 file runs in one transaction, so a fatal error leaves the store as it was. Posts are keyed by their id at the
 source, so importing a file twice or refreshing an account never duplicates a post.
 
+An account is keyed by its platform and its name there (``ingest.platform_handles.account_key``): an X ``name`` and
+a Reddit ``name`` are two rows. A handle without a platform prefix finds the account its shape guesses first, then the
+same name stored on another platform (a Reddit name imported from a file is found by its bare name).
+
 The tables below are the code's view of ``accounts`` and ``posts``; the schema itself is made only by the Alembic
 migrations (``ingest/database.py``), which the store runs when it opens a database that is not at head. A column
 added here needs a new revision there; ``tests/service/db/test_tables.py`` fails until the two agree.
@@ -43,6 +47,7 @@ from detector.schema import Account, Post, Profile, normalize_platform
 from ingest.database import migrate_to_head
 from ingest.errors import MalformedFileError
 from ingest.handles import handle_refusal, normalize_handle
+from ingest.platform_handles import account_key, canonical_handle, lookup_keys, parse_handle
 from ingest.records import AccountRow, RowProblem
 
 _POSTS = TypeAdapter(list[Post])  # one validation call per account, not per post
@@ -57,9 +62,11 @@ accounts_table = Table(
     "accounts",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    # ``account_key(platform, handle)``: the canonical spelling lowercased (``name``, ``reddit:name``; migration 0009)
     Column("handle_key", String(255), nullable=False, unique=True),
-    Column("handle", String(255), nullable=False),
-    Column("platform", String(32)),  # detector.schema.PLATFORMS; NULL: unknown (accounts stored before it was kept)
+    Column("handle", String(255), nullable=False),  # the name on its platform, without a prefix
+    # detector.schema.PLATFORMS; NULL: a file that did not say (keyed as X's). Migration 0009 made the earlier NULLs x.
+    Column("platform", String(32)),
     Column("user_id", String(64), index=True),
     Column("profile", Text, nullable=False),
     Column("source", String(512), nullable=False),
@@ -79,7 +86,7 @@ posts_table = Table(
     Column("payload", Text, nullable=False),
 )
 
-_BY_HANDLE_KEY = select(accounts_table).where(accounts_table.c.handle_key == bindparam("key"))
+_BY_HANDLE_KEYS = select(accounts_table).where(accounts_table.c.handle_key.in_(bindparam("keys", expanding=True)))
 _BATCH_ROWS = 5000
 _MAX_PROBLEMS_KEPT = 200
 
@@ -140,6 +147,21 @@ class _PendingAccount:
     profile: Profile | None
     platform: str | None
 
+    @property
+    def canonical(self) -> str:
+        return canonical_handle(self.platform, self.handle)
+
+
+def _keys(handle: str, platform: str | None) -> list[str]:
+    """The keys ``handle`` may name, most likely first: the one of ``platform`` when it is given."""
+    return [account_key(platform, handle)] if platform is not None else lookup_keys(handle)
+
+
+def _first_row(conn: Connection, keys: list[str]):  # type: ignore[no-untyped-def]
+    """The account row of the first of ``keys`` that the store holds, or ``None``."""
+    rows = {row.handle_key: row for row in conn.execute(_BY_HANDLE_KEYS, {"keys": keys})}
+    return next((rows[key] for key in keys if key in rows), None)
+
 
 class AccountStore:
     """Read and write cached accounts; every method is its own transaction."""
@@ -159,13 +181,15 @@ class AccountStore:
         migrate_to_head(engine)
 
     # -- reading ---------------------------------------------------------------------------------------------------
-    def get(self, handle: str) -> StoredAccount | None:
-        """The cached account with this handle (case-insensitive), or ``None``."""
-        key = handle.removeprefix("@").lower()
+    def get(self, handle: str, *, platform: str | None = None) -> StoredAccount | None:
+        """The cached account with this handle (case-insensitive) on ``platform``, or ``None``. Without
+        ``platform`` the handle names it (``reddit:name``), else its shape guesses it, and the same name on another
+        platform is found when the guessed one has none (``ingest.platform_handles.lookup_keys``)."""
         with self.engine.connect() as conn:
-            row = conn.execute(_BY_HANDLE_KEY, {"key": key}).one_or_none()
+            row = _first_row(conn, _keys(handle, platform))
             if row is None:
                 return None
+            key = row.handle_key
             if self.cache_size <= 0:
                 return self._assemble(conn, row, self.limits.max_posts_per_account)
             with self._cache_lock:
@@ -198,15 +222,17 @@ class AccountStore:
                 yield stored.account
 
     def _read_many(self, handles: list[str]) -> list[StoredAccount]:
-        keys = [handle.removeprefix("@").lower() for handle in handles]
+        candidates = [lookup_keys(handle) for handle in handles]
+        wanted = {key for keys in candidates for key in keys}
         with self.engine.connect() as conn:
-            rows = conn.execute(select(accounts_table).where(accounts_table.c.handle_key.in_(set(keys)))).all()
+            rows = conn.execute(select(accounts_table).where(accounts_table.c.handle_key.in_(wanted))).all()
             by_id = {row.id: row for row in rows}
             payloads: dict[int, list[str]] = {row.id: [] for row in rows}
             for account_id, payload in conn.execute(self._posts_of(list(by_id))):
                 payloads[account_id].append(payload)
         assembled = {row.handle_key: self._stored(row, payloads[row.id]) for row in rows}
-        return [assembled[key] for key in keys if key in assembled]
+        found = (next((key for key in keys if key in assembled), None) for keys in candidates)
+        return [assembled[key] for key in found if key is not None]
 
     def _posts_of(self, account_ids: list[int]) -> Select:
         """``(account_id, payload)`` of the accounts' posts, oldest first, only the newest ``max_posts_per_account``
@@ -233,10 +259,42 @@ class AccountStore:
             .order_by(ranked.c.account_id, ranked.c.rank.desc())
         )
 
-    def handles(self) -> list[str]:
-        """Every stored handle, in the order accounts were first stored."""
+    def accounts_posting_between(self, since: datetime, until: datetime, *, batch: int = 500) -> Iterator[Account]:
+        """Yield each account with a post in ``[since, until)``, holding only those posts (oldest first).
+
+        For windowed readers (talking-point discovery): the database picks the posts, so a two-week window of a
+        large store reads two weeks of posts, not every account whole."""
+        posts, accounts = posts_table.c, accounts_table.c
         with self.engine.connect() as conn:
-            return list(conn.execute(select(accounts_table.c.handle).order_by(accounts_table.c.id)).scalars())
+            ids = list(
+                conn.execute(
+                    select(posts.account_id)
+                    .where(posts.created_at >= since, posts.created_at < until)
+                    .group_by(posts.account_id)
+                    .order_by(posts.account_id)
+                ).scalars()
+            )
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            with self.engine.connect() as conn:
+                rows = {row.id: row for row in conn.execute(select(accounts_table).where(accounts.id.in_(chunk)))}
+                payloads: dict[int, list[str]] = {account_id: [] for account_id in chunk}
+                window = (
+                    select(posts.account_id, posts.payload)
+                    .where(posts.account_id.in_(chunk), posts.created_at >= since, posts.created_at < until)
+                    .order_by(posts.account_id, posts.created_at, posts.post_id)
+                )
+                for account_id, payload in conn.execute(window):
+                    payloads[account_id].append(payload)
+            for account_id in chunk:
+                yield self._stored(rows[account_id], payloads[account_id]).account
+
+    def handles(self) -> list[str]:
+        """Every stored handle in its canonical spelling (``name``, ``reddit:name``), in the order accounts were
+        first stored: each names one account."""
+        query = select(accounts_table.c.handle, accounts_table.c.platform).order_by(accounts_table.c.id)
+        with self.engine.connect() as conn:
+            return [canonical_handle(platform, handle) for handle, platform in conn.execute(query)]
 
     def count(self) -> tuple[int, int]:
         with self.engine.connect() as conn:
@@ -267,25 +325,28 @@ class AccountStore:
         return StoredAccount(account=account, source=row.source, fetched_at=fetched_at)
 
     # -- writing ---------------------------------------------------------------------------------------------------
-    def account_status(self, handle: str) -> tuple[str | None, datetime | None]:
+    def account_status(self, handle: str, *, platform: str | None = None) -> tuple[str | None, datetime | None]:
         """What the platform last said of a stored account that it would not let be read (``suspended``), and since
-        when; ``(None, None)`` while it is readable or when the store lacks it."""
+        when; ``(None, None)`` while it is readable or when the store lacks it. ``handle`` and ``platform`` find
+        the account as ``get`` does."""
         with self.engine.connect() as conn:
-            row = _status_row(conn, handle)
-        return (None, None) if row is None else row
+            row = _first_row(conn, _keys(handle, platform))
+        return (None, None) if row is None else (row.status, _utc(row.status_since))
 
-    def mark_status(self, handle: str, status: str | None, *, at: datetime | None = None) -> datetime | None:
+    def mark_status(
+        self, handle: str, status: str | None, *, platform: str | None = None, at: datetime | None = None
+    ) -> datetime | None:
         """Record what the platform says of a stored account (``suspended``, or ``None`` once it is readable again)
         and return since when it has said so: the first time it was seen so is kept. Nothing is removed: a
         suspended account keeps its posts and its scores. ``None`` for a handle the store lacks."""
         with self.engine.begin() as conn:
-            row = _status_row(conn, handle)
+            row = _first_row(conn, _keys(handle, platform))
             if row is None:
                 return None
-            if row[0] == status:
-                return row[1]
+            if row.status == status:
+                return _utc(row.status_since)
             since = (at or datetime.now(UTC)) if status is not None else None
-            where = accounts_table.c.handle_key == handle.removeprefix("@").lower()
+            where = accounts_table.c.id == row.id
             conn.execute(accounts_table.update().where(where).values(status=status, status_since=since))
             return since
 
@@ -318,9 +379,11 @@ class AccountStore:
         earlier one.
         Accounts that now hold more posts than are read back get one notice.
 
-        ``platform`` is given to the accounts whose rows name none; a platform a row names wins, and an account
-        left with none keeps the one stored for it (an import never forgets a platform). Raises ``ValueError`` for a
-        name outside ``detector.schema.PLATFORMS``.
+        ``platform`` is given to the accounts whose rows name none; a platform a row names (or its handle's
+        prefix, ``reddit:name``) wins, and an account left with none keeps the one stored for it (an import never
+        forgets a platform), else stays unknown (``None``, keyed as X's). Rows of one name on two platforms are two
+        accounts. ``report.handles`` are canonical spellings (``reddit:name``).
+        Raises ``ValueError`` for a name outside ``detector.schema.PLATFORMS``.
         """
         platform = normalize_platform(platform)
         fetched_at = fetched_at or datetime.now(UTC)
@@ -353,16 +416,16 @@ class AccountStore:
                         refused_line = row.line
                     continue
                 report.n_rows += 1
-                key = handle.lower()
-                entry = pending.get(key)
+                parsed = parse_handle(handle)
                 named = normalize_platform(row.platform) if row.platform is not None else None
+                named = named or (parsed.platform if parsed.explicit else None) or platform
+                key = f"{named or ''}:{parsed.name.lower()}"  # the account within this import
+                entry = pending.get(key)
                 if entry is None:
-                    pending[key] = _PendingAccount(handle, row.user_id, row.profile, named or platform)
-                    report.handles.append(handle)
+                    pending[key] = _PendingAccount(parsed.name, row.user_id, row.profile, named)
                 else:
                     entry.user_id = row.user_id or entry.user_id
                     entry.profile = row.profile or entry.profile
-                    entry.platform = named or entry.platform
                 if row.post is not None:
                     problem = None
                     if row.post.id in seen_posts:
@@ -394,6 +457,7 @@ class AccountStore:
                 if entry.profile is not None:
                     values["profile"] = entry.profile.model_dump_json(exclude_none=True)
                 conn.execute(update(accounts_table).where(accounts_table.c.id == account_ids[key]).values(**values))
+            report.handles = list(dict.fromkeys(entry.canonical for entry in pending.values()))
             self._note_long_accounts(conn, pending, account_ids, report)
         logger.info(
             "import finished",
@@ -423,7 +487,7 @@ class AccountStore:
                 .group_by(posts_table.c.account_id)
                 .having(func.count() > limit)
             )
-            over += [(pending[chunk[account_id]].handle, n) for account_id, n in counts]
+            over += [(pending[chunk[account_id]].canonical, n) for account_id, n in counts]
         if over:
             named = ", ".join(f"@{handle} ({n:,})" for handle, n in over[:5])
             more = f" and {len(over) - 5} more" if len(over) > 5 else ""
@@ -443,14 +507,17 @@ class AccountStore:
     ) -> None:
         if key in account_ids:
             return
-        if entry.user_id and self._follow_rename(conn, key, entry):
-            account_ids[key] = conn.execute(
-                select(accounts_table.c.id).where(accounts_table.c.handle_key == key)
-            ).scalar_one()
+        if entry.platform is None:  # none named: the one stored for this name, else unknown (keyed as X's)
+            known = _first_row(conn, lookup_keys(entry.handle))
+            entry.platform = known.platform if known is not None else None
+        stored_key = account_key(entry.platform, entry.handle)
+        by_key = select(accounts_table.c.id).where(accounts_table.c.handle_key == stored_key)
+        if entry.user_id and self._follow_rename(conn, stored_key, entry):
+            account_ids[key] = conn.execute(by_key).scalar_one()
             return
         conn.execute(
             _insert(conn, accounts_table).values(
-                handle_key=key,
+                handle_key=stored_key,
                 handle=entry.handle,
                 platform=entry.platform,
                 user_id=entry.user_id,
@@ -459,15 +526,17 @@ class AccountStore:
                 fetched_at=fetched_at,
             )
         )
-        account_ids[key] = conn.execute(
-            select(accounts_table.c.id).where(accounts_table.c.handle_key == key)
-        ).scalar_one()
+        account_ids[key] = conn.execute(by_key).scalar_one()
 
     @staticmethod
     def _follow_rename(conn: Connection, key: str, entry: _PendingAccount) -> bool:
-        """Move a known user id to its new handle, so a renamed account keeps its posts. True if it was known."""
+        """Move a known user id to its new handle, so a renamed account keeps its posts. True if it was known.
+
+        User ids are compared within the account's platform only: a Telegram id may equal an X one."""
         known = conn.execute(
-            select(accounts_table.c.id, accounts_table.c.handle_key).where(accounts_table.c.user_id == entry.user_id)
+            select(accounts_table.c.id, accounts_table.c.handle_key).where(
+                accounts_table.c.user_id == entry.user_id, accounts_table.c.platform == entry.platform
+            )
         ).first()
         if known is None:
             return False
@@ -512,12 +581,5 @@ class AccountStore:
         report.n_posts_known += len(values) - added
 
 
-def _status_row(conn: Connection, handle: str) -> tuple[str | None, datetime | None] | None:
-    """The account's (status, since), or ``None`` when the store lacks it."""
-    key = handle.removeprefix("@").lower()
-    query = select(accounts_table.c.status, accounts_table.c.status_since).where(accounts_table.c.handle_key == key)
-    row = conn.execute(query).first()
-    if row is None:
-        return None
-    since = row.status_since
-    return row.status, since.replace(tzinfo=UTC) if since is not None and since.tzinfo is None else since
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment

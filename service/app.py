@@ -25,6 +25,8 @@ from service.problems import register_problem_handlers
 from service.routes import (
     accounts,
     audit,
+    candidates,
+    coordination,
     docs,
     feedback,
     health,
@@ -88,7 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)  # outermost: also on the 413 that BodySizeLimit answers itself
 
     v1 = APIRouter(prefix="/v1")
-    for module in (scores, accounts, feedback, jobs, models, talking_points, keys, audit, training_runs):
+    routers = (scores, accounts, feedback, jobs, models, candidates, talking_points, keys, audit, training_runs)
+    for module in (*routers, coordination):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(health.router)

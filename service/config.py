@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from detector.false_discovery import DEFAULT_MAX_FDR
 from ingest.store import StoreLimits
 from ingest.x_cost import XPrices
 from service.db.retention import RetentionPolicy
@@ -105,6 +106,13 @@ class Settings(BaseSettings):
         default=True,
         description="Link paraphrased and translated posts too (multilingual sentence vectors, ~512 B more a post); "
         "off, or without the encoder, the other coordination links work as before.",
+    )
+    coordination_fdr: float = Field(
+        default=DEFAULT_MAX_FDR,
+        gt=0,
+        le=1,
+        description="False-discovery rate (Benjamini-Hochberg) under which coordinated account pairs count in the "
+        "features of models trained from now on; a model keeps the rate it was trained with.",
     )
     score_memo_size: int = Field(
         default=10_000,

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from detector.coordination import CoordinationIndex
 from detector.declared import DeclaredStateAccounts
@@ -29,6 +30,7 @@ from service.scoring.handle_scorer import HandleScorer, scorer_for
 from service.state import ServiceState
 
 __all__ = [
+    "HANDLE_PATH",
     "CoordinationDep",
     "DeclaredDep",
     "EngineDep",
@@ -54,7 +56,8 @@ async def get_settings(state: Annotated[ServiceState, Depends(get_state)]) -> Se
 
 
 async def get_model(state: Annotated[ServiceState, Depends(get_state)]) -> LoadedModel:
-    """The active model; only following a changed ACTIVE pointer (a load from disk) leaves the event loop."""
+    """The active model, overlay included; following a changed ACTIVE pointer (a load from disk) or checking the
+    catalog overlay (a query, every few seconds) leaves the event loop."""
     return state.current_model() or await run_in_threadpool(state.require_model)
 
 
@@ -95,6 +98,17 @@ async def get_runner(request: Request) -> JobRunner:
 
 async def get_training_launcher(request: Request) -> TrainingLauncher:
     return request.app.state.training
+
+
+class _HandleSegment(StringConvertor):
+    """A handle in a URL path: one segment, or Reddit's ``reddit:u/name``, whose slash belongs to the handle."""
+
+    regex = r"(?i:reddit:/?u(?:ser)?/)?[^/]+"
+
+
+register_url_convertor("handle", _HandleSegment())
+HANDLE_PATH = "/{handle:handle}"
+"""The path parameter of routes about one account (``/v1/accounts/reddit:u/name`` too); ``HandleDep`` reads it."""
 
 
 async def get_handle(

@@ -19,10 +19,14 @@ ServiceError
 ├── TalkingPointNotFoundError  no talking point with that id in the current catalog
 ├── TalkingPointExistsError    creating a talking point whose id is taken
 ├── InvalidCatalogEditError    an edit that would leave an invalid catalog (e.g. the last talking point deleted)
+├── CandidateNotFoundError     no proposed talking point (discovery candidate) with that id
+├── CandidateDecidedError      accepting, merging or rejecting a candidate already decided (409)
+├── InvalidWindowError         a discovery window that reaches outside the calendar (year 1 minus 14 days)
 ├── ApiKeyNotFoundError        revoking a key id that does not exist
 ├── AuthenticationError        no API key, or not a valid one (401)
 ├── PermissionDeniedError      a valid key whose role does not allow the operation (403)
 ├── KeyRateLimitedError        a key spent its request budget (429)
+├── UnknownGraphFormatError    a coordination network asked for in a format it is not exported in
 └── AddressUnavailableError    `serve` cannot listen on its host and port (in use, or not this machine's); CLI only
 """
 
@@ -35,10 +39,13 @@ __all__ = [
     "AddressUnavailableError",
     "ApiKeyNotFoundError",
     "AuthenticationError",
+    "CandidateDecidedError",
+    "CandidateNotFoundError",
     "EmptyJobError",
     "InvalidCatalogEditError",
     "InvalidHandleError",
     "InvalidHandlesError",
+    "InvalidWindowError",
     "JobFinishedError",
     "JobNotFoundError",
     "KeyRateLimitedError",
@@ -55,6 +62,7 @@ __all__ = [
     "TrainingRunFinishedError",
     "TrainingRunInProgressError",
     "TrainingRunNotFoundError",
+    "UnknownGraphFormatError",
     "UnknownModelVersionError",
 ]
 
@@ -199,6 +207,24 @@ class InvalidCatalogEditError(ServiceError):
         super().__init__(detail)
 
 
+class CandidateNotFoundError(ServiceError):
+    def __init__(self, candidate_id: int) -> None:
+        super().__init__(f"no talking-point candidate {candidate_id}")
+        self.candidate_id = candidate_id
+
+
+class CandidateDecidedError(ServiceError):
+    def __init__(self, candidate_id: int, status: str) -> None:
+        super().__init__(f"talking-point candidate {candidate_id} is already {status}")
+        self.candidate_id = candidate_id
+        self.status = status
+
+
+class InvalidWindowError(ServiceError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+
+
 class ApiKeyNotFoundError(ServiceError):
     def __init__(self, key_id: str) -> None:
         super().__init__(f"no API key {key_id!r}")
@@ -236,3 +262,12 @@ class AddressUnavailableError(ServiceError):
         )
         self.host = host
         self.port = port
+
+
+class UnknownGraphFormatError(ServiceError):
+    """The coordination network was asked for in ``format``, which is not one of ``formats``."""
+
+    def __init__(self, format: str, formats: tuple[str, ...]) -> None:
+        super().__init__(f"unknown format {format!r}: the coordination network is exported as {', '.join(formats)}")
+        self.format = format
+        self.formats = list(formats)

@@ -39,10 +39,13 @@ from ingest.errors import (
 from service.errors import (
     ApiKeyNotFoundError,
     AuthenticationError,
+    CandidateDecidedError,
+    CandidateNotFoundError,
     EmptyJobError,
     InvalidCatalogEditError,
     InvalidHandleError,
     InvalidHandlesError,
+    InvalidWindowError,
     JobFinishedError,
     JobNotFoundError,
     KeyRateLimitedError,
@@ -59,6 +62,7 @@ from service.errors import (
     TrainingRunFinishedError,
     TrainingRunInProgressError,
     TrainingRunNotFoundError,
+    UnknownGraphFormatError,
     UnknownModelVersionError,
 )
 from service.security_headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
@@ -97,10 +101,14 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     TrainingRunInProgressError: (409, "training-run-in-progress", "A training run is already in progress"),
     TrainingRunFinishedError: (409, "training-run-finished", "Training run already ended"),
     NoLabelsError: (422, "no-labels", "Nothing labeled to train on"),
+    UnknownGraphFormatError: (422, "unknown-graph-format", "Unknown network format"),
     UnknownModelVersionError: (404, "model-version-not-found", "No such model version"),
     TalkingPointNotFoundError: (404, "talking-point-not-found", "No such talking point"),
     TalkingPointExistsError: (409, "talking-point-exists", "Talking point exists"),
     InvalidCatalogEditError: (422, "invalid-catalog-edit", "Catalog edit refused"),
+    CandidateNotFoundError: (404, "candidate-not-found", "No such talking-point candidate"),
+    CandidateDecidedError: (409, "candidate-decided", "Talking-point candidate already decided"),
+    InvalidWindowError: (422, "invalid-window", "Discovery window out of range"),
     ApiKeyNotFoundError: (404, "api-key-not-found", "No such API key"),
     AuthenticationError: (401, "unauthenticated", "API key missing or invalid"),
     PermissionDeniedError: (403, "forbidden", "Role not allowed"),
@@ -147,6 +155,8 @@ def _extensions(exc: Exception) -> dict[str, Any]:
         "role",
         "needed",
         "untrusted_types",
+        "format",
+        "formats",
     )
     return {name: getattr(exc, name) for name in fields if getattr(exc, name, None) is not None}
 

@@ -13,6 +13,7 @@ from ingest.handles import normalize_handle
 
 __all__ = [
     "AccountHistory",
+    "AccountPosts",
     "AccountScorePublic",
     "ApiKeyCreate",
     "ApiKeyCreated",
@@ -29,6 +30,7 @@ __all__ = [
     "JobPublic",
     "JobResume",
     "ModelCardPublic",
+    "PostPublic",
     "Readiness",
     "ScoreRequest",
     "ScoreResponse",
@@ -104,19 +106,24 @@ class Readiness(BaseModel):
     database: Literal["ok"]
 
 
-class AccountScorePublic(AccountScore):
-    """The latest stored score of an account, with its evidence, and when (and by which job) it was made."""
+class AccountStatusFields(BaseModel):
+    """What the platform now says of a stored account: the tombstone the account's score and history carry."""
 
-    scored_at: datetime
-    job_id: str | None = None
-    served_count: int = Field(default=1, description="Requests, jobs and CLI runs that got this same score.")
-    last_served_at: datetime | None = Field(default=None, description="The latest of them, after the first.")
     account_status: str | None = Field(
         default=None,
         description="`suspended` when the platform now refuses to let the account be read (a tombstone: its posts "
         "and scores are kept); null while it is readable.",
     )
     account_status_since: datetime | None = Field(default=None, description="When that was first seen.")
+
+
+class AccountScorePublic(AccountStatusFields, AccountScore):
+    """The latest stored score of an account, with its evidence, and when (and by which job) it was made."""
+
+    scored_at: datetime
+    job_id: str | None = None
+    served_count: int = Field(default=1, description="Requests, jobs and CLI runs that got this same score.")
+    last_served_at: datetime | None = Field(default=None, description="The latest of them, after the first.")
 
 
 class HistoryEntry(BaseModel):
@@ -131,9 +138,21 @@ class HistoryEntry(BaseModel):
     last_served_at: datetime | None = None
 
 
-class AccountHistory(BaseModel):
+class AccountHistory(AccountStatusFields):
     handle: str
     scores: list[HistoryEntry] = Field(description="Every stored score of the account, oldest first.")
+
+
+class PostPublic(BaseModel):
+    id: str
+    created_at: datetime
+    text: str
+
+
+class AccountPosts(BaseModel):
+    handle: str
+    n_posts: int = Field(description="How many posts the store holds of the account (or reads back, when limited).")
+    posts: list[PostPublic] = Field(description="The newest posts up to ``limit``, oldest first.")
 
 
 class JobCreate(BaseModel):

@@ -25,6 +25,7 @@ from ingest.database import open_database
 from ingest.resolve import AccountResolver
 from ingest.sources.base import Source
 from ingest.store import AccountStore
+from service.catalog_overlay import CatalogOverlay
 from service.config import Settings
 from service.db.api_keys import KeyCache, ensure_key
 from service.db.coordination import RowPersister, load_table, save_table
@@ -56,6 +57,7 @@ class ServiceState:
     x_spend: XSpendLedger
     score_memo: ScoreMemo = field(default_factory=lambda: ScoreMemo(0))
     key_cache: KeyCache = field(default_factory=lambda: KeyCache(0))
+    overlay: CatalogOverlay | None = None  # accepted talking points laid over the model's catalog
     _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _refused_version: str | None = None
 
@@ -64,7 +66,7 @@ class ServiceState:
         ``require_model``, which may load from disk). Reads only the pointer file: cheap enough for the event loop."""
         current = self.model
         if current is not None and self.registry.active_version() in (current.version, None, self._refused_version):
-            return current
+            return self.overlay.fresh(current) if self.overlay is not None else current
         return None
 
     def require_model(self) -> LoadedModel:
@@ -72,7 +74,8 @@ class ServiceState:
 
         A changed pointer loads the new version once and swaps it in with one assignment; requests that already hold
         the old model finish with it. A version that fails its integrity check is refused once and not retried, and
-        the model already serving keeps serving.
+        the model already serving keeps serving. The model returned matches and records the accepted talking points
+        laid over its catalog (``service.catalog_overlay``).
         """
         active = self.registry.active_version()
         current = self.model
@@ -89,7 +92,7 @@ class ServiceState:
                         logger.error("active model refused", extra={"model_version": active, "error": str(exc)})
         if self.model is None:
             raise self.model_error or ModelNotFoundError(None)
-        return self.model
+        return self.overlay.apply(self.model) if self.overlay is not None else self.model
 
 
 def live_sources(settings: Settings) -> list[Source]:
@@ -225,6 +228,7 @@ def build_state(settings: Settings) -> ServiceState:
         x_spend=XSpendLedger(engine, settings.x_prices, monthly_cap_usd=settings.x_monthly_budget_usd, metrics=metrics),
         score_memo=ScoreMemo(settings.score_memo_size),
         key_cache=KeyCache(settings.key_cache_s),
+        overlay=CatalogOverlay(engine),
     )
     if model is None and model_error is not None:
         state._refused_version = registry.active_version()

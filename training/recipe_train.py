@@ -16,6 +16,7 @@ import numpy as np
 
 from detector.catalog import TalkingPointCatalog
 from detector.coordination import COORDINATION_FEATURES
+from detector.false_discovery import DEFAULT_MAX_FDR
 from detector.features.content import SHARED_PLATFORM, ContentFeatures
 from detector.model import FAMILIES, build_features
 from training.metrics import compute_metrics, prevalence_thresholds
@@ -31,13 +32,19 @@ GENERATED_TEXT = "generated"  # the text model key of the recipe's synthetic acc
 
 
 def train_recipe(
-    recipe: Recipe, recipe_data: RecipeData, catalog: TalkingPointCatalog, *, progress: Progress | None = None
+    recipe: Recipe,
+    recipe_data: RecipeData,
+    catalog: TalkingPointCatalog,
+    *,
+    progress: Progress | None = None,
+    coordination_fdr: float | None = DEFAULT_MAX_FDR,
 ) -> tuple[TrainingResult, dict[str, Any]]:
-    """The fitted model with its card, and the evaluation report (every split's figures)."""
+    """The fitted model with its card, and the evaluation report (every split's figures); ``coordination_fdr``: see
+    ``train_model``."""
     say = progress or (lambda _message: None)
     data, sources = recipe_data.data, recipe_data.sources
     y = data.y
-    full = _blocks(recipe, recipe_data, catalog, progress=say)
+    full = _blocks(recipe, recipe_data, catalog, progress=say, coordination_fdr=coordination_fdr)
     evaluation = _evaluate(recipe, recipe_data, full, say)
     oof = evaluation.pop("oof")[recipe.profile_features]
     blocks = full if recipe.profile_features else without_profile(full)
@@ -85,7 +92,12 @@ def recipe_evaluation(
 
 
 def _blocks(
-    recipe: Recipe, recipe_data: RecipeData, catalog: TalkingPointCatalog, *, progress: Progress
+    recipe: Recipe,
+    recipe_data: RecipeData,
+    catalog: TalkingPointCatalog,
+    *,
+    progress: Progress,
+    coordination_fdr: float | None = DEFAULT_MAX_FDR,
 ) -> FeatureBlocks:
     platforms = (
         tuple(recipe.behaviour_platforms) if recipe.behaviour_platforms is not None else platform_blocks(recipe_data)
@@ -101,6 +113,7 @@ def _blocks(
         platforms=platforms,
         shared_behaviour=recipe.shared_behaviour,
         semantic_coordination=recipe.semantic_coordination,
+        coordination_fdr=coordination_fdr,
         content=ContentFeatures(
             own_models=None if recipe.text_platforms is None else (*recipe.text_platforms, GENERATED_TEXT)
         ),

@@ -19,7 +19,8 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from detector.catalog import TalkingPointCatalog
-from detector.coordination import COORDINATION_FEATURES, CoordinationParams, batch_links, post_table
+from detector.coordination import COORDINATION_FEATURES, CoordinationParams, batch_links, post_table, trained_params
+from detector.false_discovery import DEFAULT_MAX_FDR
 from detector.features.content import ContentFeatures, account_documents, balanced_weights
 from detector.model import (
     AmplifierModel,
@@ -66,9 +67,11 @@ def compute_blocks(
     coordination: bool = True,
     semantic_coordination: bool = False,
     content: ContentFeatures | None = None,
+    coordination_fdr: float | None = DEFAULT_MAX_FDR,
 ) -> FeatureBlocks:
-    """The label-free columns and hashed documents of ``accounts``, computed once (``semantic_coordination``: with
-    paraphrase and translation links counted, each post embedded once)."""
+    """The label-free columns and hashed documents of ``accounts``, computed once (``coordination_fdr``: see
+    ``train_model``; ``semantic_coordination``: with paraphrase and translation links counted, each post embedded
+    once)."""
     columns = PostColumns(accounts)
     families = ("narrative", "repetition", "behaviour")
     union = build_features(
@@ -76,7 +79,7 @@ def compute_blocks(
     ).fit(accounts)
     static = family_rows(union, accounts, columns)
     names = tuple(union.get_feature_names_out())
-    params = CoordinationParams(semantic=semantic_coordination) if coordination else None
+    params = trained_params(coordination_fdr, semantic=semantic_coordination) if coordination else None
     if params is not None:
         links = batch_links(semantic_table(post_table(accounts, params, columns), accounts, params), params)
         static = np.hstack([static, coordination_matrix(accounts, links, params)])

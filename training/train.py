@@ -21,7 +21,8 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from detector.catalog import TalkingPointCatalog
-from detector.coordination import COORDINATION_FEATURES, CoordinationParams, batch_links
+from detector.coordination import COORDINATION_FEATURES, batch_links, trained_params
+from detector.false_discovery import DEFAULT_MAX_FDR
 from detector.features.content import ContentFeatures
 from detector.model import (
     FAMILIES,
@@ -286,6 +287,7 @@ def train_model(
     progress: Progress | None = None,
     candidates: Sequence[str] = HEAD_KINDS,
     backend: ComputeBackend = LOCAL,
+    coordination_fdr: float | None = DEFAULT_MAX_FDR,
 ) -> TrainingResult:
     """Split by group, fit features and heads on the training side, and report held-out figures in a card.
 
@@ -294,7 +296,9 @@ def train_model(
     pass to narrative matching; ``semantic_coordination`` counts paraphrase and translation links in the coordination
     columns (every post embedded once; the model records it, and is served the same way). ``candidates`` are the
     head kinds compared by grouped cross-validation on the training side (``training/candidates.py``); ``backend``
-    runs featurization and the folds (locally, or on Dask: the same results).
+    runs featurization and the folds (locally, or on Dask: the same results). ``coordination_fdr``: the
+    false-discovery rate under which coordinated pairs count in the model's features (``CoordinationParams.max_fdr``;
+    None: every link counts).
     """
     say = progress or (lambda _message: None)
     if not 0.05 <= test_fraction <= 0.5:
@@ -314,7 +318,9 @@ def train_model(
         matrix[np.ix_(train_idx, column)] = _out_of_fold_content(
             dict(features.transformer_list)["content"], train_accounts, y[train_idx], groups[train_idx], seed=seed
         )
-    coordination = CoordinationParams(semantic=semantic_coordination) if "coordination" in families else None
+    coordination = (
+        trained_params(coordination_fdr, semantic=semantic_coordination) if "coordination" in families else None
+    )
     if coordination is not None:
         # Coordination is relational: the whole labeled set is the context, as the service's index is at scoring
         # time. It uses no labels, so held-out accounts linking to training accounts leaks nothing.

@@ -167,6 +167,8 @@ def _profile(about: dict[str, Any]) -> Profile:
         description=page.get("public_description") or None,
         followers_count=page.get("subscribers"),
         default_profile_image="avatar_default" in icon if icon else None,
+        link_karma=about.get("link_karma"),
+        comment_karma=about.get("comment_karma"),
     )
 
 

@@ -193,6 +193,8 @@ def _post(message: types.Message, channel_id: int) -> Post:
         is_reply=message.reply_to is not None,
         hashtags=hashtags,
         urls=urls,
+        views=message.views,
+        forwards=message.forwards,
     )
 
 

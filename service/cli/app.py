@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from service.cli.catalog import catalog_app
+from service.cli.coordination import coordination_app
 from service.cli.data import demo_data, import_command
 from service.cli.db import db_app
 from service.cli.errors import ErrorMappingGroup
@@ -60,3 +61,4 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(feedback_app, name="feedback")
 app.add_typer(db_app, name="db")
+app.add_typer(coordination_app, name="coordination")

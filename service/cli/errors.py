@@ -1,9 +1,9 @@
 """Domain errors -> exit codes, in one table that the app, ``score`` and recorded training runs all read.
 
-0 ok, 1 unexpected, 2 usage, 3 bad input (not a handle, unknown handle, malformed file, an import that imported no
-row, invalid labels), 4 upstream (the X API failed or rate-limited), 5 model or registry (missing, tampered, corrupt),
-6 configuration (X refused the bearer token; Dask missing or unreachable), 7 promotion refused by the gate,
-8 ``serve`` cannot listen on its address (the port is in use, or the host is not this machine's).
+0 ok, 1 unexpected, 2 usage, 3 bad input (not a handle, unknown handle, unknown export format, malformed file, an
+import that imported no row, invalid labels), 4 upstream (the X API failed or rate-limited), 5 model or registry
+(missing, tampered, corrupt), 6 configuration (X refused the bearer token; Dask missing or unreachable), 7 promotion
+refused by the gate, 8 ``serve`` cannot listen on its address (the port is in use, or the host is not this machine's).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ingest.errors import (
     XSpendStoppedError,
 )
 from service.cli.console import err
-from service.errors import AddressUnavailableError, ApiKeyNotFoundError, InvalidHandleError
+from service.errors import AddressUnavailableError, ApiKeyNotFoundError, InvalidHandleError, UnknownGraphFormatError
 from training.errors import DaskUnavailableError, NothingToRollBackError, PromotionRefusedError, TrainingError
 
 __all__ = ["EXIT_CODES", "ErrorMappingGroup", "exit_code_for"]
@@ -34,6 +34,7 @@ logger = logging.getLogger("service.cli")  # the name the CLI's failures have al
 EXIT_CODES: dict[type[Exception], int] = {
     ApiKeyNotFoundError: 3,
     InvalidHandleError: 3,
+    UnknownGraphFormatError: 3,
     XApiConfigurationError: 6,
     RateLimitedError: 4,
     XApiError: 4,

@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 from ingest.database import open_database
 from ingest.formats import InputFormat
+from ingest.platform_handles import parse_handle
 from ingest.store import AccountStore, StoreLimits
 from service.cli.console import err
 from service.cli.inputs import input_files, staged_accounts
@@ -67,7 +68,8 @@ def stored_labeled_set(
 ) -> LabeledSet:
     """Join ``label_rows`` with the accounts the service's own store holds (imported, or fetched when scored): the
     accounts analysts gave feedback on are there. Label warnings as for ``labeled_set``."""
-    handles = [handle for handle in store.handles() if handle.lower() in label_rows]
+    # Labels name accounts as the labeled set joins them: by their name on their platform, without a prefix.
+    handles = [handle for handle in store.handles() if parse_handle(handle).name.lower() in label_rows]
     data = assemble_labeled_set(store.iter_accounts(handles), dict(label_rows), min_posts=1)
     return _checked(data, label_rows, strict=strict, check=check)
 

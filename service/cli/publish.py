@@ -75,6 +75,7 @@ def train_and_publish(
             embedder="use-m3" if options.embeddings else None,
             semantic_coordination=options.semantic_coordination,
             test_fraction=options.test_fraction,
+            coordination_fdr=settings.coordination_fdr,
             progress=steps.say,
             backend=backend,
         )

@@ -58,7 +58,9 @@ def train_from_recipe(
     started = time.perf_counter()
     registry = ModelRegistry(settings.models_dir)
     with _recipe_run(settings, recipe_path, root) as run:
-        result, evaluation = train_recipe(run.recipe, run.data, run.catalog, progress=run.say)
+        result, evaluation = train_recipe(
+            run.recipe, run.data, run.catalog, progress=run.say, coordination_fdr=settings.coordination_fdr
+        )
 
         def write_report(folder: Path, version: str) -> None:
             report = {"version": version, **evaluation}

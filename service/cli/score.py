@@ -19,6 +19,8 @@ from detector.scoring import AccountScore
 from ingest.database import open_database
 from ingest.errors import UnknownHandleError
 from ingest.formats import InputFormat
+from ingest.handles import normalize_handle
+from ingest.platform_handles import canonical_handle, parse_handle
 from ingest.store import AccountStore
 from service.batch_scoring import BatchSpec, score_stored
 from service.cli.compute import DaskOpt, compute_backend, dask_address
@@ -90,7 +92,9 @@ def score(
         if input_file is not None:
             with staged_accounts(input_file, fmt, strict=strict, limits=settings.store_limits) as (file_handles, store):
                 known = {h.lower(): h for h in file_handles}
-                targets = [h.removeprefix("@") for h in handles] if handles else file_handles
+                for h in file_handles:  # a bare name also names a file's account on another platform
+                    known.setdefault(parse_handle(h).name.lower(), h)
+                targets = [normalize_handle(h) or h.removeprefix("@") for h in handles] if handles else file_handles
                 for handle in targets:
                     if handle.lower() not in known:
                         failures.append(UnknownHandleError(handle, f"@{handle} is not in {input_file}"))
@@ -116,7 +120,7 @@ def score(
                             declared=declared,
                             progress=prepared,
                         )
-                        return (r for r in scores if r.handle in wanted)
+                        return (r for r in scores if canonical_handle(r.platform, r.handle) in wanted)
 
                     _write_results(results, len(wanted), out, prepare_total=len(file_handles))
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 
 import numpy as np
 from sqlalchemy import Engine, func, select
@@ -30,6 +31,7 @@ def save_table(engine: Engine, table: PostTable) -> int:
     if not len(table):
         return 0
     keys = table.hashtag_keys.astype(np.uint64).view(np.int64)
+    links, reposts = (table.keys(name).astype(np.uint64).view(np.int64) for name in ("link_keys", "repost_keys"))
     semantic = table.semantic
     written = 0
     with engine.begin() as conn:
@@ -48,6 +50,8 @@ def save_table(engine: Engine, table: PostTable) -> int:
                     "n_shingles": int(table.n_shingles[i]),
                     "signature": table.signatures[i].astype("<u4").tobytes(),
                     "hashtag_key": int(keys[i]),
+                    "link_key": int(links[i]),
+                    "repost_key": int(reposts[i]),
                     **_vector_of(semantic, i),
                 }
                 for i, post_id in enumerate(ids, start=start)
@@ -99,9 +103,16 @@ def load_table(engine: Engine, params: CoordinationParams, *, max_posts: int) ->
         times=np.fromiter((row.created_at for row in rows), dtype=np.float64, count=len(rows)),
         signatures=signatures.reshape(len(rows), params.num_perm),
         n_shingles=np.fromiter((row.n_shingles for row in rows), dtype=np.int64, count=len(rows)),
-        hashtag_keys=np.fromiter((row.hashtag_key for row in rows), dtype=np.int64, count=len(rows)).view(np.uint64),
+        hashtag_keys=_keys(row.hashtag_key for row in rows),
+        link_keys=_keys(row.link_key for row in rows),
+        repost_keys=_keys(row.repost_key for row in rows),
         semantic=_semantic_of(rows),
     )
+
+
+def _keys(values: Iterable[int]) -> np.ndarray:
+    """Stored int64 bits back as the uint64 keys."""
+    return np.fromiter(values, dtype=np.int64).view(np.uint64)
 
 
 def count_rows(engine: Engine) -> int:

@@ -3,22 +3,36 @@ until the retention prune (``service.db.retention``) deletes those superseded lo
 
 A score equal to the account's latest one (same account, model and catalog, so the same result) is not stored
 twice: ``record_score`` counts it on that row (``served_count``, ``last_served_at``).
+
+Scores are keyed by the account's platform and name (``ingest.platform_handles.account_key``): an X ``name`` and a
+Reddit ``name`` have two histories. A handle without a prefix finds the history its shape guesses, else the same
+name's on another platform (``lookup_keys``), as the store finds accounts.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from detector.scoring import AccountScore
+from ingest.platform_handles import account_key, lookup_keys
 from service.db.tables import job_items, scores
 from service.db.timeutil import as_utc, utcnow
 
-__all__ = ["StoredScore", "add_score", "job_score", "latest_score", "record_score", "score_history"]
+__all__ = [
+    "StoredScore",
+    "add_score",
+    "job_score",
+    "latest_bands",
+    "latest_score",
+    "record_score",
+    "score_history",
+]
 
 
 @dataclass(frozen=True)
@@ -41,7 +55,7 @@ def add_score(
     evidence = result.evidence
     row = {
         "handle": result.handle,
-        "handle_key": result.handle.lower(),
+        "handle_key": account_key(result.platform, result.handle),
         "score": result.score,
         "band": result.band,
         "components": json.dumps(result.components),
@@ -79,7 +93,9 @@ def record_score(conn: Connection, result: AccountScore, *, job_id: str | None =
     Equal results mean equal inputs (the result names its model and catalog versions and rests only on the account
     and its coordination context), so a repeat adds a count, not a copy."""
     serialized = result.model_dump_json()
-    latest = conn.execute(_LATEST_OF_HANDLE, {"key": result.handle.lower(), "serialized": serialized}).one_or_none()
+    latest = conn.execute(
+        _LATEST_OF_HANDLE, {"key": account_key(result.platform, result.handle), "serialized": serialized}
+    ).one_or_none()
     if latest is not None and latest.same:
         conn.execute(_SERVED_AGAIN, {"row_id": latest.id, "now": utcnow()})
         return latest.id
@@ -97,20 +113,35 @@ def _stored(row) -> StoredScore:  # type: ignore[no-untyped-def]
     )
 
 
+def _scored_key(conn: Connection, handle: str) -> str | None:
+    """The key of the account ``handle`` names that has scores (``lookup_keys``: the likeliest first), or ``None``."""
+    keys = lookup_keys(handle)
+    scored = set(conn.execute(select(scores.c.handle_key).where(scores.c.handle_key.in_(keys)).distinct()).scalars())
+    return next((key for key in keys if key in scored), None)
+
+
 def latest_score(engine: Engine, handle: str) -> StoredScore | None:
     """The newest score of ``handle`` (case-insensitive), or ``None`` if it was never scored."""
     with engine.connect() as conn:
-        row = conn.execute(
-            select(scores).where(scores.c.handle_key == handle.lower()).order_by(scores.c.id.desc()).limit(1)
-        ).one_or_none()
+        key = _scored_key(conn, handle)
+        row = (
+            None
+            if key is None
+            else conn.execute(
+                select(scores).where(scores.c.handle_key == key).order_by(scores.c.id.desc()).limit(1)
+            ).one_or_none()
+        )
     return _stored(row) if row is not None else None
 
 
 def score_history(engine: Engine, handle: str) -> list[StoredScore]:
     """Every score of ``handle``, oldest first."""
     with engine.connect() as conn:
-        rows = conn.execute(select(scores).where(scores.c.handle_key == handle.lower()).order_by(scores.c.id)).all()
-    return [_stored(row) for row in rows]
+        key = _scored_key(conn, handle)
+        rows = (
+            [] if key is None else conn.execute(select(scores).where(scores.c.handle_key == key).order_by(scores.c.id))
+        )
+        return [_stored(row) for row in rows]
 
 
 def job_score(engine: Engine, job_id: str, handle: str) -> StoredScore | None:
@@ -122,3 +153,22 @@ def job_score(engine: Engine, job_id: str, handle: str) -> StoredScore | None:
             .where(job_items.c.job_id == job_id, job_items.c.handle_key == handle.lower())
         ).one_or_none()
     return _stored(row) if row is not None else None
+
+
+def latest_bands(engine: Engine, handles: Iterable[str]) -> dict[str, tuple[float | None, str]]:
+    """Per lower-cased handle of ``handles`` ever scored, its latest ``(score, band)``, in one query per 500 handles
+    (the stored results, with their evidence, are not read)."""
+    keys = sorted({handle.lower() for handle in handles})
+    found: dict[str, tuple[float | None, str]] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(keys), 500):
+            newest = (
+                select(func.max(scores.c.id))
+                .where(scores.c.handle_key.in_(keys[start : start + 500]))
+                .group_by(scores.c.handle_key)
+            )
+            rows = conn.execute(
+                select(scores.c.handle_key, scores.c.score, scores.c.band).where(scores.c.id.in_(newest))
+            )
+            found.update({row.handle_key: (row.score, row.band) for row in rows})
+    return found

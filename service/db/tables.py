@@ -28,6 +28,7 @@ from sqlalchemy import (
 __all__ = [
     "api_keys",
     "audit_log",
+    "catalog_overlay",
     "catalog_versions",
     "coordination_posts",
     "feedback",
@@ -35,6 +36,7 @@ __all__ = [
     "jobs",
     "metadata",
     "scores",
+    "talking_point_candidates",
     "training_runs",
     "x_spend_months",
 ]
@@ -138,6 +140,35 @@ catalog_versions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# Talking-point discovery (migration 0009): proposed lines by the fingerprint of their first state post, with the
+# decision taken (open | accepted | merged | rejected), and the overlay of accepted lines scoring lays over the catalog.
+talking_point_candidates = Table(
+    "talking_point_candidates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("fingerprint", String(32), nullable=False, unique=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("content", Text, nullable=False),  # the detector.discovery.Candidate as JSON
+    Column("spread", Integer, nullable=False),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("discovered_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", String(64)),
+    Column("talking_point_id", String(128)),  # the line it became or was merged into
+)
+
+catalog_overlay = Table(
+    "catalog_overlay",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # add | extend
+    Column("talking_point_id", String(128), nullable=False),
+    Column("content", Text, nullable=False),  # the TalkingPoint (for extend: its id and the phrases added) as JSON
+    Column("candidate_id", Integer, ForeignKey("talking_point_candidates.id", ondelete="SET NULL")),
+    Column("created_by", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 feedback = Table(
     "feedback",
     metadata,
@@ -178,6 +209,8 @@ coordination_posts = Table(
     Column("n_shingles", Integer, nullable=False),
     Column("signature", LargeBinary, nullable=False),  # uint32 little-endian, num_perm values
     Column("hashtag_key", BigInteger, nullable=False),  # the uint64 key's bits as int64; 0 for none
+    Column("link_key", BigInteger, nullable=False, server_default="0"),  # as hashtag_key (detector/link_keys.py)
+    Column("repost_key", BigInteger, nullable=False, server_default="0"),
     Column("vector", LargeBinary),  # int8 sentence vector (512 bytes); NULL when the post was not embedded
     Column("lang_code", BigInteger),  # number of the post's language (detector.semantic_links.language_code)
 )

@@ -12,7 +12,7 @@ from service.auth import AnalystDep, ScopeDep, require_analyst
 from service.db.feedback import FeedbackEntry, add_feedback, feedback_for
 from service.db.jobs import get_job
 from service.db.scores import job_score, latest_score
-from service.deps import EngineDep, HandleDep
+from service.deps import HANDLE_PATH, EngineDep, HandleDep
 from service.errors import NotScoredError
 from service.schemas import FeedbackCreate, FeedbackPublic
 
@@ -23,7 +23,7 @@ def _public(entry: FeedbackEntry) -> FeedbackPublic:
     return FeedbackPublic(**vars(entry))
 
 
-@router.post("/{handle}/feedback", response_model=FeedbackPublic, status_code=201)
+@router.post(f"{HANDLE_PATH}/feedback", response_model=FeedbackPublic, status_code=201)
 def create_feedback(
     handle: HandleDep,
     body: FeedbackCreate,
@@ -57,7 +57,7 @@ def create_feedback(
     return _public(entry)
 
 
-@router.get("/{handle}/feedback", response_model=list[FeedbackPublic])
+@router.get(f"{HANDLE_PATH}/feedback", response_model=list[FeedbackPublic])
 def list_feedback(handle: HandleDep, engine: EngineDep, scope: ScopeDep) -> list[FeedbackPublic]:
     """The verdicts on the account the caller may see (its key's and its team's; an admin all), oldest first."""
     return [_public(entry) for entry in feedback_for(engine, handle, scope=scope)]

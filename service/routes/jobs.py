@@ -39,6 +39,7 @@ from service.errors import EmptyJobError, InvalidHandlesError, TooManyHandlesErr
 from service.jobs.handles_file import read_handle_lines
 from service.schemas import JobCreate, JobErrorPublic, JobPublic, JobResume, XReadEstimatePublic, normalize_handle
 from service.scoring.x_estimate import estimate_reads
+from service.spreadsheet import spreadsheet_safe
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], dependencies=[Depends(require_analyst)])
 
@@ -255,20 +256,6 @@ def _jsonl(results: Iterator[JobResult]) -> Iterator[str]:
                 "error": {"type": r.error_type, "detail": r.error_detail},
             }
         yield json.dumps(entry, ensure_ascii=False) + "\n"
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell: object) -> object:
-    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) gets a leading quote.
-
-    Error details quote X's own words and handles come from users: OWASP's CSV-injection advice, applied to text
-    only (scores are numbers in [0, 1] and never negative).
-    """
-    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
-        return "'" + cell
-    return cell
 
 
 def _csv(results: Iterator[JobResult]) -> Iterator[str]:

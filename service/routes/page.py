@@ -83,8 +83,8 @@ class ModelSummary:
 def asset_version() -> str:
     """A digest of the static files, appended to their URLs so a browser never runs a stale script."""
     digest = hashlib.sha256()
-    for path in sorted(STATIC_DIR.iterdir()):
-        digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted(p for p in STATIC_DIR.rglob("*") if p.is_file()):  # vendored libraries in folders too
+        digest.update(path.relative_to(STATIC_DIR).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -156,6 +156,9 @@ class HandleScorer:
             platform = _platform_of(resolution) or resolution.platform
             if platform is not None and score.platform != platform:
                 score = score.model_copy(update={"platform": platform})
+            metrics = _account_metrics(resolution.account)
+            if metrics != score.account_metrics:
+                score = score.model_copy(update={"account_metrics": metrics})
             outcomes[position] = HandleOutcome(
                 score.handle, score=score, source_status=resolution.status, platform=platform
             )
@@ -206,6 +209,15 @@ class HandleScorer:
 
 def _failed(handle: str, error: Exception, *, platform: str | None = None) -> HandleOutcome:
     return HandleOutcome(handle, problem=ScoringProblem.of(error), platform=platform)
+
+
+def _account_metrics(account: Account | None) -> dict[str, int]:
+    """The profile's platform counts the score carries for analysts (``AccountScore.account_metrics``)."""
+    if account is None:
+        return {}
+    profile = account.profile
+    counts = {"link_karma": profile.link_karma, "comment_karma": profile.comment_karma}
+    return {name: value for name, value in counts.items() if value is not None}
 
 
 def _platform_of(resolution: Resolution) -> str | None:

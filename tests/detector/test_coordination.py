@@ -8,17 +8,16 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from detector import coordination
+from detector import coordination_pairs
 from detector.coordination import (
     CoordinationIndex,
     CoordinationParams,
     PostTable,
     batch_links,
-    co_hashtag_pairs,
-    co_similar_pairs,
     coordination_row,
     post_table,
 )
+from detector.coordination_pairs import co_hashtag_pairs, co_similar_pairs
 from detector.schema import Account, Post
 
 T0 = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
@@ -103,12 +102,16 @@ def test_num_perm_must_divide_into_bands() -> None:
         CoordinationParams(num_perm=30, bands=8)
 
 
-def test_co_retweets_of_one_post_link_the_retweeters() -> None:
+def test_co_retweets_of_one_post_link_the_retweeters_as_co_repost() -> None:
     original = "Canada's media keeps smearing the Chinese community with baseless interference stories"
     index = CoordinationIndex()
     index.add([_account("rt_one", (f"RT @newsbot: {original}", timedelta(0)))])
     [link] = index.links(_account("rt_two", (f"RT @newsbot: {original}", timedelta(minutes=3))))
-    assert link.peer_handle == "rt_one" and link.kind == "near_duplicate"
+    assert link.peer_handle == "rt_one" and link.kind == "co_repost"
+    [copied] = index.links(_account("copier", (original, timedelta(minutes=2))))
+    assert copied.kind == "near_duplicate", "copying a post's words is not reposting it"
+    [other] = index.links(_account("rt_three", (f"RT @otherbot: {original}", timedelta(minutes=1))))
+    assert other.kind == "near_duplicate", "a repost of another account's post with the same words"
 
 
 def test_same_hashtag_sequence_links_accounts_whatever_their_text() -> None:
@@ -184,11 +187,11 @@ def test_the_join_finds_exactly_the_pairs_a_pair_by_pair_search_finds(monkeypatc
     ]
     params = CoordinationParams(max_bucket=10_000)
     if threaded:
-        monkeypatch.setattr(coordination, "_THREADED_FROM_POSTS", 0)
+        monkeypatch.setattr(coordination_pairs, "_THREADED_FROM_POSTS", 0)
     table = post_table(accounts, params)
     eligible = table.n_shingles >= params.min_shingles
     band_keys = [
-        np.where(eligible, coordination._band_keys(table.signatures, band, params.bands), 0)
+        np.where(eligible, coordination_pairs._band_keys(table.signatures, band, params.bands), 0)
         for band in range(params.bands)
     ]
     first, second, similarity = co_similar_pairs(table, params)
@@ -210,7 +213,7 @@ def test_a_band_key_mixes_exactly_that_bands_values() -> None:
         expected = np.full(50, band + 1, dtype=np.uint64)
         for column in range(band * 4, band * 4 + 4):
             expected = expected * np.uint64(0x100000001B3) + signatures[:, column].astype(np.uint64)
-        assert np.array_equal(coordination._band_keys(signatures, band, 8), expected)
+        assert np.array_equal(coordination_pairs._band_keys(signatures, band, 8), expected)
 
 
 def test_explanations_stored_under_the_earlier_kind_names_still_read() -> None:

@@ -80,3 +80,13 @@ def test_account_with_no_posts_is_scored_as_insufficient_data_without_error(load
 
 def test_empty_batch_gives_empty_result(loaded) -> None:
     assert _score(loaded, []) == []
+
+
+def test_telegram_reach_is_shown_on_matched_posts_and_leaves_the_score_unchanged(loaded, account_factory) -> None:
+    plain = account_factory("dailytruth", ["Stop smearing and attacking China!", "hello", "hi"])
+    counted = plain.model_copy(
+        update={"posts": [post.model_copy(update={"views": 15_000, "forwards": 320}) for post in plain.posts]}
+    )
+    [without, with_reach] = _score(loaded, [plain, counted])
+    assert [(m.views, m.forwards) for m in with_reach.evidence.matched_posts] == [(15_000, 320)]
+    assert with_reach.score == without.score and with_reach.components == without.components, "no feature reads it"

@@ -9,7 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detector.coordination import CoordinatedPost, CoordinationIndex, CoordinationParams, coordination_row
+from detector.coordination import (
+    CoordinatedPost,
+    CoordinationIndex,
+    CoordinationParams,
+    batch_links,
+    coordination_row,
+    post_table,
+    trained_params,
+)
 from detector.embeddings import load_embedder, verify_files
 from detector.errors import EmbedderIntegrityError
 from detector.model import coordination_matrix
@@ -22,6 +30,7 @@ from detector.semantic_links import (
     language_sums,
     post_language,
     quantized,
+    semantic_table,
 )
 
 T0 = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
@@ -121,11 +130,24 @@ def _link(kind: str, peer: str = "peer") -> CoordinatedPost:
 
 def test_coordinated_share_counts_meaning_links_only_for_a_model_trained_with_them() -> None:
     links = [_link("paraphrase", "a"), _link("translation", "b")]
-    assert coordination_row(4, links) == [0.0, 0.0, 0.0]
-    assert coordination_row(4, links, semantic=True) == [0.25, 0.0, math.log1p(2)]
-    served = coordination_matrix([4], [links], CoordinationParams(semantic=False))
-    assert served.tolist() == [[0.0, 0.0, 0.0]]
-    assert coordination_matrix([4], [links], CoordinationParams(semantic=True))[0, 0] == 0.25
+    assert coordination_row(4, links) == [0.0, 0.0, 0.0], "as models trained before either kind existed"
+    assert coordination_row(4, links, trained_params(None, semantic=True)) == [0.25, 0.0, math.log1p(2)]
+    assert coordination_matrix([4], [links], trained_params(None)).tolist() == [[0.0, 0.0, 0.0]]
+    assert coordination_matrix([4], [links], trained_params(None, semantic=True))[0, 0] == 0.25
+
+
+def test_meaning_links_carry_their_pairs_chance_like_the_others(encoder: SemanticEncoder) -> None:
+    accounts = [_account("en_amp", EN, 0), _account("zh_amp", ZH, 4)]
+    index = CoordinationIndex(semantic=encoder)
+    index.add(accounts)
+    [[indexed], _] = index.links_many(accounts)
+    table = semantic_table(post_table(accounts), accounts, trained_params(None, semantic=True), encoder)
+    [[batch], _] = batch_links(table, CoordinationParams())
+    assert indexed.kind == batch.kind == "translation"
+    assert indexed.p_value is not None and 0 < indexed.p_value <= 1 and indexed.q_value is not None
+    assert (batch.p_value, batch.q_value) == (indexed.p_value, indexed.q_value), "a pair's chance is its posts' own"
+    [[untested], _] = batch_links(table, CoordinationParams(permutations=0))
+    assert (untested.kind, untested.p_value, untested.q_value) == ("translation", None, None)
 
 
 def test_an_encoder_file_that_differs_from_its_pin_is_refused(tmp_path: Path) -> None:
@@ -143,8 +165,11 @@ def test_training_with_semantic_links_counts_them_and_records_it() -> None:
     accounts = [_account("en_amp", EN, 0), _account("zh_amp", ZH, 4)]
     column = "coordination__coordinated_share"
     for semantic, share in ((False, 0.0), (True, 1.0)):
-        blocks = compute_blocks(accounts, load_catalog(), profile_features=False, semantic_coordination=semantic)
-        assert blocks.coordination is not None and blocks.coordination.semantic is semantic
+        blocks = compute_blocks(
+            accounts, load_catalog(), profile_features=False, semantic_coordination=semantic, coordination_fdr=None
+        )
+        assert blocks.coordination is not None
+        assert ("translation" in blocks.coordination.counted_kinds) is semantic
         assert blocks.static[:, blocks.static_names.index(column)].tolist() == [share, share]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from detector.artifact import untrusted_types
@@ -127,3 +129,43 @@ def test_a_self_declared_embassy_is_flagged_apart_from_its_score(shipped) -> Non
     )
     assert result.state_affiliated
     assert "self-declared" in (result.state_affiliation.reason or "")
+
+
+def test_the_shipped_models_coordination_features_ignore_the_kinds_and_chance_added_after_it(shipped) -> None:
+    """The shipped model was trained when a shared link did not link and every link counted: loaded, its params say
+    so, and an account whose only tie is a shared link (now found, with its p-value) still has no coordination."""
+    line = "The so-called election interference reports are baseless smears against China and the Chinese community"
+    repost = "RT @newsbot: Canada's media keeps smearing the Chinese community with baseless interference stories"
+    own = iter(ORDINARY)
+
+    def account(handle: str, text: str, minutes: int, urls: tuple[str, ...] = ()) -> Account:
+        posts = [
+            Post(id=f"{handle}-0", created_at=START + timedelta(minutes=minutes), text=text, urls=list(urls)),
+            Post(id=f"{handle}-1", created_at=START + timedelta(hours=5), text=next(own)),
+        ]
+        return Account(handle=handle, platform="x", posts=posts)
+
+    story = "https://news.example/a/story"
+    accounts = [
+        account("near_a", line, 0),
+        account("near_b", line + " #China", 3),
+        account("link_a", "Everyone should read this before the vote", 0, (story,)),
+        account("link_b", "Unbelievable what they found, share it", 4, (f"{story}?utm_source=x",)),
+        account("rt_a", repost, 60),
+        account("rt_b", repost, 62),
+    ]
+    model = shipped.model
+    assert (model.coordination.max_fdr, model.coordination.counted_kinds) == (
+        None,
+        ("near_duplicate", "co_repost", "hashtag_sequence"),
+    )
+    links = model.coordination_links(accounts)
+    assert [sorted({link.kind for link in found}) for found in links[::2]] == [
+        ["near_duplicate"],
+        ["shared_link"],
+        ["co_repost"],
+    ]
+    assert all(link.p_value is not None for found in links for link in found)
+    columns = model.featurize(accounts, links=links)[:, -3:]
+    linked = [0.5, 0.0, math.log(2)]
+    np.testing.assert_allclose(columns, [linked, linked, [0.0] * 3, [0.0] * 3, linked, linked])

@@ -28,7 +28,8 @@ from ingest.store import AccountStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE_TABLES = {"accounts", "posts", "scores", "jobs", "job_items", "api_keys", "catalog_versions", "feedback",
-                  "audit_log", "coordination_posts", "training_runs", "x_spend_months"}  # fmt: skip
+                  "audit_log", "coordination_posts", "training_runs", "x_spend_months", "talking_point_candidates",
+                  "catalog_overlay"}  # fmt: skip
 REVISIONS = [script.revision for script in reversed(list(ScriptDirectory(MIGRATIONS_DIR.as_posix()).walk_revisions()))]
 
 
@@ -171,7 +172,37 @@ def test_a_database_made_by_an_earlier_version_is_opened_by_the_store_with_the_f
     assert current_revision(store.engine) == head_revision()
     assert _schema(store.engine) == fresh_schema
     old = store.get("old")
-    assert old is not None and old.account.platform is None and [p.text for p in old.account.posts] == ["hello"]
+    assert old is not None and old.account.platform == "x" and [p.text for p in old.account.posts] == ["hello"]
+
+
+def test_accounts_at_0008_are_keyed_by_platform_and_name_after_0009_keeping_unknown_ones_as_x(
+    empty_database_url: str,
+) -> None:
+    engine = make_engine(empty_database_url)
+    upgrade(engine, "0008")
+    account = "INSERT INTO accounts (handle_key, handle, platform, profile, source, fetched_at) VALUES "
+    score = (
+        "INSERT INTO scores (handle, handle_key, band, components, result, model_version, catalog_version, "
+        "scored_at) VALUES "
+    )
+    with engine.begin() as conn:
+        conn.execute(sa.text(account + "('old', 'Old', NULL, '{}', 'file:a', '2024-01-01 00:00:00')"))
+        conn.execute(sa.text(account + "('spez', 'spez', 'reddit', '{}', 'file:b', '2024-01-01 00:00:00')"))
+        conn.execute(sa.text(account + "('a.bsky.social', 'a.bsky.social', 'bluesky', '{}', 'c', '2024-01-01')"))
+        for handle, result in (("spez", '{"platform": "reddit"}'), ("Old", "{}")):
+            values = f"('{handle}', '{handle.lower()}', 'low', '{{}}', '{result}', 'm', 'c', '2024-01-02 00:00:00')"
+            conn.execute(sa.text(score + values))
+
+    upgrade(engine)
+
+    with engine.connect() as conn:
+        accounts = set(conn.execute(sa.text("SELECT handle_key, platform FROM accounts")))
+        scores = set(conn.execute(sa.text("SELECT handle_key FROM scores")).scalars())
+    assert accounts == {("old", "x"), ("reddit:spez", "reddit"), ("a.bsky.social", "bluesky")}
+    assert scores == {"old", "reddit:spez"}
+    store = AccountStore(engine)
+    assert store.get("Old").account.platform == "x"
+    assert store.get("spez").account.platform == "reddit", "a bare name still finds the only account of that name"
 
 
 def test_the_store_migrates_a_new_database_so_the_service_finds_its_tables(empty_database_url: str) -> None:

@@ -52,6 +52,7 @@ def test_a_redditor_is_read_with_submissions_and_comments_newest_first(reddit, s
     assert account.profile.created_at == datetime(2022, 10, 31, 15, 50, tzinfo=UTC)
     assert account.profile.description == "Local politics, every day." and account.profile.followers_count == 12
     assert account.profile.default_profile_image is True
+    assert (account.profile.link_karma, account.profile.comment_karma) == (1843, 3367)
     comment, own, link, crosspost = account.posts
     assert comment.id == "t1_lq8x1ab" and comment.is_reply
     assert comment.text == "Exactly. The vote was rigged & everyone knows it."

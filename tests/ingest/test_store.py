@@ -190,7 +190,7 @@ def test_platform_round_trips_from_jsonl_through_the_store_on_every_read_path(tm
 
     report = store.import_rows(read_account_rows(path), source="file:mixed.jsonl")
 
-    assert report.handles == ["-Whiskey_Tango", "Some.User_99"]
+    assert report.handles == ["reddit:-Whiskey_Tango", "Some.User_99"], "each spelled so that it names its account"
     assert store.get("-whiskey_tango").account == named, "the whole account comes back, platform included"
     assert store.get("Some.User_99").account.platform is None, "a row that names no platform: unknown"
     assert [a.platform for a in store.iter_accounts(["@-Whiskey_Tango", "some.user_99"])] == ["reddit", None]
@@ -233,7 +233,7 @@ def test_io_archive_accounts_are_on_x(tmp_path, store) -> None:
     assert InputFormat.IO_ARCHIVE.platform == "x" and InputFormat.JSONL.platform is None
 
 
-def test_a_store_made_before_platforms_were_kept_gets_the_column_and_reads_its_accounts_as_unknown(tmp_path) -> None:
+def test_a_store_made_before_platforms_were_kept_gets_the_column_and_reads_its_accounts_as_x(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)
     with engine.begin() as conn:  # the accounts table as earlier versions created it
@@ -249,9 +249,11 @@ def test_a_store_made_before_platforms_were_kept_gets_the_column_and_reads_its_a
     store = AccountStore(engine)
 
     assert "platform" in {c["name"] for c in inspect(engine).get_columns("accounts")}
-    assert store.get("old").account.platform is None
+    assert store.get("old").account.platform == "x", "migration 0009: what was stored before platforms came from X"
     store.put(_on("telegram", "old"), source="file:y")
-    assert AccountStore(make_engine(url)).get("old").account.platform == "telegram"
+    reopened = AccountStore(make_engine(url))
+    assert reopened.get("old").account.platform == "x", "a Telegram channel of the same name is another account"
+    assert reopened.get("telegram:old").account.platform == "telegram"
 
 
 class _RecordingX:
@@ -290,3 +292,17 @@ def test_a_stored_account_of_another_platform_is_never_refetched_from_x(store) -
     assert [r.status for r in resolutions] == ["cached", "cached", "found"]
     assert x_source.asked == ["x_user"], "X-shaped and of unknown platform: refreshed; the others are not X's"
     assert store.get("x_user").account.platform == "x", "an account fetched from X is on X"
+
+
+def test_telegram_reach_and_reddit_karma_are_stored_with_the_account(store) -> None:
+    channel = _on("telegram", "dailytruth", 2)
+    channel = channel.model_copy(
+        update={
+            "posts": [p.model_copy(update={"views": 900 + i, "forwards": i}) for i, p in enumerate(channel.posts)],
+            "profile": channel.profile.model_copy(update={"link_karma": -3, "comment_karma": 41}),
+        }
+    )
+    store.put(channel, source="telegram")
+    stored = store.get("telegram:dailytruth").account
+    assert [(p.views, p.forwards) for p in stored.posts] == [(900, 0), (901, 1)]
+    assert (stored.profile.link_karma, stored.profile.comment_karma) == (-3, 41)

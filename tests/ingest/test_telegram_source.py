@@ -133,6 +133,7 @@ def test_a_channel_is_read_with_links_tags_forwards_and_replies() -> None:
     original, forward, reply = account.posts
     assert original.id == "telegram:1001:3" and original.urls == ["https://example.org/r"]
     assert original.hashtags == ["referendum"] and not original.is_retweet
+    assert (original.views, original.forwards, forward.views, forward.forwards) == (15_000, 320, 9_000, None)
     assert forward.is_retweet and forward.text == "RT @channel555: Share before it is deleted"
     assert reply.is_reply and reply.urls == ["https://example.net/x"]
     assert ("iter_messages", 50) in client.asked

@@ -4,6 +4,7 @@ through the API, a job and the CLI: one outcome per handle, each with its platfo
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ import respx
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
+from ingest.platform_handles import parse_handle
 from ingest.sources.bluesky import PUBLIC_APPVIEW
 from service.cli import app
 
@@ -129,14 +131,9 @@ def test_a_job_and_the_cli_give_the_same_outcomes_with_their_platforms(
     _check_outcomes({o["handle"]: {**o, "status": o.get("status", "scored")} for o in objects})
 
 
-def test_reddit_with_app_credentials_is_read_live_and_telegram_without_a_session_says_what_to_set(
-    settings, make_client
-) -> None:
-    """A source is on only with all its settings; one that is off names them, and the others keep working."""
-    reddit_settings = settings.model_copy(
-        update={"reddit_client_id": "app", "reddit_client_secret": SecretStr("secret"), "reddit_user_agent": "pw/1"}
-    )
-    client = make_client(reddit_settings)
+@contextmanager
+def recorded_reddit() -> Iterator[None]:
+    """Reddit's OAuth API as recorded for u/civic_watcher (profile, two pages of overview); nothing else answers."""
     api, roomy = (
         "https://oauth.reddit.com/user/civic_watcher",
         {"x-ratelimit-remaining": "90", "x-ratelimit-used": "10", "x-ratelimit-reset": "300"},
@@ -146,6 +143,22 @@ def test_reddit_with_app_credentials_is_read_live_and_telegram_without_a_session
         reddit.get(f"{api}/about/", json=_recorded("reddit/about_civic_watcher.json"), headers=roomy)
         reddit.get(f"{api}/overview/", json=_recorded("reddit/overview_civic_watcher_1.json"), headers=roomy)
         reddit.get(f"{api}/overview/", json=_recorded("reddit/overview_civic_watcher_2.json"), headers=roomy)
+        yield
+
+
+@pytest.fixture
+def reddit_settings(settings):  # type: ignore[no-untyped-def]
+    return settings.model_copy(
+        update={"reddit_client_id": "app", "reddit_client_secret": SecretStr("secret"), "reddit_user_agent": "pw/1"}
+    )
+
+
+def test_reddit_with_app_credentials_is_read_live_and_telegram_without_a_session_says_what_to_set(
+    reddit_settings, make_client
+) -> None:
+    """A source is on only with all its settings; one that is off names them, and the others keep working."""
+    client = make_client(reddit_settings)
+    with recorded_reddit():
         response = client.post("/v1/scores", json={"handles": ["reddit:u/civic_watcher", "t.me/somechannel"]})
 
     assert response.status_code == 200, response.text
@@ -159,3 +172,77 @@ def test_reddit_with_app_credentials_is_read_live_and_telegram_without_a_session
         assert stored.status_code == 200 and stored.json()["platform"] == "reddit", spelling
         assert len(client.get(f"/v1/accounts/{spelling}/history").json()["scores"]) == 1
     assert client.get("/v1/accounts/telegram:civic_watcher").status_code == 404, "another platform's name is not it"
+
+
+def test_an_x_account_and_a_reddit_account_of_the_same_name_are_stored_scored_and_returned_apart(
+    reddit_settings, make_client, demo_roles
+) -> None:
+    client = make_client(reddit_settings)
+    store = client.app.state.service.store
+    model = store.get(demo_roles["ordinary"][0]).account
+    posts = [post.model_copy(update={"id": f"x-{post.id}"}) for post in model.posts]
+    x_account = model.model_copy(update={"handle": "civic_watcher", "user_id": "1999", "posts": posts})
+    store.put(x_account, source="file:x.jsonl")
+
+    with recorded_reddit():
+        response = client.post("/v1/scores", json={"handles": ["@civic_watcher", "reddit:u/civic_watcher"]})
+
+    assert response.status_code == 200, response.text
+    on_x, on_reddit = (entry["result"] for entry in response.json()["results"])
+    assert (on_x["platform"], on_x["n_posts"]) == ("x", len(posts))
+    assert (on_reddit["platform"], on_reddit["n_posts"]) == ("reddit", 4)
+    assert len(store.get("civic_watcher").account.posts) == len(posts), "the X account did not get Reddit's posts"
+    assert store.get("reddit:civic_watcher").account.profile.link_karma == 1843, "karma is stored with the profile"
+    karma = {"link_karma": 1843, "comment_karma": 3367}
+    assert (on_reddit["account_metrics"], on_x["account_metrics"]) == (karma, {})
+    for spelling, platform, n_posts in (("@civic_watcher", "x", len(posts)), ("reddit:u/civic_watcher", "reddit", 4)):
+        body = client.get(f"/v1/accounts/{spelling}").json()
+        assert (body["platform"], body["n_posts"]) == (platform, n_posts), spelling
+        assert body["account_metrics"] == (karma if platform == "reddit" else {}), spelling
+        assert len(client.get(f"/v1/accounts/{spelling}/history").json()["scores"]) == 1, spelling
+
+    client.app.state.runner.stop()  # one job scores both: each keeps its own result
+    job = client.post("/v1/jobs", json={"handles": ["civic_watcher", "reddit:civic_watcher"]})
+    while client.app.state.runner.run_once():
+        pass
+    lines = [json.loads(line) for line in client.get(f"/v1/jobs/{job.json()['id']}/results").text.splitlines()]
+    assert [(line["handle"], line["platform"], line["status"]) for line in lines] == [
+        ("civic_watcher", "x", "scored"),
+        ("reddit:civic_watcher", "reddit", "scored"),
+    ]
+
+
+README = RECORDINGS.parents[2] / "README.md"
+
+
+def test_the_readme_command_scores_a_bluesky_handle_live_without_credentials_or_settings(cli_env, monkeypatch) -> None:
+    """The exact line the README shows, run as a user would (no PARROTWATCH_* variable: Bluesky is on by default),
+    against the recorded AppView answers with the account renamed to the one the README names."""
+    [command] = [
+        line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("parrotwatch score bsky:")
+    ]
+    program, *args = shlex.split(command)
+    actor = parse_handle(args[-1]).name
+    monkeypatch.delenv("PARROTWATCH_BLUESKY_LIVE")
+
+    def renamed(name: str) -> object:
+        return json.loads((RECORDINGS / name).read_text(encoding="utf-8").replace("alice.bsky.social", actor))
+
+    profile, feed = (
+        f"{PUBLIC_APPVIEW}/xrpc/app.bsky.actor.getProfile",
+        f"{PUBLIC_APPVIEW}/xrpc/app.bsky.feed.getAuthorFeed",
+    )
+    with respx.mock(assert_all_called=True) as bsky:
+        bsky.get(profile, params={"actor": actor}).mock(
+            return_value=httpx.Response(200, json=renamed("bluesky/getProfile_alice.json"))
+        )
+        pages = ["bluesky/getAuthorFeed_alice.json", "bluesky/getAuthorFeed_alice_end.json"]
+        bsky.get(feed).mock(
+            side_effect=lambda request: httpx.Response(200, json=renamed(pages["cursor" in request.url.params]))
+        )
+        result = CliRunner().invoke(app, args)
+
+    assert program == "parrotwatch" and result.exit_code == 0, result.output
+    [scored] = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert (scored["handle"], scored["platform"], scored["n_posts"]) == (actor, "bluesky", 4)
+    assert scored["band"] in ("high", "elevated", "low", "insufficient_data") and "score" in scored

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy.special import logit
 
+from detector.false_discovery import DEFAULT_MAX_FDR
 from detector.model import HEAD_KINDS, expected_signs
 from training.candidates import LINEAR_TOLERANCE, CandidateFigures, choose_head
 from training.train import fit_head
@@ -30,6 +31,13 @@ def test_card_records_every_candidates_grouped_cv_figures_and_why_one_was_chosen
     expected = "linear" if linear["pr_auc"]["mean"] >= best["pr_auc"]["mean"] - LINEAR_TOLERANCE else best["kind"]
     assert card["head"]["kind"] == expected
     assert "PR-AUC" in card["head"]["reason"] and card["head"]["explanations"]
+
+
+def test_a_new_model_counts_only_coordinated_pairs_under_the_default_false_discovery_rate(demo_training) -> None:
+    params = demo_training.model.coordination
+    assert params.max_fdr == DEFAULT_MAX_FDR == 0.05
+    assert "shared_link" in params.counted_kinds
+    assert demo_training.card["config"]["coordination"]["max_fdr"] == 0.05, "the card says so too"
 
 
 def test_linear_head_is_kept_when_a_tree_beats_it_by_less_than_the_tolerance() -> None:

@@ -175,9 +175,17 @@ function parseHandles(text) {
 
 // ---- scoring ------------------------------------------------------------------------------------------------
 
+// The spelling that names a scored account with its platform (`canonical` in ingest/platform_handles.py): an X
+// `name` and a Reddit `name` are two accounts, `name` and `reddit:name`, each with its own row and history.
+function spelled(score) {
+  const guess = score.handle.includes("@") ? "mastodon" : score.handle.includes(".") ? "bluesky" : "x";
+  const platform = score.platform || "x";
+  return platform === guess ? score.handle : `${platform}:${score.handle}`;
+}
+
 function record(score) {
-  rows.set(score.handle.toLowerCase(), score);
-  failures.delete(score.handle.toLowerCase());
+  rows.set(spelled(score).toLowerCase(), score);
+  failures.delete(spelled(score).toLowerCase());
 }
 
 function recordFailure(handle, error) {
@@ -310,15 +318,15 @@ function render() {
   const pages = Math.max(1, Math.ceil(scores.length / PAGE_SIZE));
   page = Math.min(Math.max(page, 0), pages - 1);
   for (const score of scores.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE)) {
-    const detailId = `evidence-${score.handle}`;
+    const detailId = `evidence-${spelled(score)}`;
     const detail = el("tr", { class: "detail", id: detailId, hidden: true },
       el("td", { colspan: headers.length }));
     const toggle = el("button", { type: "button", "aria-expanded": "false", "aria-controls": detailId,
       onclick: () => toggleEvidence(score, toggle, detail) },
     el("span", {}, "Show"), el("span", { class: "visually-hidden" }, ` evidence of @${score.handle}`));
     body.append(
-      el("tr", { "data-handle": score.handle },
-        el("th", { scope: "row" }, `@${score.handle}`),
+      el("tr", { "data-handle": spelled(score) },
+        el("th", { scope: "row" }, (score.platform || "x") === "x" ? `@${score.handle}` : spelled(score)),
         el("td", { class: "num" }, fmt(score.score)),
         el("td", {}, el("span", { class: `band band-${score.band}` }, bandLabel(score.band)),
           score.provisional ? el("span", { class: "hint band-note" }, "provisional score") : null),
@@ -393,13 +401,17 @@ function evidenceView(score) {
 
   box.append(el("h4", {}, `Coordinated posts (${ev.n_coordinated_posts ?? 0})`));
   if (ev.coordinated_posts?.length) {
-    box.append(el("table", {},
-      el("caption", {}, `Near-identical posts by other accounts; peers: ${(ev.peer_accounts || []).map((p) => `@${p}`).join(", ")}`),
-      el("thead", {}, el("tr", {}, ["Post", "Peer", "Peer's post", "Time apart", "Similarity"].map((h) => el("th", { scope: "col" }, h)))),
+    // The post cells show ids until coordination.js has the posts' texts (data-post names the post).
+    box.append(el("table", { class: "coordinated" },
+      el("caption", {}, `Posts by other accounts that say the same, close in time; peers: ${(ev.peer_accounts || []).map((p) => `@${p}`).join(", ")}`),
+      el("thead", {}, el("tr", {}, ["Post", "Peer", "Peer's post", "Kind", "Time apart", "Similarity", "p-value"].map((h) => el("th", { scope: "col" }, h)))),
       el("tbody", {}, ev.coordinated_posts.map((c) => el("tr", {},
-        el("td", {}, c.post_id), el("td", {}, `@${c.peer_handle}`), el("td", {}, c.peer_post_id),
-        el("td", { class: "num" }, formatGap(c.gap_s)), el("td", { class: "num" }, fmt(c.similarity)))))));
+        el("td", { "data-post": c.post_id }, c.post_id), el("td", {}, `@${c.peer_handle}`),
+        el("td", { "data-post": c.peer_post_id }, c.peer_post_id), el("td", {}, (c.kind || "near_duplicate").replaceAll("_", " ")),
+        el("td", { class: "num" }, formatGap(c.gap_s)), el("td", { class: "num" }, fmt(c.similarity)),
+        el("td", { class: "num" }, c.p_value == null ? "not tested" : fmt(c.p_value, 3)))))));
   } else box.append(el("p", {}, "None found."));
+  if (score.n_posts && typeof coordinationView === "function") box.append(coordinationView(score));
 
   box.append(el("h4", {}, "Features that moved the score most"));
   if (ev.top_features?.length) {
@@ -413,8 +425,8 @@ function evidenceView(score) {
 
   const history = el("div", { class: "history" }, el("h4", {}, "Score history"), el("p", {}, "Loading…"));
   box.append(history);
-  loadHistory(score.handle, history);
-  box.append(feedbackView(score.handle));
+  loadHistory(spelled(score), history);
+  box.append(feedbackView(spelled(score)));
   return box;
 }
 
@@ -426,6 +438,12 @@ async function loadHistory(handle, box) {
   }
   try {
     const body = await (await api(`/v1/accounts/${encodeURIComponent(handle)}/history`)).json();
+    if (body.account_status) { // a tombstone: the platform no longer lets the account be read
+      box.querySelector("h4").after(el("p", { class: "note tombstone" },
+        `${body.account_status[0].toUpperCase()}${body.account_status.slice(1)} by its platform since `,
+        el("time", { datetime: body.account_status_since || "" }, (body.account_status_since || "?").slice(0, 10)),
+        ": its stored posts and scores are kept."));
+    }
     const stored = body.scores || [];
     const points = stored.filter((s) => s.score != null && s.scored_at)
       .sort((a, b) => Date.parse(a.scored_at) - Date.parse(b.scored_at));
@@ -515,7 +533,7 @@ function csvCell(value) {
 function exportCsv() {
   const components = componentNames();
   const header = ["handle", "score", "band", ...components, "state_affiliated", "model_version"];
-  const lines = [header, ...sortedScores().map((s) => [s.handle, s.score, s.band,
+  const lines = [header, ...sortedScores().map((s) => [spelled(s), s.score, s.band,
     ...components.map((c) => s.components?.[c]), s.state_affiliated, s.model_version])];
   const blob = new Blob([lines.map((line) => line.map(csvCell).join(",")).join("\r\n") + "\r\n"], { type: "text/csv" });
   const link = el("a", { href: URL.createObjectURL(blob), download: `parrotwatch-scores-${new Date().toISOString().slice(0, 19).replaceAll(":", "")}.csv` });
@@ -523,6 +541,33 @@ function exportCsv() {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
+// ---- proposed talking points --------------------------------------------------------------------------------
+
+// The stored open candidates (discovery runs from the API or `parrotwatch catalog discover`), by spread.
+async function showCandidates() {
+  const status = document.getElementById("candidates-status");
+  const table = document.getElementById("candidates");
+  try {
+    const body = await (await api("/v1/talking-points/candidates?refresh=false")).json();
+    table.tBodies[0].replaceChildren(
+      ...body.candidates.map((c) =>
+        el("tr", { "data-candidate": c.id },
+          el("td", {}, c.spread),
+          el("td", {}, c.first_seen_at.slice(0, 10)),
+          el("td", {}, c.languages.join(", ")),
+          el("td", {}, c.state_accounts.join(", ")),
+          el("td", {}, ...Object.entries(c.phrasings).map(([lang, text]) => el("p", { lang }, text)))),
+      ),
+    );
+    table.hidden = body.candidates.length === 0;
+    status.textContent = body.candidates.length
+      ? `${body.candidates.length} proposed, against catalog ${body.catalog_version}.`
+      : "No proposed talking point.";
+  } catch (error) {
+    status.textContent = error.missing ? "This server does not propose talking points." : error.message;
+  }
 }
 
 // ---- start --------------------------------------------------------------------------------------------------
@@ -537,6 +582,7 @@ document.getElementById("key-form").addEventListener("submit", (event) => {
 document.getElementById("forget-key").addEventListener("click", () => setKey(null));
 document.getElementById("score-form").addEventListener("submit", onScore);
 document.getElementById("export-csv").addEventListener("click", exportCsv);
+document.getElementById("show-candidates").addEventListener("click", showCandidates);
 document.getElementById("previous-page").addEventListener("click", () => turnPage(-1));
 document.getElementById("next-page").addEventListener("click", () => turnPage(1));
 document.getElementById("clear-results").addEventListener("click", () => {

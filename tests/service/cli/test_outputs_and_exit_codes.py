@@ -175,3 +175,25 @@ def test_import_limits_come_from_the_environment(run, tmp_path, monkeypatch) -> 
     assert result.exit_code == 0, result.output
     assert "31 characters, over the limit of 30" in result.output
     assert "hold more than 2 posts: @wordy (4)" in result.output
+
+
+def test_score_of_a_file_tells_an_x_account_from_a_reddit_account_of_the_same_name(run, demo_dir, tmp_path) -> None:
+    with (demo_dir / "accounts.jsonl").open(encoding="utf-8") as lines:
+        model = json.loads(next(lines))
+    path = tmp_path / "two.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for platform in ("x", "reddit"):
+            posts = [{**post, "id": f"{platform}-{post['id']}"} for post in model["posts"][:5]]
+            out.write(json.dumps({**model, "handle": "civic", "user_id": None, "platform": platform, "posts": posts}))
+            out.write("\n")
+
+    result = run("score", "reddit:u/civic", "--input", path)
+
+    assert result.exit_code == 0, result.output
+    [scored] = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert (scored["handle"], scored["platform"], scored["n_posts"]) == ("civic", "reddit", 5)
+    both = run("score", "--input", path)
+    assert sorted(json.loads(line)["platform"] for line in both.stdout.splitlines() if line.startswith("{")) == [
+        "reddit",
+        "x",
+    ]

@@ -37,12 +37,15 @@ def small_labels(demo_dir: Path, tmp_path: Path) -> Path:
 
 
 def test_train_writes_the_report_into_the_new_version_and_prints_figures_by_split(
-    run, demo_dir, small_labels, settings
+    run, demo_dir, small_labels, settings, monkeypatch
 ) -> None:
+    monkeypatch.setenv("PARROTWATCH_COORDINATION_FDR", "0.01")
     result = run("train", "--input", demo_dir / "accounts.jsonl", "--labels", small_labels)
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout.splitlines()[-1])
     folder = settings.models_dir / printed["version"]
+    card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
+    assert card["config"]["coordination"]["max_fdr"] == 0.01, "the setting is the rate the new model counts under"
     assert printed["report"] == str(folder / "report.html")
     assert set(REPORT_FILES) <= {path.name for path in folder.iterdir()}
     assert (folder / "reliability.png").read_bytes()[:8] == PNG_MAGIC

@@ -48,6 +48,8 @@ def test_a_suspended_account_keeps_its_score_and_says_since_when(client, demo_ro
     assert body["score"] == scored["score"], "a tombstone keeps the score"
     assert body["account_status"] == "suspended"
     assert body["account_status_since"].startswith(f"{since:%Y-%m-%dT%H:%M:%S}")
+    history = client.get(f"/v1/accounts/{handle}/history").json()  # what the page reads to show the tombstone
+    assert (history["account_status"], history["account_status_since"]) == ("suspended", body["account_status_since"])
 
 
 def test_never_scored_account_is_404_problem(client) -> None:

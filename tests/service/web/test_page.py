@@ -32,13 +32,21 @@ def test_page_says_a_score_is_not_attribution_and_names_the_model(client, settin
 def test_page_script_and_styles_are_served_from_static(client) -> None:
     html = client.get("/").text
     assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
-    assert {a.split("?")[0] for a in assets} == {"/static/page.js", "/static/page.css"}
+    assert {a.split("?")[0] for a in assets} == {
+        "/static/page.js",
+        "/static/page.css",
+        "/static/coordination.js",
+        "/static/coordination.css",
+        "/static/vendor/cytoscape/cytoscape.min.js",
+    }
     for asset in assets:
         response = client.get(asset)
         assert response.status_code == 200, asset
     script = client.get("/static/page.js")
     assert "javascript" in script.headers["content-type"]
     assert "Authorization" in script.text and "sessionStorage" in script.text
+    licence = client.get("/static/vendor/cytoscape/LICENSE").text
+    assert "Permission is hereby granted" in licence, "the vendored library is served with its licence"
 
 
 def test_page_loads_without_a_model_and_says_scoring_is_unavailable(settings, tmp_path) -> None:

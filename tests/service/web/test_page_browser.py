@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +43,8 @@ CHROMIUM_ARGS = [
 TEST_KEY = "pw-test-key-0123456789"
 TIMEOUT_MS = 20_000
 NO_POSTS, THIN = "no_posts_acct", "thin_acct"  # stored besides the demo corpus: no score, and a provisional one
+# Screenshots of what the page drew, for a person to look at (CI keeps this folder as the tests' artifacts).
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", Path(__file__).resolve().parents[3] / "var" / "test-artifacts"))
 
 
 def _free_port() -> int:
@@ -64,6 +67,7 @@ def live_server(
     data_dir.mkdir()
     shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
     _store_thin_accounts(data_dir / "parrotwatch.db")
+    _store_candidates(data_dir / "parrotwatch.db")
     port = _free_port()
     env = {  # this fixture outlives the per-test environment cleanup, so the shell's PARROTWATCH_* are dropped here
         **{k: v for k, v in os.environ.items() if not k.startswith("PARROTWATCH_")},
@@ -108,6 +112,36 @@ def _store_thin_accounts(path: Path) -> None:
     store = AccountStore(engine)
     store.put(Account(handle=NO_POSTS), source="file:thin.jsonl")
     store.put(Account(handle=THIN, posts=posts), source="file:thin.jsonl")
+    engine.dispose()
+
+
+def _store_candidates(path: Path) -> None:
+    """Two proposed talking points, as discovery stores them."""
+    from detector.discovery import Candidate
+    from service.db.discovery import save_candidates
+
+    def candidate(fingerprint: str, spread: int, phrasings: dict[str, str]) -> Candidate:
+        return Candidate(
+            fingerprint=fingerprint,
+            phrasings=phrasings,
+            phrases={lang: (text,) for lang, text in phrasings.items()},
+            state_accounts=("PRCEmbPress",),
+            post_ids=(f"{fingerprint}-1", f"{fingerprint}-2"),
+            first_seen_at=datetime(2023, 5, 1, 9, tzinfo=UTC),
+            spread=spread,
+            spreaders=tuple(f"amp{i}" for i in range(spread)),
+            median_delay_s=86400.0,
+            n_state_posts=2,
+        )
+
+    engine = make_engine(f"sqlite:///{path}")
+    save_candidates(
+        engine,
+        [
+            candidate("a1", 2, {"en": "Panda cubs celebrate their first birthday."}),
+            candidate("b2", 30, {"en": "The airship drifted off course.", "zh": "民用飞艇偏离航线。"}),
+        ],
+    )
     engine.dispose()
 
 
@@ -284,7 +318,10 @@ def test_evidence_draws_the_score_history_and_records_a_verdict(live_server, pag
 
     def accounts_api(route: sync_api.Route) -> None:  # history and feedback, answered here until the server has them
         if route.request.url.endswith(f"/v1/accounts/{handle}/history"):
-            route.fulfill(json={"handle": handle, "scores": history})
+            tombstone = {"account_status": "suspended", "account_status_since": "2026-02-01T08:00:00Z"}
+            route.fulfill(json={"handle": handle, "scores": history, **tombstone})
+        elif route.request.method != "POST":  # the account's posts, for its timeline: the server's own
+            route.continue_()
         else:
             verdicts.append(route.request.post_data_json)
             route.fulfill(status=201, json={"verdict": verdicts[-1]["verdict"]})
@@ -299,6 +336,9 @@ def test_evidence_draws_the_score_history_and_records_a_verdict(live_server, pag
     chart = page.get_by_role("img", name=f"Score history of @{handle}")
     sync_api.expect(chart).to_have_attribute("aria-label", re.compile(r"2 scores, latest 0\.90 \(high\)"))
     sync_api.expect(chart.locator("circle")).to_have_count(2)
+    sync_api.expect(page.locator(".history .tombstone")).to_have_text(
+        "Suspended by its platform since 2026-02-01: its stored posts and scores are kept."
+    )
     page.get_by_role("textbox", name="Note").fill("the posts quote the embassy")
     page.get_by_role("button", name="Dispute score").click()
     sync_api.expect(page.get_by_text("Recorded: you disputed this score.")).to_be_visible()
@@ -367,3 +407,60 @@ def test_a_thin_account_shows_a_provisional_score_and_its_stored_history(live_se
     )
     sync_api.expect(evidence).to_contain_text("None: the account had no posts, so it has no score.")
     sync_api.expect(page.locator("#model-card")).not_to_contain_text("no score is given")
+
+
+def _most_linked_amplifier(live_server: str, amplifiers: list[str]) -> str:
+    """The demo amplifier with the most peers in the server's coordination network."""
+    auth = {"Authorization": f"Bearer {TEST_KEY}"}
+    body = httpx.get(f"{live_server}/v1/coordination/graph", params={"limit": 2000}, headers=auth, timeout=60).json()
+    degree = Counter(handle for edge in body["edges"] for handle in (edge["source"], edge["target"]))
+    return max((h for h in degree if h in set(amplifiers)), key=lambda h: (degree[h], h))
+
+
+_CANVAS_DRAWN = """container => [...container.querySelectorAll("canvas")].some((canvas) => {
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let alpha = 3; alpha < pixels.length; alpha += 4) if (pixels[alpha]) return true;
+  return false;
+})"""
+
+
+def test_evidence_draws_the_network_of_coordinated_peers_a_post_timeline_and_the_posts_texts(
+    live_server, page, demo_roles
+) -> None:
+    handle = _most_linked_amplifier(live_server, demo_roles["amplifier"])
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(live_server)
+    _enter_key(page, TEST_KEY)
+    page.get_by_role("textbox", name="Handles").fill(handle)
+    page.get_by_role("button", name="Score", exact=True).click()
+    page.get_by_role("button", name="Show evidence").click()
+    evidence = page.locator(f"#evidence-{handle}")
+
+    network = evidence.get_by_role("img", name=re.compile(rf"^Network around @{handle}: \d+ accounts? linked"))
+    sync_api.expect(network).to_have_attribute("data-rendered", re.compile(r"^([2-9]|\d\d+)$"))  # nodes drawn
+    page.wait_for_function(_CANVAS_DRAWN, arg=network.element_handle())
+    sync_api.expect(evidence.locator(".legend")).to_contain_text("high")
+    sync_api.expect(evidence.locator(".legend")).to_contain_text("link")
+    timeline = evidence.get_by_role("img", name=re.compile(rf"^Timeline of @{handle}: \d+ posts"))
+    sync_api.expect(timeline).to_have_attribute("aria-label", re.compile(r"[1-9]\d* coordinated\.$"))
+    assert timeline.locator("circle.coordinated").count() >= 1 and timeline.locator("circle.post").count() >= 5
+    first_link = evidence.locator("table.coordinated tbody tr").first.locator("td")
+    for column in (0, 2):  # the account's post and the peer's post, as text
+        sync_api.expect(first_link.nth(column).locator("blockquote")).not_to_be_empty()
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    evidence.screenshot(path=ARTIFACTS / "coordination-evidence.png")
+    network.screenshot(path=ARTIFACTS / "coordination-network.png")
+    timeline.screenshot(path=ARTIFACTS / "coordination-timeline.png")
+
+
+def test_proposed_talking_points_are_listed_most_spread_first(live_server, page) -> None:
+    page.goto(live_server)
+    _enter_key(page, TEST_KEY)
+    page.get_by_role("button", name="Show proposed talking points").click()
+
+    rows = page.locator("#candidates tbody tr")
+    sync_api.expect(rows).to_have_count(2)
+    sync_api.expect(rows.first.locator("td").first).to_have_text("30")
+    sync_api.expect(rows.first.locator('p[lang="zh"]')).to_have_text("民用飞艇偏离航线。")
+    sync_api.expect(page.locator("#candidates-status")).to_contain_text("2 proposed")
