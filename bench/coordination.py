@@ -43,7 +43,8 @@ from typing import TypeVar
 
 import numpy as np
 
-from detector.coordination import CoordinationParams, co_similar_pairs, post_table
+from detector.coordination import CoordinationParams, post_table
+from detector.coordination_pairs import co_similar_pairs
 from detector.minhash import comparable_text, shingle_hashes
 from detector.schema import Account, Post, Profile
 from detector.text_normalize import normalize_text

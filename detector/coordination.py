@@ -1,7 +1,7 @@
 """Coordination: different accounts posting the same thing, close in time.
 
 Near-duplicate posting is a property of a group, not of one account, so this family needs context: the other
-accounts of a batch, or an index of every post the service has seen. Two kinds of link count:
+accounts of a batch, or an index of every post the service has seen. The kinds of link:
 
 - **text**: near-identical posts (co-retweets of one post included: the ``RT @user:`` prefix is set aside), compared
   with MinHash signatures over shingles of their normalized text and found through locality-sensitive hashing (LSH)
@@ -10,11 +10,11 @@ accounts of a batch, or an index of every post the service has seen. Two kinds o
 - **hashtags**: the same sequence of at least ``min_hashtags`` hashtags, in the same order, whatever the text.
 - **links**: the same expanded URL, normalized (``detector/link_keys.py``): ``shared_link``. A near-identical pair of
   reposts of the same account's post is a ``co_repost`` rather than a ``near_duplicate``.
+- **meaning** (when the table carries sentence vectors): paraphrases and translations, found in
+  ``detector/semantic_links.py``; a pair already linked by text or hashtags is not linked again.
 
-Both are found the same way, vectorized: every post's keys (its LSH band keys, its hashtag-sequence key) are sorted
-by (key, time) and each post is compared with the following posts of its key while they stay within the window. The
-work follows the number of close candidates, not the square of the posts; a key shared by more than ``max_bucket``
-posts is stock text or a trending tag and is skipped.
+The lexical kinds are found by one vectorized join over the posts' keys (``detector/coordination_pairs.py``), whose
+work follows the number of close candidates, not the square of the posts.
 
 Each linked pair of accounts gets a p-value against chance and a Benjamini-Hochberg q-value
 (``detector/coordination_chance.py``); which links count in the features is the model's ``CoordinationParams``.
@@ -23,23 +23,30 @@ Each linked pair of accounts gets a p-value against chance and a Benjamini-Hochb
 from __future__ import annotations
 
 import math
-import os
 import re
 import threading
 import typing
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
-from numba import njit
 
 from detector.coordination_chance import linked_pair_p_values, side_chance
+from detector.coordination_pairs import co_hashtag_pairs, co_link_pairs, co_similar_pairs
 from detector.link_keys import link_keys, repost_keys, text_key
 from detector.minhash import MinHasher, comparable_text, shingle_hashes
 from detector.post_columns import PostColumns
 from detector.schema import Account, Post
+from detector.semantic_links import (
+    SEMANTIC_KINDS,
+    SemanticColumns,
+    SemanticEncoder,
+    language_means,
+    language_sums,
+    merged_sums,
+    semantic_pairs,
+)
 
 __all__ = [
     "COORDINATION_FEATURES",
@@ -50,9 +57,6 @@ __all__ = [
     "LinkKind",
     "PostTable",
     "batch_links",
-    "co_hashtag_pairs",
-    "co_link_pairs",
-    "co_similar_pairs",
     "coordination_row",
     "link_kind",
     "post_table",
@@ -65,9 +69,7 @@ COORDINATION_FEATURES = (
     "coordination__log_peer_accounts",
 )
 _HASHTAG = re.compile(r"[#＃](\w+)")
-_MIX = np.uint64(0x100000001B3)
 _MAX_SEGMENTS = 64
-_THREADED_FROM_POSTS = 100_000  # below this, starting threads costs more than the join
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ class CoordinationParams:
     ``null_shift_s`` shifted by up to as much. What counts in the features: links of ``counted_kinds`` and, with
     ``max_fdr``, only those of pairs whose q-value is at most it. The defaults are what models trained before these
     fields existed count (they load with them), so their features stay what they were; ``trained_params`` is what
-    training writes now.
+    training writes now (with ``semantic``, paraphrase and translation count too: the links are then computed with
+    sentence vectors wherever the model is served, ``detector.semantic_links.semantic_table``).
     """
 
     window_s: float = 600.0
@@ -118,9 +121,10 @@ _TEXT_KINDS = frozenset({"near_duplicate", "co_repost", "paraphrase", "translati
 _LEXICAL_KINDS = ("near_duplicate", "co_repost", "shared_link", "hashtag_sequence")
 
 
-def trained_params(max_fdr: float | None) -> CoordinationParams:
-    """What training writes into a new model: every lexical kind counts, with ``max_fdr`` only pairs chance fails."""
-    return CoordinationParams(max_fdr=max_fdr, counted_kinds=_LEXICAL_KINDS)
+def trained_params(max_fdr: float | None, *, semantic: bool = False) -> CoordinationParams:
+    """What training writes into a new model: every lexical kind counts (with ``semantic``, paraphrase and
+    translation too), with ``max_fdr`` only pairs chance fails."""
+    return CoordinationParams(max_fdr=max_fdr, counted_kinds=_LEXICAL_KINDS + (SEMANTIC_KINDS if semantic else ()))
 
 
 def link_kind(name: str) -> LinkKind:
@@ -161,6 +165,7 @@ class PostTable:
     hashtag_keys: np.ndarray  # uint64, 0 for a post with too few hashtags
     link_keys: np.ndarray | None = None  # uint64 (detector/link_keys.py), 0 for none; None: not known
     repost_keys: np.ndarray | None = None  # uint64, whom the post reposts, 0 for none; None: not known
+    semantic: SemanticColumns | None = None  # sentence vectors, when the semantic pass embedded the posts
 
     def __len__(self) -> int:
         return len(self.post_ids)
@@ -182,6 +187,7 @@ class PostTable:
             self.hashtag_keys[rows],
             link_keys=self.keys("link_keys")[rows],
             repost_keys=self.keys("repost_keys")[rows],
+            semantic=self.semantic.take(rows) if self.semantic is not None else None,
         )
 
     @classmethod
@@ -198,6 +204,9 @@ class PostTable:
             hashtag_keys=np.concatenate([t.hashtag_keys for t in tables] or [np.zeros(0, np.uint64)]),
             link_keys=np.concatenate([t.keys("link_keys") for t in tables] or [np.zeros(0, np.uint64)]),
             repost_keys=np.concatenate([t.keys("repost_keys") for t in tables] or [np.zeros(0, np.uint64)]),
+            semantic=SemanticColumns.concat([t.semantic or SemanticColumns.empty(len(t)) for t in tables])
+            if any(t.semantic is not None for t in tables)
+            else None,
         )
 
 
@@ -241,151 +250,11 @@ def post_table(
     )
 
 
-def _band_keys(signatures: np.ndarray, band: int, bands: int) -> np.ndarray:
-    """uint64 key of every row of ``signatures`` in ``band`` of ``bands``: its values mixed into one number, distinct
-    per band."""
-    return _band_keys_kernel(np.ascontiguousarray(signatures), band, signatures.shape[1] // bands)
-
-
-@njit(cache=True, nogil=True)
-def _band_keys_kernel(signatures: np.ndarray, band: int, width: int) -> np.ndarray:
-    # Row by row, in order: column by column in numpy, each band read the whole matrix once per column.
-    keys = np.empty(len(signatures), dtype=np.uint64)
-    for row in range(len(signatures)):
-        key = np.uint64(band + 1)
-        for column in range(band * width, (band + 1) * width):
-            key = key * _MIX + np.uint64(signatures[row, column])
-        keys[row] = key
-    return keys
-
-
-def _maybe_shared(keys: np.ndarray) -> np.ndarray:
-    """Mask of the ``keys`` that may occur more than once: a superset of those that do, found by counting keys into
-    about four buckets each by their low bits. Most band keys are unique, and dropping them before the sort (which
-    costs ``n log n``) made the coordination join of two million posts several times faster."""
-    bits = min(max(len(keys).bit_length() + 2, 10), 24)
-    buckets = (keys & np.uint64((1 << bits) - 1)).astype(np.intp)
-    return np.bincount(buckets, minlength=1 << bits)[buckets] >= 2
-
-
-def _close_pairs(
-    keys: np.ndarray, posts: np.ndarray, table: PostTable, params: CoordinationParams
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of ``posts`` (positions in ``table``, in time order) that share a key, by different accounts, within
-    the window; unordered and possibly repeated (``_unique_pairs`` makes them ``first < second``, once each)."""
-    shared = _maybe_shared(keys)
-    keys, posts = keys[shared], posts[shared]
-    order = np.argsort(keys, kind="stable")  # by key, then time: the posts come in time order
-    posts = posts[order].astype(np.int64, copy=False)
-    # Gathered here, so that the pass below reads each array in order (gathering as it went was slower).
-    return _pairs_in_window(
-        keys[order], posts, table.times[posts], table.account[posts], params.window_s, params.max_bucket
-    )
-
-
-@njit(cache=True, nogil=True)
-def _pairs_in_window(
-    keys: np.ndarray,
-    posts: np.ndarray,
-    times: np.ndarray,
-    account: np.ndarray,
-    window_s: float,
-    max_bucket: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    # ``posts`` sorted by key, then time, with their keys, times and accounts. Each run of one key with 2 to
-    # ``max_bucket`` posts: every post with the posts after it while they stay within the window. One pass, where
-    # numpy needed a pass per distance.
-    capacity = 1024
-    first = np.empty(capacity, dtype=np.int64)
-    second = np.empty(capacity, dtype=np.int64)
-    found = 0
-    n = len(keys)
-    start = 0
-    while start < n:
-        end = start + 1
-        while end < n and keys[end] == keys[start]:
-            end += 1
-        if 2 <= end - start <= max_bucket:
-            for a in range(start, end - 1):
-                for b in range(a + 1, end):
-                    if times[b] - times[a] > window_s:
-                        break
-                    if account[b] == account[a]:
-                        continue
-                    if found == capacity:
-                        capacity *= 2
-                        first = _grown(first, capacity)
-                        second = _grown(second, capacity)
-                    first[found], second[found] = posts[a], posts[b]
-                    found += 1
-        start = end
-    return first[:found].copy(), second[:found].copy()
-
-
-@njit(cache=True, nogil=True)
-def _grown(values: np.ndarray, capacity: int) -> np.ndarray:
-    grown = np.empty(capacity, dtype=values.dtype)
-    grown[: len(values)] = values
-    return grown
-
-
-def _unique_pairs(pairs: Sequence[tuple[np.ndarray, np.ndarray]], n_posts: int) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs of every part, each once, ``first < second``, sorted."""
-    first = np.concatenate([a for a, _ in pairs] or [_ints()])
-    second = np.concatenate([b for _, b in pairs] or [_ints()])
-    pair = np.sort(np.minimum(first, second) * n_posts + np.maximum(first, second))
-    pair = pair[np.r_[True, pair[1:] != pair[:-1]]] if len(pair) else pair
-    return np.divmod(pair, n_posts)
-
-
-def co_similar_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Near-identical post pairs by different accounts within the window: ``(first, second, similarity)``."""
-    eligible = _in_time_order(np.flatnonzero(table.n_shingles >= params.min_shingles), table)
-    if len(eligible) < 2:
-        return _ints(), _ints(), np.zeros(0)
-
-    def band_pairs(band: int) -> tuple[np.ndarray, np.ndarray]:  # band by band: two bands' keys never match
-        return _close_pairs(_band_keys(table.signatures, band, params.bands)[eligible], eligible, table, params)
-
-    # The bands are independent and their work (numba, numpy's sort and gathers) runs without the GIL: on a large
-    # table, threads use every core, where the join used to run on one while the rest waited.
-    threads = min(params.bands, os.cpu_count() or 1) if len(eligible) >= _THREADED_FROM_POSTS else 1
-    if threads > 1:
-        with ThreadPoolExecutor(threads, thread_name_prefix="coordination") as pool:
-            pairs = list(pool.map(band_pairs, range(params.bands)))
-    else:
-        pairs = [band_pairs(band) for band in range(params.bands)]
-    first, second = _unique_pairs(pairs, len(table))
-    similarity = (table.signatures[first] == table.signatures[second]).mean(axis=1)
-    alike = similarity >= params.min_similarity
-    return first[alike], second[alike], similarity[alike]
-
-
-def co_hashtag_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.ndarray, np.ndarray]:
-    """Post pairs by different accounts within the window with the same hashtag sequence: ``(first, second)``."""
-    return _co_key_pairs(table.hashtag_keys, table, params)
-
-
-def co_link_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.ndarray, np.ndarray]:
-    """Post pairs by different accounts within the window that share the same link: ``(first, second)``."""
-    return _co_key_pairs(table.keys("link_keys"), table, params)
-
-
-def _co_key_pairs(keys: np.ndarray, table: PostTable, params: CoordinationParams) -> tuple[np.ndarray, np.ndarray]:
-    eligible = _in_time_order(np.flatnonzero(keys != 0), table)
-    if len(eligible) < 2:
-        return _ints(), _ints()
-    return _unique_pairs([_close_pairs(keys[eligible], eligible, table, params)], len(table))
-
-
-def _in_time_order(posts: np.ndarray, table: PostTable) -> np.ndarray:
-    return posts[np.argsort(table.times[posts], kind="stable")]
-
-
-def _lexical_pairs(
+def _kind_pairs(
     table: PostTable, params: CoordinationParams
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, LinkKind]]:
-    """Every lexical kind's post pairs within the window: ``(first, second, similarity, kind)`` per kind."""
+    """Every kind's post pairs within the window: ``(first, second, similarity, kind)`` per kind; paraphrases and
+    translations when the table carries sentence vectors."""
     text_first, text_second, similarity = co_similar_pairs(table, params)
     reposts = table.keys("repost_keys")
     same = (reposts[text_first] == reposts[text_second]) & (reposts[text_first] != 0)
@@ -396,6 +265,7 @@ def _lexical_pairs(
         (text_first[same], text_second[same], similarity[same], "co_repost"),
         (tag_first, tag_second, np.ones(len(tag_first)), "hashtag_sequence"),
         (link_first, link_second, np.ones(len(link_first)), "shared_link"),
+        *_semantic_links(table, params, np.r_[text_first, tag_first], np.r_[text_second, tag_second]),
     ]
 
 
@@ -415,14 +285,14 @@ def batch_links(
     With ``params.permutations``, links carry their pair's p-value and q-value. Chance needs the pairs up to
     ``_null_window_s`` apart: from ``null_table`` when ``table`` holds only the window's neighbourhood (the index's),
     else from ``table`` searched that far, whose pairs within the window are the links (a key's bucket size does not
-    depend on the window)."""
+    depend on the window). Paraphrases and translations (a table with vectors) are tested the same way."""
     wanted = range(len(table.handles)) if accounts is None else accounts
     slot = {int(a): i for i, a in enumerate(wanted)}
     far = replace(params, window_s=_null_window_s(params))
-    found = _lexical_pairs(table, far if params.permutations and null_table is None else params)
+    found = _kind_pairs(table, far if params.permutations and null_table is None else params)
     chance: dict[tuple[int, int], tuple[float, float]] = {}
     if params.permutations:
-        source, candidates = (table, found) if null_table is None else (null_table, _lexical_pairs(null_table, far))
+        source, candidates = (table, found) if null_table is None else (null_table, _kind_pairs(null_table, far))
         p_of = linked_pair_p_values(source, candidates, {table.handles[a].lower() for a in slot}, params)
         chance = side_chance(table, found, slot, p_of, window_s=params.window_s)
 
@@ -445,18 +315,41 @@ def batch_links(
     return links
 
 
+def _semantic_links(
+    table: PostTable, params: CoordinationParams, lexical_first: np.ndarray, lexical_second: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, LinkKind]]:
+    """Paraphrase and translation pairs of ``table``, but for the pairs already linked lexically."""
+    if table.semantic is None:
+        return []
+    first, second, sims, translated = semantic_pairs(table.times, table.account, table.semantic, params.window_s)
+    n = len(table)
+    fresh = ~np.isin(first * n + second, lexical_first * n + lexical_second)
+    return [
+        (first[fresh & ~translated], second[fresh & ~translated], sims[fresh & ~translated], "paraphrase"),
+        (first[fresh & translated], second[fresh & translated], sims[fresh & translated], "translation"),
+    ]
+
+
 class CoordinationIndex:
     """Posts seen so far, to link the accounts of one request with those of earlier ones.
 
     Adding is idempotent by post id and safe across threads. ``on_add`` sees every batch of new rows (the service
     stores them), and ``add_table`` takes stored rows back, so a restarted service need not hash every post again.
+    With ``semantic``, new posts are embedded as they are added (their vectors are stored with the rows) and links
+    include paraphrases and translations.
     """
 
     def __init__(
-        self, params: CoordinationParams | None = None, *, on_add: Callable[[PostTable], None] | None = None
+        self,
+        params: CoordinationParams | None = None,
+        *,
+        on_add: Callable[[PostTable], None] | None = None,
+        semantic: SemanticEncoder | None = None,
     ) -> None:
         self.params = params or CoordinationParams()
         self.on_add = on_add  # told of every batch of rows added, e.g. to persist them
+        self.semantic = semantic
+        self._language_sums: dict[int, tuple[np.ndarray, int]] = {}  # of every indexed vector, for their means
         self._hasher = MinHasher(self.params.num_perm)
         self._tables: list[PostTable] = []
         self._merged: PostTable | None = None
@@ -493,13 +386,22 @@ class CoordinationIndex:
             accounts = list(accounts)
             if not self.has_unseen_posts(accounts):
                 return 0
-            return self.add_table(post_table(accounts, self.params, columns))
-        fresh = []
-        for account in accounts:
-            posts = [p for p in account.posts if p.id not in self._known]
-            if posts:
-                fresh.append(account.model_copy(update={"posts": posts}))
-        return self.add_table(post_table(fresh, self.params)) if fresh else 0
+            table, posts = post_table(accounts, self.params, columns), columns.posts
+        else:
+            fresh = []
+            for account in accounts:
+                new = [p for p in account.posts if p.id not in self._known]
+                if new:
+                    fresh.append(account.model_copy(update={"posts": new}))
+            if not fresh:
+                return 0
+            table, posts = post_table(fresh, self.params), [p for account in fresh for p in account.posts]
+        if self.semantic is not None:  # only the posts not indexed yet are embedded
+            with self._lock:
+                rows = np.asarray([i for i, p in enumerate(posts) if p.id not in self._known], dtype=np.int64)
+            table = table.take(rows)
+            table.semantic = self.semantic.columns([posts[i] for i in rows.tolist()])
+        return self.add_table(table)
 
     def add_table(self, table: PostTable) -> int:
         """Add the rows of ``table`` whose post ids are new; return how many were added."""
@@ -510,6 +412,8 @@ class CoordinationIndex:
             if len(keep) < len(table):
                 table = table.take(np.asarray(keep))
             self._known.update(table.post_ids)
+            if table.semantic is not None:
+                self._language_sums = merged_sums(self._language_sums, language_sums(table.semantic))
             self._generation += 1
             self._tables.append(table)
             self._merged = None
@@ -545,12 +449,15 @@ class CoordinationIndex:
         own = post_table(accounts, self.params, columns)
         with self._lock:
             segments = list(self._tables)
-        context = [self._near(segment, own, self.params.window_s) for segment in segments] if len(own) else []
-        joined = PostTable.concat([own, *context])
+        if self.semantic is not None and len(own):  # the accounts' posts, with the vectors the index holds for them
+            posts = columns.posts if columns is not None else [p for account in accounts for p in account.posts]
+            own.semantic = self.semantic.columns(posts, stored=self._stored_vectors(segments, own))
+        near = [self._near(segment, own, self.params.window_s) for segment in segments] if len(own) else []
+        joined = self._joined([own, *near])
         null_table = None
         if self.params.permutations and len(own):  # chance needs the posts that shifts could bring into the window
             far = _null_window_s(self.params)
-            null_table = PostTable.concat([own, *(self._near(segment, own, far) for segment in segments)])
+            null_table = self._joined([own, *(self._near(segment, own, far) for segment in segments)])
         links = batch_links(joined, self.params, accounts=range(len(accounts)), null_table=null_table)
         # An account's own posts stored under the same handle in the index are not links to someone else.
         return [
@@ -558,15 +465,38 @@ class CoordinationIndex:
             for account, found in zip(accounts, links, strict=True)
         ]
 
-    def _near(self, segment: PostTable, own: PostTable, window: float) -> PostTable:
-        """The rows of ``segment`` within ``window`` of a post of ``own``, other than ``own``'s posts themselves."""
+    def _joined(self, tables: Sequence[PostTable]) -> PostTable:
+        """``tables`` as one, whose vectors are compared off the languages' means over the whole index."""
+        joined = PostTable.concat(tables)
+        if joined.semantic is not None:
+            joined.semantic.means = language_means(self._language_sums)
+        return joined
+
+    def _near(self, segment: PostTable, own: PostTable, window: float, *, own_posts: bool = False) -> PostTable:
+        """The rows of ``segment`` within ``window`` of a post of ``own``, other than ``own``'s posts themselves
+        (``own_posts``: only those)."""
         own_times = np.sort(own.times)
         at = np.searchsorted(own_times, segment.times)
         before = own_times[np.maximum(at - 1, 0)]
         after = own_times[np.minimum(at, len(own_times) - 1)]
         close = (np.abs(segment.times - before) <= window) | (np.abs(after - segment.times) <= window)
         own_ids = set(own.post_ids)
-        return segment.take([i for i in np.flatnonzero(close).tolist() if segment.post_ids[i] not in own_ids])
+        return segment.take(
+            [i for i in np.flatnonzero(close).tolist() if (segment.post_ids[i] in own_ids) == own_posts]
+        )
+
+    def _stored_vectors(self, segments: Sequence[PostTable], own: PostTable) -> dict[str, tuple[np.ndarray, int]]:
+        """The vectors and language codes the index holds for ``own``'s posts, by post id."""
+        stored: dict[str, tuple[np.ndarray, int]] = {}
+        for segment in segments:
+            if segment.semantic is None:
+                continue
+            rows = self._near(segment, own, self.params.window_s, own_posts=True)
+            assert rows.semantic is not None
+            embedded = np.flatnonzero(rows.semantic.languages)
+            for row, vector in zip(embedded.tolist(), rows.semantic.vectors_of(embedded), strict=True):
+                stored[rows.post_ids[row]] = (vector, int(rows.semantic.languages[row]))
+        return stored
 
 
 def coordination_row(

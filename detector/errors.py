@@ -6,6 +6,7 @@ DetectorError
 ├── ModelIntegrityError     a model artifact does not match its card (tampered, truncated or corrupt)
 │   └── UnsafeModelError    a model artifact could run code when loaded (a pickle, or a type outside the trusted list)
 └── EmbedderUnavailableError  a model needs the sentence-embedding extra, which is not installed
+    └── EmbedderIntegrityError  the encoder's files do not match their pinned sha256
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 __all__ = [
     "CatalogError",
     "DetectorError",
+    "EmbedderIntegrityError",
     "EmbedderUnavailableError",
     "ModelIntegrityError",
     "ModelNotFoundError",
@@ -62,3 +64,7 @@ class UnsafeModelError(ModelIntegrityError):
 
 class EmbedderUnavailableError(DetectorError):
     """The sentence-embedding pass was asked for (by a flag or by a model trained with it) but cannot be loaded."""
+
+
+class EmbedderIntegrityError(EmbedderUnavailableError):
+    """The sentence encoder's files differ from the pinned ones (another wheel, or a corrupt install)."""

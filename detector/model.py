@@ -44,6 +44,7 @@ from detector.features.repetition import RepetitionFeatures
 from detector.linear import SignConstrainedLogisticRegression
 from detector.post_columns import PostColumns
 from detector.schema import Account
+from detector.semantic_links import semantic_table
 
 __all__ = [
     "ACCOUNT_FAMILIES",
@@ -268,7 +269,7 @@ class AmplifierModel:
         if params is None:
             return None
         if index is None:
-            return batch_links(post_table(accounts, params, columns), params)
+            return batch_links(semantic_table(post_table(accounts, params, columns), accounts, params), params)
         return index.links_many(accounts, columns=columns)
 
     def featurize(

@@ -32,6 +32,7 @@ from detector.features.narrative import PostMatch
 from detector.model import AmplifierModel, coordination_matrix
 from detector.post_columns import PostColumns
 from detector.schema import Account
+from detector.semantic_links import semantic_table
 
 __all__ = [
     "MAX_EVIDENCE_POSTS",
@@ -237,7 +238,7 @@ def prepare_batch(
         last_post_at=columns.last_post_at(),
         matrix=matrix,
         matches=matches,
-        posts=post_table(accounts, params, columns) if params is not None else None,
+        posts=semantic_table(post_table(accounts, params, columns), accounts, params) if params is not None else None,
         n_matches=n_matches,
         descriptions=[a.profile.description for a in accounts],
         content=content.explain_rows(accounts, columns, content.hashed(accounts, columns)) if content else None,

@@ -97,7 +97,15 @@ class Settings(BaseSettings):
     )
     max_handles_per_request: int = Field(default=100, ge=1)
     coordination_max_posts: int = Field(
-        default=2_000_000, ge=1, description="Newest posts the coordination index loads at start (memory: ~200 B each)."
+        default=2_000_000,
+        ge=1,
+        description="Newest posts the coordination index loads at start (memory: ~200 B each, ~720 B with a "
+        "sentence vector).",
+    )
+    coordination_semantic: bool = Field(
+        default=True,
+        description="Link paraphrased and translated posts too (multilingual sentence vectors, ~512 B more a post); "
+        "off, or without the encoder, the other coordination links work as before.",
     )
     coordination_fdr: float = Field(
         default=DEFAULT_MAX_FDR,

@@ -17,8 +17,10 @@ from sqlalchemy import Engine
 
 from detector.coordination import CoordinationIndex, CoordinationParams
 from detector.declared import DeclaredStateAccounts, load_declared_accounts
-from detector.errors import DetectorError, ModelNotFoundError
+from detector.embeddings import load_embedder
+from detector.errors import DetectorError, EmbedderUnavailableError, ModelNotFoundError
 from detector.registry import LoadedModel, ModelRegistry
+from detector.semantic_links import SemanticEncoder
 from ingest.database import open_database
 from ingest.resolve import AccountResolver
 from ingest.sources.base import Source
@@ -148,6 +150,20 @@ def build_resolver(settings: Settings, store: AccountStore, metrics: Metrics | N
     return AccountResolver(store, x_source, max_age_s=settings.x_cache_max_age_s, sources=sources)
 
 
+def semantic_encoder(settings: Settings) -> SemanticEncoder | None:
+    """The index's sentence encoder, loaded now (a missing or altered encoder is reported here, once, and leaves
+    the other links working); ``None`` when ``coordination_semantic`` is off."""
+    if not settings.coordination_semantic:
+        return None
+    try:
+        return SemanticEncoder(load_embedder("use-m3"))
+    except EmbedderUnavailableError as exc:
+        logger.warning(
+            "semantic coordination links off: the sentence encoder cannot be loaded", extra={"error": str(exc)}
+        )
+        return None
+
+
 def warm_coordination_index(engine: Engine, store: AccountStore, settings: Settings) -> CoordinationIndex:
     """The index of posts seen so far, so that an account scored now links to accounts scored in earlier requests,
     before a restart included.
@@ -157,8 +173,11 @@ def warm_coordination_index(engine: Engine, store: AccountStore, settings: Setti
     """
     started = time.perf_counter()
     params = CoordinationParams()
-    index = CoordinationIndex(params)
-    index.add_table(load_table(engine, params, max_posts=settings.coordination_max_posts))
+    index = CoordinationIndex(params, semantic=semantic_encoder(settings))
+    stored = load_table(engine, params, max_posts=settings.coordination_max_posts)
+    if index.semantic is None:
+        stored.semantic = None  # vectors stored while the pass was on: not held in memory while it is off
+    index.add_table(stored)
     source = "stored signatures"
     if not len(index) and store.count()[1]:
         index.add(store.iter_accounts(store.handles()))

@@ -163,3 +163,5 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
     monkeypatch.setenv("PARROTWATCH_BLUESKY_LIVE", "false")
     monkeypatch.setenv("PARROTWATCH_MASTODON_LIVE", "false")
+    # The sentence encoder costs seconds to load and milliseconds a post: only the tests about it turn it on.
+    monkeypatch.setenv("PARROTWATCH_COORDINATION_SEMANTIC", "false")

@@ -121,6 +121,7 @@ def private_settings(
         log_json=False,
         x_bearer_token=None,
         admin_key=admin_key,
+        coordination_semantic=False,  # module-scoped settings are made before the per-test environment is
     )
 
 

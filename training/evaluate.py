@@ -9,6 +9,7 @@ import numpy as np
 
 from detector.coordination import batch_links, post_table
 from detector.registry import LoadedModel
+from detector.semantic_links import semantic_table
 from training.errors import InsufficientDataError
 from training.languages import account_language
 from training.metrics import compute_metrics
@@ -38,7 +39,8 @@ def held_out_scores(loaded: LoadedModel, data: LabeledSet, *, trained_on: set[st
     # count too, and the same join gives the same links.
     links = None
     if getattr(model, "coordination", None) is not None:
-        every = batch_links(post_table(data.accounts, model.coordination), model.coordination)
+        table = semantic_table(post_table(data.accounts, model.coordination), data.accounts, model.coordination)
+        every = batch_links(table, model.coordination)
         links = [every[i] for i in keep]
     proba = model.predict_proba(model.featurize(accounts, links=links))
     return HeldOutScores(rows=np.asarray(keep), y=data.y[keep], proba=proba)

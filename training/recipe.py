@@ -77,6 +77,8 @@ class Recipe(BaseModel):
     # the others are read by the shared text model.
     text_platforms: list[str] | None = None
     shared_behaviour: bool = True
+    # Count paraphrase and translation links (multilingual sentence vectors) in the coordination columns.
+    semantic_coordination: bool = False
     prevalence: float = Field(default=0.2, gt=0.0, lt=1.0)
     high_precision: float = Field(default=0.9, gt=0.0, le=1.0)
     elevated_recall: float = Field(default=0.9, gt=0.0, le=1.0)

@@ -112,6 +112,7 @@ def _blocks(
         profile_features=True,
         platforms=platforms,
         shared_behaviour=recipe.shared_behaviour,
+        semantic_coordination=recipe.semantic_coordination,
         coordination_fdr=coordination_fdr,
         content=ContentFeatures(
             own_models=None if recipe.text_platforms is None else (*recipe.text_platforms, GENERATED_TEXT)

@@ -34,6 +34,7 @@ from detector.model import (
 )
 from detector.post_columns import PostColumns
 from detector.schema import Account
+from detector.semantic_links import semantic_table
 
 __all__ = ["FeatureBlocks", "StackedFit", "compute_blocks", "fit_stacked", "inner_folds", "stack_content"]
 
@@ -64,11 +65,13 @@ def compute_blocks(
     platforms: tuple[str, ...] | None = None,
     shared_behaviour: bool = True,
     coordination: bool = True,
+    semantic_coordination: bool = False,
     content: ContentFeatures | None = None,
     coordination_fdr: float | None = DEFAULT_MAX_FDR,
 ) -> FeatureBlocks:
     """The label-free columns and hashed documents of ``accounts``, computed once (``coordination_fdr``: see
-    ``train_model``)."""
+    ``train_model``; ``semantic_coordination``: with paraphrase and translation links counted, each post embedded
+    once)."""
     columns = PostColumns(accounts)
     families = ("narrative", "repetition", "behaviour")
     union = build_features(
@@ -76,9 +79,9 @@ def compute_blocks(
     ).fit(accounts)
     static = family_rows(union, accounts, columns)
     names = tuple(union.get_feature_names_out())
-    params = trained_params(coordination_fdr) if coordination else None
+    params = trained_params(coordination_fdr, semantic=semantic_coordination) if coordination else None
     if params is not None:
-        links = batch_links(post_table(accounts, params, columns), params)
+        links = batch_links(semantic_table(post_table(accounts, params, columns), accounts, params), params)
         static = np.hstack([static, coordination_matrix(accounts, links, params)])
         names = (*names, *COORDINATION_FEATURES)
     content = content if content is not None else ContentFeatures()

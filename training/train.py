@@ -38,6 +38,7 @@ from detector.model import (
     single_threaded,
 )
 from detector.schema import Account
+from detector.semantic_links import semantic_table
 from training.backend import LOCAL, ComputeBackend
 from training.candidates import LINEAR_TOLERANCE, FoldTask, choose_head, cross_validate_heads
 from training.errors import InsufficientDataError
@@ -281,6 +282,7 @@ def train_model(
     elevated_recall: float = 0.9,
     families: tuple[str, ...] = FAMILIES,
     embedder: str | None = None,
+    semantic_coordination: bool = False,
     split: tuple[np.ndarray, np.ndarray] | None = None,
     progress: Progress | None = None,
     candidates: Sequence[str] = HEAD_KINDS,
@@ -291,10 +293,12 @@ def train_model(
 
     ``split`` (train and test row indices) replaces the grouped split, e.g. to hold out one named operation;
     ``families`` trains on a subset of feature families, for ablations; ``embedder`` adds the sentence-embedding
-    pass to narrative matching. ``candidates`` are the head kinds compared by grouped cross-validation on the
-    training side (``training/candidates.py``); ``backend`` runs featurization and the folds (locally, or on Dask:
-    the same results). ``coordination_fdr``: the false-discovery rate under which coordinated pairs count in the
-    model's features (``CoordinationParams.max_fdr``; None: every link counts).
+    pass to narrative matching; ``semantic_coordination`` counts paraphrase and translation links in the coordination
+    columns (every post embedded once; the model records it, and is served the same way). ``candidates`` are the
+    head kinds compared by grouped cross-validation on the training side (``training/candidates.py``); ``backend``
+    runs featurization and the folds (locally, or on Dask: the same results). ``coordination_fdr``: the
+    false-discovery rate under which coordinated pairs count in the model's features (``CoordinationParams.max_fdr``;
+    None: every link counts).
     """
     say = progress or (lambda _message: None)
     if not 0.05 <= test_fraction <= 0.5:
@@ -314,12 +318,15 @@ def train_model(
         matrix[np.ix_(train_idx, column)] = _out_of_fold_content(
             dict(features.transformer_list)["content"], train_accounts, y[train_idx], groups[train_idx], seed=seed
         )
-    coordination = trained_params(coordination_fdr) if "coordination" in families else None
+    coordination = (
+        trained_params(coordination_fdr, semantic=semantic_coordination) if "coordination" in families else None
+    )
     if coordination is not None:
         # Coordination is relational: the whole labeled set is the context, as the service's index is at scoring
         # time. It uses no labels, so held-out accounts linking to training accounts leaks nothing.
         say("linking near-identical posts across accounts")
-        links = batch_links(backend.post_table(data.accounts, coordination), coordination)
+        table = semantic_table(backend.post_table(data.accounts, coordination), data.accounts, coordination)
+        links = batch_links(table, coordination)
         matrix = np.hstack([matrix, coordination_matrix(data.accounts, links, coordination)])
         feature_names = (*feature_names, *COORDINATION_FEATURES)
     x_train, y_train, g_train = matrix[train_idx], y[train_idx], groups[train_idx]

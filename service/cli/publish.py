@@ -41,6 +41,7 @@ class TrainOptions:
     test_fraction: float = 0.25
     report: bool = True
     dask: str | None = None
+    semantic_coordination: bool = False
 
 
 def train_and_publish(
@@ -72,6 +73,7 @@ def train_and_publish(
             seed=options.seed,
             min_posts=options.min_posts,
             embedder="use-m3" if options.embeddings else None,
+            semantic_coordination=options.semantic_coordination,
             test_fraction=options.test_fraction,
             coordination_fdr=settings.coordination_fdr,
             progress=steps.say,

@@ -67,6 +67,14 @@ def train(
             help="Add the multilingual sentence-embedding pass to narrative matching (needs the 'embeddings' extra).",
         ),
     ] = False,
+    semantic_coordination: Annotated[
+        bool,
+        typer.Option(
+            "--semantic-coordination",
+            help="Count paraphrase and translation links (multilingual sentence vectors) in the coordination "
+            "features; the model records it and is served the same way. Recipes: the 'semantic_coordination' key.",
+        ),
+    ] = False,
     test_fraction: Annotated[float, typer.Option(min=0.05, max=0.5, help="Share of groups held out.")] = 0.25,
     activate: Annotated[
         bool,
@@ -113,6 +121,8 @@ def train(
     if recipe is not None:
         if input_file is not None or from_store or labels is not None or label_column is not None:
             raise typer.BadParameter("--recipe names its own sources and labels: give it alone")
+        if semantic_coordination:
+            raise typer.BadParameter("a recipe sets this itself: add 'semantic_coordination: true' to the recipe")
         from service.cli.recipe import train_from_recipe
 
         train_from_recipe(settings, recipe, root=data_root, activate=activate, name=name)
@@ -131,7 +141,7 @@ def train(
         err.print(f"{len(feedback.labels)} account(s) labeled by analysts' feedback", highlight=False)
     if not label_rows:
         raise InsufficientDataError("no labels: the service holds no feedback that gives a label")
-    if embeddings:
+    if embeddings or semantic_coordination:
         load_embedder("use-m3")  # a missing extra is refused before any work too (exit 6)
     data = labeled_accounts(settings, input_file, fmt, label_rows, from_store=from_store, strict=strict)
     source = {
@@ -140,5 +150,5 @@ def train(
         "label_column": label_column,
         "feedback": len(feedback.labels) if feedback is not None else None,
     }
-    options = TrainOptions(seed, min_posts, embeddings, test_fraction, report, dask)
+    options = TrainOptions(seed, min_posts, embeddings, test_fraction, report, dask, semantic_coordination)
     train_and_publish(settings, data, options, source=source, activate=activate, promote=promote, tolerance=tolerance)

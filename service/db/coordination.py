@@ -2,7 +2,8 @@
 
 Reading signatures back costs a query, where rebuilding them costs normalizing and hashing every stored post: the
 difference between seconds and minutes at a few million posts. Only the newest ``max_posts`` (by post time) are
-loaded, since coordination is about posts close in time and the index lives in memory.
+loaded, since coordination is about posts close in time and the index lives in memory. Sentence vectors (the
+semantic pass) are stored beside the signatures for the same reason: embedding is the costliest step of indexing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 
 from detector.coordination import CoordinationParams, PostTable
+from detector.semantic_links import VECTOR_DIM, SemanticColumns
 from service.db.tables import coordination_posts
 
 __all__ = ["RowPersister", "count_rows", "load_table", "save_table"]
@@ -30,6 +32,7 @@ def save_table(engine: Engine, table: PostTable) -> int:
         return 0
     keys = table.hashtag_keys.astype(np.uint64).view(np.int64)
     links, reposts = (table.keys(name).astype(np.uint64).view(np.int64) for name in ("link_keys", "repost_keys"))
+    semantic = table.semantic
     written = 0
     with engine.begin() as conn:
         for start in range(0, len(table), _CHUNK):
@@ -49,6 +52,7 @@ def save_table(engine: Engine, table: PostTable) -> int:
                     "hashtag_key": int(keys[i]),
                     "link_key": int(links[i]),
                     "repost_key": int(reposts[i]),
+                    **_vector_of(semantic, i),
                 }
                 for i, post_id in enumerate(ids, start=start)
                 if post_id not in known
@@ -57,6 +61,26 @@ def save_table(engine: Engine, table: PostTable) -> int:
                 conn.execute(coordination_posts.insert(), rows)
                 written += len(rows)
     return written
+
+
+def _vector_of(semantic: SemanticColumns | None, row: int) -> dict[str, object]:
+    if semantic is None or not semantic.languages[row]:
+        return {"vector": None, "lang_code": None}
+    vector = semantic.vectors[semantic.vector_of[row]]
+    return {"vector": vector.tobytes(), "lang_code": int(semantic.languages[row])}
+
+
+def _semantic_of(rows: list) -> SemanticColumns | None:  # type: ignore[type-arg]
+    """The stored vectors of ``rows``, or ``None`` when none has one."""
+    if not any(row.vector is not None for row in rows):
+        return None
+    kept = [i for i, row in enumerate(rows) if row.vector is not None and len(row.vector) == VECTOR_DIM]
+    languages = np.zeros(len(rows), np.uint32)
+    languages[kept] = [rows[i].lang_code for i in kept]
+    vector_of = np.full(len(rows), -1, np.int64)
+    vector_of[kept] = np.arange(len(kept))
+    vectors = np.frombuffer(b"".join(rows[i].vector for i in kept), dtype=np.int8).reshape(len(kept), VECTOR_DIM)
+    return SemanticColumns(languages, vector_of, vectors.copy())
 
 
 def load_table(engine: Engine, params: CoordinationParams, *, max_posts: int) -> PostTable:
@@ -82,6 +106,7 @@ def load_table(engine: Engine, params: CoordinationParams, *, max_posts: int) ->
         hashtag_keys=_keys(row.hashtag_key for row in rows),
         link_keys=_keys(row.link_key for row in rows),
         repost_keys=_keys(row.repost_key for row in rows),
+        semantic=_semantic_of(rows),
     )
 
 

@@ -211,6 +211,8 @@ coordination_posts = Table(
     Column("hashtag_key", BigInteger, nullable=False),  # the uint64 key's bits as int64; 0 for none
     Column("link_key", BigInteger, nullable=False, server_default="0"),  # as hashtag_key (detector/link_keys.py)
     Column("repost_key", BigInteger, nullable=False, server_default="0"),
+    Column("vector", LargeBinary),  # int8 sentence vector (512 bytes); NULL when the post was not embedded
+    Column("lang_code", BigInteger),  # number of the post's language (detector.semantic_links.language_code)
 )
 
 # Training runs an admin started through the API. The run itself (``parrotwatch retrain --run-id``, a child process)

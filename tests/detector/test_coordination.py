@@ -8,17 +8,16 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from detector import coordination
+from detector import coordination_pairs
 from detector.coordination import (
     CoordinationIndex,
     CoordinationParams,
     PostTable,
     batch_links,
-    co_hashtag_pairs,
-    co_similar_pairs,
     coordination_row,
     post_table,
 )
+from detector.coordination_pairs import co_hashtag_pairs, co_similar_pairs
 from detector.schema import Account, Post
 
 T0 = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
@@ -188,11 +187,11 @@ def test_the_join_finds_exactly_the_pairs_a_pair_by_pair_search_finds(monkeypatc
     ]
     params = CoordinationParams(max_bucket=10_000)
     if threaded:
-        monkeypatch.setattr(coordination, "_THREADED_FROM_POSTS", 0)
+        monkeypatch.setattr(coordination_pairs, "_THREADED_FROM_POSTS", 0)
     table = post_table(accounts, params)
     eligible = table.n_shingles >= params.min_shingles
     band_keys = [
-        np.where(eligible, coordination._band_keys(table.signatures, band, params.bands), 0)
+        np.where(eligible, coordination_pairs._band_keys(table.signatures, band, params.bands), 0)
         for band in range(params.bands)
     ]
     first, second, similarity = co_similar_pairs(table, params)
@@ -214,7 +213,7 @@ def test_a_band_key_mixes_exactly_that_bands_values() -> None:
         expected = np.full(50, band + 1, dtype=np.uint64)
         for column in range(band * 4, band * 4 + 4):
             expected = expected * np.uint64(0x100000001B3) + signatures[:, column].astype(np.uint64)
-        assert np.array_equal(coordination._band_keys(signatures, band, 8), expected)
+        assert np.array_equal(coordination_pairs._band_keys(signatures, band, 8), expected)
 
 
 def test_explanations_stored_under_the_earlier_kind_names_still_read() -> None:

@@ -144,6 +144,7 @@ class Server:
             "PARROTWATCH_MODELS_DIR": str(self.settings.models_dir),
             "PARROTWATCH_ADMIN_KEY": self.settings.admin_key.get_secret_value() if self.settings.admin_key else "",
             "PARROTWATCH_X_BEARER_TOKEN": "",
+            "PARROTWATCH_COORDINATION_SEMANTIC": "false",
             "PARROTWATCH_PORT": str(self.port),
             "PARROTWATCH_DATABASE_URL": self.settings.database_url or "",
             **self.extra_env,

@@ -1,0 +1,412 @@
+"""Semantic coordination links: posts of different accounts, close in time, that say the same thing in other words.
+
+Operations now reword each copy of a line (or translate it) so that near-duplicate detection misses them. Each post
+is embedded once with the multilingual sentence encoder (``detector/embeddings.py``) into a compact vector, kept
+beside its MinHash signature; two posts within the window whose vectors are close link as ``paraphrase`` (same
+language) or ``translation`` (languages differ: the source's ``lang`` when it gave one, else a guess from the
+script and a few function words).
+
+Traps this guards against:
+
+- Short posts ("Good morning everyone!") are near each other in any embedding: posts under ``min_tokens`` are never
+  embedded, so they never link this way.
+- Posts on one topic are closer than random posts (the same embassy, the same camps): the thresholds were chosen on
+  ``bench/semantic_coordination.py``, where ordinary accounts post on the planted groups' topics, to keep false
+  account pairs at or under 1%.
+- Cross-lingual pairs score lower than same-language ones for the same meaning, hence a threshold of their own.
+
+Vectors are stored as int8 (each row scaled by its largest value): 512 bytes a post instead of 2,048, with cosine
+errors under 0.001 (measured: float16 gave 0.00004 at 1,024 bytes). Neighbours are found per time bucket of one
+window: each bucket's posts against its own and the next bucket's with one matrix product (BLAS).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Protocol, TypeVar
+
+import numpy as np
+
+from detector.embeddings import Embedder, load_embedder
+from detector.schema import Account, Post
+
+__all__ = [
+    "SEMANTIC_KINDS",
+    "VECTOR_DIM",
+    "SemanticColumns",
+    "SemanticEncoder",
+    "SemanticThresholds",
+    "default_encoder",
+    "guess_language",
+    "language_code",
+    "semantic_pairs",
+    "semantic_table",
+    "token_count",
+]
+
+VECTOR_DIM = 512
+SEMANTIC_KINDS = ("paraphrase", "translation")  # the link kinds found here (``detector.coordination.LinkKind``)
+_RETWEET = re.compile(r"^\s*RT\s+@\w+:?\s*", re.IGNORECASE)
+_NOISE = re.compile(r"(?:https?://|www\.)\S+|@\w+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_PERSIAN = re.compile(r"[پچژگ]")
+_FUNCTION_WORDS = {
+    "en": {"the", "and", "is", "are", "of", "to", "in", "that", "this", "with", "for", "not", "on", "by"},
+    "es": {"el", "la", "los", "las", "de", "que", "y", "es", "en", "por", "con", "para", "una", "del"},
+    "fr": {"le", "la", "les", "des", "de", "et", "est", "que", "pour", "dans", "une", "sur", "pas", "du"},
+    "de": {"der", "die", "das", "und", "ist", "nicht", "mit", "von", "den", "sich", "auf", "für", "ein", "zu"},
+    "pt": {"o", "os", "as", "de", "que", "e", "é", "em", "para", "com", "não", "uma", "do", "da"},
+}
+_UNKNOWN_LANGS = {"", "und", "qme", "qht", "qam", "qct", "qst", "zxx", "art"}  # X's codes for "no language"
+
+
+@dataclass(frozen=True)
+class SemanticThresholds:
+    """Cosine similarities above which two posts mean the same, and the shortest post that may link.
+
+    Chosen on ``bench/semantic_coordination.py`` (planted reworded and translated groups among 20,000 ordinary
+    accounts on the same topics), as the most recall with at most 1% false account pairs: 79.5% at 0.77% (seed 7;
+    0.84 gave 82.4% at 1.11%). Lower, and ordinary accounts' posts on one topic link by chance; higher, and rewordings
+    are missed. Similarities are taken off the languages' means (``language_means``): without that, the same recall
+    came with about five times the false pairs. ``max_bucket``: a time bucket with more embedded posts is compared
+    in row blocks of this size (memory stays ``max_bucket`` x twice the bucket's posts floats).
+    """
+
+    paraphrase: float = 0.85
+    translation: float = 0.575
+    min_tokens: int = 6
+    max_bucket: int = 2048
+
+
+@dataclass
+class SemanticColumns:
+    """Per post, its language's code (0: not embedded: too short, a repost, or the pass was off when it was
+    indexed) and the row of its int8 vector; only embedded posts take vector memory (an index loaded from rows
+    stored before the pass existed holds millions of posts without one)."""
+
+    languages: np.ndarray  # uint32, ``language_code`` of the post's language, 0 when the post has no vector
+    vector_of: np.ndarray  # int64 row of ``vectors`` per post, -1 for none
+    vectors: np.ndarray  # int8 (n_embedded, VECTOR_DIM)
+    means: dict[int, np.ndarray] | None = (
+        None  # per language code, its posts' mean unit vector (see ``language_means``)
+    )
+
+    def __len__(self) -> int:
+        return len(self.languages)
+
+    @classmethod
+    def empty(cls, n_posts: int) -> SemanticColumns:
+        return cls(np.zeros(n_posts, np.uint32), np.full(n_posts, -1, np.int64), np.zeros((0, VECTOR_DIM), np.int8))
+
+    @classmethod
+    def dense(cls, languages: np.ndarray, vectors: np.ndarray) -> SemanticColumns:
+        """From one vector row per post (rows of posts whose language is 0 are dropped)."""
+        has = languages != 0
+        vector_of = np.full(len(languages), -1, np.int64)
+        vector_of[has] = np.arange(int(has.sum()))
+        return cls(languages.astype(np.uint32), vector_of, np.ascontiguousarray(vectors[has], dtype=np.int8))
+
+    @classmethod
+    def concat(cls, parts: Sequence[SemanticColumns]) -> SemanticColumns:
+        if not parts:
+            return cls.empty(0)
+        offsets = np.cumsum([0, *(len(p.vectors) for p in parts)])[:-1]
+        return cls(
+            np.concatenate([p.languages for p in parts]),
+            np.concatenate(
+                [np.where(p.vector_of >= 0, p.vector_of + o, -1) for p, o in zip(parts, offsets, strict=True)]
+            ),
+            np.vstack([p.vectors for p in parts]),
+        )
+
+    def take(self, rows: np.ndarray) -> SemanticColumns:
+        return SemanticColumns.dense(self.languages[rows], self.vectors_of(rows))
+
+    def vectors_of(self, rows: np.ndarray) -> np.ndarray:
+        """int8 vectors of ``rows`` (zero rows for posts without one)."""
+        found = np.zeros((len(rows), VECTOR_DIM), np.int8)
+        where = self.vector_of[rows]
+        found[where >= 0] = self.vectors[where[where >= 0]]
+        return found
+
+
+def token_count(text: str) -> int:
+    """Words of ``text``, a Chinese, Japanese or Korean character counting as half a word (about its share of one)."""
+    dense = len(_HAN.findall(text)) + len(_KANA.findall(text)) + len(_HANGUL.findall(text))
+    return len(_WORD.findall(_HAN.sub(" ", text))) + dense // 2
+
+
+def guess_language(text: str) -> str:
+    """A cheap guess at a post's language: its dominant script, and for Latin script a count of function words
+    (English when none is found, the commonest case of this domain)."""
+    counts = {
+        "cjk": len(_HAN.findall(text)) + len(_KANA.findall(text)),
+        "ko": len(_HANGUL.findall(text)),
+        "cyrillic": len(_CYRILLIC.findall(text)),
+        "arabic": len(_ARABIC.findall(text)),
+    }
+    script, n = max(counts.items(), key=lambda item: item[1])
+    latin = sum(len(w) for w in _WORD.findall(text) if w.isascii())
+    if n and n * 2 >= latin:
+        if script == "cjk":
+            return "ja" if _KANA.search(text) else "zh"
+        if script == "cyrillic":
+            return "uk" if _UKRAINIAN.search(text) else "ru"
+        if script == "arabic":
+            return "fa" if _PERSIAN.search(text) else "ar"
+        return script
+    words = [w.lower() for w in _WORD.findall(text)]
+    scores = {lang: sum(w in stop for w in words) for lang, stop in _FUNCTION_WORDS.items()}
+    best = max(scores, key=lambda lang: scores[lang])
+    return best if scores[best] else "en"
+
+
+def post_language(post: Post) -> str:
+    """The source's language code (its primary subtag) when it gave one, else ``guess_language``."""
+    given = (post.lang or "").split("-")[0].split("_")[0].lower()
+    return given if given not in _UNKNOWN_LANGS else guess_language(post.text)
+
+
+def language_code(language: str) -> int:
+    """A stable nonzero number for a language code (equal codes, equal numbers, in every process)."""
+    return zlib.crc32(language.encode("utf-8")) or 1
+
+
+def embedding_text(text: str) -> str:
+    """What is embedded: the text without the retweet prefix, links and mentions (noise that moves vectors)."""
+    return _NOISE.sub(" ", _RETWEET.sub("", text)).replace("#", " ").replace("＃", " ").strip()
+
+
+def quantized(vectors: np.ndarray) -> np.ndarray:
+    """int8 rows, each scaled so that its largest value is 127 (cosines need no scale back)."""
+    peak = np.abs(vectors).max(axis=1, keepdims=True)
+    return np.round(vectors / np.where(peak > 0, peak, 1.0) * 127.0).astype(np.int8)
+
+
+class SemanticEncoder:
+    """Embeds posts into ``SemanticColumns``, each distinct text once.
+
+    The encoder is loaded on first use (``load_embedder``: a missing or altered wheel raises then). Vectors are
+    remembered by a hash of the embedded text, up to ``cache_size``, so a post embedded to be indexed is not embedded
+    again to be linked, and training that featurizes the same posts twice embeds them once. ``calls`` and
+    ``n_embedded`` count the encoder's work.
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        *,
+        thresholds: SemanticThresholds | None = None,
+        cache_size: int = 100_000,
+        batch_size: int = 256,
+    ) -> None:
+        self.thresholds = thresholds or SemanticThresholds()
+        self._embedder = embedder
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self.cache_size = cache_size
+        self.batch_size = batch_size
+        self.calls = 0
+        self.n_embedded = 0
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder("use-m3")
+        return self._embedder
+
+    def columns(
+        self, posts: Sequence[Post], *, stored: Mapping[str, tuple[np.ndarray, int]] | None = None
+    ) -> SemanticColumns:
+        """Vectors and language codes of ``posts`` in order; ``stored``: vectors already known by post id (rows the
+        index holds), used as they are."""
+        languages = np.zeros(len(posts), np.uint32)
+        vectors = np.zeros((len(posts), VECTOR_DIM), np.int8)
+        todo: dict[bytes, list[int]] = {}
+        texts: dict[bytes, str] = {}
+        for row, post in enumerate(posts):
+            if stored is not None and post.id in stored:
+                vectors[row], languages[row] = stored[post.id]
+                continue
+            text = embedding_text(post.text)
+            if post.is_retweet or _RETWEET.match(post.text) or token_count(text) < self.thresholds.min_tokens:
+                continue  # reposts link as near-duplicates; short posts never link this way
+            languages[row] = language_code(post_language(post))
+            key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                vectors[row] = self._cache[key]
+            else:
+                todo.setdefault(key, []).append(row)
+                texts[key] = text
+        keys = list(todo)
+        for start in range(0, len(keys), self.batch_size):
+            chunk = keys[start : start + self.batch_size]
+            self.calls += 1
+            self.n_embedded += len(chunk)
+            encoded = quantized(self.embedder.encode([texts[key] for key in chunk]))
+            for key, vector in zip(chunk, encoded, strict=True):
+                vectors[todo[key]] = vector
+                self._remember(key, vector)
+        return SemanticColumns.dense(languages, vectors)
+
+    def _remember(self, key: bytes, vector: np.ndarray) -> None:
+        if self.cache_size <= 0:
+            return
+        self._cache[key] = vector
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+
+@cache
+def default_encoder() -> SemanticEncoder:
+    """The process's encoder for training and batch scoring: one text cache for every step of a run."""
+    return SemanticEncoder()
+
+
+class _Table(Protocol):
+    semantic: SemanticColumns | None
+
+
+_T = TypeVar("_T", bound=_Table)
+
+
+def semantic_table(
+    table: _T, accounts: Sequence[Account], params: object, encoder: SemanticEncoder | None = None
+) -> _T:
+    """``table`` (the post table of ``accounts``) with their vectors when ``params`` (a model's
+    ``CoordinationParams``) count semantic links, as it is otherwise (without the cost of embedding: params saved
+    before the field existed count none)."""
+    if set(SEMANTIC_KINDS) & set(getattr(params, "counted_kinds", ())) and table.semantic is None:
+        posts = [post for account in accounts for post in account.posts]
+        table.semantic = (encoder or default_encoder()).columns(posts)
+    return table
+
+
+def _unit(
+    vectors: np.ndarray, languages: np.ndarray | None = None, means: Mapping[int, np.ndarray] | None = None
+) -> np.ndarray:
+    """Unit rows of ``vectors``, each first moved off its language's mean when ``means`` has one."""
+    rows = vectors.astype(np.float32)
+    rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    if means and languages is not None:
+        for language, mean in means.items():
+            rows[languages == language] -= mean
+        rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    return rows
+
+
+LanguageSums = dict[int, tuple[np.ndarray, int]]
+
+
+def language_sums(columns: SemanticColumns, chunk: int = 50_000) -> LanguageSums:
+    """Per language code, the sum of its posts' unit vectors and their number (chunked: a whole index fits)."""
+    sums: LanguageSums = {}
+    embedded = np.flatnonzero(columns.vector_of >= 0)
+    for start in range(0, len(embedded), chunk):
+        rows = embedded[start : start + chunk]
+        unit, languages = _unit(columns.vectors[columns.vector_of[rows]]), columns.languages[rows]
+        for language in np.unique(languages).tolist():
+            total, count = sums.get(language, (np.zeros(VECTOR_DIM), 0))
+            mine = languages == language
+            sums[language] = (total + unit[mine].sum(axis=0, dtype=np.float64), count + int(mine.sum()))
+    return sums
+
+
+def merged_sums(first: LanguageSums, second: LanguageSums) -> LanguageSums:
+    merged = dict(first)
+    for language, (total, count) in second.items():
+        before, n = merged.get(language, (np.zeros(VECTOR_DIM), 0))
+        merged[language] = (before + total, n + count)
+    return merged
+
+
+def language_means(sums: LanguageSums, min_posts: int = 200) -> dict[int, np.ndarray]:
+    """Per language with ``min_posts`` posts, their mean unit vector.
+
+    Subtracting it before comparing removes what every post of a language (and of the moment's topics) shares:
+    measured on the planted benchmark, translated pairs gained and unrelated same-topic pairs lost similarity, and
+    false account pairs fell about fivefold at the same recall. Languages with fewer posts are compared as they are.
+    """
+    return {
+        language: (total / count).astype(np.float32) for language, (total, count) in sums.items() if count >= min_posts
+    }
+
+
+def semantic_pairs(
+    times: np.ndarray,
+    account: np.ndarray,
+    columns: SemanticColumns,
+    window_s: float,
+    thresholds: SemanticThresholds | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Post pairs by different accounts within ``window_s`` whose vectors are close: ``(first, second, similarity,
+    is_translation)``, ``first < second``, each pair once.
+
+    Posts are cut into buckets of one window by time; each bucket is compared with itself and the next one, which
+    holds every pair within the window (and some just outside it, dropped by their gap). Vectors are compared off
+    their language's mean: ``columns.means`` (the index's, over every post it holds) or else the columns' own."""
+    thresholds = thresholds or SemanticThresholds()
+    means = columns.means if columns.means is not None else language_means(language_sums(columns))
+    eligible = np.flatnonzero(columns.languages != 0)
+    empty = np.zeros(0, np.int64)
+    if len(eligible) < 2:
+        return empty, empty, np.zeros(0), np.zeros(0, bool)
+    eligible = eligible[np.argsort(times[eligible], kind="stable")]
+    bucket = np.floor((times[eligible] - times[eligible[0]]) / window_s).astype(np.int64)
+    starts = np.searchsorted(bucket, np.unique(bucket))
+    ends = np.r_[starts[1:], len(eligible)]
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for i, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        stop = ends[i + 1] if i + 1 < len(starts) and bucket[starts[i + 1]] == bucket[start] + 1 else end
+        if stop - start < 2:
+            continue
+        rows = eligible[start:stop]
+        unit = _unit(columns.vectors_of(rows), columns.languages[rows], means)
+        for block in range(0, end - start, thresholds.max_bucket):
+            left = np.arange(block, min(block + thresholds.max_bucket, end - start))
+            found = _close_in_block(left, rows, unit, times, account, columns.languages, window_s, thresholds)
+            parts.append(found)
+    if not parts:
+        return empty, empty, np.zeros(0), np.zeros(0, bool)
+    first = np.concatenate([p[0] for p in parts])
+    second = np.concatenate([p[1] for p in parts])
+    similarity = np.concatenate([p[2] for p in parts])
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    return low, high, similarity.astype(np.float64), columns.languages[low] != columns.languages[high]
+
+
+def _close_in_block(
+    left: np.ndarray,
+    rows: np.ndarray,
+    unit: np.ndarray,
+    times: np.ndarray,
+    account: np.ndarray,
+    languages: np.ndarray,
+    window_s: float,
+    thresholds: SemanticThresholds,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of ``rows[left]`` with the later ``rows`` (positions after theirs) that pass the thresholds."""
+    similarity = unit[left] @ unit.T
+    later = np.arange(len(rows))[np.newaxis, :] > left[:, np.newaxis]
+    a, b = np.nonzero(later & (similarity >= min(thresholds.paraphrase, thresholds.translation)))
+    first, second = rows[left[a]], rows[b]
+    sims = similarity[a, b]
+    same_language = languages[first] == languages[second]
+    keep = (
+        (account[first] != account[second])
+        & (np.abs(times[second] - times[first]) <= window_s)
+        & (sims >= np.where(same_language, thresholds.paraphrase, thresholds.translation))
+    )
+    return first[keep], second[keep], sims[keep]
