@@ -20,6 +20,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from detector.false_discovery import DEFAULT_MAX_FDR
 from detector.schema import Account, Post, Profile
 from ingest.io_archive import IoArchiveReader
 from ingest.ira_csv import read_ira_rows
@@ -79,6 +80,10 @@ class Recipe(BaseModel):
     shared_behaviour: bool = True
     # Count paraphrase and translation links (multilingual sentence vectors) in the coordination columns.
     semantic_coordination: bool = False
+    # Count only links of account pairs that post in step more often than chance, at this false-discovery rate
+    # (Benjamini-Hochberg over each account's peers); null counts every link. The recipe decides, not the
+    # environment, so that the same recipe always builds the same model.
+    coordination_fdr: float | None = Field(default=DEFAULT_MAX_FDR, gt=0.0, le=1.0)
     prevalence: float = Field(default=0.2, gt=0.0, lt=1.0)
     high_precision: float = Field(default=0.9, gt=0.0, le=1.0)
     elevated_recall: float = Field(default=0.9, gt=0.0, le=1.0)

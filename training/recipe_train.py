@@ -16,7 +16,6 @@ import numpy as np
 
 from detector.catalog import TalkingPointCatalog
 from detector.coordination import COORDINATION_FEATURES
-from detector.false_discovery import DEFAULT_MAX_FDR
 from detector.features.content import SHARED_PLATFORM, ContentFeatures
 from detector.model import FAMILIES, build_features
 from training.metrics import compute_metrics, prevalence_thresholds
@@ -37,14 +36,12 @@ def train_recipe(
     catalog: TalkingPointCatalog,
     *,
     progress: Progress | None = None,
-    coordination_fdr: float | None = DEFAULT_MAX_FDR,
 ) -> tuple[TrainingResult, dict[str, Any]]:
-    """The fitted model with its card, and the evaluation report (every split's figures); ``coordination_fdr``: see
-    ``train_model``."""
+    """The fitted model with its card, and the evaluation report (every split's figures)."""
     say = progress or (lambda _message: None)
     data, sources = recipe_data.data, recipe_data.sources
     y = data.y
-    full = _blocks(recipe, recipe_data, catalog, progress=say, coordination_fdr=coordination_fdr)
+    full = _blocks(recipe, recipe_data, catalog, progress=say)
     evaluation = _evaluate(recipe, recipe_data, full, say)
     oof = evaluation.pop("oof")[recipe.profile_features]
     blocks = full if recipe.profile_features else without_profile(full)
@@ -97,7 +94,6 @@ def _blocks(
     catalog: TalkingPointCatalog,
     *,
     progress: Progress,
-    coordination_fdr: float | None = DEFAULT_MAX_FDR,
 ) -> FeatureBlocks:
     platforms = (
         tuple(recipe.behaviour_platforms) if recipe.behaviour_platforms is not None else platform_blocks(recipe_data)
@@ -113,7 +109,7 @@ def _blocks(
         platforms=platforms,
         shared_behaviour=recipe.shared_behaviour,
         semantic_coordination=recipe.semantic_coordination,
-        coordination_fdr=coordination_fdr,
+        coordination_fdr=recipe.coordination_fdr,
         content=ContentFeatures(
             own_models=None if recipe.text_platforms is None else (*recipe.text_platforms, GENERATED_TEXT)
         ),

@@ -58,9 +58,7 @@ def train_from_recipe(
     started = time.perf_counter()
     registry = ModelRegistry(settings.models_dir)
     with _recipe_run(settings, recipe_path, root) as run:
-        result, evaluation = train_recipe(
-            run.recipe, run.data, run.catalog, progress=run.say, coordination_fdr=settings.coordination_fdr
-        )
+        result, evaluation = train_recipe(run.recipe, run.data, run.catalog, progress=run.say)
 
         def write_report(folder: Path, version: str) -> None:
             report = {"version": version, **evaluation}

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from detector.registry import ModelRegistry
 from ingest.ira_csv import read_ira_rows
 from ingest.records import AccountRow, RowProblem
 from ingest.reddit_csv import read_reddit_rows
@@ -127,3 +128,11 @@ def test_a_source_can_read_one_label_as_another_and_generated_accounts_get_a_tex
     assert all(plain.y[i] == 0 for i in states)
     found = read_recipe_data(recipe, FIXTURES)
     assert set(text_model_keys(recipe, found).tolist()) == {GENERATED_TEXT}
+
+
+def test_the_shipped_recipe_counts_every_coordination_link_as_the_shipped_model_does() -> None:
+    """`make model` must rebuild the committed default: the recipe, not the environment, says which links count."""
+    recipe = load_recipe(ROOT / "training" / "recipes" / "default.yaml")
+    assert recipe.coordination_fdr is None
+    shipped = ModelRegistry(ROOT / "models").load().model
+    assert shipped.coordination is not None and shipped.coordination.max_fdr is None
