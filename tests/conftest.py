@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import zlib
 from collections.abc import Callable, Sequence
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 from detector.catalog import load_catalog
 from detector.registry import ModelRegistry
@@ -25,6 +27,16 @@ ADMIN_KEY = "pw_test_admin_key_for_the_suite_only"
 TEST_SEED = 7
 TEST_ACCOUNTS = 600
 START = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
+# One BLAS and OpenMP thread in each test process and in the processes tests start (servers, CLI children): `make
+# test` runs a worker per core, and OpenBLAS's second thread only spins against the other worker's (measured on two
+# busy cores: a recipe's training took twice the CPU and wall time with two threads, for the same figures). Dask
+# starts its workers with one thread too, and their results equal one process's (tests/training/test_dask.py).
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.update(ONE_THREAD)  # read by the libraries of every process started from here on
+    threadpool_limits(limits=1)  # the libraries this process has loaded already
 
 
 def make_account(
