@@ -131,6 +131,24 @@ def demo_training(demo_labeled: LabeledSet, catalog) -> TrainingResult:
 
 
 @pytest.fixture(scope="session")
+def small_labeled(demo_dir: Path) -> LabeledSet:
+    """Three amplifier networks and 100 other accounts of the demo corpus: a quick set to train on, for tests of how
+    training behaves (reproducibly, alike on Dask) rather than of how well the model does."""
+    labels = read_labels(demo_dir / "labels.csv")
+    networks = sorted({row.network for row in labels.values() if row.network})[:3]
+    others = [handle for handle, row in labels.items() if not row.network][:100]
+    kept = {handle for handle, row in labels.items() if row.network in networks} | set(others)
+    small = {handle: row for handle, row in labels.items() if handle in kept}
+    return assemble_labeled_set(read_accounts(demo_dir / "accounts.jsonl"), small, min_posts=1)
+
+
+@pytest.fixture(scope="session")
+def small_training(small_labeled: LabeledSet, catalog) -> TrainingResult:
+    """``train_model``'s result on ``small_labeled`` (seed 0); do not mutate."""
+    return train_model(small_labeled, catalog=catalog, seed=0)
+
+
+@pytest.fixture(scope="session")
 def trained_registry(demo_training: TrainingResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A registry with one active model trained on the demo corpus; copy it before changing it."""
     root = tmp_path_factory.mktemp("models")
