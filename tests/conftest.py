@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import zlib
 from collections.abc import Callable, Sequence
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 from detector.catalog import load_catalog
 from detector.registry import ModelRegistry
@@ -25,6 +27,16 @@ ADMIN_KEY = "pw_test_admin_key_for_the_suite_only"
 TEST_SEED = 7
 TEST_ACCOUNTS = 600
 START = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
+# One BLAS and OpenMP thread in each test process and in the processes tests start (servers, CLI children): `make
+# test` runs a worker per core, and OpenBLAS's second thread only spins against the other worker's (measured on two
+# busy cores: a recipe's training took twice the CPU and wall time with two threads, for the same figures). Dask
+# starts its workers with one thread too, and their results equal one process's (tests/training/test_dask.py).
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.update(ONE_THREAD)  # read by the libraries of every process started from here on
+    threadpool_limits(limits=1)  # the libraries this process has loaded already
 
 
 def make_account(
@@ -116,6 +128,24 @@ def demo_labeled(demo_dir: Path) -> LabeledSet:
 def demo_training(demo_labeled: LabeledSet, catalog) -> TrainingResult:
     """``train_model``'s result on the demo corpus (seed 0): the model of ``trained_registry``; do not mutate."""
     return train_model(demo_labeled, catalog=catalog, seed=0)
+
+
+@pytest.fixture(scope="session")
+def small_labeled(demo_dir: Path) -> LabeledSet:
+    """Three amplifier networks and 100 other accounts of the demo corpus: a quick set to train on, for tests of how
+    training behaves (reproducibly, alike on Dask) rather than of how well the model does."""
+    labels = read_labels(demo_dir / "labels.csv")
+    networks = sorted({row.network for row in labels.values() if row.network})[:3]
+    others = [handle for handle, row in labels.items() if not row.network][:100]
+    kept = {handle for handle, row in labels.items() if row.network in networks} | set(others)
+    small = {handle: row for handle, row in labels.items() if handle in kept}
+    return assemble_labeled_set(read_accounts(demo_dir / "accounts.jsonl"), small, min_posts=1)
+
+
+@pytest.fixture(scope="session")
+def small_training(small_labeled: LabeledSet, catalog) -> TrainingResult:
+    """``train_model``'s result on ``small_labeled`` (seed 0); do not mutate."""
+    return train_model(small_labeled, catalog=catalog, seed=0)
 
 
 @pytest.fixture(scope="session")

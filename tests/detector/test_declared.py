@@ -16,6 +16,7 @@ from detector.self_declared import find_self_declaration
 
 LINES = ["Stop smearing and attacking China.", "Non-interference is a basic principle of China's diplomacy."] * 4
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
+SHIPPED_MODELS = Path(__file__).resolve().parents[2] / "models"  # any model scores; the committed one loads in a second
 
 
 def test_bundled_list_is_valid_and_matches_handles_case_insensitively() -> None:
@@ -25,8 +26,8 @@ def test_bundled_list_is_valid_and_matches_handles_case_insensitively() -> None:
     assert declared.list_version.startswith(declared.version + "+")
 
 
-def test_declared_state_account_is_flagged_state_affiliated(trained_registry, account_factory) -> None:
-    loaded = ModelRegistry(trained_registry).load()
+def test_declared_state_account_is_flagged_state_affiliated(account_factory) -> None:
+    loaded = ModelRegistry(SHIPPED_MODELS).load()
     declared = load_declared_accounts()
     official, lookalike = score_accounts(
         loaded.model,

@@ -25,14 +25,14 @@ def client():
 
 
 def test_training_on_dask_gives_the_single_process_features_candidates_and_figures(
-    client, demo_labeled, demo_training, catalog
+    client, small_labeled, small_training, catalog
 ) -> None:
-    on_dask = train_model(demo_labeled, catalog=catalog, seed=0, backend=DaskBackend(client, chunk_size=150))
+    on_dask = train_model(small_labeled, catalog=catalog, seed=0, backend=DaskBackend(client, chunk_size=50))
 
-    np.testing.assert_array_equal(on_dask.matrix, demo_training.matrix)
-    assert on_dask.card["candidates"] == demo_training.card["candidates"]
-    assert on_dask.card["head"] == demo_training.card["head"]
-    assert on_dask.card["metrics"] == demo_training.card["metrics"]
+    np.testing.assert_array_equal(on_dask.matrix, small_training.matrix)
+    assert on_dask.card["candidates"] == small_training.card["candidates"]
+    assert on_dask.card["head"] == small_training.card["head"]
+    assert on_dask.card["metrics"] == small_training.card["metrics"]
 
 
 def test_scoring_on_dask_equals_score_accounts_on_the_same_batch(client, demo_training, demo_labeled) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from detector.model import AmplifierModel
 from detector.registry import AUDIT, ModelRegistry
 from service.cli import app
 from training.errors import NothingToRollBackError
@@ -16,19 +17,26 @@ from training.promotion import rollback
 from training.train import fit_banded_head
 
 
-@pytest.fixture
-def shuffled_candidate(models_dir, demo_training, demo_labeled, demo_dir) -> str:
-    """A version whose head learned shuffled labels, on the active model's own features and split (cheap: nothing
-    is featurized again), with the demo input recorded in its card as `train` records it."""
+@pytest.fixture(scope="module")
+def shuffled_model(demo_training, demo_labeled) -> AmplifierModel:
+    """The active model with a head that learned shuffled labels, on its own features and split (cheap: nothing is
+    featurized again); fitted once for the module, and never changed."""
     result = demo_training
     rows = result.train_idx
     shuffled = np.random.default_rng(0).permutation(demo_labeled.y[rows])
     banded = fit_banded_head(
         result.matrix[rows], shuffled, demo_labeled.groups[rows], seed=0, names=result.model.feature_names
     )
-    model = dataclasses.replace(result.model, head=banded.head, thresholds=banded.thresholds)
+    return dataclasses.replace(result.model, head=banded.head, thresholds=banded.thresholds)
+
+
+@pytest.fixture
+def shuffled_candidate(models_dir, shuffled_model, demo_training, demo_dir) -> str:
+    """``shuffled_model`` saved as a version of the test's registry, with the demo input recorded in its card as
+    `train` records it."""
+    result = demo_training
     source = {"input": str(demo_dir / "accounts.jsonl"), "format": "jsonl", "labels": str(demo_dir / "labels.csv")}
-    return ModelRegistry(models_dir).save(model, {**result.card, "source": source}, result.split)
+    return ModelRegistry(models_dir).save(shuffled_model, {**result.card, "source": source}, result.split)
 
 
 @pytest.fixture
