@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from detector.catalog import TalkingPointCatalog, load_catalog
 from detector.errors import DetectorError
@@ -97,9 +97,13 @@ def _decide(
     return _decided(state, stored, request)
 
 
+CandidateId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The candidate's id, as listed.")]
+"""A database row id: a number past 64 bits is a 422, never an overflow in the driver."""
+
+
 @router.post("/{candidate_id}/accept", response_model=CandidateDecisionPublic)
 def accept(
-    candidate_id: int, body: CandidateAccept, state: StateDep, principal: AdminDep, request: Request
+    candidate_id: CandidateId, body: CandidateAccept, state: StateDep, principal: AdminDep, request: Request
 ) -> CandidateDecisionPublic:
     """Accept a candidate as a new line (404 unknown candidate, 409 id taken or already decided, 422 bad edit)."""
     edit = {"talking_point_id": body.id, "phrasing": body.phrasing, "languages": body.languages, "title": body.title}
@@ -108,13 +112,15 @@ def accept(
 
 @router.post("/{candidate_id}/merge", response_model=CandidateDecisionPublic)
 def merge(
-    candidate_id: int, body: CandidateMerge, state: StateDep, principal: AdminDep, request: Request
+    candidate_id: CandidateId, body: CandidateMerge, state: StateDep, principal: AdminDep, request: Request
 ) -> CandidateDecisionPublic:
     """Merge a candidate's wordings into an existing line (404 unknown candidate or line, 409 already decided)."""
     return _decide(state, request, principal, merge_candidate, candidate_id, talking_point_id=body.talking_point_id)
 
 
 @router.post("/{candidate_id}/reject", response_model=CandidateDecisionPublic)
-def reject(candidate_id: int, state: StateDep, principal: AdminDep, request: Request) -> CandidateDecisionPublic:
+def reject(
+    candidate_id: CandidateId, state: StateDep, principal: AdminDep, request: Request
+) -> CandidateDecisionPublic:
     """Reject a candidate: it does not come back (404 unknown candidate, 409 already decided)."""
     return _decided(state, reject_candidate(state.engine, candidate_id, decided_by=principal.key_id), request)

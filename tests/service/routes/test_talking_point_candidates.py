@@ -100,6 +100,8 @@ def test_accepting_a_decided_candidate_is_409_and_an_unknown_one_404(client, lis
     assert client.post(f"/v1/talking-points/candidates/{candidate['id']}/reject").status_code == 200
     twice = client.post(f"/v1/talking-points/candidates/{candidate['id']}/accept", json=body)
     assert twice.status_code == 409 and twice.json()["type"] == "/problems/candidate-decided"
+    past_64_bits = client.post("/v1/talking-points/candidates/212328845474032993173504/reject")
+    assert past_64_bits.status_code == 422 and past_64_bits.headers["content-type"] == PROBLEM
 
 
 def test_neither_a_rejected_nor_an_accepted_candidate_returns(client, listed) -> None:
