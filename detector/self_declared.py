@@ -352,7 +352,7 @@ def find_self_declaration(description: str | None) -> SelfDeclaration | None:
             clause_start = max((b for b in breaks if b <= start), default=0)
             before = folded[clause_start:start]
             after = folded[end : min((b for b in breaks if b > end), default=len(folded))]
-            if _NEGATION_BEFORE.search(before[-60:]) or _NEGATION_AFTER.search(after[:40]):
+            if _negated_before(before[-60:]) or _NEGATION_AFTER.search(after[:40]):
                 continue
             if rule.negation_inside and _NEGATION_BEFORE.search(folded[start:end]):
                 continue
@@ -362,6 +362,23 @@ def find_self_declaration(description: str | None) -> SelfDeclaration | None:
             phrase = _evidence(original, start, end + len(after))
             return SelfDeclaration(rule.kind, country or UNKNOWN_COUNTRY, phrase)
     return None
+
+
+# Cue words that are also the last word of an outlet's name ("the Eastern Observer", "the Christian Science Monitor"):
+# there, capitalized after another capitalized word, they name the account's own outlet rather than negate it.
+_NAME_WORD_CUES = frozenset({"observer", "monitor", "watch", "tracker", "observador", "observateur"})
+_CAPITALIZED_PAIR = re.compile(r"[A-Z][\w'-]*\s+$")
+
+
+def _negated_before(before: str) -> bool:
+    """Whether a negation cue stands in ``before`` (the clause before the phrase), not counting a cue word that ends
+    a capitalized name."""
+    for cue in _NEGATION_BEFORE.finditer(before):
+        word = cue.group().strip()
+        if word.lower() in _NAME_WORD_CUES and word[:1].isupper() and _CAPITALIZED_PAIR.search(before[: cue.start()]):
+            continue
+        return True
+    return False
 
 
 def _mark_countries(folded: str) -> tuple[str, dict[int, str]]:

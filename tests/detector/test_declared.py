@@ -221,6 +221,9 @@ def test_known_chinese_state_accounts_are_flagged_and_influencers_are_not() -> N
         ("Official account of Dragon Gate TV, a state broadcaster.", "state_media"),
         ("Official account of the embassy press office in Ottawa.", "mission"),
         ("Official account of the spokesperson's office.", "ministry"),
+        # The outlet's name ends in a word that elsewhere means watching it from outside.
+        ("Official account of the Eastern Observer, a state-run daily.", "state_media"),
+        ("Official account of the Harbour Monitor, a state broadcaster.", "state_media"),
     ],
 )
 def test_an_account_that_calls_itself_state_media_or_an_embassy_office_is_flagged_without_naming_the_state(
@@ -236,6 +239,9 @@ def test_an_account_that_calls_itself_state_media_or_an_embassy_office_is_flagge
         "I write about a state news agency and its lies",
         "Reporter at a state-run daily",
         "Tracking the state broadcaster",
+        "Reporter at the Eastern Observer, a state-run daily.",
+        "Observer of a state-run daily",
+        "Media Monitor, a state-run daily watcher",
     ],
 )
 def test_writing_about_state_media_is_not_being_it(bio: str) -> None:
