@@ -179,7 +179,13 @@ def warm_coordination_index(engine: Engine, store: AccountStore, settings: Setti
         stored.semantic = None  # vectors stored while the pass was on: not held in memory while it is off
     index.add_table(stored)
     source = "stored signatures"
-    if not len(index) and store.count()[1]:
+    n_stored_posts = store.count()[1]
+    if not len(index) and n_stored_posts:
+        # Once per database: a minute or two for the demo's 108,000 posts on 2 cores with the semantic pass on.
+        logger.info(
+            "indexing the stored posts for coordination (first start: once per database)",
+            extra={"n_posts": n_stored_posts, "semantic": index.semantic is not None},
+        )
         index.add(store.iter_accounts(store.handles()))
         save_table(engine, index.table())
         source = "stored posts (first start with a persisted index)"
