@@ -179,8 +179,8 @@ def warm_coordination_index(engine: Engine, store: AccountStore, settings: Setti
         stored.semantic = None  # vectors stored while the pass was on: not held in memory while it is off
     index.add_table(stored)
     source = "stored signatures"
-    n_stored_posts = store.count()[1]
-    if not len(index) and n_stored_posts:
+    n_stored_posts = 0 if len(index) else store.count()[1]  # counting a large store is not free: only when empty
+    if n_stored_posts:
         # Once per database: a minute or two for the demo's 108,000 posts on 2 cores with the semantic pass on.
         logger.info(
             "indexing the stored posts for coordination (first start: once per database)",
