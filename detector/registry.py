@@ -103,6 +103,7 @@ class ModelRegistry:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._pointer: tuple[tuple[int, int, int], str | None] | None = None  # (inode, mtime, size) -> its name
 
     def folder(self, version: str) -> Path:
         """The folder of ``version``, refusing names that are not plain folder names (``..``, ``/``, ``\\``...)."""
@@ -122,8 +123,20 @@ class ModelRegistry:
         )
 
     def active_version(self) -> str | None:
+        """The name in ACTIVE, read again only when the file changed: the service asks on every request, and a
+        ``stat`` costs a fraction of a read. ACTIVE is only ever replaced by rename, so a new name is a new inode."""
         pointer = self.root / ACTIVE
-        return pointer.read_text(encoding="utf-8").strip() or None if pointer.is_file() else None
+        try:
+            stat = pointer.stat()
+        except FileNotFoundError:
+            return None
+        identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        known = self._pointer
+        if known is not None and known[0] == identity:
+            return known[1]
+        name = pointer.read_text(encoding="utf-8").strip() or None if pointer.is_file() else None
+        self._pointer = (identity, name)
+        return name
 
     def save(
         self,
