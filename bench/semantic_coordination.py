@@ -12,8 +12,10 @@ Reports, for lexical links only (near-duplicates and hashtag sequences) and for 
 of planted account pairs (two accounts of one group), the number of false account pairs (any other pair linked) and
 their share of the pairs found; then the semantic pass's cost: posts/s embedding (distinct texts), posts/s neighbour
 search, and peak memory. ``--sweep`` prints recall and false pairs over a grid of the two thresholds (paraphrase,
-translation) from one neighbour search at the grid's floor: how the defaults in ``detector/semantic_links.py`` were
-chosen (at most 1% false pairs, then the most recall).
+translation), pairwise (``min_support`` 0) and corroborated by a third account (1), from one neighbour search at the
+grid's floor: how the defaults in ``detector/semantic_links.py`` were chosen. ``--density 5``: the same posts in a
+fifth of the time, five times as many in a window (chance look-alikes become commoner; the texts, so ``--vectors``,
+stay the same).
 """
 
 from __future__ import annotations
