@@ -12,8 +12,9 @@ Reports, for lexical links only (near-duplicates and hashtag sequences) and for 
 of planted account pairs (two accounts of one group), the number of false account pairs (any other pair linked) and
 their share of the pairs found; then the semantic pass's cost: posts/s embedding (distinct texts), posts/s neighbour
 search, and peak memory. ``--sweep`` prints recall and false pairs over a grid of the two thresholds (paraphrase,
-translation), pairwise (``min_support`` 0) and corroborated by a third account (1), from one neighbour search at the
-grid's floor: how the defaults in ``detector/semantic_links.py`` were chosen. ``--density 5``: the same posts in a
+translation), pairwise (``min_support`` 0) and corroborated by a third account (1, translations alone above
+``translation_alone``), and over a grid of ``translation_alone``, from one neighbour search at the grid's floor: how
+the defaults in ``detector/semantic_links.py`` were chosen. ``--density 5``: the same posts in a
 fifth of the time, five times as many in a window (chance look-alikes become commoner; the texts, so ``--vectors``,
 stay the same).
 """
@@ -172,15 +173,18 @@ def sweep(corpus: Corpus, table, lexical: set, params: CoordinationParams) -> No
     """Recall and false pairs over a grid of thresholds, pairwise and corroborated, from one neighbour search at the
     grid's floor."""
     floor = SemanticThresholds(paraphrase=0.7, translation=0.45, min_support=0)
+    defaults = SemanticThresholds()
     first, second, sims, translated = semantic_pairs(table.times, table.account, table.semantic, params.window_s, floor)
     pair_of = [
         tuple(sorted((table.handles[a], table.handles[b])))
         for a, b in zip(table.account[first].tolist(), table.account[second].tolist(), strict=True)
     ]
+    lone_translations(corpus, first, second, sims, translated, pair_of, lexical, table.times, params.window_s)
     translations = [0.48, 0.5, 0.52, 0.55, 0.575, 0.6]
     for support in (0, 1):
+        alone = f", and translations alone at >= {defaults.translation_alone}" if support else ""
         print(
-            f"\nsweep, min_support {support}: rows paraphrase threshold, columns translation threshold; "
+            f"\nsweep, min_support {support}{alone}: rows paraphrase threshold, columns translation threshold; "
             "recall / false pairs (share)"
         )
         print("para \\ trans " + "".join(f"{t:>22}" for t in translations))
@@ -190,6 +194,8 @@ def sweep(corpus: Corpus, table, lexical: set, params: CoordinationParams) -> No
             for t in translations:
                 close = np.flatnonzero(np.where(translated, sims >= t, sims >= p))
                 close = close[corroborated(first[close], second[close], table.times, params.window_s, support)]
+                if support:
+                    close = np.union1d(close, np.flatnonzero(translated & (sims >= defaults.translation_alone)))
                 found = quality(lexical | {pair_of[i] for i in close.tolist()}, corpus.planted)
                 cells.append(f"{found.recall:6.1%} /{found.false_pairs:3d} ({found.false_share:5.2%})")
                 if found.false_share <= 0.01 and (best is None or found.recall > best[2].recall):
@@ -199,6 +205,31 @@ def sweep(corpus: Corpus, table, lexical: set, params: CoordinationParams) -> No
             print(
                 f"most recall at <= 1% false pairs: paraphrase {best[0]}, translation {best[1]}: {best[2].recall:.1%}"
             )
+
+
+def lone_translations(  # type: ignore[no-untyped-def]
+    corpus: Corpus, first, second, sims, translated, pair_of: list, lexical: set, times, window_s: float
+) -> None:
+    """At the default thresholds, corroborated, with pairs across languages linking alone above each of a grid of
+    ``translation_alone``: recall, false pairs, the closest chance pair across languages, and the share of planted
+    translated post pairs that would link with no third account."""
+    defaults = SemanticThresholds()
+    close = np.flatnonzero(np.where(translated, sims >= defaults.translation, sims >= defaults.paraphrase))
+    close = close[corroborated(first[close], second[close], times, window_s, defaults.min_support)]
+    planted = np.array([pair in corpus.planted for pair in pair_of], bool)
+    chance = sims[translated & ~planted]
+    print(
+        f"\nlone translations, at paraphrase {defaults.paraphrase} / translation {defaults.translation} corroborated; "
+        f"closest chance pair across languages {chance.max() if len(chance) else 0:.3f}"
+    )
+    for alone in (0.575, 0.6, 0.625, 0.65, 0.675, 0.7, 1.01):
+        linked = np.union1d(close, np.flatnonzero(translated & (sims >= alone)))
+        found = quality(lexical | {pair_of[i] for i in linked.tolist()}, corpus.planted)
+        lone = np.mean(sims[translated & planted] >= alone)
+        print(
+            f"translation_alone {alone:<6} recall {found.recall:6.1%}, false pairs {found.false_pairs:3d} "
+            f"({found.false_share:5.2%}); planted translated post pairs linking alone {lone:4.0%}"
+        )
 
 
 def main() -> None:
@@ -261,7 +292,8 @@ def main() -> None:
     thresholds = SemanticThresholds()
     print(
         f"semantic pass (thresholds: paraphrase {thresholds.paraphrase}, translation {thresholds.translation}, "
-        f"min support {thresholds.min_support}, min {thresholds.min_tokens} tokens): encoder load {load_s:.1f} s; "
+        f"min support {thresholds.min_support}, translations alone at {thresholds.translation_alone}, "
+        f"min {thresholds.min_tokens} tokens): encoder load {load_s:.1f} s; "
         f"{n_eligible} of {n_posts} posts embedded-eligible, {encoder.n_embedded} distinct texts embedded in "
         f"{embed_s:.1f} s ({encoder.n_embedded / embed_s:.0f} texts/s); neighbour search {search_s:.2f} s "
         f"({n_eligible / max(search_s, 1e-9):,.0f} posts/s); vectors {semantic.vectors.nbytes / 2**20:.1f} MiB (int8); "

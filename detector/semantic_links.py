@@ -11,12 +11,16 @@ Traps this guards against:
 - Short posts ("Good morning everyone!") are near each other in any embedding: posts under ``min_tokens`` are never
   embedded, so they never link this way.
 - Posts on one topic are closer than random posts (the same embassy, the same camps), and two ordinary accounts
-  sometimes say nearly the same thing within minutes: a pair of posts links only when a third account's post within
-  the window is close to both (``min_support``). Coordination is several accounts saying one thing; a lone pair of
-  look-alikes is what chance makes, and a pair that says it in the same words still links as a near-duplicate.
-  Measured on ``bench/semantic_coordination.py`` (ordinary accounts posting on the planted groups' topics), this
-  corroboration took false account pairs from about 1% to none at higher recall (79.5-84.5% to 92.8-94.9% over
-  three seeds), and at five times the posts per window it added 2 where the pairwise rule added 30.
+  sometimes say nearly the same thing within minutes: a pair of posts in one language links only when a third
+  account's post within the window is close to both (``min_support``). Coordination is several accounts saying one
+  thing; a lone pair of look-alikes is what chance makes, and a pair that says it in the same words still links as a
+  near-duplicate. Measured on ``bench/semantic_coordination.py`` (ordinary accounts posting on the planted groups'
+  topics), this corroboration took false account pairs from about 1% to none at higher recall (79.5-84.5% to
+  92.8-94.9% over three seeds), and at five times the posts per window it added 2 where the pairwise rule added 30.
+- Saying one thing in two languages within minutes is rarely chance: a pair across languages links alone when it is
+  close enough (``translation_alone``), so two accounts posting a Chinese and an English version of one line link.
+  On the bench no two ordinary posts across languages came that close (at most 0.64), about 60% of planted
+  translated pairs do.
 - Cross-lingual pairs score lower than same-language ones for the same meaning, hence a threshold of their own.
 
 Vectors are stored as int8 (each row scaled by its largest value): 512 bytes a post instead of 2,048, with cosine
@@ -85,7 +89,8 @@ class SemanticThresholds:
 
     Two posts of different accounts within the window link when their similarity passes ``paraphrase`` (same
     language) or ``translation`` (languages differ) and at least ``min_support`` posts of third accounts, within the
-    window of both, pass it with each of them (0: every close pair links, the rule before issue 20). Similarities are
+    window of both, pass it with each of them (0: every close pair links, the rule before issue 20); a pair across
+    languages whose similarity passes ``translation_alone`` links without them (above 1: never). Similarities are
     taken off the languages' means (``language_means``): without that, the same recall came with about five times
     the false pairs. ``max_bucket``: a time bucket with more embedded posts is compared in row blocks of this size
     (memory stays ``max_bucket`` x twice the bucket's posts floats).
@@ -93,13 +98,16 @@ class SemanticThresholds:
     Chosen on ``bench/semantic_coordination.py`` seed 7 (planted reworded and translated groups among 20,000 ordinary
     accounts on the same topics): corroborated, no cell of the sweep down to 0.75 / 0.48 had a false account pair,
     so these stand two grid steps above that floor, where five times the posts per window (``--density 5``) added 2
-    false pairs to lexical's 10: 92.8% recall, none false (the pairwise rule's best was 81.8% at 0.75%). Held out,
-    seeds 11 and 23: 94.9% and 94.6%, the one false pair of each lexical (``bench/README.md``).
+    false pairs to lexical's 10: 92.8% recall, none false (the pairwise rule's best was 81.8% at 0.75%).
+    ``translation_alone``: the lowest step of 0.575-0.7 at which lone pairs across languages added no false pair at
+    either density (the closest chance pair across languages: 0.636 and 0.638); 61% of the planted translated post
+    pairs pass it alone. Held out, seeds 11 and 23: ``bench/README.md``.
     """
 
     paraphrase: float = 0.8
     translation: float = 0.52
     min_support: int = 1
+    translation_alone: float = 0.65
     min_tokens: int = 6
     max_bucket: int = 2048
 
@@ -368,8 +376,9 @@ def semantic_pairs(
     support_window_s: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Post pairs by different accounts (``account``: one number per account, equal for one account's posts
-    wherever they stand) within ``window_s`` whose vectors are close and that third accounts' posts corroborate:
-    ``(first, second, similarity, is_translation)``, ``first < second``, each pair once.
+    wherever they stand) within ``window_s`` whose vectors are close and that third accounts' posts corroborate (or,
+    across languages, closer than ``translation_alone``): ``(first, second, similarity, is_translation)``,
+    ``first < second``, each pair once.
 
     Posts are cut into buckets of one window by time; each bucket is compared with itself and the next one, which
     holds every pair within the window (and some just outside it, dropped by their gap). Vectors are compared off
@@ -403,9 +412,11 @@ def semantic_pairs(
     second = np.concatenate([p[1] for p in parts])
     similarity = np.concatenate([p[2] for p in parts]).astype(np.float64)
     low, high = np.minimum(first, second), np.maximum(first, second)
+    translated = columns.languages[low] != columns.languages[high]
     support_window = window_s if support_window_s is None else support_window_s
     keep = corroborated(low, high, times, support_window, thresholds.min_support)
-    return low[keep], high[keep], similarity[keep], columns.languages[low[keep]] != columns.languages[high[keep]]
+    keep |= translated & (similarity >= thresholds.translation_alone)
+    return low[keep], high[keep], similarity[keep], translated[keep]
 
 
 def corroborated(

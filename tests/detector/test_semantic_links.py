@@ -41,6 +41,7 @@ EN = "The reports of forced labour in the cotton fields are lies invented by Wes
 ZH = "所谓棉花田强迫劳动的报道是西方政客编造的谎言。"
 RU = "Сообщения о принудительном труде на хлопковых полях — ложь, придуманная западными политиками."
 REWORDED = "Western politicians made up the stories about forced labour in cotton fields, and they are lies."
+REWORDED_AGAIN = "All the reports about forced labour in cotton fields are lies made up by politicians in the West."
 SAME_TOPIC = "A new study on working conditions in cotton farms will be presented at the textile fair next week."
 
 
@@ -64,6 +65,11 @@ def _links(encoder: SemanticEncoder, *accounts: Account) -> dict[str, list[tuple
     }
 
 
+def test_a_chinese_and_an_english_version_four_minutes_apart_link_as_translation(encoder: SemanticEncoder) -> None:
+    links = _links(encoder, _account("en_amp", EN, 0), _account("zh_amp", ZH, 4))
+    assert links == {"en_amp": [("zh_amp", "translation")], "zh_amp": [("en_amp", "translation")]}
+
+
 def test_one_message_in_english_chinese_and_russian_within_minutes_links_as_translations(
     encoder: SemanticEncoder,
 ) -> None:
@@ -80,33 +86,40 @@ def test_a_reworded_english_copy_links_as_paraphrase(encoder: SemanticEncoder) -
     assert links["second"] == [("first", "paraphrase"), ("zh_amp", "translation")]
 
 
-def test_a_lone_pair_saying_the_same_thing_does_not_link(encoder: SemanticEncoder) -> None:
-    """Two accounts alone are what chance makes on a busy topic: a third account must say it too."""
-    assert _links(encoder, _account("en_amp", EN, 0), _account("zh_amp", ZH, 4)) == {"en_amp": [], "zh_amp": []}
-    columns = encoder.columns([Post(id="1", created_at=T0, text=EN), Post(id="2", created_at=T0, text=ZH)])
-    times, accounts = np.array([0.0, 240.0]), np.array([0, 1])
+def test_a_lone_pair_saying_the_same_thing_in_one_language_does_not_link(encoder: SemanticEncoder) -> None:
+    """Two accounts rewording each other are what chance makes on a busy topic: a third account must say it too.
+    Across languages a lone pair links only when it is very close (Chinese and Russian here are not)."""
+    assert _links(encoder, _account("first", EN, 0), _account("second", REWORDED, 3)) == {"first": [], "second": []}
+    assert _links(encoder, _account("zh_amp", ZH, 0), _account("ru_amp", RU, 4)) == {"zh_amp": [], "ru_amp": []}
+    columns = encoder.columns([Post(id="1", created_at=T0, text=EN), Post(id="2", created_at=T0, text=REWORDED)])
+    times, accounts = np.array([0.0, 180.0]), np.array([0, 1])
     assert len(semantic_pairs(times, accounts, columns, 600.0)[0]) == 0
     assert len(semantic_pairs(times, accounts, columns, 600.0, SemanticThresholds(min_support=0))[0]) == 1, "close"
 
 
+def test_a_translation_links_alone_only_above_its_own_threshold(encoder: SemanticEncoder) -> None:
+    columns = encoder.columns([Post(id="1", created_at=T0, text=EN), Post(id="2", created_at=T0, text=ZH)])
+    times, accounts = np.array([0.0, 240.0]), np.array([0, 1])
+    [similarity] = semantic_pairs(times, accounts, columns, 600.0)[2]
+    never = SemanticThresholds(translation_alone=similarity + 0.01)
+    assert len(semantic_pairs(times, accounts, columns, 600.0, never)[0]) == 0
+
+
 def test_an_accounts_own_posts_never_corroborate_its_links(encoder: SemanticEncoder) -> None:
-    alone = _links(
-        encoder,
-        _account("amp", EN, 0).model_copy(
-            update={
-                "posts": [
-                    Post(id="amp-0", created_at=T0, text=EN),
-                    Post(id="amp-1", created_at=T0 + timedelta(minutes=2), text=REWORDED),
-                ]
-            }
-        ),
-        _account("zh_amp", ZH, 4),
-    )
-    assert alone == {"amp": [], "zh_amp": []}
+    posts = [
+        Post(id="amp-0", created_at=T0, text=EN),
+        Post(id="amp-1", created_at=T0 + timedelta(minutes=2), text=REWORDED_AGAIN),
+    ]
+    alone = _links(encoder, Account(handle="amp", posts=posts), _account("other", REWORDED, 4))
+    assert alone == {"amp": [], "other": []}
     index = CoordinationIndex(semantic=encoder)  # the same handle stored earlier: another position in the index
-    index.add([Account(handle="AMP", posts=[Post(id="amp-1", created_at=T0 + timedelta(minutes=2), text=REWORDED)])])
-    index.add([_account("zh_amp", ZH, 4)])
+    index.add([Account(handle="AMP", posts=posts[1:])])
+    index.add([_account("other", REWORDED, 4)])
     assert index.links(_account("amp", EN, 0)) == []
+    with_third = _links(
+        encoder, _account("amp", EN, 0), _account("other", REWORDED, 4), _account("third", REWORDED_AGAIN, 2)
+    )
+    assert sorted(with_third["amp"]) == [("other", "paraphrase"), ("third", "paraphrase")], "a third account's does"
 
 
 def test_unrelated_posts_on_the_same_topic_do_not_link(encoder: SemanticEncoder) -> None:
@@ -122,8 +135,9 @@ def test_unrelated_posts_on_the_same_topic_do_not_link(encoder: SemanticEncoder)
 
 
 def test_the_same_meaning_outside_the_window_does_not_link(encoder: SemanticEncoder) -> None:
+    assert _links(encoder, _account("en_amp", EN, 0), _account("zh_amp", ZH, 30)) == {"en_amp": [], "zh_amp": []}
     links = _links(encoder, _account("early", EN, 0), _account("zh", ZH, 2), _account("late", REWORDED, 30))
-    assert links == {"early": [], "zh": [], "late": []}
+    assert links == {"early": [("zh", "translation")], "zh": [("early", "translation")], "late": []}
 
 
 def test_short_posts_never_link_semantically(encoder: SemanticEncoder) -> None:
