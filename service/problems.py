@@ -117,7 +117,7 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     UnsafeModelError: (503, "model-unsafe", "Model artifact refused: it could run code when loaded"),
     ModelIntegrityError: (503, "model-integrity", "Model artifact refused"),
     CatalogError: (503, "catalog-invalid", "Talking-point catalog invalid"),
-    EmbedderUnavailableError: (503, "embedder-unavailable", "Sentence-embedding extra not installed"),
+    EmbedderUnavailableError: (503, "embedder-unavailable", "Sentence encoder unavailable"),
     IngestError: (502, "ingest-error", "Could not read accounts"),
     DetectorError: (500, "detector-error", "Scoring failed"),
     TrainingError: (422, "training-error", "Training refused"),

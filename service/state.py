@@ -35,7 +35,15 @@ from service.rate_limit import RateLimiter
 from service.score_memo import ScoreMemo
 from service.x_budget import XSpendLedger
 
-__all__ = ["ServiceState", "build_resolver", "build_state", "live_sources", "warm_coordination_index"]
+__all__ = [
+    "SemanticPass",
+    "ServiceState",
+    "build_resolver",
+    "build_state",
+    "live_sources",
+    "semantic_pass",
+    "warm_coordination_index",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +66,7 @@ class ServiceState:
     score_memo: ScoreMemo = field(default_factory=lambda: ScoreMemo(0))
     key_cache: KeyCache = field(default_factory=lambda: KeyCache(0))
     overlay: CatalogOverlay | None = None  # accepted talking points laid over the model's catalog
+    semantic_problem: str | None = None  # why semantic coordination links are off although the settings ask for them
     _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _refused_version: str | None = None
 
@@ -150,30 +159,47 @@ def build_resolver(settings: Settings, store: AccountStore, metrics: Metrics | N
     return AccountResolver(store, x_source, max_age_s=settings.x_cache_max_age_s, sources=sources)
 
 
-def semantic_encoder(settings: Settings) -> SemanticEncoder | None:
-    """The index's sentence encoder, loaded now (a missing or altered encoder is reported here, once, and leaves
-    the other links working); ``None`` when ``coordination_semantic`` is off."""
+@dataclass(frozen=True)
+class SemanticPass:
+    """The coordination index's sentence encoder, or why there is none although ``coordination_semantic`` asks for
+    one (``/healthz`` reports it)."""
+
+    encoder: SemanticEncoder | None = None
+    problem: str | None = None
+
+
+def semantic_pass(settings: Settings) -> SemanticPass:
+    """The encoder, loaded now: a missing or altered one is reported here, once (a warning, and ``problem``), and
+    leaves the other links working; nothing when ``coordination_semantic`` is off."""
     if not settings.coordination_semantic:
-        return None
+        return SemanticPass()
     try:
-        return SemanticEncoder(load_embedder("use-m3"))
+        return SemanticPass(SemanticEncoder(load_embedder("use-m3")))
     except EmbedderUnavailableError as exc:
-        logger.warning(
-            "semantic coordination links off: the sentence encoder cannot be loaded", extra={"error": str(exc)}
+        logger.warning(  # the reason in the line itself: the plain log format drops the extra fields
+            "semantic coordination links off (the other links work): the sentence encoder cannot be loaded: %s",
+            exc,
+            extra={"error": str(exc)},
         )
-        return None
+        return SemanticPass(
+            problem=f"semantic coordination links (paraphrase, translation) are off, the sentence encoder cannot be "
+            f"loaded: {exc}. The other coordination links work; PARROTWATCH_COORDINATION_SEMANTIC=false runs "
+            "without them on purpose."
+        )
 
 
-def warm_coordination_index(engine: Engine, store: AccountStore, settings: Settings) -> CoordinationIndex:
+def warm_coordination_index(
+    engine: Engine, store: AccountStore, settings: Settings, semantic: SemanticPass | None = None
+) -> CoordinationIndex:
     """The index of posts seen so far, so that an account scored now links to accounts scored in earlier requests,
-    before a restart included.
+    before a restart included; with ``semantic``'s encoder (``semantic_pass(settings)`` when not given).
 
     Its rows are persisted as they are added (``coordination_posts``) and read back here, newest first up to
     ``coordination_max_posts``. A database whose posts predate that table is indexed from the stored posts once.
     """
     started = time.perf_counter()
     params = CoordinationParams()
-    index = CoordinationIndex(params, semantic=semantic_encoder(settings))
+    index = CoordinationIndex(params, semantic=(semantic or semantic_pass(settings)).encoder)
     stored = load_table(engine, params, max_posts=settings.coordination_max_posts)
     if index.semantic is None:
         stored.semantic = None  # vectors stored while the pass was on: not held in memory while it is off
@@ -215,7 +241,8 @@ def build_state(settings: Settings) -> ServiceState:
     n_accounts, n_posts = store.count()
     logger.info("account store ready", extra={"n_accounts": n_accounts, "n_posts": n_posts})
     declared = load_declared_accounts(settings.declared_accounts_file)
-    coordination = warm_coordination_index(engine, store, settings)
+    semantic = semantic_pass(settings)
+    coordination = warm_coordination_index(engine, store, settings, semantic)
     metrics = Metrics()
     metrics.observe_queue_depth(lambda: pending_count(engine))
     state = ServiceState(
@@ -235,6 +262,7 @@ def build_state(settings: Settings) -> ServiceState:
         score_memo=ScoreMemo(settings.score_memo_size),
         key_cache=KeyCache(settings.key_cache_s),
         overlay=CatalogOverlay(engine),
+        semantic_problem=semantic.problem,
     )
     if model is None and model_error is not None:
         state._refused_version = registry.active_version()

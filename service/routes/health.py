@@ -21,6 +21,8 @@ def healthz(state: StateDep) -> Health:
         loaded = None
     if state.model_error is not None:  # no model at all, or a newer active version that was refused
         problems.append(str(state.model_error))
+    if state.semantic_problem is not None:  # the settings ask for meaning links, the encoder cannot be loaded
+        problems.append(state.semantic_problem)
     return Health(
         status="degraded" if problems else "ok",
         model_version=loaded.version if loaded else None,

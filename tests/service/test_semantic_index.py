@@ -16,6 +16,7 @@ from service.state import warm_coordination_index
 T0 = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
 EN = "The reports of forced labour in the cotton fields are lies invented by Western politicians."
 ZH = "所谓棉花田强迫劳动的报道是西方政客编造的谎言。"
+RU = "Сообщения о принудительном труде на хлопковых полях — ложь, придуманная западными политиками."
 
 
 def _account(handle: str, *texts: tuple[str, float]) -> Account:
@@ -27,7 +28,11 @@ def _account(handle: str, *texts: tuple[str, float]) -> Account:
 
 
 STATEMENT = "Official statement: " + EN[:-1] + ", says the spokesperson today."
-ACCOUNTS = [_account("en_amp", (EN, 0), (STATEMENT, 60)), _account("zh_amp", (ZH, 4), (STATEMENT, 61))]
+ACCOUNTS = [
+    _account("en_amp", (EN, 0), (STATEMENT, 60)),
+    _account("zh_amp", (ZH, 4), (STATEMENT, 61)),
+    _account("ru_amp", (RU, 5)),  # a meaning link needs a third account saying it
+]
 
 
 def _settings(tmp_path: Path, url: str, *, semantic: bool) -> Settings:
@@ -43,12 +48,12 @@ def test_a_restarted_index_loads_stored_vectors_without_embedding_again(tmp_path
     engine = open_database(head_database_url)
     first = warm_coordination_index(engine, AccountStore(engine), settings)
     first.add(ACCOUNTS)
-    assert first.semantic is not None and first.semantic.n_embedded == 3  # the repeated statement's text once
+    assert first.semantic is not None and first.semantic.n_embedded == 4  # the repeated statement's text once
 
     restarted = warm_coordination_index(engine, AccountStore(engine), settings)
     links = restarted.links_many(ACCOUNTS)
     assert restarted.semantic is not None and restarted.semantic.calls == 0
-    assert _kinds(links[0]) == [("zh_amp", "near_duplicate"), ("zh_amp", "translation")]
+    assert _kinds(links[0]) == [("ru_amp", "translation"), ("zh_amp", "near_duplicate"), ("zh_amp", "translation")]
     engine.dispose()
 
 
@@ -59,7 +64,8 @@ def test_with_the_setting_off_only_lexical_links_appear(tmp_path: Path, head_dat
         engine, AccountStore(engine), _settings(tmp_path, head_database_url, semantic=semantic)
     )
     index.add(ACCOUNTS)
-    expected = [("zh_amp", "near_duplicate"), ("zh_amp", "translation")] if semantic else [("zh_amp", "near_duplicate")]
+    lexical = [("zh_amp", "near_duplicate")]
+    expected = [("ru_amp", "translation"), *lexical, ("zh_amp", "translation")] if semantic else lexical
     assert _kinds(index.links(ACCOUNTS[0])) == expected
     assert (index.semantic is not None) == semantic
     engine.dispose()
