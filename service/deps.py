@@ -24,9 +24,10 @@ from service.errors import InvalidHandleError
 from service.jobs.runner import JobRunner
 from service.jobs.training_runs import TrainingLauncher
 from service.metrics import Metrics
+from service.middleware import AuditInTransaction
 from service.schemas import normalize_handle
 from service.score_memo import ScoreMemo
-from service.scoring.handle_scorer import HandleScorer, scorer_for
+from service.scoring.handle_scorer import HandleScorer, record_in_history, scorer_for
 from service.state import ServiceState
 
 __all__ = [
@@ -86,10 +87,13 @@ async def get_metrics(state: Annotated[ServiceState, Depends(get_state)]) -> Met
 
 
 async def get_scorer(
-    state: Annotated[ServiceState, Depends(get_state)], loaded: Annotated[LoadedModel, Depends(get_model)]
+    request: Request,
+    state: Annotated[ServiceState, Depends(get_state)],
+    loaded: Annotated[LoadedModel, Depends(get_model)],
 ) -> HandleScorer:
-    """The scoring use case with the active model, the history as its record."""
-    return scorer_for(state, loaded)
+    """The scoring use case with the active model, the history as its record; the request's audit row is written
+    with its scores, in one transaction."""
+    return scorer_for(state, loaded, record_in_history(state.engine, also=AuditInTransaction(request.scope)))
 
 
 async def get_runner(request: Request) -> JobRunner:

@@ -19,9 +19,34 @@ from collections import OrderedDict
 from detector.schema import Account
 from detector.scoring import AccountScore
 
-__all__ = ["MemoKey", "ScoreMemo", "account_digest", "memo_key"]
+__all__ = ["MemoKey", "ScoreJson", "ScoreMemo", "account_digest", "memo_key"]
 
 MemoKey = tuple[str, str, str, str, int]
+
+
+class ScoreJson:
+    """A score and its two JSON forms, each made on first use and then shared by every request the memo serves it
+    to: the history stores every field (``stored``), the API leaves ``None`` out (``public``). A cached score is
+    otherwise serialized twice a request, a good part of what serving it costs."""
+
+    __slots__ = ("_public", "_stored", "score")
+
+    def __init__(self, score: AccountScore) -> None:
+        self.score = score
+        self._stored: str | None = None
+        self._public: str | None = None
+
+    @property
+    def stored(self) -> str:
+        if self._stored is None:
+            self._stored = self.score.model_dump_json()
+        return self._stored
+
+    @property
+    def public(self) -> str:
+        if self._public is None:
+            self._public = self.score.model_dump_json(exclude_none=True)
+        return self._public
 
 
 def account_digest(account: Account) -> str:
@@ -37,7 +62,7 @@ class ScoreMemo:
 
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[MemoKey, AccountScore] = OrderedDict()
+        self._entries: OrderedDict[MemoKey, ScoreJson] = OrderedDict()
         self._digests: OrderedDict[int, tuple[Account, str]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -59,14 +84,14 @@ class ScoreMemo:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: MemoKey) -> AccountScore | None:
+    def get(self, key: MemoKey) -> ScoreJson | None:
         with self._lock:
             score = self._entries.get(key)
             if score is not None:
                 self._entries.move_to_end(key)
             return score
 
-    def put(self, key: MemoKey, score: AccountScore) -> None:
+    def put(self, key: MemoKey, score: ScoreJson) -> None:
         if self.max_entries <= 0:
             return
         with self._lock:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, insert, select
+from sqlalchemy.engine import Connection
 
 from service.db.tables import audit_log
 from service.db.timeutil import as_utc, utcnow
 
-__all__ = ["AuditEntry", "list_audit", "record_audit"]
+__all__ = ["AuditEntry", "audit_row", "insert_audit", "list_audit", "record_audit"]
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,7 @@ class AuditEntry:
 _INSERT_AUDIT = insert(audit_log)  # one constant statement, compiled once
 
 
-def record_audit(
-    engine: Engine,
+def audit_row(
     *,
     action: str,
     target: str | None,
@@ -37,8 +38,8 @@ def record_audit(
     key_name: str | None,
     status: int | None = None,
     request_id: str | None = None,
-) -> None:
-    row = {
+) -> dict[str, object]:
+    return {
         "at": utcnow(),
         "key_id": key_id,
         "key_name": key_name,
@@ -47,8 +48,17 @@ def record_audit(
         "status": status,
         "request_id": request_id,
     }
+
+
+def insert_audit(conn: Connection, row: dict[str, object]) -> None:
+    """Write an ``audit_row`` inside the caller's transaction."""
+    conn.execute(_INSERT_AUDIT, row)
+
+
+def record_audit(engine: Engine, **fields: Any) -> None:
+    """Write one ``audit_row(**fields)`` in a transaction of its own."""
     with engine.begin() as conn:
-        conn.execute(_INSERT_AUDIT, row)
+        insert_audit(conn, audit_row(**fields))
 
 
 def list_audit(engine: Engine, *, limit: int = 100) -> list[AuditEntry]:

@@ -71,34 +71,32 @@ def add_score(
     return conn.execute(_INSERT_SCORE, row).inserted_primary_key[0]
 
 
-# The comparison runs in the database: the stored result (the score with its evidence) is not read back to compare.
-_LATEST_OF_HANDLE = (
-    select(scores.c.id, (scores.c.result == bindparam("serialized")).label("same"))
-    .where(scores.c.handle_key == bindparam("key"))
-    .order_by(scores.c.id.desc())
-    .limit(1)
-)
-
+# One statement: the handle's latest row counts the score served again when it holds the same result. The comparison
+# runs in the database (the stored result, the score with its evidence, is not read back to compare).
 _SERVED_AGAIN = (
     update(scores)
-    .where(scores.c.id == bindparam("row_id"))
+    .where(
+        scores.c.id == select(func.max(scores.c.id)).where(scores.c.handle_key == bindparam("key")).scalar_subquery(),
+        scores.c.result == bindparam("serialized"),
+    )
     .values(served_count=scores.c.served_count + 1, last_served_at=bindparam("now", type_=scores.c.last_served_at.type))
+    .returning(scores.c.id)
 )
 
 
-def record_score(conn: Connection, result: AccountScore, *, job_id: str | None = None) -> int:
+def record_score(
+    conn: Connection, result: AccountScore, *, job_id: str | None = None, serialized: str | None = None
+) -> int:
     """Store ``result`` inside the caller's transaction, or, when it equals the handle's latest stored score, count
-    that row served again; return the id of the row that holds it.
+    that row served again; return the id of the row that holds it (``serialized``: its JSON, when already made).
 
     Equal results mean equal inputs (the result names its model and catalog versions and rests only on the account
     and its coordination context), so a repeat adds a count, not a copy."""
-    serialized = result.model_dump_json()
-    latest = conn.execute(
-        _LATEST_OF_HANDLE, {"key": account_key(result.platform, result.handle), "serialized": serialized}
-    ).one_or_none()
-    if latest is not None and latest.same:
-        conn.execute(_SERVED_AGAIN, {"row_id": latest.id, "now": utcnow()})
-        return latest.id
+    serialized = serialized if serialized is not None else result.model_dump_json()
+    key = account_key(result.platform, result.handle)
+    again = conn.execute(_SERVED_AGAIN, {"key": key, "serialized": serialized, "now": utcnow()}).scalar_one_or_none()
+    if again is not None:
+        return again
     return add_score(conn, result, job_id=job_id, serialized=serialized)
 
 

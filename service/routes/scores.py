@@ -13,20 +13,23 @@ from service.scoring.handle_scorer import HandleOutcome
 router = APIRouter(prefix="/scores", tags=["scores"], dependencies=[Depends(require_analyst)])
 
 
-def _result(outcome: HandleOutcome) -> ScoreResult:
-    problem = outcome.problem
-    if problem is None:
+def _entry_json(outcome: HandleOutcome) -> str:
+    """One response entry as JSON, as ``ScoreResult.model_dump_json(exclude_none=True)`` writes it; a score's own
+    JSON is the one its ``ScoreJson`` made once, spliced in rather than serialized again for every request."""
+    problem, serialized = outcome.problem, outcome.serialized
+    if problem is not None or serialized is None:
+        error = None
+        if problem is not None:
+            error = HandleProblem(
+                type=problem.type, title=problem.title, detail=problem.detail, retry_after_s=problem.retry_after_s
+            )
         return ScoreResult(
-            handle=outcome.handle,
-            platform=outcome.platform,
-            status="scored",
-            source_status=outcome.source_status,
-            result=outcome.score,
-        )
-    error = HandleProblem(
-        type=problem.type, title=problem.title, detail=problem.detail, retry_after_s=problem.retry_after_s
-    )
-    return ScoreResult(handle=outcome.handle, platform=outcome.platform, status="error", error=error)
+            handle=outcome.handle, platform=outcome.platform, status="error", error=error
+        ).model_dump_json(exclude_none=True)
+    head = ScoreResult(
+        handle=outcome.handle, platform=outcome.platform, status="scored", source_status=outcome.source_status
+    ).model_dump_json(exclude_none=True)
+    return f'{head[:-1]},"result":{serialized.public}}}'
 
 
 @router.post("", response_model=ScoreResponse, response_model_exclude_none=True)
@@ -41,7 +44,7 @@ def create_scores(request: ScoreRequest, settings: SettingsDep, scorer: HandleSc
     if len(request.handles) > limit:
         raise TooManyHandlesError(len(request.handles), limit)
     outcomes = scorer.score(request.handles, refresh=request.refresh)
-    # Serialized here, in the thread pool, as ``response_model_exclude_none`` would: returning the model would have
-    # FastAPI validate the whole response (every score's evidence) again before serializing it.
-    body = ScoreResponse(results=[_result(outcome) for outcome in outcomes]).model_dump_json(exclude_none=True)
+    # Serialized here, as ``response_model_exclude_none`` would: returning the model would have FastAPI validate the
+    # whole response (every score's evidence) again before serializing it. The OpenAPI schema still names it.
+    body = '{"results":[' + ",".join(_entry_json(outcome) for outcome in outcomes) + "]}"
     return Response(body, media_type="application/json")

@@ -21,8 +21,10 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
 
 from detector.coordination import CoordinationIndex
 from detector.declared import DeclaredStateAccounts
@@ -38,10 +40,18 @@ from service.db.scores import record_score
 from service.errors import InvalidHandleError
 from service.metrics import Metrics
 from service.problems import problem_for
-from service.score_memo import ScoreMemo
+from service.score_memo import ScoreJson, ScoreMemo
 from service.state import ServiceState
 
-__all__ = ["HandleOutcome", "HandleScorer", "Recorder", "ScoringProblem", "record_in_history", "scorer_for"]
+__all__ = [
+    "HandleOutcome",
+    "HandleScorer",
+    "Recorder",
+    "SameTransaction",
+    "ScoringProblem",
+    "record_in_history",
+    "scorer_for",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -70,33 +80,54 @@ class ScoringProblem:
 
 @dataclass(frozen=True)
 class HandleOutcome:
-    """One requested handle: its score (and where its account came from) or its problem, never both."""
+    """One requested handle: its score (and where its account came from) or its problem, never both.
+
+    ``serialized`` is the score with its JSON made once (``ScoreJson``): the history and the response read it there,
+    so a score served from the memo is not serialized again."""
 
     handle: str
-    score: AccountScore | None = None
+    serialized: ScoreJson | None = None
     problem: ScoringProblem | None = None
     source_status: str | None = None
     platform: str | None = None
 
     @property
+    def score(self) -> AccountScore | None:
+        return self.serialized.score if self.serialized is not None else None
+
+    @property
     def is_scored(self) -> bool:
-        return self.score is not None
+        return self.serialized is not None
 
 
 Recorder = Callable[[Sequence[HandleOutcome]], list[AccountScore]]
 """Records a request's outcomes (in request order) and returns the scores it recorded, e.g. for counting."""
 
 
-def record_in_history(engine: Engine) -> Recorder:
-    """Record every score in the score history, in one transaction (a repeat counts on its row)."""
+class SameTransaction(Protocol):
+    """Something to write with the scores, in their transaction (the request's audit row), and to be told once they
+    are committed."""
+
+    def write(self, conn: Connection) -> None: ...
+
+    def committed(self) -> None: ...
+
+
+def record_in_history(engine: Engine, *, also: SameTransaction | None = None) -> Recorder:
+    """Record every score in the score history, in one transaction (a repeat counts on its row), with ``also``'s
+    rows: one commit per request, not one for the scores and another for the audit log."""
 
     def record(outcomes: Sequence[HandleOutcome]) -> list[AccountScore]:
-        scores = [outcome.score for outcome in outcomes if outcome.score is not None]
-        if scores:
+        scored = [outcome.serialized for outcome in outcomes if outcome.serialized is not None]
+        if scored or also is not None:
             with engine.begin() as conn:
-                for score in scores:
-                    record_score(conn, score)
-        return scores
+                for serialized in scored:
+                    record_score(conn, serialized.score, serialized=serialized.stored)
+                if also is not None:
+                    also.write(conn)
+            if also is not None:
+                also.committed()
+        return [serialized.score for serialized in scored]
 
     return record
 
@@ -150,17 +181,13 @@ class HandleScorer:
                 outcomes[position] = _failed(handle, error, platform=resolution.platform)
             else:
                 found.append((position, resolution))
-        accounts = [resolution.account for _, resolution in found if resolution.account is not None]
-        scores, n_remembered = self._scores(accounts)
-        for (position, resolution), score in zip(found, scores, strict=True):
-            platform = _platform_of(resolution) or resolution.platform
-            if platform is not None and score.platform != platform:
-                score = score.model_copy(update={"platform": platform})
-            metrics = _account_metrics(resolution.account)
-            if metrics != score.account_metrics:
-                score = score.model_copy(update={"account_metrics": metrics})
+        scores, n_remembered = self._scores([resolution for _, resolution in found])
+        for (position, resolution), serialized in zip(found, scores, strict=True):
             outcomes[position] = HandleOutcome(
-                score.handle, score=score, source_status=resolution.status, platform=platform
+                serialized.score.handle,
+                serialized=serialized,
+                source_status=resolution.status,
+                platform=_platform(resolution),
             )
         done = [outcome for outcome in outcomes if outcome is not None]
         recorded = self.record(done)
@@ -178,14 +205,15 @@ class HandleScorer:
         )
         return done
 
-    def _scores(self, accounts: Sequence[Account]) -> tuple[list[AccountScore], int]:
-        """A score per account, in order, and how many came from the memo."""
+    def _scores(self, resolutions: Sequence[Resolution]) -> tuple[list[ScoreJson], int]:
+        """A finished score per resolved account, in order, and how many came from the memo."""
+        accounts = [resolution.account for resolution in resolutions if resolution.account is not None]
         if not accounts:
             return [], 0
         model, version = self.loaded.model, self.loaded.version
         catalog_version = model.catalog_version
         index = self.coordination
-        remembered: list[AccountScore | None] = [None] * len(accounts)
+        remembered: list[ScoreJson | None] = [None] * len(accounts)
         # New posts change every account's coordination context, so then nothing remembered holds.
         if index is None or not index.has_unseen_posts(accounts):
             generation = index.generation if index is not None else 0
@@ -202,13 +230,29 @@ class HandleScorer:
                 model, batch, model_version=version, declared=self.declared, index=index, columns=columns
             )
             for row, score in zip(todo, fresh, strict=True):
-                remembered[row] = score
-                self.memo.put(self.memo.key(version, catalog_version, accounts[row], generation), score)
+                # Finished before it is remembered, so the memo hands out the very object (and JSON) served.
+                remembered[row] = ScoreJson(_finished(score, resolutions[row]))
+                self.memo.put(self.memo.key(version, catalog_version, accounts[row], generation), remembered[row])
         return [score for score in remembered if score is not None], n_remembered
 
 
 def _failed(handle: str, error: Exception, *, platform: str | None = None) -> HandleOutcome:
     return HandleOutcome(handle, problem=ScoringProblem.of(error), platform=platform)
+
+
+def _finished(score: AccountScore, resolution: Resolution) -> AccountScore:
+    """``score`` with the platform the account was found on and the profile's counts analysts see."""
+    platform = _platform(resolution)
+    if platform is not None and score.platform != platform:
+        score = score.model_copy(update={"platform": platform})
+    metrics = _account_metrics(resolution.account)
+    if metrics != score.account_metrics:
+        score = score.model_copy(update={"account_metrics": metrics})
+    return score
+
+
+def _platform(resolution: Resolution) -> str | None:
+    return (resolution.account.platform if resolution.account is not None else None) or resolution.platform
 
 
 def _account_metrics(account: Account | None) -> dict[str, int]:
@@ -218,10 +262,6 @@ def _account_metrics(account: Account | None) -> dict[str, int]:
     profile = account.profile
     counts = {"link_karma": profile.link_karma, "comment_karma": profile.comment_karma}
     return {name: value for name, value in counts.items() if value is not None}
-
-
-def _platform_of(resolution: Resolution) -> str | None:
-    return resolution.account.platform if resolution.account is not None else None
 
 
 def scorer_for(state: ServiceState, loaded: LoadedModel, record: Recorder | None = None) -> HandleScorer:

@@ -274,3 +274,32 @@ def test_coordination_rows_the_database_was_too_busy_for_are_written_with_the_ne
     assert persister.n_pending == 0 and count_rows(engine) == 2
     other.close()
     engine.dispose()
+
+
+def test_the_response_is_the_score_response_schema_with_none_fields_left_out(client, demo_roles) -> None:
+    import json
+
+    from service.schemas import ScoreResponse
+
+    handle = demo_roles["amplifier"][0]
+    for _ in range(2):  # computed, then served from the memo with the JSON it made the first time
+        response = client.post("/v1/scores", json={"handles": [handle, "no_such_handle_xyz", "bad handle!"]})
+        body = response.json()
+        assert body == json.loads(ScoreResponse.model_validate(body).model_dump_json(exclude_none=True))
+        assert [r["status"] for r in body["results"]] == ["scored", "error", "error"]
+        assert "error" not in body["results"][0] and "result" not in body["results"][1]
+
+
+def test_a_score_request_is_audited_once_with_its_request_id_whether_computed_or_remembered(client, demo_roles) -> None:
+    from service.db.audit import list_audit
+
+    handle = demo_roles["ordinary"][1]
+    ids = [client.post("/v1/scores", json={"handles": [handle]}).headers["x-request-id"] for _ in range(2)]
+    failed = client.post("/v1/scores", json={"handles": ["x"] * 101})
+    entries = [e for e in list_audit(client.app.state.service.engine) if e.action == "POST /v1/scores"]
+    assert [(e.request_id, e.status) for e in entries[:3]] == [
+        (failed.headers["x-request-id"], 413),
+        (ids[1], 200),
+        (ids[0], 200),
+    ]
+    assert len({e.request_id for e in entries}) == len(entries), "no request is audited twice"
