@@ -18,7 +18,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 import time
+import weakref
+from contextlib import AbstractContextManager, nullcontext
 from functools import cache
 from pathlib import Path
 
@@ -39,6 +42,7 @@ __all__ = [
     "migrate_to_head",
     "open_database",
     "upgrade",
+    "writing",
 ]
 
 logger = logging.getLogger(__name__)
@@ -97,6 +101,24 @@ def make_engine(url: str, *, busy_timeout_s: float = 5.0) -> Engine:
         cursor.close()
 
     return engine
+
+
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_GUARD = threading.Lock()
+
+
+def writing(engine: Engine) -> AbstractContextManager[object]:
+    """Hold while a write transaction of a hot path runs: threads of this process then take a SQLite database's one
+    write lock in turn, woken as soon as it is free. Left to SQLite, a waiting writer sleeps in its busy handler
+    (1, 2, 5 ... 100 ms steps) and a burst of cached scores, each writing its count and audit row, gets a tail of
+    such sleeps. Other databases lock rows, not the file: there it holds nothing."""
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    with _GUARD:
+        lock = _WRITE_LOCKS.get(engine)
+        if lock is None:
+            lock = _WRITE_LOCKS[engine] = threading.Lock()
+    return lock
 
 
 def _config() -> Config:

@@ -47,7 +47,7 @@ from detector.schema import Account, Post, Profile, normalize_platform
 from ingest.database import migrate_to_head
 from ingest.errors import MalformedFileError
 from ingest.handles import handle_refusal, normalize_handle
-from ingest.platform_handles import account_key, canonical_handle, lookup_keys, parse_handle
+from ingest.platform_handles import PLATFORM_LABELS, account_key, canonical_handle, lookup_keys, parse_handle
 from ingest.records import AccountRow, RowProblem
 
 _POSTS = TypeAdapter(list[Post])  # one validation call per account, not per post
@@ -86,7 +86,12 @@ posts_table = Table(
     Column("payload", Text, nullable=False),
 )
 
-_BY_HANDLE_KEYS = select(accounts_table).where(accounts_table.c.handle_key.in_(bindparam("keys", expanding=True)))
+# A handle names at most one key per platform (``lookup_keys``): the statement takes that many, the unused ones
+# empty (no key is), so it is one constant statement compiled once, not an expanding IN rendered for every request.
+_N_KEYS = len(PLATFORM_LABELS)
+_BY_HANDLE_KEYS = select(accounts_table).where(
+    accounts_table.c.handle_key.in_([bindparam(f"key{i}") for i in range(_N_KEYS)])
+)
 _BATCH_ROWS = 5000
 _MAX_PROBLEMS_KEPT = 200
 
@@ -159,7 +164,8 @@ def _keys(handle: str, platform: str | None) -> list[str]:
 
 def _first_row(conn: Connection, keys: list[str]):  # type: ignore[no-untyped-def]
     """The account row of the first of ``keys`` that the store holds, or ``None``."""
-    rows = {row.handle_key: row for row in conn.execute(_BY_HANDLE_KEYS, {"keys": keys})}
+    padded = [*keys, *[""] * (_N_KEYS - len(keys))]
+    rows = {row.handle_key: row for row in conn.execute(_BY_HANDLE_KEYS, {f"key{i}": k for i, k in enumerate(padded)})}
     return next((rows[key] for key in keys if key in rows), None)
 
 

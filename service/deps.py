@@ -86,13 +86,11 @@ async def get_metrics(state: Annotated[ServiceState, Depends(get_state)]) -> Met
     return state.metrics
 
 
-async def get_scorer(
-    request: Request,
-    state: Annotated[ServiceState, Depends(get_state)],
-    loaded: Annotated[LoadedModel, Depends(get_model)],
-) -> HandleScorer:
+async def get_scorer(request: Request, state: Annotated[ServiceState, Depends(get_state)]) -> HandleScorer:
     """The scoring use case with the active model, the history as its record; the request's audit row is written
-    with its scores, in one transaction."""
+    with its scores, in one transaction. (``get_model`` is called, not declared: each declared dependency costs
+    FastAPI's solver more than a cached score's own work in the memo.)"""
+    loaded = await get_model(state)
     return scorer_for(state, loaded, record_in_history(state.engine, also=AuditInTransaction(request.scope)))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.engine import Connection
 
+from ingest.database import writing
 from service.db.tables import audit_log
 from service.db.timeutil import as_utc, utcnow
 
@@ -57,7 +58,7 @@ def insert_audit(conn: Connection, row: dict[str, object]) -> None:
 
 def record_audit(engine: Engine, **fields: Any) -> None:
     """Write one ``audit_row(**fields)`` in a transaction of its own."""
-    with engine.begin() as conn:
+    with writing(engine), engine.begin() as conn:
         insert_audit(conn, audit_row(**fields))
 
 

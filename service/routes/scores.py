@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Response
 
 from service.auth import require_analyst
-from service.deps import HandleScorerDep, SettingsDep
+from service.deps import HandleScorerDep, StateDep
 from service.errors import TooManyHandlesError
 from service.schemas import HandleProblem, ScoreRequest, ScoreResponse, ScoreResult
 from service.scoring.handle_scorer import HandleOutcome
@@ -33,14 +33,14 @@ def _entry_json(outcome: HandleOutcome) -> str:
 
 
 @router.post("", response_model=ScoreResponse, response_model_exclude_none=True)
-def create_scores(request: ScoreRequest, settings: SettingsDep, scorer: HandleScorerDep) -> Response:
+def create_scores(request: ScoreRequest, state: StateDep, scorer: HandleScorerDep) -> Response:
     """Score up to 100 handles now, from the local store or live from X, and store every score.
 
     Unknown, suspended, rate-limited or invalid handles get an error entry; the others are scored. Protected
     accounts come back with their profile only, so their band is ``insufficient_data``. More than 100 handles is a
     413 problem: submit them as a job (``POST /v1/jobs``).
     """
-    limit = settings.max_handles_per_request
+    limit = state.settings.max_handles_per_request
     if len(request.handles) > limit:
         raise TooManyHandlesError(len(request.handles), limit)
     outcomes = scorer.score(request.handles, refresh=request.refresh)

@@ -32,6 +32,7 @@ from detector.post_columns import PostColumns
 from detector.registry import LoadedModel
 from detector.schema import Account
 from detector.scoring import AccountScore, score_accounts
+from ingest.database import writing
 from ingest.errors import UnknownHandleError
 from ingest.handles import normalize_handle
 from ingest.resolve import AccountResolver, Resolution
@@ -120,7 +121,7 @@ def record_in_history(engine: Engine, *, also: SameTransaction | None = None) ->
     def record(outcomes: Sequence[HandleOutcome]) -> list[AccountScore]:
         scored = [outcome.serialized for outcome in outcomes if outcome.serialized is not None]
         if scored or also is not None:
-            with engine.begin() as conn:
+            with writing(engine), engine.begin() as conn:
                 for serialized in scored:
                     record_score(conn, serialized.score, serialized=serialized.stored)
                 if also is not None:
@@ -193,7 +194,9 @@ class HandleScorer:
         recorded = self.record(done)
         if self.metrics is not None:
             self.metrics.count_scores([score.band for score in recorded])
-        logger.info(
+        # A request the memo answered whole is logged at debug: the request's own line says it was answered.
+        logger.log(
+            logging.DEBUG if len(handles) == n_remembered else logging.INFO,
             "scored handles",
             extra={
                 "n_requested": len(handles),
@@ -213,11 +216,13 @@ class HandleScorer:
         model, version = self.loaded.model, self.loaded.version
         catalog_version = model.catalog_version
         index = self.coordination
-        remembered: list[ScoreJson | None] = [None] * len(accounts)
-        # New posts change every account's coordination context, so then nothing remembered holds.
-        if index is None or not index.has_unseen_posts(accounts):
-            generation = index.generation if index is not None else 0
-            remembered = [self.memo.get(self.memo.key(version, catalog_version, a, generation)) for a in accounts]
+        generation = index.generation if index is not None else 0
+        remembered = [self.memo.get(self.memo.key(version, catalog_version, a, generation)) for a in accounts]
+        # A score remembered at this generation was made with the account's posts indexed and nothing added since,
+        # so a request the memo answers whole has no new post to add. Otherwise new posts (of any account here)
+        # change every account's coordination context, and then nothing remembered holds.
+        if None in remembered and index is not None and index.has_unseen_posts(accounts):
+            remembered = [None] * len(accounts)
         n_remembered = sum(score is not None for score in remembered)
         todo = [row for row, score in enumerate(remembered) if score is None]
         if todo:
