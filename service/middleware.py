@@ -110,7 +110,8 @@ class ObserveRequests:
 
     Plain ASGI rather than ``@app.middleware("http")``: Starlette's ``BaseHTTPMiddleware`` runs every request
     through an extra task and memory streams, a measurable share of a cached score's cost. The audit row is written
-    when the response starts, before the client sees a byte of it, so a write the client saw succeed is audited.
+    when the response starts, before the client sees a byte of it, so a write the client saw succeed is audited; a
+    route that writes anyway may write it in its own transaction instead (``AuditInTransaction``).
     """
 
     def __init__(self, app: ASGIApp) -> None:
