@@ -41,15 +41,18 @@ def export(
     ctx: typer.Context,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
 ) -> None:
-    """Write the newest catalog version (the configured catalog file when none was edited) as YAML."""
+    """Write the newest catalog version (the configured catalog file when none was edited) as YAML, with the talking
+    points accepted from discovery laid over it, as the service scores with it."""
     settings: Settings = ctx.obj["settings"]
-    current = latest_catalog(open_database(settings.resolved_database_url), load_catalog(settings.catalog_file))
-    text = yaml.safe_dump(current.catalog.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
+    engine = open_database(settings.resolved_database_url)
+    current = latest_catalog(engine, load_catalog(settings.catalog_file))
+    catalog = with_overlay(engine, current.catalog)
+    text = yaml.safe_dump(catalog.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
     if out is None:
         typer.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
-    err.print(f"catalog {current.catalog.catalog_version} ({current.change})", highlight=False)
+    err.print(f"catalog {catalog.catalog_version} ({current.change})", highlight=False)
 
 
 def _model_catalog(settings: Settings) -> TalkingPointCatalog:

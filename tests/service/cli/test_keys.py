@@ -95,3 +95,42 @@ def test_keys_create_on_a_new_data_folder_makes_a_database_only_its_owner_can_re
         os.umask(previous)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "var" / "parrotwatch.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_catalog_export_includes_lines_accepted_from_discovery_over_an_edited_version(run, client, tmp_path) -> None:
+    from datetime import UTC, datetime
+
+    from detector.catalog import TalkingPoint
+    from detector.discovery import Candidate
+    from detector.overlay import OverlayEntry
+    from service.db.discovery import decide_candidate, list_candidates, save_candidates
+
+    engine = client.app.state.service.engine
+    point = client.get("/v1/talking-points").json()["talking_points"][0]
+    assert client.post("/v1/talking-points", json={**point, "id": "edited-before-discovery"}).status_code in (200, 201)
+    wording = "the harbour airship programme is a gift of friendship to every coastal town"
+    save_candidates(
+        engine,
+        [
+            Candidate(
+                fingerprint="f" * 16,
+                phrasings={"en": wording},
+                phrases={"en": (wording,)},
+                state_accounts=("state_outlet",),
+                post_ids=("p1",),
+                first_seen_at=datetime(2023, 5, 1, tzinfo=UTC),
+                spread=3,
+                spreaders=("a", "b", "c"),
+                median_delay_s=3600.0,
+            )
+        ],
+    )
+    [candidate] = [c for c in list_candidates(engine) if c.candidate.fingerprint == "f" * 16]
+    line = TalkingPoint.model_validate({**point, "id": "accepted-from-discovery", "phrases": {"en": [wording]}})
+    decide_candidate(
+        engine, candidate.id, status="accepted", decided_by="test", entry=OverlayEntry(kind="add", talking_point=line)
+    )
+    out = tmp_path / "catalog.yaml"
+    assert run("catalog", "export", "--out", out).exit_code == 0
+    ids = {tp["id"] for tp in yaml.safe_load(out.read_text(encoding="utf-8"))["talking_points"]}
+    assert {"edited-before-discovery", "accepted-from-discovery"} <= ids
