@@ -19,7 +19,15 @@ from numba import njit
 
 from detector.text_normalize import cjk_mask, has_cjk, normalize_text, normalize_texts
 
-__all__ = ["MinHasher", "comparable_text", "comparable_texts", "minhash_signatures", "shingle_hashes"]
+__all__ = [
+    "MinHasher",
+    "comparable_text",
+    "comparable_texts",
+    "crc_table",
+    "minhash_signatures",
+    "mod_prime",
+    "shingle_hashes",
+]
 
 _PRIME = np.uint64((1 << 31) - 1)
 _SEED = 20230218  # fixed: signatures must agree across processes, restarts and machines
@@ -101,8 +109,17 @@ def _crc_entry(byte: int) -> int:
     return value
 
 
-_CRC_TABLE = np.array([_crc_entry(byte) for byte in range(256)], dtype=np.uint32)
-_MASK31 = np.uint64((1 << 31) - 1)
+crc_table = np.array([_crc_entry(byte) for byte in range(256)], dtype=np.uint32)  # zlib.crc32's, for compiled code
+
+
+@njit(cache=True, nogil=True, inline="always")
+def mod_prime(x: np.uint64) -> np.uint64:
+    """``x mod (2**31 - 1)`` without dividing, for ``x < 2**62`` (a permuted hash before its reduction)."""
+    x = (x & np.uint64(0x7FFFFFFF)) + (x >> np.uint64(31))
+    x = (x & np.uint64(0x7FFFFFFF)) + (x >> np.uint64(31))
+    if x >= np.uint64(0x7FFFFFFF):
+        x -= np.uint64(0x7FFFFFFF)
+    return x
 
 
 @njit(cache=True, nogil=True)
@@ -148,11 +165,7 @@ def _bigram_signatures_kernel(
         best[:] = np.uint64(0xFFFFFFFFFFFFFFFF)
         for h in distinct:
             for p in range(n_perm):
-                x = a[p] * h + b[p]
-                x = (x & np.uint64(0x7FFFFFFF)) + (x >> np.uint64(31))  # x mod (2**31 - 1), without dividing
-                x = (x & np.uint64(0x7FFFFFFF)) + (x >> np.uint64(31))
-                if x >= np.uint64(0x7FFFFFFF):
-                    x -= np.uint64(0x7FFFFFFF)
+                x = mod_prime(a[p] * h + b[p])
                 if x < best[p]:
                     best[p] = x
         for p in range(n_perm):
@@ -180,7 +193,7 @@ def minhash_signatures(normalized: Sequence[str], num_perm: int = 32) -> tuple[n
     spaces = np.flatnonzero(data == 32)
     words = np.where(lengths > 0, np.searchsorted(spaces, starts + lengths) - np.searchsorted(spaces, starts) + 1, 0)
     other = (words < 2) | cjk_mask(normalized)
-    signatures, counts = _bigram_signatures_kernel(data, starts, lengths, other, hasher._a, hasher._b, _CRC_TABLE)
+    signatures, counts = _bigram_signatures_kernel(data, starts, lengths, other, hasher._a, hasher._b, crc_table)
     rest = np.flatnonzero(other)
     if len(rest):
         rest_signatures, rest_counts = hasher.signatures([shingle_hashes(normalized[i]) for i in rest.tolist()])
