@@ -5,8 +5,8 @@ accounts of a batch, or an index of every post the service has seen. The kinds o
 
 - **text**: near-identical posts (co-retweets of one post included: the ``RT @user:`` prefix is set aside): the exact
   Jaccard similarity of their sets of words (``detector/word_sets.py``), for the candidates that MinHash signatures
-  of those sets find through locality-sensitive hashing (LSH) bands. Short posts are left out: "Good morning!" from two accounts is coincidence, not coordination (the trap
-  the QUT toolkit's minimum document size guards against).
+  of those sets find through locality-sensitive hashing (LSH) bands. Short posts are left out: "Good morning!" from
+  two accounts is coincidence, not coordination (the trap the QUT toolkit's minimum document size guards against).
 - **hashtags**: the same sequence of at least ``min_hashtags`` hashtags, in the same order, whatever the text.
 - **links**: the same expanded URL, normalized (``detector/link_keys.py``): ``shared_link``. A near-identical pair of
   reposts of the same account's post is a ``co_repost`` rather than a ``near_duplicate``.
@@ -38,7 +38,6 @@ from detector.link_keys import link_keys, repost_keys, text_key
 from detector.minhash import MinHasher, comparable_text
 from detector.post_columns import PostColumns
 from detector.schema import Account, Post
-from detector.word_sets import WordSets, word_hashes
 from detector.semantic_links import (
     SEMANTIC_KINDS,
     SemanticColumns,
@@ -48,6 +47,7 @@ from detector.semantic_links import (
     merged_sums,
     semantic_pairs,
 )
+from detector.word_sets import WordSets, word_hashes
 
 __all__ = [
     "COORDINATION_FEATURES",
@@ -78,8 +78,9 @@ class CoordinationParams:
     """How near and how close in time two posts must be to count as coordinated.
 
     ``window_s``: largest time gap (default 10 minutes). ``min_similarity``: Jaccard similarity of the posts' word
-    sets (exact where the table holds them, ``PostTable.words``, else estimated from the signatures). ``num_perm`` and ``bands`` size the MinHash/LSH (``num_perm`` must divide by ``bands``).
-    ``min_shingles``: posts with fewer shingles are never compared. ``min_hashtags``: shortest hashtag sequence that
+    sets (exact where the table holds them, ``PostTable.words``, else estimated from the signatures). ``num_perm``
+    and ``bands`` size the MinHash/LSH (``num_perm`` must divide by ``bands``). ``min_shingles``: posts with fewer
+    distinct words (CJK: character trigrams) are never compared. ``min_hashtags``: shortest hashtag sequence that
     links. ``max_bucket``: a key this common is text or a tag too common to mean anything, and is not searched.
 
     Chance (``detector/coordination_chance.py``): ``permutations`` resamples (0: no p-values) with blocks of

@@ -28,7 +28,7 @@ from ingest.store import AccountStore
 from service.catalog_overlay import CatalogOverlay
 from service.config import Settings
 from service.db.api_keys import KeyCache, ensure_key
-from service.db.coordination import RowPersister, load_table, save_table
+from service.db.coordination import RowPersister, load_table, resign_stored_rows, save_table
 from service.db.jobs import pending_count
 from service.metrics import Metrics
 from service.rate_limit import RateLimiter
@@ -174,6 +174,9 @@ def warm_coordination_index(engine: Engine, store: AccountStore, settings: Setti
     started = time.perf_counter()
     params = CoordinationParams()
     index = CoordinationIndex(params, semantic=semantic_encoder(settings))
+    resigned, dropped = resign_stored_rows(engine, store, params)  # rows stored before 0013: once
+    if resigned or dropped:
+        logger.info("coordination rows re-signed by word sets", extra={"n_resigned": resigned, "n_dropped": dropped})
     stored = load_table(engine, params, max_posts=settings.coordination_max_posts)
     if index.semantic is None:
         stored.semantic = None  # vectors stored while the pass was on: not held in memory while it is off

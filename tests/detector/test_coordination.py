@@ -224,7 +224,9 @@ UNDER_THRESHOLD = (
 
 @pytest.mark.parametrize(("lines", "linked"), [(AT_THRESHOLD, True), (UNDER_THRESHOLD, False)])
 def test_near_duplicates_are_decided_by_the_exact_jaccard_of_the_posts_words(lines, linked: bool) -> None:
-    accounts = [_account(handle, (line, timedelta(minutes=i))) for i, (handle, line) in enumerate(zip("ab", lines))]
+    accounts = [
+        _account(handle, (line, timedelta(minutes=i))) for i, (handle, line) in enumerate(zip("ab", lines, strict=True))
+    ]
     table = post_table(accounts)
     signatures = table.signatures
     assert any(
