@@ -117,6 +117,29 @@ def _jaccard_kernel(hashes: np.ndarray, offsets: np.ndarray, first: np.ndarray, 
 
 
 @njit(cache=True, nogil=True)
+def _sort_distinct(values: np.ndarray, n: int) -> int:
+    """Sort ``values[:n]`` in place and keep each value once at the front; return how many. A post has tens of
+    words: an insertion sort in place took the word pass from 0.46 to 0.27 s at 100,000 posts, where ``np.unique``
+    sorted a new array per text. Long texts still take the ``n log n`` sort."""
+    if n > 64:
+        distinct = np.unique(values[:n])
+        values[: len(distinct)] = distinct
+        return len(distinct)
+    for i in range(1, n):
+        value, j = values[i], i
+        while j > 0 and values[j - 1] > value:
+            values[j] = values[j - 1]
+            j -= 1
+        values[j] = value
+    kept = min(n, 1)
+    for i in range(1, n):
+        if values[i] != values[kept - 1]:
+            values[kept] = values[i]
+            kept += 1
+    return kept
+
+
+@njit(cache=True, nogil=True)
 def _word_kernel(
     data: np.ndarray,
     starts: np.ndarray,
@@ -147,13 +170,14 @@ def _word_kernel(
                 hashes[k] = crc ^ np.uint32(0xFFFFFFFF)
                 k += 1
                 crc = np.uint32(0xFFFFFFFF)
-            distinct = np.unique(hashes[:k])
-            flat[at : at + len(distinct)] = distinct
-            at += len(distinct)
+            k = _sort_distinct(hashes, k)
+            flat[at : at + k] = hashes[:k]
+            at += k
             best[:] = np.uint64(0xFFFFFFFFFFFFFFFF)
-            for h in distinct:
+            for q in range(k):
+                h = np.uint64(hashes[q])
                 for p in range(n_perm):
-                    x = mod_prime(a[p] * np.uint64(h) + b[p])
+                    x = mod_prime(a[p] * h + b[p])
                     if x < best[p]:
                         best[p] = x
             for p in range(n_perm):
