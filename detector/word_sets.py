@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
-from detector.minhash import MinHasher, crc_table, mod_prime
+from detector.minhash import MinHasher, batch_bytes, crc_table, sign_row
 from detector.text_normalize import cjk_mask, has_cjk
 
 __all__ = ["WordSets", "word_hashes", "word_signatures"]
@@ -173,15 +173,7 @@ def _word_kernel(
             k = _sort_distinct(hashes, k)
             flat[at : at + k] = hashes[:k]
             at += k
-            best[:] = np.uint64(0xFFFFFFFFFFFFFFFF)
-            for q in range(k):
-                h = np.uint64(hashes[q])
-                for p in range(n_perm):
-                    x = mod_prime(a[p] * h + b[p])
-                    if x < best[p]:
-                        best[p] = x
-            for p in range(n_perm):
-                signatures[text, p] = np.uint32(best[p])
+            sign_row(signatures[text], hashes, k, a, b, best)
         offsets[text + 1] = at
     return signatures, flat[:at].copy(), offsets
 
@@ -192,12 +184,7 @@ def word_signatures(normalized: Sequence[str], num_perm: int = 32) -> tuple[np.n
     hasher = MinHasher(num_perm)
     if not normalized:
         return np.zeros((0, num_perm), dtype=np.uint32), WordSets.empty(0)
-    data = np.frombuffer("\n".join(normalized).encode("utf-8"), dtype=np.uint8)
-    breaks = np.flatnonzero(data == 10)
-    if len(breaks) != len(normalized) - 1:
-        raise ValueError("normalized texts hold no newline")
-    starts = np.r_[0, breaks + 1]
-    lengths = np.r_[breaks, len(data)] - starts
+    data, starts, lengths = batch_bytes(normalized)
     cjk = cjk_mask(normalized)
     capacity = int(np.count_nonzero(data == 32)) + len(normalized)  # words: at most spaces + 1 per text
     signatures, flat, offsets = _word_kernel(data, starts, lengths, cjk, capacity, hasher._a, hasher._b, crc_table)
