@@ -2,9 +2,11 @@
 
 Near-duplicate coordination is defined as the exact Jaccard similarity of two posts' sets of distinct words (of their
 comparable text: URLs, mentions, emoji, punctuation and hashtags set aside; character trigrams for Chinese and
-Japanese, which have no spaces). That is the QUT coordination-network-toolkit's ``co_similar_tweet`` on cleaned
-text. A signature estimated from 32 permutations missed about one pair in twelve that met the threshold exactly, so
-MinHash now only proposes candidates (LSH bands) and ``WordSets.jaccard`` decides.
+Japanese, which have no spaces): close to the QUT coordination-network-toolkit's ``co_similar_tweet``, which takes
+the Jaccard of lower-cased tokens but keeps punctuation, emoji, hashtags and the pieces of URLs as tokens. Word
+bigrams (the earlier shingles) made one swapped word in a ten-word line cost two shingles of eleven (0.64), and a
+32-permutation estimate put about one pair in twenty that met the threshold under it (``bench/README.md``). MinHash
+over the word sets now only proposes candidates (LSH bands); ``WordSets.jaccard`` decides.
 
 A set is stored as the sorted, distinct crc32 hashes of its words, all posts' concatenated (``hashes``) with each
 post's bounds in ``offsets``: about 4 bytes a word, and a merge of two sorted runs to compare.
@@ -20,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
-from detector.minhash import MinHasher, batch_bytes, crc_table, sign_row
+from detector.minhash import MinHasher, batch_bytes, crc_table, shingle_hashes, sign_row
 from detector.text_normalize import cjk_mask, has_cjk
 
 __all__ = ["WordSets", "word_hashes", "word_signatures"]
@@ -30,11 +32,8 @@ __all__ = ["WordSets", "word_hashes", "word_signatures"]
 def word_hashes(normalized: str) -> tuple[int, ...]:
     """Sorted distinct crc32 hashes of the words of already normalized text (character trigrams for CJK text)."""
     if has_cjk(normalized):
-        compact = normalized.replace(" ", "")
-        words = {compact[i : i + 3] for i in range(len(compact) - 2)} or ({compact} if compact else set())
-    else:
-        words = set(normalized.split())
-    return tuple(sorted({zlib.crc32(w.encode("utf-8")) for w in words}))
+        return tuple(sorted(shingle_hashes(normalized)))  # trigrams, as repetition compares them
+    return tuple(sorted({zlib.crc32(word.encode("utf-8")) for word in normalized.split()}))
 
 
 @dataclass
@@ -49,8 +48,9 @@ class WordSets:
 
     @classmethod
     def from_hashes(cls, sets: Sequence[Sequence[int]]) -> WordSets:
-        counts = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
-        flat = np.fromiter((h for s in sets for h in sorted(set(s))), dtype=np.uint32, count=int(counts.sum()))
+        distinct = [sorted(set(s)) for s in sets]
+        counts = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
+        flat = np.fromiter((h for s in distinct for h in s), dtype=np.uint32, count=int(counts.sum()))
         return cls(flat, np.r_[0, np.cumsum(counts)].astype(np.int64))
 
     @classmethod
