@@ -14,7 +14,10 @@ from tests.detector.test_minhash import TRICKY
 def _texts() -> list[str]:
     corpus = generate_corpus(seed=3, n_accounts=10)
     texts = [comparable_text(t) for t in TRICKY] + [comparable_text(p.text) for i in corpus for p in i.account.posts]
-    return [*texts, "", "lone", " ".join(["same words"] * 200), "中文 and latin", "ünïcödé wörds hère"]
+    # The edges of the kana and ideograph ranges that make a text CJK (its shingles then character trigrams).
+    edges = [f"word {chr(point)}{chr(point)}{chr(point)} next" for point in (0x303F, 0x3040, 0x30FF, 0x3100, 0x33FF)]
+    edges += [f"{chr(point)} alone" for point in (0x3400, 0x9FFF, 0xA000, 0x2FFF)]
+    return [*texts, *edges, "", "lone", " ".join(["same words"] * 200), "中文 and latin", "ünïcödé wörds hère"]
 
 
 def test_batch_word_sets_and_signatures_equal_the_per_text_definition() -> None:
