@@ -169,7 +169,8 @@ def warm_coordination_index(engine: Engine, store: AccountStore, settings: Setti
     before a restart included.
 
     Its rows are persisted as they are added (``coordination_posts``) and read back here, newest first up to
-    ``coordination_max_posts``. A database whose posts predate that table is indexed from the stored posts once.
+    ``coordination_max_posts``. A database whose posts predate that table is indexed from the stored posts once; rows
+    stored before they kept word sets (migration 0013) are re-signed from the stored posts once.
     """
     started = time.perf_counter()
     params = CoordinationParams()
