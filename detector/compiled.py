@@ -35,7 +35,9 @@ def compile_kernels() -> None:
         for minute, handle in enumerate(("first", "second"))
     ]
     params = CoordinationParams()
-    batch_links(post_table(accounts, params), params)  # normalizes and signs the posts, joins them, tests the pair
+    table = post_table(accounts, params)
+    batch_links(table, params)  # normalizes and signs the posts, joins them, tests the pair
+    table.take([1, 0])  # the index takes rows (their word sets) when it joins a request with its neighbourhood
     # Catalog matching scores whole talking points (``CharTfidf.best_lines``): compiled on the shipped catalog.
     NarrativeFeatures(catalog=load_catalog()).fit([]).match_accounts(accounts)
     hash_word_counts(["first words | second"], 16)

@@ -3,10 +3,10 @@
 Near-duplicate posting is a property of a group, not of one account, so this family needs context: the other
 accounts of a batch, or an index of every post the service has seen. The kinds of link:
 
-- **text**: near-identical posts (co-retweets of one post included: the ``RT @user:`` prefix is set aside), compared
-  with MinHash signatures over shingles of their normalized text and found through locality-sensitive hashing (LSH)
-  bands. Short posts are left out: "Good morning!" from two accounts is coincidence, not coordination (the trap
-  the QUT toolkit's minimum document size guards against).
+- **text**: near-identical posts (co-retweets of one post included: the ``RT @user:`` prefix is set aside): the exact
+  Jaccard similarity of their sets of words (``detector/word_sets.py``), for the candidates that MinHash signatures
+  of those sets find through locality-sensitive hashing (LSH) bands. Short posts are left out: "Good morning!" from
+  two accounts is coincidence, not coordination (the trap the QUT toolkit's minimum document size guards against).
 - **hashtags**: the same sequence of at least ``min_hashtags`` hashtags, in the same order, whatever the text.
 - **links**: the same expanded URL, normalized (``detector/link_keys.py``): ``shared_link``. A near-identical pair of
   reposts of the same account's post is a ``co_repost`` rather than a ``near_duplicate``.
@@ -35,7 +35,7 @@ import numpy as np
 from detector.coordination_chance import linked_pair_p_values, side_chance
 from detector.coordination_pairs import co_hashtag_pairs, co_link_pairs, co_similar_pairs
 from detector.link_keys import link_keys, repost_keys, text_key
-from detector.minhash import MinHasher, comparable_text, shingle_hashes
+from detector.minhash import MinHasher, comparable_text
 from detector.post_columns import PostColumns
 from detector.schema import Account, Post
 from detector.semantic_links import (
@@ -47,6 +47,7 @@ from detector.semantic_links import (
     merged_sums,
     semantic_pairs,
 )
+from detector.word_sets import WordSets, word_hashes
 
 __all__ = [
     "COORDINATION_FEATURES",
@@ -76,9 +77,10 @@ _MAX_SEGMENTS = 64
 class CoordinationParams:
     """How near and how close in time two posts must be to count as coordinated.
 
-    ``window_s``: largest time gap (default 10 minutes). ``min_similarity``: estimated Jaccard similarity of the
-    posts' shingle sets. ``num_perm`` and ``bands`` size the MinHash/LSH (``num_perm`` must divide by ``bands``).
-    ``min_shingles``: posts with fewer shingles are never compared. ``min_hashtags``: shortest hashtag sequence that
+    ``window_s``: largest time gap (default 10 minutes). ``min_similarity``: Jaccard similarity of the posts' word
+    sets (exact where the table holds them, ``PostTable.words``, else estimated from the signatures). ``num_perm``
+    and ``bands`` size the MinHash/LSH (``num_perm`` must divide by ``bands``). ``min_shingles``: posts with fewer
+    distinct words (CJK: character trigrams) are never compared. ``min_hashtags``: shortest hashtag sequence that
     links. ``max_bucket``: a key this common is text or a tag too common to mean anything, and is not searched.
 
     Chance (``detector/coordination_chance.py``): ``permutations`` resamples (0: no p-values) with blocks of
@@ -166,6 +168,7 @@ class PostTable:
     link_keys: np.ndarray | None = None  # uint64 (detector/link_keys.py), 0 for none; None: not known
     repost_keys: np.ndarray | None = None  # uint64, whom the post reposts, 0 for none; None: not known
     semantic: SemanticColumns | None = None  # sentence vectors, when the semantic pass embedded the posts
+    words: WordSets | None = None  # each post's word-hash set, for exact similarity; None: not known
 
     def __len__(self) -> int:
         return len(self.post_ids)
@@ -188,6 +191,7 @@ class PostTable:
             link_keys=self.keys("link_keys")[rows],
             repost_keys=self.keys("repost_keys")[rows],
             semantic=self.semantic.take(rows) if self.semantic is not None else None,
+            words=self.words.take(rows) if self.words is not None else None,
         )
 
     @classmethod
@@ -206,6 +210,10 @@ class PostTable:
             repost_keys=np.concatenate([t.keys("repost_keys") for t in tables] or [np.zeros(0, np.uint64)]),
             semantic=SemanticColumns.concat([t.semantic or SemanticColumns.empty(len(t)) for t in tables])
             if any(t.semantic is not None for t in tables)
+            else None,
+            # A table without sets (made before they existed) joins with empty ones: its posts link to none.
+            words=WordSets.concat([t.words or WordSets.empty(len(t)) for t in tables])
+            if any(t.words is not None for t in tables)
             else None,
         )
 
@@ -229,14 +237,14 @@ def post_table(
     params = params or CoordinationParams()
     columns = columns if columns is not None else PostColumns(accounts)
     posts = columns.posts
-    signatures, counts = columns.signatures(params.num_perm)
+    signatures, words = columns.word_signatures(params.num_perm)
     return PostTable(
         handles=[a.handle for a in accounts],
         account=columns.account,
         post_ids=[p.id for p in posts],
         times=columns.times,
         signatures=signatures,
-        n_shingles=counts,
+        n_shingles=words.sizes(),
         hashtag_keys=np.fromiter(
             (
                 _hashtag_key(p, params.min_hashtags) if p.hashtags or "#" in p.text or "＃" in p.text else 0
@@ -247,6 +255,7 @@ def post_table(
         ),
         link_keys=link_keys(posts),
         repost_keys=repost_keys(posts),
+        words=words,
     )
 
 
@@ -378,8 +387,8 @@ class CoordinationIndex:
         return self._generation
 
     def signature(self, text: str) -> np.ndarray | None:
-        """MinHash signature of the text's shingles, or ``None`` for a post too short to compare."""
-        hashes = shingle_hashes(comparable_text(text))
+        """MinHash signature of the text's words, or ``None`` for a post too short to compare."""
+        hashes = word_hashes(comparable_text(text))
         if len(hashes) < self.params.min_shingles:
             return None
         return self._hasher.signatures([hashes])[0][0]

@@ -127,7 +127,8 @@ def _unique_pairs(pairs: Sequence[tuple[np.ndarray, np.ndarray]], n_posts: int) 
 
 
 def co_similar_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Near-identical post pairs by different accounts within the window: ``(first, second, similarity)``."""
+    """Near-identical post pairs by different accounts within the window: ``(first, second, similarity)``, the
+    similarity exact when the table holds its posts' word sets."""
     eligible = _in_time_order(np.flatnonzero(table.n_shingles >= params.min_shingles), table)
     if len(eligible) < 2:
         return _ints(), _ints(), np.zeros(0)
@@ -144,7 +145,10 @@ def co_similar_pairs(table: PostTable, params: CoordinationParams) -> tuple[np.n
     else:
         pairs = [band_pairs(band) for band in range(params.bands)]
     first, second = _unique_pairs(pairs, len(table))
-    similarity = (table.signatures[first] == table.signatures[second]).mean(axis=1)
+    if table.words is not None:  # LSH proposes, the exact Jaccard of the word sets decides
+        similarity = table.words.jaccard(first, second)
+    else:
+        similarity = (table.signatures[first] == table.signatures[second]).mean(axis=1)
     alike = similarity >= params.min_similarity
     return first[alike], second[alike], similarity[alike]
 

@@ -4,7 +4,7 @@ Declared state accounts (embassies, ministries, state media) publish a line firs
 later, so the state accounts' recent posts are where a new line shows up before anyone curates it. ``discover``:
 
 1. takes the state accounts' own posts in the window (their retweets repeat someone else's post, not a new line);
-2. groups near-identical posts within a script with MinHash LSH over the shingles coordination uses (word bigrams,
+2. groups near-identical posts within a script with MinHash LSH over the shingles repetition uses (word bigrams,
    character trigrams for Chinese): cheap, and it turns 100,000 posts into far fewer groups;
 3. joins groups by meaning across languages with the multilingual sentence encoder, one representative post per
    group, biggest groups first and at most ``max_embedded`` of them (the encoder does some 800 posts a second: the

@@ -1,9 +1,10 @@
 """MinHash signatures of post texts, computed for many posts at once.
 
-Two families need near-duplicate tests: repetition (an account against itself) and coordination (an account against
-everyone else). Both compare MinHash signatures over shingles of the normalized text: word bigrams, or character
-trigrams for Chinese and Japanese text, which has no spaces. ``shingle_hashes`` and ``MinHasher.signatures`` are the
-definition, one text at a time; ``minhash_signatures`` computes the same for a whole batch in compiled code.
+Repetition (an account against itself) and talking-point discovery compare MinHash signatures over shingles of the
+normalized text: word bigrams, or character trigrams for Chinese and Japanese text, which has no spaces.
+``shingle_hashes`` and ``MinHasher.signatures`` are the definition, one text at a time; ``minhash_signatures``
+computes the same for a whole batch in compiled code. Coordination (an account against everyone else) signs sets of
+words instead, with the same permutations, and keeps the sets to compare them exactly (``detector/word_sets.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,17 @@ from numba import njit
 
 from detector.text_normalize import cjk_mask, has_cjk, normalize_text, normalize_texts
 
-__all__ = ["MinHasher", "comparable_text", "comparable_texts", "minhash_signatures", "shingle_hashes"]
+__all__ = [
+    "MinHasher",
+    "batch_bytes",
+    "comparable_text",
+    "comparable_texts",
+    "crc_table",
+    "minhash_signatures",
+    "mod_prime",
+    "shingle_hashes",
+    "sign_row",
+]
 
 _PRIME = np.uint64((1 << 31) - 1)
 _SEED = 20230218  # fixed: signatures must agree across processes, restarts and machines
@@ -101,8 +112,34 @@ def _crc_entry(byte: int) -> int:
     return value
 
 
-_CRC_TABLE = np.array([_crc_entry(byte) for byte in range(256)], dtype=np.uint32)
-_MASK31 = np.uint64((1 << 31) - 1)
+crc_table = np.array([_crc_entry(byte) for byte in range(256)], dtype=np.uint32)  # zlib.crc32's, for compiled code
+
+
+@njit(cache=True, nogil=True, inline="always")
+def mod_prime(x: np.uint64) -> np.uint64:
+    """``x mod (2**31 - 1)`` without dividing, for ``x < 2**62`` (a permuted hash before its reduction)."""
+    x = (x & np.uint64(0x7FFFFFFF)) + (x >> np.uint64(31))
+    x = (x & np.uint64(0x7FFFFFFF)) + (x >> np.uint64(31))
+    if x >= np.uint64(0x7FFFFFFF):
+        x -= np.uint64(0x7FFFFFFF)
+    return x
+
+
+@njit(cache=True, nogil=True, inline="always")
+def sign_row(row: np.ndarray, hashes: np.ndarray, n: int, a: np.ndarray, b: np.ndarray, best: np.ndarray) -> None:
+    """Write into ``row`` the MinHash of the distinct shingle hashes ``hashes[:n]`` (left as it is when ``n`` is 0);
+    ``best`` is room for one uint64 per permutation."""
+    if n == 0:
+        return
+    best[:] = np.uint64(0xFFFFFFFFFFFFFFFF)
+    for q in range(n):
+        h = np.uint64(hashes[q])
+        for p in range(len(a)):
+            x = mod_prime(a[p] * h + b[p])
+            if x < best[p]:
+                best[p] = x
+    for p in range(len(a)):
+        row[p] = np.uint32(best[p])
 
 
 @njit(cache=True, nogil=True)
@@ -143,21 +180,19 @@ def _bigram_signatures_kernel(
             word_start = position + 1
         distinct = np.unique(hashes[:k])
         counts[text] = len(distinct)
-        if len(distinct) == 0:
-            continue
-        best[:] = np.uint64(0xFFFFFFFFFFFFFFFF)
-        for h in distinct:
-            for p in range(n_perm):
-                x = a[p] * h + b[p]
-                x = (x & np.uint64(0x7FFFFFFF)) + (x >> np.uint64(31))  # x mod (2**31 - 1), without dividing
-                x = (x & np.uint64(0x7FFFFFFF)) + (x >> np.uint64(31))
-                if x >= np.uint64(0x7FFFFFFF):
-                    x -= np.uint64(0x7FFFFFFF)
-                if x < best[p]:
-                    best[p] = x
-        for p in range(n_perm):
-            signatures[text, p] = np.uint32(best[p])
+        sign_row(signatures[text], distinct, len(distinct), a, b, best)
     return signatures, counts
+
+
+def batch_bytes(normalized: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(data, starts, lengths)``: one UTF-8 encoding of the batch, cut at the newlines that join it (normalized text
+    holds none), text ``i`` being ``data[starts[i]:starts[i] + lengths[i]]``."""
+    data = np.frombuffer("\n".join(normalized).encode("utf-8"), dtype=np.uint8)
+    breaks = np.flatnonzero(data == 10)
+    if len(breaks) != len(normalized) - 1:
+        raise ValueError("normalized texts hold no newline")
+    starts = np.r_[0, breaks + 1]
+    return data, starts, np.r_[breaks, len(data)] - starts
 
 
 def minhash_signatures(normalized: Sequence[str], num_perm: int = 32) -> tuple[np.ndarray, np.ndarray]:
@@ -168,19 +203,13 @@ def minhash_signatures(normalized: Sequence[str], num_perm: int = 32) -> tuple[n
     hasher = MinHasher(num_perm)
     if not normalized:
         return np.zeros((0, num_perm), dtype=np.uint32), np.zeros(0, dtype=np.int64)
-    # One encoding of the batch, cut at the newlines that join it (normalized text holds none).
-    data = np.frombuffer("\n".join(normalized).encode("utf-8"), dtype=np.uint8)
-    breaks = np.flatnonzero(data == 10)
-    if len(breaks) != len(normalized) - 1:
-        raise ValueError("normalized texts hold no newline")
-    starts = np.r_[0, breaks + 1]
-    lengths = np.r_[breaks, len(data)] - starts
+    data, starts, lengths = batch_bytes(normalized)
     # Spaces per text by searching their positions: a running count of the whole batch's bytes (``np.cumsum`` of a
     # boolean array, which numpy adds one int64 at a time) was a fifth of ``post_table``.
     spaces = np.flatnonzero(data == 32)
     words = np.where(lengths > 0, np.searchsorted(spaces, starts + lengths) - np.searchsorted(spaces, starts) + 1, 0)
     other = (words < 2) | cjk_mask(normalized)
-    signatures, counts = _bigram_signatures_kernel(data, starts, lengths, other, hasher._a, hasher._b, _CRC_TABLE)
+    signatures, counts = _bigram_signatures_kernel(data, starts, lengths, other, hasher._a, hasher._b, crc_table)
     rest = np.flatnonzero(other)
     if len(rest):
         rest_signatures, rest_counts = hasher.signatures([shingle_hashes(normalized[i]) for i in rest.tolist()])

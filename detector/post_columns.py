@@ -17,6 +17,7 @@ import numpy as np
 from detector.minhash import comparable_texts, minhash_signatures
 from detector.schema import Account, Post
 from detector.text_normalize import normalize_texts
+from detector.word_sets import WordSets, word_signatures
 
 __all__ = ["PostColumns"]
 
@@ -33,6 +34,7 @@ class PostColumns:
         self.account = np.repeat(np.arange(len(accounts), dtype=np.int64), sizes)
         self.times = np.fromiter((p.created_at.timestamp() for p in self.posts), dtype=np.float64, count=len(self))
         self._signatures: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._word_signatures: dict[int, tuple[np.ndarray, WordSets]] = {}
         # What a family derives from the batch's posts and another step reads again (the content family's hashed
         # documents, which scoring's explanations reuse), keyed by the family and its parameters.
         self.derived: dict[tuple[object, ...], object] = {}
@@ -72,3 +74,9 @@ class PostColumns:
         if num_perm not in self._signatures:
             self._signatures[num_perm] = minhash_signatures(self.comparable, num_perm)
         return self._signatures[num_perm]
+
+    def word_signatures(self, num_perm: int) -> tuple[np.ndarray, WordSets]:
+        """``(signatures, word sets)`` of the comparable texts' words (``detector.word_sets``), for coordination."""
+        if num_perm not in self._word_signatures:
+            self._word_signatures[num_perm] = word_signatures(self.comparable, num_perm)
+        return self._word_signatures[num_perm]

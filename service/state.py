@@ -28,7 +28,7 @@ from ingest.store import AccountStore
 from service.catalog_overlay import CatalogOverlay
 from service.config import Settings
 from service.db.api_keys import KeyCache, ensure_key
-from service.db.coordination import RowPersister, load_table, save_table
+from service.db.coordination import RowPersister, load_table, resign_stored_rows, save_table
 from service.db.jobs import pending_count
 from service.metrics import Metrics
 from service.rate_limit import RateLimiter
@@ -195,11 +195,15 @@ def warm_coordination_index(
     before a restart included; with ``semantic``'s encoder (``semantic_pass(settings)`` when not given).
 
     Its rows are persisted as they are added (``coordination_posts``) and read back here, newest first up to
-    ``coordination_max_posts``. A database whose posts predate that table is indexed from the stored posts once.
+    ``coordination_max_posts``. A database whose posts predate that table is indexed from the stored posts once; rows
+    stored before they kept word sets (migration 0013) are re-signed from the stored posts once.
     """
     started = time.perf_counter()
     params = CoordinationParams()
     index = CoordinationIndex(params, semantic=(semantic or semantic_pass(settings)).encoder)
+    resigned, dropped = resign_stored_rows(engine, store, params)  # rows stored before 0013: once
+    if resigned or dropped:
+        logger.info("coordination rows re-signed by word sets", extra={"n_resigned": resigned, "n_dropped": dropped})
     stored = load_table(engine, params, max_posts=settings.coordination_max_posts)
     if index.semantic is None:
         stored.semantic = None  # vectors stored while the pass was on: not held in memory while it is off

@@ -4,23 +4,29 @@ Reading signatures back costs a query, where rebuilding them costs normalizing a
 difference between seconds and minutes at a few million posts. Only the newest ``max_posts`` (by post time) are
 loaded, since coordination is about posts close in time and the index lives in memory. Sentence vectors (the
 semantic pass) are stored beside the signatures for the same reason: embedding is the costliest step of indexing.
+Each row also keeps its post's word set (``detector/word_sets.py``), which decides near-duplicates exactly; rows
+stored before those existed (migration 0013) are re-signed from the stored posts once (``resign_stored_rows``).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Iterable
 
 import numpy as np
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, bindparam, delete, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from detector.coordination import CoordinationParams, PostTable
+from detector.post_columns import PostColumns
 from detector.semantic_links import VECTOR_DIM, SemanticColumns
+from detector.word_sets import WordSets
+from ingest.store import AccountStore
 from service.db.tables import coordination_posts
 
-__all__ = ["RowPersister", "count_rows", "load_table", "save_table"]
+__all__ = ["RowPersister", "count_rows", "load_table", "resign_stored_rows", "save_table"]
 
 logger = logging.getLogger(__name__)
 _CHUNK = 5_000
@@ -32,7 +38,7 @@ def save_table(engine: Engine, table: PostTable) -> int:
         return 0
     keys = table.hashtag_keys.astype(np.uint64).view(np.int64)
     links, reposts = (table.keys(name).astype(np.uint64).view(np.int64) for name in ("link_keys", "repost_keys"))
-    semantic = table.semantic
+    semantic, words = table.semantic, table.words
     written = 0
     with engine.begin() as conn:
         for start in range(0, len(table), _CHUNK):
@@ -52,6 +58,7 @@ def save_table(engine: Engine, table: PostTable) -> int:
                     "hashtag_key": int(keys[i]),
                     "link_key": int(links[i]),
                     "repost_key": int(reposts[i]),
+                    "words": _words_of(words, i),
                     **_vector_of(semantic, i),
                 }
                 for i, post_id in enumerate(ids, start=start)
@@ -61,6 +68,10 @@ def save_table(engine: Engine, table: PostTable) -> int:
                 conn.execute(coordination_posts.insert(), rows)
                 written += len(rows)
     return written
+
+
+def _words_of(words: WordSets | None, row: int) -> bytes | None:
+    return words.of(row).astype("<u4").tobytes() if words is not None else None
 
 
 def _vector_of(semantic: SemanticColumns | None, row: int) -> dict[str, object]:
@@ -88,6 +99,7 @@ def load_table(engine: Engine, params: CoordinationParams, *, max_posts: int) ->
     query = (
         select(coordination_posts)
         .where(func.length(coordination_posts.c.signature) == 4 * params.num_perm)  # rows of another num_perm: skip
+        .where(coordination_posts.c.words.is_not(None))  # rows from before 0013: re-signed first, else skipped
         .order_by(coordination_posts.c.created_at.desc())
         .limit(max_posts)
     )
@@ -107,7 +119,63 @@ def load_table(engine: Engine, params: CoordinationParams, *, max_posts: int) ->
         link_keys=_keys(row.link_key for row in rows),
         repost_keys=_keys(row.repost_key for row in rows),
         semantic=_semantic_of(rows),
+        words=_word_sets(rows),
     )
+
+
+def _word_sets(rows: list) -> WordSets:  # type: ignore[type-arg]
+    sizes = np.fromiter((len(row.words) // 4 for row in rows), dtype=np.int64, count=len(rows))
+    hashes = np.frombuffer(b"".join(row.words for row in rows), dtype="<u4").astype(np.uint32)
+    return WordSets(hashes, np.r_[0, np.cumsum(sizes)].astype(np.int64))
+
+
+def resign_stored_rows(engine: Engine, store: AccountStore, params: CoordinationParams) -> tuple[int, int]:
+    """Sign the rows stored before migration 0013 again, from their posts in ``store``; return how many were re-signed
+    and how many were dropped because their post is no longer stored.
+
+    Their signatures are over word bigrams and they have no word set, so they could not be compared with new rows.
+    Only the signature, the word count and the word set change: keys and sentence vectors (the costly part) stay.
+    """
+    column = coordination_posts.c
+    with engine.connect() as conn:
+        legacy = conn.execute(select(column.post_id, column.handle).where(column.words.is_(None))).all()
+    if not legacy:
+        return 0, 0
+    waiting = {row.post_id for row in legacy}
+    resigned = 0
+    statement = (
+        update(coordination_posts)
+        .where(column.post_id == bindparam("row_id"))
+        .values(
+            signature=bindparam("row_signature"), n_shingles=bindparam("row_shingles"), words=bindparam("row_words")
+        )
+    )
+    accounts = store.iter_accounts(sorted({row.handle for row in legacy}))
+    while batch := list(itertools.islice(accounts, 200)):  # streamed: a store can hold millions of posts
+        columns = PostColumns(batch)
+        found = [i for i, post in enumerate(columns.posts) if post.id in waiting]
+        if not found:
+            continue
+        signatures, words = columns.word_signatures(params.num_perm)
+        sizes = words.sizes()
+        rows = [
+            {
+                "row_id": columns.posts[i].id,
+                "row_signature": signatures[i].astype("<u4").tobytes(),
+                "row_shingles": int(sizes[i]),
+                "row_words": _words_of(words, i),
+            }
+            for i in found
+        ]
+        with engine.begin() as conn:
+            conn.execute(statement, rows)
+        waiting.difference_update(row["row_id"] for row in rows)
+        resigned += len(rows)
+    gone = sorted(waiting)
+    with engine.begin() as conn:
+        for start in range(0, len(gone), _CHUNK):
+            conn.execute(delete(coordination_posts).where(column.post_id.in_(gone[start : start + _CHUNK])))
+    return resigned, len(gone)
 
 
 def _keys(values: Iterable[int]) -> np.ndarray:

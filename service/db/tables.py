@@ -198,8 +198,8 @@ audit_log = Table(
     Column("request_id", String(64)),
 )
 
-# The coordination index's rows: each post's MinHash signature and hashtag-sequence key, so that a restarted service
-# links new accounts to earlier ones without hashing every stored post again.
+# The coordination index's rows: each post's MinHash signature, word set and hashtag-sequence key, so that a
+# restarted service links new accounts to earlier ones without hashing every stored post again.
 coordination_posts = Table(
     "coordination_posts",
     metadata,
@@ -213,6 +213,9 @@ coordination_posts = Table(
     Column("repost_key", BigInteger, nullable=False, server_default="0"),
     Column("vector", LargeBinary),  # int8 sentence vector (512 bytes); NULL when the post was not embedded
     Column("lang_code", BigInteger),  # number of the post's language (detector.semantic_links.language_code)
+    # Sorted distinct crc32 hashes of the post's words, uint32 little-endian (detector/word_sets.py); NULL for a row
+    # stored before 0013, whose signature is over word bigrams and is re-signed at the next start.
+    Column("words", LargeBinary),
 )
 
 # Training runs an admin started through the API. The run itself (``parrotwatch retrain --run-id``, a child process)

@@ -18,7 +18,9 @@ from detector.coordination import (
     post_table,
 )
 from detector.coordination_pairs import co_hashtag_pairs, co_similar_pairs
+from detector.minhash import comparable_text
 from detector.schema import Account, Post
+from detector.word_sets import word_hashes
 
 T0 = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
 LINE = "The so-called election interference reports are baseless smears against China and the Chinese community"
@@ -195,16 +197,47 @@ def test_the_join_finds_exactly_the_pairs_a_pair_by_pair_search_finds(monkeypatc
         for band in range(params.bands)
     ]
     first, second, similarity = co_similar_pairs(table, params)
-    agreement = {
-        p: float(np.mean(table.signatures[p[0]] == table.signatures[p[1]]))
-        for p in _all_pairs(table, params, band_keys)
+    words = [set(word_hashes(comparable_text(post.text))) for account in accounts for post in account.posts]
+    exact = {
+        (i, j): len(words[i] & words[j]) / len(words[i] | words[j]) for i, j in _all_pairs(table, params, band_keys)
     }
-    close = {p: value for p, value in agreement.items() if value >= params.min_similarity}
+    close = {p: value for p, value in exact.items() if value >= params.min_similarity}
     assert dict(zip(zip(first.tolist(), second.tolist(), strict=True), similarity.tolist(), strict=True)) == close
     assert len(close) > 50, "the fixture must hold many close pairs"
     tag_first, tag_second = co_hashtag_pairs(table, params)
     tagged = _all_pairs(table, params, [table.hashtag_keys])
     assert set(zip(tag_first.tolist(), tag_second.tolist(), strict=True)) == tagged != set()
+
+
+# Nine words each, eight shared: exact word Jaccard 8/10. Their 32-permutation estimates were 0.78 (word bigrams, the
+# old definition) and 0.75 (words), both under 0.8: only the exact check links them.
+AT_THRESHOLD = (
+    "embassy officials called the reports baseless smears against today",
+    "embassy officials called the reports baseless smears against again",
+)
+# Seven words each, six shared: 6/8 = 0.75, though the estimate (0.81) and the LSH bands put the pair forward.
+UNDER_THRESHOLD = (
+    "embassy officials called the reports baseless loudly",
+    "embassy officials called the reports baseless online",
+)
+
+
+@pytest.mark.parametrize(("lines", "linked"), [(AT_THRESHOLD, True), (UNDER_THRESHOLD, False)])
+def test_near_duplicates_are_decided_by_the_exact_jaccard_of_the_posts_words(lines, linked: bool) -> None:
+    accounts = [
+        _account(handle, (line, timedelta(minutes=i))) for i, (handle, line) in enumerate(zip("ab", lines, strict=True))
+    ]
+    table = post_table(accounts)
+    signatures = table.signatures
+    assert any(
+        coordination_pairs._band_keys(signatures, band, 8)[0] == coordination_pairs._band_keys(signatures, band, 8)[1]
+        for band in range(8)
+    ), "the bands must propose the pair, so that the exact check is what decides"
+    first, _, similarity = co_similar_pairs(table, CoordinationParams())
+    assert (len(first) == 1) == linked
+    if linked:
+        assert similarity.tolist() == [0.8]
+        assert [link.peer_handle for link in batch_links(table, CoordinationParams())[0]] == ["b"]
 
 
 def test_a_band_key_mixes_exactly_that_bands_values() -> None:

@@ -2,7 +2,8 @@
 
 Each door is driven as a user would (``POST /v1/scores``, ``POST /v1/jobs`` then the runner, ``parrotwatch score``)
 on accounts put in the store first. The work is counted where the detector does it: every post's text goes through
-``normalize_texts`` and its comparable text through ``minhash_signatures`` (``detector.post_columns``).
+``normalize_texts`` and its comparable text through ``minhash_signatures`` and ``word_signatures``
+(``detector.post_columns``).
 """
 
 from __future__ import annotations
@@ -45,18 +46,25 @@ def fresh_accounts(prefix: str, n: int = 3) -> list[Account]:
 
 @dataclass
 class TextWork:
-    """How many times each text was normalized, and each comparable text MinHashed."""
+    """How many times each text was normalized, each comparable text MinHashed (word bigrams, for repetition) and
+    its word set signed (for coordination)."""
 
     normalized: Counter[str] = field(default_factory=Counter)
     hashed: Counter[str] = field(default_factory=Counter)
+    signed: Counter[str] = field(default_factory=Counter)
 
-    def per_account(self, accounts: list[Account]) -> dict[str, tuple[set[int], set[int]]]:
-        """Per handle, the distinct counts of its posts' normalizations and MinHashes ({1} means once each)."""
+    def per_account(self, accounts: list[Account]) -> dict[str, tuple[set[int], set[int], set[int]]]:
+        """Per handle, the distinct counts of its posts' normalizations, MinHashes and word-set signatures ({1}
+        means once each)."""
         found = {}
         for account in accounts:
             texts = [p.text for p in account.posts]
             comparable = comparable_texts(texts, normalize_texts(texts))
-            found[account.handle] = ({self.normalized[t] for t in texts}, {self.hashed[c] for c in comparable})
+            found[account.handle] = (
+                {self.normalized[t] for t in texts},
+                {self.hashed[c] for c in comparable},
+                {self.signed[c] for c in comparable},
+            )
         return found
 
 
@@ -67,6 +75,7 @@ def text_work(monkeypatch: pytest.MonkeyPatch) -> Callable[[], TextWork]:
     def start() -> TextWork:
         work = TextWork()
         normalize, signatures = post_columns.normalize_texts, post_columns.minhash_signatures
+        word_signatures = post_columns.word_signatures
 
         def counting_normalize(texts):  # type: ignore[no-untyped-def]
             work.normalized.update(texts)
@@ -77,7 +86,13 @@ def text_work(monkeypatch: pytest.MonkeyPatch) -> Callable[[], TextWork]:
             return signatures(texts, num_perm)
 
         monkeypatch.setattr(post_columns, "normalize_texts", counting_normalize)
+
+        def counting_word_signatures(texts, num_perm=32):  # type: ignore[no-untyped-def]
+            work.signed.update(texts)
+            return word_signatures(texts, num_perm)
+
         monkeypatch.setattr(post_columns, "minhash_signatures", counting_signatures)
+        monkeypatch.setattr(post_columns, "word_signatures", counting_word_signatures)
         return work
 
     return start
@@ -171,7 +186,7 @@ def test_each_post_is_normalized_and_minhashed_once_per_request(doors, text_work
     scored = doors.score(door, [a.handle for a in accounts])
 
     assert set(scored) == {a.handle for a in accounts}
-    assert work.per_account(accounts) == {a.handle: ({1}, {1}) for a in accounts}
+    assert work.per_account(accounts) == {a.handle: ({1}, {1}, {1}) for a in accounts}
 
 
 def test_route_job_and_cli_give_identical_scores_for_the_same_accounts(
