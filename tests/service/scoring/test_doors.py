@@ -232,7 +232,7 @@ def test_repeated_score_of_an_unchanged_stored_handle_reads_no_posts_scores_noth
 
     assert again == first and by_job == first
     assert (assembled, scored) == ([], []), "no post read back from the store, nothing scored"
-    assert work.per_account([account]) == {account.handle: ({0}, {0})}
+    assert work.per_account([account]) == {account.handle: ({0}, {0}, {0})}
     assert score_rows(doors.settings, account.handle) == [(row_id, 3)], "served three times, stored once"
 
 
