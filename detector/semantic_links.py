@@ -428,6 +428,7 @@ def _focused_close_pairs(
     and every pair that can corroborate is among the ones returned."""
     times = search.times[eligible]
     focus = np.flatnonzero(is_focus)
+    unit = search.unit(eligible)  # once: the windows of neighbouring focus posts overlap
     bucket = np.floor((times[focus] - times[0]) / window_s).astype(np.int64)
     starts = np.searchsorted(bucket, np.unique(bucket))
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -436,7 +437,7 @@ def _focused_close_pairs(
             left = focus[block : min(block + search.thresholds.max_bucket, end)]
             lo = int(np.searchsorted(times, times[left[0]] - window_s, side="left"))
             hi = int(np.searchsorted(times, times[left[-1]] + window_s, side="right"))
-            mine, other, sims = search.between(eligible, left, np.arange(lo, hi), window_s)
+            mine, other, sims = search.between(eligible, left, np.arange(lo, hi), window_s, unit)
             once = ~is_focus[other] | (other > mine)  # a pair of two focus posts is found from the earlier one
             mine, other, sims = mine[once], other[once], sims[once]
             parts.append((np.minimum(mine, other), np.maximum(mine, other), sims))
@@ -516,12 +517,15 @@ class _PairSearch:
         return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))  # type: ignore[return-value]
 
     def between(
-        self, rows: np.ndarray, left: np.ndarray, right: np.ndarray, window_s: float
+        self, rows: np.ndarray, left: np.ndarray, right: np.ndarray, window_s: float, unit: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The close pairs of ``rows[left]`` with ``rows[right]`` (positions in ``rows``), by position, in the order
-        of ``left`` then ``right``."""
+        of ``left`` then ``right``; ``unit``: the unit vectors of ``rows``, when already worked out."""
         thresholds = self.thresholds
-        unit_left, unit_right = self.unit(rows[left]), self.unit(rows[right])
+        if unit is None:
+            unit_left, unit_right = self.unit(rows[left]), self.unit(rows[right])
+        else:
+            unit_left, unit_right = unit[left], unit[right]
         rough = unit_left @ unit_right.T
         a, b = np.nonzero(rough >= min(thresholds.paraphrase, thresholds.translation) - _SLACK)
         first, second = rows[left[a]], rows[right[b]]
