@@ -41,6 +41,7 @@ from functools import cache
 from typing import Protocol, TypeVar
 
 import numpy as np
+from numba import njit
 from scipy import sparse
 
 from detector.embeddings import Embedder, load_embedder
@@ -495,23 +496,34 @@ class _PairSearch:
 
     def within(self, rows: np.ndarray, window_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every close pair of ``rows`` (sorted by time) within ``window_s``: ``(earlier, later, similarity)`` by
-        bucket of one window, each bucket's rows against their own and the next bucket's."""
+        bucket of one window, each bucket's rows against their own and the next bucket's. Consecutive buckets of few
+        posts are taken together, up to ``_GROUP_ROWS`` (one product for many: when posts are sparse, a call per
+        bucket cost more than the products; pairs farther apart than the window are dropped by their gap)."""
         empty = np.zeros(0, np.int64)
         if len(rows) < 2:
             return empty, empty, np.zeros(0)
         bucket = np.floor((self.times[rows] - self.times[rows[0]]) / window_s).astype(np.int64)
-        starts = np.searchsorted(bucket, np.unique(bucket))
-        ends = np.r_[starts[1:], len(rows)]
+        starts = np.searchsorted(bucket, np.unique(bucket)).tolist()
+        ends = [*starts[1:], len(rows)]
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for i, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-            stop = ends[i + 1] if i + 1 < len(starts) and bucket[starts[i + 1]] == bucket[start] + 1 else end
+        first = 0
+        while first < len(starts):
+            last = first
+            while last + 1 < len(starts) and ends[last + 1] - starts[first] <= _GROUP_ROWS:
+                last += 1
+            start, end = starts[first], ends[last]
+            then = last + 1
+            stop = ends[then] if then < len(starts) and bucket[starts[then]] == bucket[starts[last]] + 1 else end
+            first = then
             if stop - start < 2:
                 continue
-            for block in range(start, end, self.thresholds.max_bucket):
-                left = np.arange(block, min(block + self.thresholds.max_bucket, end))
-                mine, other, sims = self.between(rows, left, np.arange(block, stop), window_s)
+            span = rows[start:stop]
+            unit = self.unit(span)
+            for block in range(0, end - start, self.thresholds.max_bucket):
+                left = np.arange(block, min(block + self.thresholds.max_bucket, end - start))
+                mine, other, sims = self.between(span, left, np.arange(block, len(span)), window_s, unit)
                 later = other > mine
-                parts.append((rows[mine[later]], rows[other[later]], sims[later]))
+                parts.append((span[mine[later]], span[other[later]], sims[later]))
         if not parts:
             return empty, empty, np.zeros(0)
         return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))  # type: ignore[return-value]
@@ -528,6 +540,8 @@ class _PairSearch:
             unit_left, unit_right = unit[left], unit[right]
         rough = unit_left @ unit_right.T
         a, b = np.nonzero(rough >= min(thresholds.paraphrase, thresholds.translation) - _SLACK)
+        if not len(a):
+            return a, b, np.zeros(0)
         first, second = rows[left[a]], rows[right[b]]
         floor = np.where(
             self.columns.languages[first] == self.columns.languages[second],
@@ -545,13 +559,24 @@ class _PairSearch:
         return left[a[close]], right[b[close]], sims[close]
 
 
-def _dots(left: np.ndarray, a: np.ndarray, right: np.ndarray, b: np.ndarray, chunk: int = 8192) -> np.ndarray:
-    """``left[a[i]] . right[b[i]]`` per i, in float64, each summed in one fixed order."""
+@njit(cache=True, nogil=True)
+def _dots(left: np.ndarray, a: np.ndarray, right: np.ndarray, b: np.ndarray) -> np.ndarray:  # pragma: no cover
+    # left[a[i]] . right[b[i]] per i in float64, summed in one fixed order (16 running sums, then theirs): the same
+    # value whichever rows the call holds, without copying the rows out. Rows are a multiple of 16 wide.
     found = np.empty(len(a))
-    for start in range(0, len(a), chunk):
-        rows = slice(start, start + chunk)
-        found[rows] = (left[a[rows]].astype(np.float64) * right[b[rows]]).sum(axis=1)
+    sums = np.empty(16)
+    for i in range(len(a)):
+        x, y = left[a[i]], right[b[i]]
+        sums[:] = 0.0
+        for k in range(0, x.shape[0], 16):
+            for j in range(16):
+                sums[j] += np.float64(x[k + j]) * np.float64(y[k + j])
+        total = 0.0
+        for j in range(16):
+            total += sums[j]
+        found[i] = total
     return found
 
 
 _SLACK = 1e-4  # far above float32 rounding of a 512-term dot product of unit vectors
+_GROUP_ROWS = 256  # buckets of one window with fewer posts in all are compared together
