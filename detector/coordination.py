@@ -260,11 +260,11 @@ def post_table(
 
 
 def _kind_pairs(
-    table: PostTable, params: CoordinationParams, link_window_s: float
+    table: PostTable, params: CoordinationParams, link_window_s: float, wanted: set[str] | None = None
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, LinkKind]]:
     """Every kind's post pairs within the window: ``(first, second, similarity, kind)`` per kind; paraphrases and
     translations when the table carries sentence vectors (corroborated within ``link_window_s``, the links' window,
-    however far ``params`` search)."""
+    however far ``params`` search), with ``wanted`` only those of the accounts of these lower-cased handles."""
     text_first, text_second, similarity = co_similar_pairs(table, params)
     reposts = table.keys("repost_keys")
     same = (reposts[text_first] == reposts[text_second]) & (reposts[text_first] != 0)
@@ -275,7 +275,9 @@ def _kind_pairs(
         (text_first[same], text_second[same], similarity[same], "co_repost"),
         (tag_first, tag_second, np.ones(len(tag_first)), "hashtag_sequence"),
         (link_first, link_second, np.ones(len(link_first)), "shared_link"),
-        *_semantic_links(table, params, np.r_[text_first, tag_first], np.r_[text_second, tag_second], link_window_s),
+        *_semantic_links(
+            table, params, np.r_[text_first, tag_first], np.r_[text_second, tag_second], link_window_s, wanted
+        ),
     ]
 
 
@@ -298,12 +300,13 @@ def batch_links(
     depend on the window). Paraphrases and translations (a table with vectors) are tested the same way."""
     wanted = range(len(table.handles)) if accounts is None else accounts
     slot = {int(a): i for i, a in enumerate(wanted)}
+    names = {table.handles[a].lower() for a in slot} if accounts is not None else None  # links of others: not needed
     far = replace(params, window_s=_null_window_s(params))
-    found = _kind_pairs(table, far if params.permutations and null_table is None else params, params.window_s)
+    found = _kind_pairs(table, far if params.permutations and null_table is None else params, params.window_s, names)
     chance: dict[tuple[int, int], tuple[float, float]] = {}
     if params.permutations:
         source, candidates = (
-            (table, found) if null_table is None else (null_table, _kind_pairs(null_table, far, params.window_s))
+            (table, found) if null_table is None else (null_table, _kind_pairs(null_table, far, params.window_s, names))
         )
         p_of = linked_pair_p_values(source, candidates, {table.handles[a].lower() for a in slot}, params)
         chance = side_chance(table, found, slot, p_of, window_s=params.window_s)
@@ -333,15 +336,19 @@ def _semantic_links(
     lexical_first: np.ndarray,
     lexical_second: np.ndarray,
     link_window_s: float,
+    wanted: set[str] | None = None,
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, LinkKind]]:
-    """Paraphrase and translation pairs of ``table``, but for the pairs already linked lexically. Accounts are
-    told apart by handle (an index's table holds one account at several positions: its own posts never corroborate
-    its links)."""
+    """Paraphrase and translation pairs of ``table``, but for the pairs already linked lexically; with ``wanted``
+    (lower-cased handles), only the pairs with a post of one of those accounts (``semantic_pairs``' ``focus``: a
+    request's posts against their neighbourhood, not the neighbourhood against itself). Accounts are told apart by
+    handle (an index's table holds one account at several positions: its own posts never corroborate its links)."""
     if table.semantic is None:
         return []
-    _, owner = np.unique(np.asarray([handle.lower() for handle in table.handles], dtype=str), return_inverse=True)
+    names, owner = np.unique(np.asarray([handle.lower() for handle in table.handles], dtype=str), return_inverse=True)
+    post_owner = owner.reshape(-1)[table.account]
+    focus = None if wanted is None else np.isin(names, sorted(wanted))[post_owner]
     first, second, sims, translated = semantic_pairs(
-        table.times, owner.reshape(-1)[table.account], table.semantic, params.window_s, support_window_s=link_window_s
+        table.times, post_owner, table.semantic, params.window_s, support_window_s=link_window_s, focus=focus
     )
     n = len(table)
     fresh = ~np.isin(first * n + second, lexical_first * n + lexical_second)

@@ -213,18 +213,22 @@ def prepare_batch(
     *,
     evidence_limit: int | None = None,
     columns: PostColumns | None = None,
+    embed: bool = True,
 ) -> PreparedBatch:
     """Featurize ``accounts`` with the per-account families and match their posts to the catalog, once.
 
     With ``evidence_limit``, only that many matches per account are kept (the evidence an explanation shows) and
     their full count: a batch prepared in another process then travels back without every matching post.
-    ``columns``: the accounts' post columns, when the caller already worked them out."""
+    ``columns``: the accounts' post columns, when the caller already worked them out. ``embed``: give the post
+    table the sentence vectors the model's semantic links need (False when an index links the accounts: it holds
+    their vectors, and embedding a request's posts again cost about as much as the rest of a fresh score)."""
     # Every family reads the same normalized texts, signatures and times.
     columns = columns if columns is not None else PostColumns(accounts)
     narrative = model.family("narrative")  # absent in an ablation model
     matches = narrative.match_accounts(accounts, columns) if narrative is not None else [[] for _ in accounts]
     matrix = model.featurize_accounts(accounts, matches=matches if narrative is not None else None, columns=columns)
     params = getattr(model, "coordination", None)
+    table = post_table(accounts, params, columns) if params is not None else None
     content = model.family("content")
     n_matches = None
     if evidence_limit is not None:
@@ -238,7 +242,7 @@ def prepare_batch(
         last_post_at=columns.last_post_at(),
         matrix=matrix,
         matches=matches,
-        posts=semantic_table(post_table(accounts, params, columns), accounts, params) if params is not None else None,
+        posts=semantic_table(table, accounts, params) if table is not None and embed else table,
         n_matches=n_matches,
         descriptions=[a.profile.description for a in accounts],
         content=content.explain_rows(accounts, columns, content.hashed(accounts, columns)) if content else None,
@@ -268,7 +272,7 @@ def score_accounts(
     if not accounts:
         return []
     columns = columns if columns is not None else PostColumns(accounts)
-    prepared = prepare_batch(model, accounts, columns=columns)
+    prepared = prepare_batch(model, accounts, columns=columns, embed=index is None)
     links = None
     if prepared.posts is not None:
         links = (

@@ -90,3 +90,25 @@ def test_telegram_reach_is_shown_on_matched_posts_and_leaves_the_score_unchanged
     [without, with_reach] = _score(loaded, [plain, counted])
     assert [(m.views, m.forwards) for m in with_reach.evidence.matched_posts] == [(15_000, 320)]
     assert with_reach.score == without.score and with_reach.components == without.components, "no feature reads it"
+
+
+def test_an_index_that_links_the_accounts_spares_embedding_their_posts_again(loaded, account_factory) -> None:
+    """A model counting meaning links needs the posts' vectors: a batch embeds them, an index already holds them."""
+    import copy
+
+    from detector.coordination import CoordinationIndex, trained_params
+    from detector.embeddings import load_embedder
+    from detector.semantic_links import SemanticEncoder, default_encoder
+
+    model = copy.copy(loaded.model)
+    model.coordination = trained_params(None, semantic=True)
+    texts = [f"Spare embedding test {n}: the reports about the cotton fields are lies of politicians." for n in "abc"]
+    accounts = [account_factory(f"spare_{i}", [text]) for i, text in enumerate(texts)]
+    index = CoordinationIndex(model.coordination, semantic=SemanticEncoder(load_embedder("use-m3")))
+    index.add(accounts)
+    before = default_encoder().n_embedded
+    with_index = score_accounts(model, accounts, model_version=loaded.version, index=index)
+    assert default_encoder().n_embedded == before and index.semantic is not None and index.semantic.calls == 1
+    batch = score_accounts(model, accounts, model_version=loaded.version)
+    assert default_encoder().n_embedded == before + 3, "a batch links its accounts with their own vectors"
+    assert [s.score for s in with_index] == [s.score for s in batch]
