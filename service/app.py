@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
+from threadpoolctl import threadpool_limits
 
 from service.config import Settings
 from service.db.training_runs import recover_interrupted
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        threadpool_limits(settings.blas_threads)  # for the whole process, from here on
         state = build_state(settings)
         runner = JobRunner(
             state,

@@ -164,6 +164,13 @@ class Settings(BaseSettings):
         "beyond it they are logged and counted, not stored, so that no one without a key can grow the database.",
     )
     job_workers: int = Field(default=2, ge=1, le=32, description="Threads scoring batch jobs.")
+    blas_threads: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="BLAS/OpenMP threads of the server process. One: a request's matrix products are small, and a "
+        "second BLAS thread mostly spins, costing a fresh score 2-10x its CPU on two cores (bench/README.md).",
+    )
     job_batch_size: int = Field(
         default=20, ge=1, le=1000, description="Accounts a job worker scores and commits in one transaction."
     )

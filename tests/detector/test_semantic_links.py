@@ -143,7 +143,9 @@ def test_the_same_meaning_outside_the_window_does_not_link(encoder: SemanticEnco
 def test_short_posts_never_link_semantically(encoder: SemanticEncoder) -> None:
     texts = ("Cotton lies from the West!", "Western cotton lies!", "Lies about cotton, from the West!")
     links = _links(encoder, *(_account(f"a{i}", text, i) for i, text in enumerate(texts)))
-    assert links == {"a0": [], "a1": [], "a2": []}
+    # The first and last share five of their six words: near-duplicates by the lexical definition, never by meaning.
+    meaning = {handle: [link for link in found if link[1] != "near_duplicate"] for handle, found in links.items()}
+    assert meaning == {"a0": [], "a1": [], "a2": []}
 
 
 def test_a_pair_linked_lexically_is_not_linked_again(encoder: SemanticEncoder) -> None:
