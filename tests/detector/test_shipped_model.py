@@ -131,9 +131,10 @@ def test_a_self_declared_embassy_is_flagged_apart_from_its_score(shipped) -> Non
     assert "self-declared" in (result.state_affiliation.reason or "")
 
 
-def test_the_shipped_models_coordination_features_ignore_the_kinds_and_chance_added_after_it(shipped) -> None:
-    """The shipped model was trained when a shared link did not link and every link counted: loaded, its params say
-    so, and an account whose only tie is a shared link (now found, with its p-value) still has no coordination."""
+def test_the_shipped_models_coordination_features_count_the_lexical_kinds_whatever_their_chance(shipped) -> None:
+    """The shipped model was trained counting every lexical kind, shared links too, and every link whatever its
+    p-value (the recipe's ``coordination_fdr: null``): loaded, its params say so, and an account tied only by a shared
+    link counts its peer (not a copied post)."""
     line = "The so-called election interference reports are baseless smears against China and the Chinese community"
     repost = "RT @newsbot: Canada's media keeps smearing the Chinese community with baseless interference stories"
     own = iter(ORDINARY)
@@ -157,7 +158,7 @@ def test_the_shipped_models_coordination_features_ignore_the_kinds_and_chance_ad
     model = shipped.model
     assert (model.coordination.max_fdr, model.coordination.counted_kinds) == (
         None,
-        ("near_duplicate", "co_repost", "hashtag_sequence"),
+        ("near_duplicate", "co_repost", "shared_link", "hashtag_sequence"),
     )
     links = model.coordination_links(accounts)
     assert [sorted({link.kind for link in found}) for found in links[::2]] == [
@@ -168,4 +169,5 @@ def test_the_shipped_models_coordination_features_ignore_the_kinds_and_chance_ad
     assert all(link.p_value is not None for found in links for link in found)
     columns = model.featurize(accounts, links=links)[:, -3:]
     linked = [0.5, 0.0, math.log(2)]
-    np.testing.assert_allclose(columns, [linked, linked, [0.0] * 3, [0.0] * 3, linked, linked])
+    shared = [0.0, 0.0, math.log(2)]  # a peer, but no copied post
+    np.testing.assert_allclose(columns, [linked, linked, shared, shared, linked, linked])
