@@ -434,6 +434,9 @@ def _focused_close_pairs(
     once (the callers' tables are the focus posts' neighbourhood: all of it is compared)."""
     times = search.times[eligible]
     focus = np.flatnonzero(is_focus)
+    if not len(focus):  # the request's posts are all too short (or reposts) to link by meaning
+        empty = np.zeros(0, np.int64)
+        return empty, empty, np.zeros(0), 0
     unit = search.unit(eligible)  # once: the windows of neighbouring focus posts overlap
     bucket = np.floor((times[focus] - times[0]) / window_s).astype(np.int64)
     starts = np.searchsorted(bucket, np.unique(bucket))

@@ -161,3 +161,15 @@ def test_an_index_links_a_requested_account_as_a_batch_of_every_account_does(
         assert sorted(found, key=repr) == sorted(expected, key=repr), account.handle
         semantic_links += sum(link.kind in ("paraphrase", "translation") for link in found)
     assert semantic_links >= 10
+
+
+def test_an_account_with_no_post_long_enough_to_compare_by_meaning_links_by_words_alone(
+    accounts: list[Account], encoder: SemanticEncoder
+) -> None:
+    """Its posts are the focus, none of them eligible for the semantic pass, while its neighbourhood's are."""
+    index = CoordinationIndex(semantic=encoder)
+    index.add(accounts)
+    at = accounts[0].posts[0].created_at
+    terse = Account(handle="terse", posts=[Post(id=f"terse-{i}", created_at=at + timedelta(minutes=i), text="so true")
+                                          for i in range(3)])  # fmt: skip
+    assert index.links_many([terse]) == [[]]
