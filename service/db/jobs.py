@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Engine, Row, func, insert, select, update
+from sqlalchemy import ColumnElement, Engine, Row, Select, and_, exists, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from detector.scoring import AccountScore
@@ -306,17 +306,16 @@ def record_outcomes(engine: Engine, job_id: str, outcomes: Sequence[ItemOutcome]
             conn.execute(update(job_items).where(job_items.c.id == outcome.item_id).values(score_id=score_id))
             stored.append(outcome.result)
             n_done += 1
-        remaining = conn.execute(
-            select(func.count())
-            .select_from(job_items)
-            .where(job_items.c.job_id == job_id, job_items.c.state == "pending")
-        ).scalar_one()
         values: dict[str, object] = {
             "done": jobs.c.done + n_done,
             "failed": jobs.c.failed + n_failed,
             "updated_at": now,
         }
+        # The job's row first, then the count: a worker recording the job's other last items holds that row until it
+        # commits, so the count (a new snapshot on PostgreSQL) sees its items settled. Counted first, each of two
+        # overlapping workers saw the other's items pending, and the job stayed running with nothing left to claim.
         conn.execute(update(jobs).where(jobs.c.id == job_id).values(**values))
+        remaining = conn.execute(_pending_count(job_id)).scalar_one()
         if remaining == 0:
             conn.execute(
                 update(jobs)
@@ -324,6 +323,35 @@ def record_outcomes(engine: Engine, job_id: str, outcomes: Sequence[ItemOutcome]
                 .values(state="done", finished_at=now)
             )
     return stored
+
+
+def finish_if_drained(engine: Engine, job_id: str) -> bool:
+    """Finish an active job with no pending item left; True if it was finished here.
+
+    ``record_outcomes`` finishes a job as its last items are recorded; this settles a job a database kept running with
+    nothing to claim (written by a version whose overlapping workers could miss the moment)."""
+    with engine.connect() as conn:
+        if conn.execute(_pending_count(job_id)).scalar_one():
+            return False
+    with engine.begin() as conn:
+        finished = conn.execute(
+            update(jobs)
+            .where(jobs.c.id == job_id, jobs.c.state.in_(ACTIVE_STATES), ~exists(_pending_item(job_id)))
+            .values(state="done", finished_at=utcnow(), updated_at=utcnow())
+        ).rowcount
+    return finished == 1
+
+
+def _is_pending(job_id: str) -> ColumnElement[bool]:
+    return and_(job_items.c.job_id == job_id, job_items.c.state == "pending")
+
+
+def _pending_item(job_id: str) -> Select[tuple[int]]:
+    return select(job_items.c.id).where(_is_pending(job_id))
+
+
+def _pending_count(job_id: str) -> Select[tuple[int]]:
+    return select(func.count()).select_from(job_items).where(_is_pending(job_id))
 
 
 def iter_results(engine: Engine, job_id: str, *, page_size: int = 500) -> Iterator[JobResult]:

@@ -31,6 +31,7 @@ from ingest.errors import IngestError, XSpendStoppedError
 from ingest.x_cost import XMeter
 from service.db.jobs import (
     ItemOutcome,
+    finish_if_drained,
     get_job,
     pause_job,
     pending_items,
@@ -138,8 +139,10 @@ class JobRunner:
                     continue
                 after = self._cursors.get(job_id, -1)
                 items = pending_items(engine, job_id, limit=self.batch_size, after_position=after)
-                if not items:
-                    continue  # the rest is in flight in another worker
+                if not items:  # the rest is in flight in another worker, or nothing is left
+                    if finish_if_drained(engine, job_id):
+                        logger.info("job finished with nothing left pending", extra={"job_id": job_id})
+                    continue
                 self._cursors[job_id] = items[-1][1]
                 status = get_job(engine, job_id, max_errors=0)
                 default_cap = self.state.settings.x_job_budget_usd
