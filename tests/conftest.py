@@ -165,12 +165,13 @@ def models_dir(trained_registry: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, models_dir: Path, demo_store_file: Path, database_url: str | None) -> Settings:
+def settings(request: pytest.FixtureRequest, tmp_path: Path, models_dir: Path, database_url: str | None) -> Settings:
     """Settings for one test: a private registry copy and a private store preloaded with the demo corpus (a SQLite
     file under the data dir, or a Postgres database of its own on ``--database postgres``)."""
-    from database_fixtures import private_settings
+    from database_fixtures import private_settings, sqlite_demo_store
 
-    return private_settings(tmp_path / "var", models_dir, demo_store_file, database_url, ADMIN_KEY)
+    store_file = sqlite_demo_store(request, database_url)
+    return private_settings(tmp_path / "var", models_dir, store_file, database_url, ADMIN_KEY)
 
 
 @pytest.fixture

@@ -108,12 +108,13 @@ def demo_store_file(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 def private_settings(
-    data_dir: Path, models_dir: Path, demo_store_file: Path, database_url: str | None, admin_key: str
+    data_dir: Path, models_dir: Path, demo_store_file: Path | None, database_url: str | None, admin_key: str
 ) -> Settings:
     """Settings on a store of their own preloaded with the demo corpus: a copy of the SQLite file in ``data_dir``,
     or the Postgres ``database_url`` (already a clone)."""
     data_dir.mkdir()
     if database_url is None:
+        assert demo_store_file is not None, "a SQLite run copies the demo store file"
         shutil.copy(demo_store_file, data_dir / "parrotwatch.db")
     return Settings(
         data_dir=data_dir,
@@ -203,3 +204,9 @@ def database_url(postgres_demo_template: str | None) -> Iterator[str | None]:
 def module_database_url(postgres_demo_template: str | None) -> Iterator[str | None]:
     """``database_url`` for a whole test module."""
     yield from _demo_database(postgres_demo_template)
+
+
+def sqlite_demo_store(request: pytest.FixtureRequest, database_url: str | None) -> Path | None:
+    """The demo store file when the test runs on SQLite; on Postgres (``database_url`` set) it is not built at all:
+    importing and indexing the demo corpus costs a worker seconds, and the Postgres template already holds it."""
+    return request.getfixturevalue("demo_store_file") if database_url is None else None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from database_fixtures import private_settings
+from database_fixtures import private_settings, sqlite_demo_store
 from fastapi.testclient import TestClient
 
 from service.app import create_app
@@ -81,15 +81,16 @@ def bare_settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="module")
 def module_settings(
+    request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
     trained_registry: Path,
-    demo_store_file: Path,
     module_database_url: str | None,
 ) -> Settings:
     """Like ``settings``, for a whole test module: a private registry and store copy, ``MODULE_ADMIN_KEY``."""
     root = tmp_path_factory.mktemp("module-app")
     models_dir = Path(shutil.copytree(trained_registry, root / "models"))
-    return private_settings(root / "var", models_dir, demo_store_file, module_database_url, MODULE_ADMIN_KEY)
+    store_file = sqlite_demo_store(request, module_database_url)
+    return private_settings(root / "var", models_dir, store_file, module_database_url, MODULE_ADMIN_KEY)
 
 
 @pytest.fixture(scope="module")
