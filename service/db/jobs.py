@@ -50,6 +50,7 @@ __all__ = [
 
 ACTIVE_STATES = ("queued", "running")
 OPEN_STATES = (*ACTIVE_STATES, "paused")  # not finished: may still score its pending items
+_STATE_RACE_RETRIES = 5  # a state changed between a read and its conditional update: read it again
 _INSERT_CHUNK = 2000
 
 
@@ -203,16 +204,25 @@ def visible_job_ids(engine: Engine, job_ids: Iterable[str | None], *, scope: Sco
 
 
 def cancel_job(engine: Engine, job_id: str, *, scope: Scope = UNRESTRICTED) -> JobStatus:
-    """Stop a queued, running or paused job: its pending items stay unscored; what was recorded stays readable."""
-    with engine.begin() as conn:
-        state = _visible_job(conn, job_id, scope).state
-        if state == "done":
-            raise JobFinishedError(job_id, state)
-        if state in OPEN_STATES:
+    """Stop a queued, running or paused job: its pending items stay unscored; what was recorded stays readable.
+
+    The update names the state it read, so a job that a worker finished meanwhile stays ``done`` (and the cancel is
+    409), never overwritten: on PostgreSQL another transaction may commit between the read and the write."""
+    for _ in range(_STATE_RACE_RETRIES):
+        with engine.begin() as conn:
+            state = _visible_job(conn, job_id, scope).state
+            if state == "done":
+                raise JobFinishedError(job_id, state)
+            if state not in OPEN_STATES:  # cancelled already
+                break
             now = utcnow()
-            conn.execute(
-                update(jobs).where(jobs.c.id == job_id).values(state="cancelled", updated_at=now, finished_at=now)
-            )
+            changed = conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id, jobs.c.state == state)
+                .values(state="cancelled", updated_at=now, finished_at=now)
+            ).rowcount
+            if changed:
+                break
     return get_job(engine, job_id)
 
 
@@ -232,17 +242,22 @@ def resume_job(
     engine: Engine, job_id: str, *, budget_usd: float | None = None, scope: Scope = UNRESTRICTED
 ) -> JobStatus:
     """Queue a paused job again, with a new budget when ``budget_usd`` is given (also for a job not paused);
-    ``JobFinishedError`` (409) for a done or cancelled one."""
-    with engine.begin() as conn:
-        state = _visible_job(conn, job_id, scope).state
-        if state not in OPEN_STATES:
-            raise JobFinishedError(job_id, state, action="resumed")
-        values: dict[str, object] = {"updated_at": utcnow()}
-        if budget_usd is not None:
-            values["x_budget_usd"] = budget_usd
-        if state == "paused":
-            values.update(state="queued", paused_reason=None, paused_detail=None)
-        conn.execute(update(jobs).where(jobs.c.id == job_id).values(**values))
+    ``JobFinishedError`` (409) for a done or cancelled one.
+
+    As in ``cancel_job``, the update names the state it read: a job cancelled meanwhile is not revived, and a job a
+    worker paused meanwhile is queued again rather than left paused with its new budget."""
+    for _ in range(_STATE_RACE_RETRIES):
+        with engine.begin() as conn:
+            state = _visible_job(conn, job_id, scope).state
+            if state not in OPEN_STATES:
+                raise JobFinishedError(job_id, state, action="resumed")
+            values: dict[str, object] = {"updated_at": utcnow()}
+            if budget_usd is not None:
+                values["x_budget_usd"] = budget_usd
+            if state == "paused":
+                values.update(state="queued", paused_reason=None, paused_detail=None)
+            if conn.execute(update(jobs).where(jobs.c.id == job_id, jobs.c.state == state).values(**values)).rowcount:
+                break
     return get_job(engine, job_id)
 
 

@@ -2,18 +2,32 @@
 
 Runs on SQLite and, with ``--database postgres``, on PostgreSQL, where two transactions really overlap: each used to
 count the other's items as still pending, and the job stayed ``running`` with nothing left to claim (found by a
-restarted app whose two workers took the job's last two batches).
+restarted app whose two workers took the job's last two batches). Cancel and resume, likewise, write only over the
+state they read.
 """
 
 from __future__ import annotations
 
 import threading
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import create_engine, event, update
+from sqlalchemy.pool import NullPool
 
 from ingest.database import open_database
-from service.db.jobs import ItemOutcome, create_job, finish_if_drained, get_job, pending_items, record_outcomes
-from service.db.tables import job_items
+from service.db.jobs import (
+    ItemOutcome,
+    cancel_job,
+    create_job,
+    finish_if_drained,
+    get_job,
+    pause_job,
+    pending_items,
+    record_outcomes,
+    resume_job,
+)
+from service.db.tables import job_items, jobs
+from service.errors import JobFinishedError
 
 
 def _record_both_at_once(engine, job_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -62,5 +76,46 @@ def test_an_active_job_with_nothing_pending_is_finished_when_next_claimed(head_d
         assert finish_if_drained(engine, job_id)
         assert get_job(engine, job_id).state == "done" and get_job(engine, job_id).finished_at is not None
         assert not finish_if_drained(engine, job_id), "finished once"
+    finally:
+        engine.dispose()
+
+
+def _commit_first_from_elsewhere(engine, job_id: str, state: str):  # type: ignore[no-untyped-def]
+    """Before the first ``UPDATE jobs`` of the code under test runs, another connection commits the job's ``state``:
+    the moment between a read and its write, on purpose."""
+    other = create_engine(engine.url, poolclass=NullPool)
+    fired: list[bool] = []
+
+    def interleave(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if not fired and statement.lstrip().upper().startswith("UPDATE JOBS"):
+            fired.append(True)
+            with other.begin() as elsewhere:
+                elsewhere.execute(update(jobs).where(jobs.c.id == job_id).values(state=state))
+
+    event.listen(engine, "before_cursor_execute", interleave)
+    return fired
+
+
+@pytest.mark.parametrize(
+    ("act", "meanwhile"),
+    [("cancel", "done"), ("resume", "cancelled")],
+    ids=["cancel-after-the-last-batch", "resume-after-a-cancel"],
+)
+def test_a_state_committed_between_the_read_and_the_write_is_not_overwritten(
+    head_database_url: str, act: str, meanwhile: str
+) -> None:
+    if not head_database_url.startswith("postgresql"):
+        pytest.skip("on SQLite a write after a stale read fails as locked: only PostgreSQL lets it through")
+    engine = open_database(head_database_url)
+    try:
+        job_id = create_job(engine, ["first_one"], refresh=False, created_by=None)
+        if act == "resume":
+            pause_job(engine, job_id, reason="budget", detail="test")
+        fired = _commit_first_from_elsewhere(engine, job_id, meanwhile)
+
+        with pytest.raises(JobFinishedError):
+            cancel_job(engine, job_id) if act == "cancel" else resume_job(engine, job_id)
+
+        assert fired and get_job(engine, job_id).state == meanwhile
     finally:
         engine.dispose()
