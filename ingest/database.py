@@ -29,7 +29,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, make_url, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
@@ -38,6 +39,7 @@ __all__ = [
     "PRIVATE_FILE_MODE",
     "current_revision",
     "head_revision",
+    "insert_skipping_existing",
     "make_engine",
     "migrate_to_head",
     "open_database",
@@ -119,6 +121,17 @@ def writing(engine: Engine) -> AbstractContextManager[object]:
         if lock is None:
             lock = _WRITE_LOCKS[engine] = threading.Lock()
     return lock
+
+
+def insert_skipping_existing(conn: Connection, table: Table) -> Insert:
+    """An INSERT that skips rows whose key exists, as both dialects we support spell it: rows another writer (a second
+    process, a CLI run beside the server) inserted a moment ago are not an error."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    raise NotImplementedError(f"unsupported database dialect {dialect!r}")
 
 
 def _config() -> Config:

@@ -40,11 +40,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from detector.schema import Account, Post, Profile, normalize_platform
-from ingest.database import migrate_to_head
+from ingest.database import insert_skipping_existing, migrate_to_head
 from ingest.errors import MalformedFileError
 from ingest.handles import handle_refusal, normalize_handle
 from ingest.platform_handles import PLATFORM_LABELS, account_key, canonical_handle, lookup_keys, parse_handle
@@ -94,16 +93,6 @@ _BY_HANDLE_KEYS = select(accounts_table).where(
 )
 _BATCH_ROWS = 5000
 _MAX_PROBLEMS_KEPT = 200
-
-
-def _insert(engine_or_conn: Connection, table: Table):  # type: ignore[no-untyped-def]
-    """An INSERT that skips rows whose key exists (both dialects we support spell it differently)."""
-    dialect = engine_or_conn.dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing()
-    raise NotImplementedError(f"unsupported database dialect {dialect!r}")
 
 
 @dataclass(frozen=True)
@@ -522,7 +511,7 @@ class AccountStore:
             account_ids[key] = conn.execute(by_key).scalar_one()
             return
         conn.execute(
-            _insert(conn, accounts_table).values(
+            insert_skipping_existing(conn, accounts_table).values(
                 handle_key=stored_key,
                 handle=entry.handle,
                 platform=entry.platform,
@@ -581,7 +570,7 @@ class AccountStore:
             }
             for key, post in batch
         ]
-        added = conn.execute(_insert(conn, posts_table), values).rowcount
+        added = conn.execute(insert_skipping_existing(conn, posts_table), values).rowcount
         added = added if added is not None and added >= 0 else len(values)
         report.n_posts_added += added
         report.n_posts_known += len(values) - added

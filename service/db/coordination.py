@@ -23,6 +23,7 @@ from detector.coordination import CoordinationParams, PostTable
 from detector.post_columns import PostColumns
 from detector.semantic_links import VECTOR_DIM, SemanticColumns
 from detector.word_sets import WordSets
+from ingest.database import insert_skipping_existing
 from ingest.store import AccountStore
 from service.db.tables import coordination_posts
 
@@ -64,8 +65,8 @@ def save_table(engine: Engine, table: PostTable) -> int:
                 for i, post_id in enumerate(ids, start=start)
                 if post_id not in known
             ]
-            if rows:
-                conn.execute(coordination_posts.insert(), rows)
+            if rows:  # skipping rows another writer stored since the check (the server and a CLI run, say)
+                conn.execute(insert_skipping_existing(conn, coordination_posts), rows)
                 written += len(rows)
     return written
 

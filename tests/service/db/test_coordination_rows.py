@@ -91,3 +91,28 @@ def test_an_index_stored_before_word_sets_is_re_signed_from_the_stored_posts_and
     assert rows == [("stored-0", 1)], "re-signed in place once; the row whose post is gone is dropped"
     assert len(warm_coordination_index(engine, store, settings)) == 1, "a second start loads it as it is"
     engine.dispose()
+
+
+def test_rows_another_writer_stored_since_the_check_are_skipped_not_an_error(empty_database_url: str) -> None:
+    accounts = [Account(handle="writer", posts=[Post(id=f"w-{i}", created_at=T0, text=f"post {i}") for i in range(3)])]
+    engine = open_database(empty_database_url)
+    table = post_table(accounts, CoordinationParams())
+    elsewhere = post_table([accounts[0].model_copy(update={"posts": accounts[0].posts[:1]})], CoordinationParams())
+
+    def interleave(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("INSERT INTO COORDINATION_POSTS") and not fired:
+            fired.append(True)  # the server's check found nothing; a CLI run stores the first post just now
+            save_table(other, elsewhere)
+
+    fired: list[bool] = []
+    if engine.dialect.name == "sqlite":  # a stale read cannot be followed by a write there: interleave before it
+        save_table(engine, elsewhere)
+    else:
+        other = sa.create_engine(engine.url, poolclass=sa.pool.NullPool)
+        sa.event.listen(engine, "before_cursor_execute", interleave)
+
+    save_table(engine, table)
+
+    stored = load_table(engine, CoordinationParams(), max_posts=10)
+    assert sorted(stored.post_ids) == ["w-0", "w-1", "w-2"]
+    engine.dispose()
