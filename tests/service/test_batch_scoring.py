@@ -16,6 +16,7 @@ from service import batch_scoring
 from service.batch_scoring import BatchSpec, score_stored
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("workers", "start"), [(1, None), (2, "fork"), (2, "spawn")])
 def test_scores_from_worker_processes_equal_one_batch_scored_in_process(
     trained_registry: Path, demo_store_file: Path, workers: int, start: str | None, monkeypatch

@@ -52,6 +52,7 @@ def run(cli_env, monkeypatch):
     return invoke
 
 
+@pytest.mark.slow
 def test_gate_refuses_a_candidate_trained_on_shuffled_labels_and_keeps_the_active_model(
     run, models_dir, shuffled_candidate
 ) -> None:
@@ -69,6 +70,7 @@ def test_gate_refuses_a_candidate_trained_on_shuffled_labels_and_keeps_the_activ
     assert run.audited == []
 
 
+@pytest.mark.slow
 def test_force_promotes_the_refused_candidate_and_audits_who_when_and_the_figures(
     run, models_dir, shuffled_candidate, demo_dir
 ) -> None:
@@ -93,6 +95,7 @@ def test_force_promotes_the_refused_candidate_and_audits_who_when_and_the_figure
     assert run.audited == [entry]
 
 
+@pytest.mark.slow
 def test_rollback_returns_to_the_version_active_before_and_then_has_nothing_left(
     run, models_dir, shuffled_candidate
 ) -> None:
@@ -110,6 +113,7 @@ def test_rollback_returns_to_the_version_active_before_and_then_has_nothing_left
     assert registry.active_version() == original
 
 
+@pytest.mark.slow
 def test_gate_lets_a_candidate_as_good_as_the_active_model_through(run, models_dir, demo_training, demo_dir) -> None:
     registry = ModelRegistry(models_dir)
     twin = registry.save(demo_training.model, demo_training.card, demo_training.split)

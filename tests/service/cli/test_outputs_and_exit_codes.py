@@ -97,6 +97,7 @@ def test_help_lists_every_command(run) -> None:
         assert command in result.output
 
 
+@pytest.mark.slow
 def test_train_takes_labels_from_an_archive_column_across_a_folder(run, demo_dir, tmp_path, settings) -> None:
     """The demo corpus rewritten as three archive files (one per operation), labels in a bot_or_not column."""
     import csv

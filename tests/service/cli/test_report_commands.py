@@ -36,6 +36,7 @@ def small_labels(demo_dir: Path, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_train_writes_the_report_into_the_new_version_and_prints_figures_by_split(
     run, demo_dir, small_labels, settings, monkeypatch
 ) -> None:
@@ -67,6 +68,7 @@ def test_models_show_prints_the_card_as_tables_and_as_json_on_request(run, setti
     assert f"{card['thresholds']['high']:.3f}" in result.stdout
 
 
+@pytest.mark.slow
 def test_evaluate_with_report_dir_draws_the_reliability_plot_and_splits_by_language(run, demo_dir, tmp_path) -> None:
     out = tmp_path / "evaluation"
     result = run(
