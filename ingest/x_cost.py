@@ -65,6 +65,9 @@ class XMeter:
 
     ``spent_usd``, ``users`` and ``posts`` start from what the scope had already spent (a resumed job, the month so
     far). ``on_spend`` is told each recorded read (users, posts, dollars): the service stores and counts it there.
+    ``shared_spend``, when given, reads what the scope has spent by every process's account (the month's stored
+    total): ``check`` reads it first, so a CLI run beside the server does not spend the same monthly cap a second
+    time. Two processes checking at the same moment can still each pass by one read's cost.
     """
 
     prices: XPrices
@@ -75,6 +78,7 @@ class XMeter:
     posts: int = 0
     parent: XMeter | None = None
     on_spend: Callable[[int, int, float], None] | None = None
+    shared_spend: Callable[[], float] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def _chain(self) -> list[XMeter]:
@@ -88,7 +92,10 @@ class XMeter:
         """Raise ``BudgetExceededError`` when reading this many resources could take any cap up the chain past it."""
         needed = self.prices.cost(users=users, posts=posts)
         for meter in self._chain():
+            shared = meter.shared_spend() if meter.shared_spend is not None and meter.cap_usd is not None else None
             with meter._lock:
+                if shared is not None and shared > meter.spent_usd:  # other processes' reads since ours
+                    meter.spent_usd = shared
                 if meter.cap_usd is not None and meter.spent_usd + needed > meter.cap_usd + _EPSILON_USD:
                     raise BudgetExceededError(meter.scope, meter.cap_usd, meter.spent_usd, needed)
 

@@ -53,6 +53,7 @@ class XSpendLedger:
                     users=users,
                     posts=posts,
                     on_spend=persist,
+                    shared_spend=lambda: month_spend(self.engine, key)[0],
                 )
                 self._month = (key, meter)
             return self._month[1]

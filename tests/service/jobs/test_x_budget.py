@@ -10,7 +10,11 @@ import responses
 from pydantic import SecretStr
 from x_api_fake import FakeX, store_stale_account
 
+from ingest.database import open_database
+from ingest.errors import BudgetExceededError
+from ingest.x_cost import XPrices
 from service.db.x_spend import month_key, month_spend
+from service.x_budget import XSpendLedger
 
 HANDLES = ("budget_anna", "budget_boris", "budget_chen")  # 200 posts each: $0.01 + 200 x $0.005 = $1.01 a handle
 
@@ -158,3 +162,18 @@ def test_a_job_paused_before_any_read_leaves_a_stale_account_stale(settings, mak
     assert paused["state"] == "paused" and paused["x_spend_usd"] == 0 and "$0.20" in paused["paused_detail"]
     assert x.pages_served == 0 and x.users_served == []
     assert plan["read"] == "newer", "an account nothing was read of is not made fresh by the pause"
+
+
+def test_the_monthly_cap_counts_what_another_process_spent_since_this_one_started(head_database_url: str) -> None:
+    engine = open_database(head_database_url)
+    try:
+        server, cli = (XSpendLedger(engine, XPrices(), monthly_cap_usd=1.0) for _ in range(2))  # as two processes
+        server_month = server.month()  # made at the server's first request: nothing spent yet
+        cli.month().record(posts=180)  # a CLI run beside it reads $0.90 of posts
+
+        with pytest.raises(BudgetExceededError):
+            server_month.check(posts=40)  # $0.20 more would take the month to $1.10
+        server_month.check(posts=20)  # $0.10 fits
+        assert month_spend(engine, month_key())[0] == pytest.approx(0.9)
+    finally:
+        engine.dispose()
