@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, insert, select, text, update
 
+from ingest.database import writing
 from service.db.tables import training_runs
 from service.db.timeutil import as_utc, utcnow
 from service.errors import TrainingRunFinishedError, TrainingRunInProgressError, TrainingRunNotFoundError
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 UNFINISHED = ("queued", "running")
+_ONE_RUN_LOCK = 0x70777472  # any constant: the PostgreSQL advisory lock id of starting a training run
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,15 @@ def _run(row) -> TrainingRun:  # type: ignore[no-untyped-def]
 
 
 def create_run(engine: Engine, options: dict[str, Any], *, requested_by: str | None, key_id: str | None) -> TrainingRun:
-    """A new ``queued`` run; ``TrainingRunInProgressError`` while another one is unfinished (checked in the same
-    transaction, so two requests cannot both start one)."""
+    """A new ``queued`` run; ``TrainingRunInProgressError`` while another one is unfinished.
+
+    The check and the insert are one transaction that only one writer runs at a time (this process's threads in turn
+    on SQLite; a transaction-scoped advisory lock on PostgreSQL, whose transactions would otherwise each see no
+    unfinished run and both insert one), so two requests cannot both start a run."""
     run_id = uuid.uuid4().hex
-    with engine.begin() as conn:
+    with writing(engine), engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ONE_RUN_LOCK})
         busy = conn.execute(select(training_runs.c.id).where(training_runs.c.status.in_(UNFINISHED))).first()
         if busy is not None:
             raise TrainingRunInProgressError(busy.id)
