@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from service.db.tables import api_keys
 from service.db.timeutil import as_utc, utcnow
@@ -68,11 +69,20 @@ def _insert_key(engine: Engine, key_id: str, secret: str, *, name: str, role: Ro
 
 
 def ensure_key(engine: Engine, secret: str, *, name: str, role: Role) -> ApiKey:
-    """Store ``secret`` with ``role`` unless it is stored already (a revoked one stays revoked)."""
+    """Store ``secret`` with ``role`` unless it is stored already (a revoked one stays revoked).
+
+    Two servers starting at once on one database both find no row: the second insert meets the first's row (the hash
+    is unique) and takes it, rather than failing the start."""
     existing = find_key(engine, secret, include_revoked=True)
     if existing is not None:
         return existing
-    return _insert_key(engine, secrets.token_hex(6), secret, name=name, role=role)
+    try:
+        return _insert_key(engine, secrets.token_hex(6), secret, name=name, role=role)
+    except IntegrityError:
+        stored = find_key(engine, secret, include_revoked=True)
+        if stored is None:
+            raise
+        return stored
 
 
 def find_key(engine: Engine, secret: str, *, include_revoked: bool = False) -> ApiKey | None:
@@ -99,8 +109,12 @@ def revoke_key(engine: Engine, key_id: str) -> ApiKey:
         row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).one_or_none()
         if row is None:
             raise ApiKeyNotFoundError(key_id)
-        if row.revoked_at is None:
-            conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=utcnow()))
+        if row.revoked_at is None:  # conditional too: a revocation committed since the read keeps its time
+            conn.execute(
+                update(api_keys)
+                .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
         row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).one()
     return _key(row)
 
@@ -110,7 +124,8 @@ class KeyCache:
 
     Only valid keys are remembered, by their sha256 (never the secret), and the hash is compared again in constant
     time. ``clear`` (a revocation through this process's API) ends them at once; a key revoked by another process
-    (``parrotwatch keys revoke``) stops working within ``ttl_s``. ``ttl_s`` 0 turns the cache off.
+    (``parrotwatch keys revoke``) stops working within ``ttl_s``. ``ttl_s`` 0 turns the cache off. A lookup that
+    was under way when ``clear`` ran is not remembered: it may have read the key just before it was revoked.
     """
 
     def __init__(self, ttl_s: float, *, clock: Callable[[], float] = time.monotonic, max_entries: int = 10_000) -> None:
@@ -119,6 +134,7 @@ class KeyCache:
         self._max_entries = max_entries
         self._entries: dict[str, tuple[float, str, ApiKey]] = {}
         self._lock = threading.Lock()
+        self._generation = 0  # bumped by ``clear``
 
     def peek(self, secret: str) -> ApiKey | None:
         """The key if it was verified less than ``ttl_s`` ago; ``None`` means ask the database (``find``)."""
@@ -135,9 +151,13 @@ class KeyCache:
             return known
         digest = hash_key(secret)
         now = self._clock()
+        with self._lock:
+            generation = self._generation
         key = find_key(engine, secret)
         if key is not None and self.ttl_s > 0:
             with self._lock:
+                if generation != self._generation:  # cleared during the lookup: the row read may be revoked now
+                    return key
                 if len(self._entries) >= self._max_entries:
                     self._entries.clear()
                 self._entries[digest] = (now, digest, key)
@@ -146,3 +166,4 @@ class KeyCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._generation += 1
