@@ -36,11 +36,16 @@ class RunRecord:
         self.outcome: dict[str, Any] | None = None
 
     def step(self, message: str) -> None:
+        """Record the step; stop the command when the run has ended meanwhile (cancelled while it started, say)."""
         if self.engine is not None and self.run_id is not None:
             try:
-                set_progress(self.engine, self.run_id, message)
+                still_running = set_progress(self.engine, self.run_id, message)
             except Exception:  # a progress line is not worth failing a training run for
                 logger.warning("could not record the training run's progress", exc_info=True)
+                return
+            if not still_running:
+                err.print(f"training run {self.run_id} was cancelled: stopping before {message!r}")
+                raise typer.Exit(0)
 
     def published(self, outcome: dict[str, Any]) -> None:
         self.outcome = outcome

@@ -185,6 +185,7 @@ def cancel_run(engine: Engine, run_id: str, *, by: str | None, scope: Scope = UN
     run = get_run(engine, run_id, scope=scope)
     if run.finished or not finish_run(engine, run_id, status="cancelled", error=f"cancelled by {by or 'an admin'}"):
         raise TrainingRunFinishedError(run_id, get_run(engine, run_id).status)
+    run = get_run(engine, run_id)  # its pid as of the cancel: a process that started since the first read has one
     if run.pid is not None and _alive(run.pid):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(run.pid, signal.SIGTERM)  # the child leads its own session (start_new_session)

@@ -7,14 +7,20 @@ second one try meanwhile.
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import signal
 import threading
 
 import pytest
+import typer
 from sqlalchemy import event, func, select
 
+import service.db.training_runs as training_runs_module
 from ingest.database import open_database
+from service.cli.run_record import recorded_run
 from service.db.tables import training_runs
-from service.db.training_runs import UNFINISHED, create_run
+from service.db.training_runs import UNFINISHED, cancel_run, create_run, get_run
 from service.errors import TrainingRunInProgressError
 
 
@@ -49,3 +55,30 @@ def test_two_runs_requested_at_once_start_one(head_database_url: str) -> None:
     finally:
         engine.dispose()
         other.dispose()
+
+
+def test_a_run_cancelled_as_its_process_started_is_stopped(head_database_url: str, monkeypatch) -> None:
+    engine = open_database(head_database_url)
+    killed: list[tuple[int, int]] = []
+    monkeypatch.setattr(training_runs_module, "_alive", lambda pid: True)
+    monkeypatch.setattr(training_runs_module.os, "killpg", lambda pid, sig: killed.append((pid, sig)))
+    real_get_run, reads = training_runs_module.get_run, []
+
+    def read_before_the_process_started(*args, **kwargs):  # type: ignore[no-untyped-def]
+        run = real_get_run(*args, **kwargs)
+        reads.append(run)
+        return dataclasses.replace(run, status="queued", pid=None) if len(reads) == 1 else run
+
+    try:
+        run = create_run(engine, {}, requested_by="admin", key_id=None)
+        with recorded_run(engine, run.id) as record:  # the process marks it running, with its pid
+            monkeypatch.setattr(training_runs_module, "get_run", read_before_the_process_started)
+            cancel_run(engine, run.id, by="admin")  # whose first read saw it queued, without a pid
+            monkeypatch.setattr(training_runs_module, "get_run", real_get_run)
+            assert killed == [(os.getpid(), signal.SIGTERM)], "the pid read after the cancel is signalled"
+            with pytest.raises(typer.Exit):
+                record.step("fitting the heads")  # and should it live on, it stops itself at its next step
+
+        assert get_run(engine, run.id).status == "cancelled"
+    finally:
+        engine.dispose()
