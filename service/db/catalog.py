@@ -7,16 +7,20 @@ Until the first edit the current catalog is the one the serving model carries, o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select, text
 
 from detector.catalog import TalkingPointCatalog
+from ingest.database import writing
 from service.db.tables import catalog_versions
 from service.db.timeutil import as_utc, utcnow
 
-__all__ = ["CatalogVersion", "latest_catalog", "save_catalog"]
+__all__ = ["CatalogEdit", "CatalogVersion", "edit_catalog", "latest_catalog"]
+
+_EDIT_LOCK = 0x70776374  # any constant: the PostgreSQL advisory lock id of a catalog edit
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,11 @@ class CatalogVersion:
 def latest_catalog(engine: Engine, fallback: TalkingPointCatalog) -> CatalogVersion:
     """The newest stored version, or ``fallback`` when none was stored yet."""
     with engine.connect() as conn:
-        row = conn.execute(select(catalog_versions).order_by(catalog_versions.c.id.desc()).limit(1)).one_or_none()
+        return _latest(conn, fallback)
+
+
+def _latest(conn: Connection, fallback: TalkingPointCatalog) -> CatalogVersion:
+    row = conn.execute(select(catalog_versions).order_by(catalog_versions.c.id.desc()).limit(1)).one_or_none()
     if row is None:
         return CatalogVersion(None, fallback, "initial", None, None)
     return CatalogVersion(
@@ -39,11 +47,23 @@ def latest_catalog(engine: Engine, fallback: TalkingPointCatalog) -> CatalogVers
     )
 
 
-def save_catalog(
-    engine: Engine, catalog: TalkingPointCatalog, *, change: str, created_by: str | None
+CatalogEdit = Callable[[CatalogVersion], tuple[TalkingPointCatalog, str]]
+"""Makes the next catalog (and the change's description) from the newest version; raises to refuse the edit."""
+
+
+def edit_catalog(
+    engine: Engine, fallback: TalkingPointCatalog, edit: CatalogEdit, *, created_by: str | None
 ) -> CatalogVersion:
-    now = utcnow()
-    with engine.begin() as conn:
+    """Store ``edit`` applied to the newest version, with no other edit stored in between.
+
+    Read, edit and insert are one transaction that one editor runs at a time (this process's threads in turn on
+    SQLite; a transaction-scoped advisory lock on PostgreSQL): two admins editing at once each build on the other's
+    version, where the second used to drop the first's change and both got the same version name."""
+    with writing(engine), engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _EDIT_LOCK})
+        catalog, change = edit(_latest(conn, fallback))
+        now = utcnow()
         new_id = conn.execute(
             insert(catalog_versions).values(
                 catalog_version=catalog.catalog_version,

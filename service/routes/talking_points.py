@@ -7,13 +7,15 @@ writes it out for ``train``) and activated. Responses say both versions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 
 from detector.catalog import TalkingPoint, TalkingPointCatalog, load_catalog
 from detector.errors import DetectorError
 from service.auth import AdminDep, require_analyst
-from service.db.catalog import CatalogVersion, latest_catalog, save_catalog
+from service.db.catalog import CatalogVersion, edit_catalog, latest_catalog
 from service.deps import StateDep
 from service.errors import InvalidCatalogEditError, TalkingPointExistsError, TalkingPointNotFoundError
 from service.schemas import CatalogPublic
@@ -29,10 +31,14 @@ def _scoring_catalog(state: ServiceState) -> TalkingPointCatalog | None:
         return None
 
 
+def _fallback(state: ServiceState) -> TalkingPointCatalog:
+    """Before any edit: the serving model's catalog, or the configured file."""
+    return _scoring_catalog(state) or load_catalog(state.settings.catalog_file)
+
+
 def _current(state: ServiceState) -> CatalogVersion:
-    """The latest stored version; before any edit, the serving model's catalog (or the configured file)."""
-    fallback = _scoring_catalog(state) or load_catalog(state.settings.catalog_file)
-    return latest_catalog(state.engine, fallback)
+    """The latest stored version (``_fallback`` before any edit)."""
+    return latest_catalog(state.engine, _fallback(state))
 
 
 def _public(state: ServiceState, current: CatalogVersion) -> CatalogPublic:
@@ -55,15 +61,21 @@ def _bump(version: str) -> str:
 
 
 def _save(
-    state: ServiceState, current: CatalogVersion, points: list[TalkingPoint], change: str, who: str
+    state: ServiceState, points: Callable[[TalkingPointCatalog], list[TalkingPoint]], change: str, who: str
 ) -> CatalogPublic:
-    try:
-        catalog = TalkingPointCatalog.model_validate(
-            {**current.catalog.model_dump(), "version": _bump(current.catalog.version), "talking_points": points}
-        )
-    except ValidationError as exc:
-        raise InvalidCatalogEditError(f"the edit would leave an invalid catalog: {exc.errors()[0]['msg']}") from exc
-    return _public(state, save_catalog(state.engine, catalog, change=change, created_by=who))
+    """Store the catalog with the talking points ``points`` makes from the newest version's (which may refuse)."""
+
+    def edit(current: CatalogVersion) -> tuple[TalkingPointCatalog, str]:
+        edited = points(current.catalog)
+        try:
+            catalog = TalkingPointCatalog.model_validate(
+                {**current.catalog.model_dump(), "version": _bump(current.catalog.version), "talking_points": edited}
+            )
+        except ValidationError as exc:
+            raise InvalidCatalogEditError(f"the edit would leave an invalid catalog: {exc.errors()[0]['msg']}") from exc
+        return catalog, change
+
+    return _public(state, edit_catalog(state.engine, _fallback(state), edit, created_by=who))
 
 
 @router.get("", response_model=CatalogPublic)
@@ -83,11 +95,14 @@ def get_talking_point(talking_point_id: str, state: StateDep) -> TalkingPoint:
 @router.post("", response_model=CatalogPublic, status_code=201)
 def add_talking_point(body: TalkingPoint, state: StateDep, principal: AdminDep, request: Request) -> CatalogPublic:
     """Add a talking point (409 when the id exists); returns the new catalog version."""
-    current = _current(state)
-    if any(tp.id == body.id for tp in current.catalog.talking_points):
-        raise TalkingPointExistsError(body.id)
+
+    def added(catalog: TalkingPointCatalog) -> list[TalkingPoint]:
+        if any(tp.id == body.id for tp in catalog.talking_points):
+            raise TalkingPointExistsError(body.id)
+        return [*catalog.talking_points, body]
+
     request.state.audit_target = f"talking point {body.id}"
-    return _save(state, current, [*current.catalog.talking_points, body], f"add {body.id}", principal.key_id)
+    return _save(state, added, f"add {body.id}", principal.key_id)
 
 
 @router.put("/{talking_point_id}", response_model=CatalogPublic)
@@ -95,14 +110,16 @@ def replace_talking_point(
     talking_point_id: str, body: TalkingPoint, state: StateDep, principal: AdminDep, request: Request
 ) -> CatalogPublic:
     """Replace a talking point; the body's id must be the path's."""
-    current = _current(state)
-    if not any(tp.id == talking_point_id for tp in current.catalog.talking_points):
-        raise TalkingPointNotFoundError(talking_point_id)
     if body.id != talking_point_id:
         raise InvalidCatalogEditError(f"the body's id {body.id!r} differs from the path's {talking_point_id!r}")
-    points = [body if tp.id == talking_point_id else tp for tp in current.catalog.talking_points]
+
+    def replaced(catalog: TalkingPointCatalog) -> list[TalkingPoint]:
+        if not any(tp.id == talking_point_id for tp in catalog.talking_points):
+            raise TalkingPointNotFoundError(talking_point_id)
+        return [body if tp.id == talking_point_id else tp for tp in catalog.talking_points]
+
     request.state.audit_target = f"talking point {talking_point_id}"
-    return _save(state, current, points, f"replace {talking_point_id}", principal.key_id)
+    return _save(state, replaced, f"replace {talking_point_id}", principal.key_id)
 
 
 @router.delete("/{talking_point_id}", response_model=CatalogPublic)
@@ -110,9 +127,12 @@ def delete_talking_point(
     talking_point_id: str, state: StateDep, principal: AdminDep, request: Request
 ) -> CatalogPublic:
     """Remove a talking point (the catalog keeps at least one)."""
-    current = _current(state)
-    points = [tp for tp in current.catalog.talking_points if tp.id != talking_point_id]
-    if len(points) == len(current.catalog.talking_points):
-        raise TalkingPointNotFoundError(talking_point_id)
+
+    def deleted(catalog: TalkingPointCatalog) -> list[TalkingPoint]:
+        points = [tp for tp in catalog.talking_points if tp.id != talking_point_id]
+        if len(points) == len(catalog.talking_points):
+            raise TalkingPointNotFoundError(talking_point_id)
+        return points
+
     request.state.audit_target = f"talking point {talking_point_id}"
-    return _save(state, current, points, f"delete {talking_point_id}", principal.key_id)
+    return _save(state, deleted, f"delete {talking_point_id}", principal.key_id)
