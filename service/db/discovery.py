@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import TypeAdapter
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, func, insert, select, text, update
 
 from detector.catalog import TalkingPoint
 from detector.discovery import Candidate
@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 _CANDIDATE = TypeAdapter(Candidate)
+_OVERLAY_LOCK = 0x70776F76  # any constant: the PostgreSQL advisory lock id of adding to the overlay
 OPEN = "open"
 
 
@@ -129,6 +130,11 @@ def decide_candidate(
         if not moved:
             raise CandidateDecidedError(candidate_id, row.status)
         if entry is not None:
+            if conn.dialect.name == "postgresql":
+                # Overlay ids then commit in the order they are drawn, so the newest id (the overlay's revision) never
+                # stands for an overlay that lacks an entry committed after it with a lower id. SQLite writes one
+                # transaction at a time anyway.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OVERLAY_LOCK})
             conn.execute(
                 insert(catalog_overlay).values(
                     kind=entry.kind,
