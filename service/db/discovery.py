@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func, insert, select, text, update
 from detector.catalog import TalkingPoint
 from detector.discovery import Candidate
 from detector.overlay import OverlayEntry
+from ingest.database import insert_skipping_existing
 from service.db.tables import catalog_overlay, talking_point_candidates
 from service.db.timeutil import as_utc, utcnow
 from service.errors import CandidateDecidedError, CandidateNotFoundError
@@ -75,10 +76,15 @@ def save_candidates(engine: Engine, candidates: Sequence[Candidate]) -> None:
                 "discovered_at": now,
             }
             status = known.get(candidate.fingerprint)
-            if status is None:
-                conn.execute(insert(table).values(fingerprint=candidate.fingerprint, status=OPEN, **values))
-            elif status == OPEN:
-                conn.execute(update(table).where(table.c.fingerprint == candidate.fingerprint).values(**values))
+            if status is None:  # skipped if another discovery run stored it since the read
+                row = {"fingerprint": candidate.fingerprint, "status": OPEN, **values}
+                conn.execute(insert_skipping_existing(conn, table).values(**row))
+            elif status == OPEN:  # and still open: an admin may have decided it since the read
+                conn.execute(
+                    update(table)
+                    .where(table.c.fingerprint == candidate.fingerprint, table.c.status == OPEN)
+                    .values(**values)
+                )
 
 
 def list_candidates(engine: Engine, *, status: str | None = OPEN, limit: int = 100) -> list[StoredCandidate]:
