@@ -42,6 +42,9 @@ CHROMIUM_ARGS = [
 ]
 TEST_KEY = "pw-test-key-0123456789"
 TIMEOUT_MS = 20_000
+# Assertions wait as long as actions: scoring 60 accounts fresh takes seconds of a loaded 2-core machine, more than
+# Playwright's 5 s default (a run failed on it while the other worker trained models).
+sync_api.expect.set_options(timeout=TIMEOUT_MS)
 NO_POSTS, THIN = "no_posts_acct", "thin_acct"  # stored besides the demo corpus: no score, and a provisional one
 # Screenshots of what the page drew, for a person to look at (CI keeps this folder as the tests' artifacts).
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", Path(__file__).resolve().parents[3] / "var" / "test-artifacts"))
