@@ -38,7 +38,7 @@ def test_two_admins_editing_at_once_both_keep_their_change(head_database_url: st
     def while_the_first_is_stored(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
         if statement.lstrip().upper().startswith("INSERT INTO CATALOG_VERSIONS") and second.ident is None:
             second.start()
-            second.join(2.0)  # it waits for the first edit; it used to read the same version and store its own
+            second.join(0.5)  # it waits for the first edit; it used to read the same version and store its own
 
     event.listen(engine, "before_cursor_execute", while_the_first_is_stored)
     try:

@@ -41,7 +41,7 @@ def test_two_runs_requested_at_once_start_one(head_database_url: str) -> None:
     def between_check_and_insert(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
         if statement.lstrip().upper().startswith("INSERT INTO TRAINING_RUNS") and second.ident is None:
             second.start()
-            second.join(2.0)  # with the lock it waits for this transaction; without, it inserts its own run now
+            second.join(0.5)  # with the lock it waits for this transaction; without, it inserts its own run now
 
     event.listen(engine, "before_cursor_execute", between_check_and_insert)
     try:
