@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from detector.discovery import Candidate
 from detector.schema import Account, Post
 
 DAY_1 = datetime(2023, 5, 1, 9, 0, tzinfo=UTC)
@@ -56,3 +57,18 @@ def plant_line(
         text = f"The embassy says the civilian airship drifted off course because of the weather. ({n})"
         planted[handle] = _with(account, _post(account, 0, DAY_1 + timedelta(days=2), text, "en"))
     return [planted.get(a.handle, a) for a in accounts]
+
+
+def stored_line_candidate(fingerprint: str, wording: str, *, spread: int = 3) -> Candidate:
+    """A discovered line as ``save_candidates`` stores it: one English wording, first said by ``state_outlet``."""
+    return Candidate(
+        fingerprint=fingerprint,
+        phrasings={"en": wording},
+        phrases={"en": (wording,)},
+        state_accounts=("state_outlet",),
+        post_ids=("p1",),
+        first_seen_at=datetime(2023, 5, 1, tzinfo=UTC),
+        spread=spread,
+        spreaders=tuple("abcdefghijklmnopqrstuvwxyz"[:spread]),
+        median_delay_s=3600.0,
+    )

@@ -98,10 +98,9 @@ def test_keys_create_on_a_new_data_folder_makes_a_database_only_its_owner_can_re
 
 
 def test_catalog_export_includes_lines_accepted_from_discovery_over_an_edited_version(run, client, tmp_path) -> None:
-    from datetime import UTC, datetime
+    from discovery_corpus import stored_line_candidate
 
     from detector.catalog import TalkingPoint
-    from detector.discovery import Candidate
     from detector.overlay import OverlayEntry
     from service.db.discovery import decide_candidate, list_candidates, save_candidates
 
@@ -109,22 +108,7 @@ def test_catalog_export_includes_lines_accepted_from_discovery_over_an_edited_ve
     point = client.get("/v1/talking-points").json()["talking_points"][0]
     assert client.post("/v1/talking-points", json={**point, "id": "edited-before-discovery"}).status_code in (200, 201)
     wording = "the harbour airship programme is a gift of friendship to every coastal town"
-    save_candidates(
-        engine,
-        [
-            Candidate(
-                fingerprint="f" * 16,
-                phrasings={"en": wording},
-                phrases={"en": (wording,)},
-                state_accounts=("state_outlet",),
-                post_ids=("p1",),
-                first_seen_at=datetime(2023, 5, 1, tzinfo=UTC),
-                spread=3,
-                spreaders=("a", "b", "c"),
-                median_delay_s=3600.0,
-            )
-        ],
-    )
+    save_candidates(engine, [stored_line_candidate("f" * 16, wording)])
     [candidate] = [c for c in list_candidates(engine) if c.candidate.fingerprint == "f" * 16]
     line = TalkingPoint.model_validate({**point, "id": "accepted-from-discovery", "phrases": {"en": [wording]}})
     decide_candidate(

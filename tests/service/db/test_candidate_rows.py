@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import UTC, datetime
-
 import pytest
+from discovery_corpus import stored_line_candidate
 from sqlalchemy import event
 
-from detector.discovery import Candidate
 from ingest.database import open_database
 from service.db.discovery import decide_candidate, list_candidates, save_candidates
 
 WORDING = "the harbour airship programme is a gift of friendship to every coastal town"
-LINE = Candidate(
-    fingerprint="e" * 16,
-    phrasings={"en": WORDING},
-    phrases={"en": (WORDING,)},
-    state_accounts=("state_outlet",),
-    post_ids=("p1",),
-    first_seen_at=datetime(2023, 5, 1, tzinfo=UTC),
-    spread=3,
-    spreaders=("a", "b", "c"),
-    median_delay_s=3600.0,
-)
+LINE = stored_line_candidate("e" * 16, WORDING)
 
 
 def test_a_candidate_rejected_during_a_refresh_keeps_what_the_admin_decided_on(head_database_url: str) -> None:
@@ -40,7 +27,7 @@ def test_a_candidate_rejected_during_a_refresh_keeps_what_the_admin_decided_on(h
 
         decided: list[object] = []
         event.listen(engine, "before_cursor_execute", decided_meanwhile)
-        save_candidates(engine, [dataclasses.replace(LINE, spread=9, spreaders=tuple("abcdefghi"))])
+        save_candidates(engine, [stored_line_candidate("e" * 16, WORDING, spread=9)])
 
         (after,) = list_candidates(engine, status=None)
         assert decided and after.status == "rejected" and after.candidate.spread == 3
