@@ -11,12 +11,10 @@ DEMO := $(PARROTWATCH_DATA_DIR)/demo
 
 .PHONY: run test install lint demo model active-model demo-model clean browser postgres bench bench-quick
 
-# --no-compile: pip byte-compiled every module of the 1.2 GB it installs (about 50 of 85 s on 2 cores); Python compiles
-# the modules a process imports, once, on first use.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
