@@ -42,6 +42,7 @@ __all__ = [
     "insert_skipping_existing",
     "make_engine",
     "migrate_to_head",
+    "one_at_a_time",
     "open_database",
     "upgrade",
     "writing",
@@ -123,6 +124,14 @@ def writing(engine: Engine) -> AbstractContextManager[object]:
     return lock
 
 
+def one_at_a_time(conn: Connection, key: int) -> None:
+    """Make this transaction the only one holding ``key`` until it ends: on PostgreSQL a transaction-scoped advisory
+    lock, for a read-then-write decision its READ COMMITTED transactions would otherwise both make. SQLite needs none:
+    it takes one writer at a time (``writing`` orders this process's threads)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 def insert_skipping_existing(conn: Connection, table: Table) -> Insert:
     """An INSERT that skips rows whose key exists, as both dialects we support spell it: rows another writer (a second
     process, a CLI run beside the server) inserted a moment ago are not an error."""
@@ -159,8 +168,8 @@ def _lock_for_migration(connection: Connection) -> None:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 logger.info("waiting for another process's migration of the database")
-    elif dialect == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+    else:
+        one_at_a_time(connection, _PG_MIGRATION_LOCK)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy import Connection, Engine, insert, select
 
 from detector.catalog import TalkingPointCatalog
-from ingest.database import writing
+from ingest.database import one_at_a_time, writing
 from service.db.tables import catalog_versions
 from service.db.timeutil import as_utc, utcnow
 
@@ -60,8 +60,7 @@ def edit_catalog(
     SQLite; a transaction-scoped advisory lock on PostgreSQL): two admins editing at once each build on the other's
     version, where the second used to drop the first's change and both got the same version name."""
     with writing(engine), engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _EDIT_LOCK})
+        one_at_a_time(conn, _EDIT_LOCK)
         catalog, change = edit(_latest(conn, fallback))
         now = utcnow()
         new_id = conn.execute(

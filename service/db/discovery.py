@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import TypeAdapter
-from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy import Engine, func, insert, select, update
 
 from detector.catalog import TalkingPoint
 from detector.discovery import Candidate
 from detector.overlay import OverlayEntry
-from ingest.database import insert_skipping_existing
+from ingest.database import insert_skipping_existing, one_at_a_time
 from service.db.tables import catalog_overlay, talking_point_candidates
 from service.db.timeutil import as_utc, utcnow
 from service.errors import CandidateDecidedError, CandidateNotFoundError
@@ -136,11 +136,9 @@ def decide_candidate(
         if not moved:
             raise CandidateDecidedError(candidate_id, row.status)
         if entry is not None:
-            if conn.dialect.name == "postgresql":
-                # Overlay ids then commit in the order they are drawn, so the newest id (the overlay's revision) never
-                # stands for an overlay that lacks an entry committed after it with a lower id. SQLite writes one
-                # transaction at a time anyway.
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OVERLAY_LOCK})
+            # Overlay ids then commit in the order they are drawn, so the newest id (the overlay's revision) never
+            # stands for an overlay that lacks an entry committed after it with a lower id.
+            one_at_a_time(conn, _OVERLAY_LOCK)
             conn.execute(
                 insert(catalog_overlay).values(
                     kind=entry.kind,

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, text, update
+from sqlalchemy import Engine, insert, select, update
 
-from ingest.database import writing
+from ingest.database import one_at_a_time, writing
 from service.db.tables import training_runs
 from service.db.timeutil import as_utc, utcnow
 from service.errors import TrainingRunFinishedError, TrainingRunInProgressError, TrainingRunNotFoundError
@@ -96,8 +96,7 @@ def create_run(engine: Engine, options: dict[str, Any], *, requested_by: str | N
     unfinished run and both insert one), so two requests cannot both start a run."""
     run_id = uuid.uuid4().hex
     with writing(engine), engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ONE_RUN_LOCK})
+        one_at_a_time(conn, _ONE_RUN_LOCK)
         busy = conn.execute(select(training_runs.c.id).where(training_runs.c.status.in_(UNFINISHED))).first()
         if busy is not None:
             raise TrainingRunInProgressError(busy.id)
