@@ -107,13 +107,12 @@ postgres:
 	@echo "PostgreSQL for the tests: $(TEST_POSTGRES_URL)"
 
 # The suite runs on every core (TEST_WORKERS=1 for one process); the tests of a file stay on one worker, which
-# shares their module fixtures (trained models, generated corpora). Then the service's database tests (jobs and their
-# SIGKILL recovery, migrations, retention, the tables) run again on PostgreSQL.
+# shares their module fixtures (trained models, generated corpora). The service's database tests (jobs and their
+# SIGKILL recovery, migrations, retention, the tables: BOTH_DATABASES in tests/database_fixtures.py) run twice in the
+# same session, on SQLite and on the PostgreSQL server `make postgres` started.
 TEST_WORKERS ?= auto
-PG_TESTS := tests/service/jobs tests/service/db tests/service/routes/test_jobs.py tests/ingest/test_database.py
 test: lint browser postgres compiled
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --database postgres $(PG_TESTS)
 
 # The QUT coordination-network-toolkit is coordination's yardstick: it gets a venv of its own, never the project's.
 PEER_VENV ?= /tmp/cnt-venv

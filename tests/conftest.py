@@ -21,7 +21,7 @@ from service.config import Settings
 from training.labels import read_labels
 from training.train import LabeledSet, TrainingResult, assemble_labeled_set, train_model
 
-pytest_plugins = ["database_fixtures"]  # --database postgres: the service on a real PostgreSQL
+pytest_plugins = ["database_fixtures"]  # the database tests run on SQLite and on a real PostgreSQL
 
 ADMIN_KEY = "pw_test_admin_key_for_the_suite_only"
 TEST_SEED = 7
@@ -174,7 +174,7 @@ def models_dir(trained_registry: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(request: pytest.FixtureRequest, tmp_path: Path, models_dir: Path, database_url: str | None) -> Settings:
     """Settings for one test: a private registry copy and a private store preloaded with the demo corpus (a SQLite
-    file under the data dir, or a Postgres database of its own on ``--database postgres``)."""
+    file under the data dir, or a Postgres database of its own when the test runs on Postgres)."""
     from database_fixtures import private_settings, sqlite_demo_store
 
     store_file = sqlite_demo_store(request, database_url)

@@ -1,9 +1,11 @@
 """The tests' databases: the demo store (SQLite), and a real PostgreSQL server with one fresh database per test.
 
-``make test`` starts a throwaway local server (``make postgres``) and runs the service tests twice: on SQLite, and
-with ``--database postgres`` on it. Each test gets its own database, cloned in milliseconds by ``CREATE DATABASE ...
-TEMPLATE`` from one that holds the migrated demo store, built once per worker. ``TEST_POSTGRES_URL`` names the
-server (any database on it; the tests create and drop their own). Tests that need SQLite itself (its file, its
+The service's database tests (``BOTH_DATABASES``: jobs and their SIGKILL recovery, the tables, migrations, retention)
+run twice in one session, as ``[sqlite]`` and ``[postgres]``: ``make test`` starts a throwaway local server (``make
+postgres``) and ``TEST_POSTGRES_URL`` names it (any database on it; the tests create and drop their own); without it
+the ``[postgres]`` runs skip. Each test gets its own database, cloned in milliseconds by ``CREATE DATABASE ...
+TEMPLATE`` from one that holds the migrated demo store, built once per worker when first needed. ``--database
+postgres`` runs every test on the server, ``--database sqlite`` none. Tests that need SQLite itself (its file, its
 locks) carry the ``sqlite_only`` marker and skip on Postgres.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,30 +24,71 @@ from sqlalchemy.engine import make_url
 from service.config import Settings
 
 SERVER_URL = os.environ.get("TEST_POSTGRES_URL")
+BOTH_DATABASES = (
+    "tests/service/jobs/",
+    "tests/service/db/",
+    "tests/service/routes/test_jobs.py",
+    "tests/ingest/test_database.py",
+)
+"""Where a test that opens the service's database runs on both (by path from the repository root)."""
+_ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--database",
-        choices=("sqlite", "postgres"),
-        default="sqlite",
-        help="The database of the tests' service: sqlite files, or fresh databases on TEST_POSTGRES_URL's server.",
+        choices=("both", "sqlite", "postgres"),
+        default="both",
+        help="The database of the tests' service: SQLite files, and for the database tests (BOTH_DATABASES in "
+        "tests/database_fixtures.py) also fresh databases on TEST_POSTGRES_URL's server (both, the default); SQLite "
+        "only; or the server for every test (postgres).",
     )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "sqlite_only: the test exercises SQLite itself; skipped on --database postgres")
+    config.addinivalue_line("markers", "sqlite_only: the test exercises SQLite itself; skipped on Postgres")
     if config.getoption("--database") == "postgres" and not SERVER_URL:
         raise pytest.UsageError("--database postgres needs TEST_POSTGRES_URL (make postgres prints it)")
 
 
+def _on_both(path: Path) -> bool:
+    relative = path.resolve().relative_to(_ROOT).as_posix()
+    return any(relative.startswith(prefix) for prefix in BOTH_DATABASES)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if (
+        "database_kind" in metafunc.fixturenames
+        and metafunc.config.getoption("--database") == "both"
+        and _on_both(metafunc.definition.path)
+    ):
+        metafunc.parametrize("database_kind", ["sqlite", "postgres"], indirect=True, scope="module")
+
+
+def _kind_of(item: pytest.Item) -> str:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "database_kind" in callspec.params:
+        return callspec.params["database_kind"]
+    return "postgres" if item.config.getoption("--database") == "postgres" else "sqlite"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--database") != "postgres":
-        return
     skip = pytest.mark.skip(reason="exercises SQLite itself")
     for item in items:
-        if "sqlite_only" in item.keywords:
+        if "sqlite_only" in item.keywords and _kind_of(item) == "postgres":
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def database_kind(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` or ``postgres``: the database this test's service runs on (the ``[postgres]`` run of a test on
+    both skips when no server is set)."""
+    kind = getattr(request, "param", None) or (
+        "postgres" if request.config.getoption("--database") == "postgres" else "sqlite"
+    )
+    if kind == "postgres" and not SERVER_URL:
+        pytest.skip("set TEST_POSTGRES_URL (make postgres) to run against Postgres")
+    return kind
 
 
 def _database_url(name: str) -> str:
@@ -127,8 +170,8 @@ def private_settings(
     )
 
 
-def _empty_database(config: pytest.Config, folder: Path) -> Iterator[str]:
-    if config.getoption("--database") != "postgres":
+def _empty_database(kind: str, folder: Path) -> Iterator[str]:
+    if kind != "postgres":
         yield f"sqlite:///{folder / 'empty.db'}"
         return
     url = create_database()
@@ -137,73 +180,94 @@ def _empty_database(config: pytest.Config, folder: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A new, empty database of the run's kind: a SQLite file, or a database on the Postgres server."""
-    yield from _empty_database(request.config, tmp_path)
+def empty_database_url(database_kind: str, tmp_path: Path) -> Iterator[str]:
+    """A new, empty database of the test's kind: a SQLite file, or a database on the Postgres server."""
+    yield from _empty_database(database_kind, tmp_path)
 
 
 @pytest.fixture(scope="module")
-def module_empty_database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def module_empty_database_url(database_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``empty_database_url`` for a whole test module."""
-    yield from _empty_database(request.config, tmp_path_factory.mktemp("empty"))
+    yield from _empty_database(database_kind, tmp_path_factory.mktemp("empty"))
+
+
+class _Templates:
+    """Databases built once per worker when a test first needs them, dropped at the end of the session: a migrated
+    empty one per kind, and the Postgres one holding the demo store."""
+
+    def __init__(self, folder: Callable[[], Path], demo_dir: Callable[[], Path]) -> None:
+        self._folder, self._demo_dir = folder, demo_dir
+        self._head: dict[str, str] = {}
+        self._demo: str | None = None
+        self._created: list[str] = []
+
+    def head(self, kind: str) -> str:
+        from ingest.database import open_database
+
+        if kind not in self._head:
+            url = f"sqlite:///{self._folder() / 'head.db'}" if kind != "postgres" else self._create()
+            open_database(url).dispose()
+            self._head[kind] = url
+        return self._head[kind]
+
+    def postgres_demo(self) -> str:
+        """The name of the Postgres database holding the migrated demo store."""
+        if self._demo is None:
+            url = self._create()
+            fill_demo_store(url, self._demo_dir())
+            self._demo = make_url(url).database
+        return self._demo
+
+    def _create(self) -> str:
+        url = create_database()
+        self._created.append(url)
+        return url
+
+    def drop(self) -> None:
+        for url in self._created:
+            drop_database(url)
 
 
 @pytest.fixture(scope="session")
-def _head_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An empty database migrated to head once per worker: a SQLite file or a Postgres template database."""
-    from ingest.database import open_database
-
-    for url in _empty_database(request.config, tmp_path_factory.mktemp("head")):
-        open_database(url).dispose()
-        yield url
+def _templates(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Templates]:
+    templates = _Templates(lambda: tmp_path_factory.mktemp("head"), lambda: request.getfixturevalue("demo_dir"))
+    yield templates
+    templates.drop()
 
 
 @pytest.fixture
-def head_database_url(_head_template: str, tmp_path: Path) -> Iterator[str]:
-    """A new database of the run's kind with every table at head and no rows (a copy of a migrated template)."""
-    if _head_template.startswith("sqlite"):
+def head_database_url(database_kind: str, _templates: _Templates, tmp_path: Path) -> Iterator[str]:
+    """A new database of the test's kind with every table at head and no rows (a copy of a migrated template)."""
+    template = _templates.head(database_kind)
+    if template.startswith("sqlite"):
         path = tmp_path / "head.db"
-        shutil.copy(make_url(_head_template).database, path)
+        shutil.copy(make_url(template).database, path)
         yield f"sqlite:///{path}"
         return
-    url = create_database(template=make_url(_head_template).database)
+    url = create_database(template=make_url(template).database)
     yield url
     drop_database(url)
 
 
-@pytest.fixture(scope="session")
-def postgres_demo_template(request: pytest.FixtureRequest, demo_dir: Path) -> Iterator[str | None]:
-    """On ``--database postgres``: a migrated database holding the demo store, the template of every test's."""
-    if request.config.getoption("--database") != "postgres":
+def _demo_database(kind: str, templates: _Templates) -> Iterator[str | None]:
+    if kind != "postgres":
         yield None
         return
-    url = create_database()
-    fill_demo_store(url, demo_dir)
-    yield make_url(url).database
-    drop_database(url)
-
-
-def _demo_database(template: str | None) -> Iterator[str | None]:
-    if template is None:
-        yield None
-        return
-    url = create_database(template=template)
+    url = create_database(template=templates.postgres_demo())
     yield url
     drop_database(url)
 
 
 @pytest.fixture
-def database_url(postgres_demo_template: str | None) -> Iterator[str | None]:
+def database_url(database_kind: str, _templates: _Templates) -> Iterator[str | None]:
     """The test's own Postgres database holding the demo store, or None for the SQLite file under the data dir."""
-    yield from _demo_database(postgres_demo_template)
+    yield from _demo_database(database_kind, _templates)
 
 
 @pytest.fixture(scope="module")
-def module_database_url(postgres_demo_template: str | None) -> Iterator[str | None]:
+def module_database_url(database_kind: str, _templates: _Templates) -> Iterator[str | None]:
     """``database_url`` for a whole test module."""
-    yield from _demo_database(postgres_demo_template)
+    yield from _demo_database(database_kind, _templates)
 
 
 def sqlite_demo_store(request: pytest.FixtureRequest, database_url: str | None) -> Path | None:
