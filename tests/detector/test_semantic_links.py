@@ -40,6 +40,14 @@ T0 = datetime(2023, 3, 1, 12, 0, tzinfo=UTC)
 EN = "The reports of forced labour in the cotton fields are lies invented by Western politicians."
 ZH = "所谓棉花田强迫劳动的报道是西方政客编造的谎言。"
 RU = "Сообщения о принудительном труде на хлопковых полях — ложь, придуманная западными политиками."
+ES = (
+    "Los informes sobre trabajo forzoso en los campos de algodón son mentiras inventadas por los políticos "
+    "occidentales."
+)
+FR = (
+    "Les rapports sur le travail forcé dans les champs de coton sont des mensonges inventés par les politiciens "
+    "occidentaux."
+)
 REWORDED = "Western politicians made up the stories about forced labour in cotton fields, and they are lies."
 REWORDED_AGAIN = "All the reports about forced labour in cotton fields are lies made up by politicians in the West."
 SAME_TOPIC = "A new study on working conditions in cotton farms will be presented at the textile fair next week."
@@ -68,6 +76,15 @@ def _links(encoder: SemanticEncoder, *accounts: Account) -> dict[str, list[tuple
 def test_a_chinese_and_an_english_version_four_minutes_apart_link_as_translation(encoder: SemanticEncoder) -> None:
     links = _links(encoder, _account("en_amp", EN, 0), _account("zh_amp", ZH, 4))
     assert links == {"en_amp": [("zh_amp", "translation")], "zh_amp": [("en_amp", "translation")]}
+
+
+@pytest.mark.parametrize("text", [ES, FR], ids=["spanish", "french"])
+def test_a_spanish_or_french_version_of_an_english_line_links_as_translation(
+    encoder: SemanticEncoder, text: str
+) -> None:
+    """Latin script too: the languages are told apart by their function words, not by script."""
+    links = _links(encoder, _account("en_amp", EN, 0), _account("other_amp", text, 4))
+    assert links == {"en_amp": [("other_amp", "translation")], "other_amp": [("en_amp", "translation")]}
 
 
 def test_one_message_in_english_chinese_and_russian_within_minutes_links_as_translations(

@@ -445,8 +445,12 @@ def test_evidence_draws_the_network_of_coordinated_peers_a_post_timeline_and_the
     sync_api.expect(evidence.locator(".legend")).to_contain_text("high")
     sync_api.expect(evidence.locator(".legend")).to_contain_text("link")
     timeline = evidence.get_by_role("img", name=re.compile(rf"^Timeline of @{handle}: \d+ posts"))
-    sync_api.expect(timeline).to_have_attribute("aria-label", re.compile(r"[1-9]\d* coordinated\.$"))
-    assert timeline.locator("circle.coordinated").count() >= 1 and timeline.locator("circle.post").count() >= 5
+    label = re.compile(r"; ([1-9]\d*) matching a talking point, ([1-9]\d*) coordinated\.$")
+    sync_api.expect(timeline).to_have_attribute("aria-label", label)
+    n_matched, n_coordinated = map(int, label.search(timeline.get_attribute("aria-label") or "").groups())
+    assert timeline.locator("circle.matched").count() == n_matched  # marked on their own lane, as the label says
+    assert timeline.locator("circle.coordinated").count() == n_coordinated
+    assert timeline.locator("circle.post").count() >= 5
     first_link = evidence.locator("table.coordinated tbody tr").first.locator("td")
     for column in (0, 2):  # the account's post and the peer's post, as text
         sync_api.expect(first_link.nth(column).locator("blockquote")).not_to_be_empty()
