@@ -14,6 +14,7 @@ from datetime import datetime
 
 from pydantic import TypeAdapter
 from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.engine import Connection
 
 from detector.catalog import TalkingPoint
 from detector.discovery import Candidate
@@ -21,7 +22,7 @@ from detector.overlay import OverlayEntry
 from ingest.database import insert_skipping_existing, one_at_a_time
 from service.db.tables import catalog_overlay, talking_point_candidates
 from service.db.timeutil import as_utc, utcnow
-from service.errors import CandidateDecidedError, CandidateNotFoundError
+from service.errors import CandidateDecidedError, CandidateNotFoundError, TalkingPointExistsError
 
 __all__ = [
     "StoredCandidate",
@@ -116,7 +117,8 @@ def decide_candidate(
     decided_by: str | None,
     entry: OverlayEntry | None = None,
 ) -> StoredCandidate:
-    """Close an open candidate as ``status``, adding ``entry`` to the overlay in the same transaction."""
+    """Close an open candidate as ``status``, adding ``entry`` to the overlay in the same transaction; an ``add``
+    whose id another accept added since the caller checked raises ``TalkingPointExistsError`` and decides nothing."""
     table = talking_point_candidates
     now = utcnow()
     with engine.begin() as conn:
@@ -139,6 +141,9 @@ def decide_candidate(
             # Overlay ids then commit in the order they are drawn, so the newest id (the overlay's revision) never
             # stands for an overlay that lacks an entry committed after it with a lower id.
             one_at_a_time(conn, _OVERLAY_LOCK)
+            if entry.kind == "add" and _added(conn, entry.talking_point.id):
+                # Another accept added this id since the caller checked the catalog: refused, nothing decided.
+                raise TalkingPointExistsError(entry.talking_point.id)
             conn.execute(
                 insert(catalog_overlay).values(
                     kind=entry.kind,
@@ -150,6 +155,12 @@ def decide_candidate(
                 )
             )
     return get_candidate(engine, candidate_id)
+
+
+def _added(conn: Connection, talking_point_id: str) -> bool:
+    table = catalog_overlay
+    found = select(table.c.id).where(table.c.kind == "add", table.c.talking_point_id == talking_point_id).limit(1)
+    return conn.execute(found).first() is not None
 
 
 def rejected_lines(engine: Engine) -> list[TalkingPoint]:
