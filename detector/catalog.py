@@ -1,6 +1,7 @@
 """The curated, versioned catalog of state talking points that narrative matching compares posts with.
 
-The catalog is data (``catalog/talking_points.yaml``), not code: analysts edit it, and every score records the
+The catalog is data (the folder ``catalog/talking_points/``: ``catalog.yaml`` with its version, title and languages,
+and the talking points in the folder's other files), not code: analysts edit it, and every score records the
 catalog version it was made with. ``catalog_version`` joins the human version with a digest of the content, so an
 edit that forgets to bump ``version`` still yields a different version string.
 """
@@ -19,7 +20,8 @@ from detector.errors import CatalogError
 
 __all__ = ["DEFAULT_CATALOG_PATH", "Source", "TalkingPoint", "TalkingPointCatalog", "load_catalog"]
 
-DEFAULT_CATALOG_PATH = Path(__file__).with_name("catalog") / "talking_points.yaml"
+DEFAULT_CATALOG_PATH = Path(__file__).with_name("catalog") / "talking_points"
+_HEADER = "catalog.yaml"
 
 
 class Source(BaseModel):
@@ -107,15 +109,43 @@ class TalkingPointCatalog(BaseModel):
 
 
 def load_catalog(path: Path | None = None) -> TalkingPointCatalog:
-    """Read and validate a catalog YAML file (the bundled one by default); raise ``CatalogError`` if invalid."""
+    """Read and validate a catalog (the bundled one by default); raise ``CatalogError`` if invalid.
+
+    ``path`` is one YAML file holding the whole catalog, or a folder as the bundled one is: ``catalog.yaml`` with
+    everything but the talking points, whose lists are in the folder's other ``*.yaml`` files, read in name order
+    (so that no file grows past a few hundred lines)."""
     path = Path(path) if path is not None else DEFAULT_CATALOG_PATH
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogError(f"cannot read talking-point catalog {path}: {exc}") from exc
+    data = _read_folder(path) if path.is_dir() else _read_yaml(path, path)
     try:
         return TalkingPointCatalog.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise CatalogError(f"invalid talking-point catalog {path}: {where}: {first['msg']}") from exc
+
+
+def _read_yaml(file: Path, catalog: Path) -> object:
+    try:
+        return yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogError(f"cannot read talking-point catalog {catalog}: {exc}") from exc
+
+
+def _read_folder(folder: Path) -> object:
+    def refused(why: str) -> CatalogError:
+        return CatalogError(f"invalid talking-point catalog {folder}: {why}")
+
+    header = _read_yaml(folder / _HEADER, folder)
+    if not isinstance(header, dict) or "talking_points" in header:
+        raise refused(f"{_HEADER} must be a mapping without talking_points")
+    points: list[object] = []
+    for part in sorted(p for p in folder.glob("*.yaml") if p.name != _HEADER):
+        data = _read_yaml(part, folder)
+        if (
+            not isinstance(data, dict)
+            or list(data) != ["talking_points"]
+            or not isinstance(data["talking_points"], list)
+        ):
+            raise refused(f"{part.name} must hold only a talking_points list")
+        points.extend(data["talking_points"])
+    return {**header, "talking_points": points}

@@ -30,7 +30,7 @@ window: each bucket's posts against its own and the next bucket's with one matri
 only the pairs of its accounts' posts (``semantic_pairs``' ``focus``): those posts are compared with the posts within
 the window of them, and their close peers with each other for corroboration, which gives the same pairs as the search
 over every post at the cost of the request's neighbourhood (measured on the demo store: a fresh score's CPU 174 ms ->
-98 ms, the pass off 62 ms; ``bench/README.md``).
+98 ms, the pass off 62 ms; ``bench/results/api-latency.md``).
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ class SemanticThresholds:
     ``translation_alone``: the lowest step of 0.575-0.7 at which lone pairs across languages added no false pair at
     either density (the closest chance pair across languages: 0.636 and 0.638); 61% of the planted translated post
     pairs pass it alone. Held out, seeds 11 and 23: 94.9% and 94.6%, the one false pair of each lexical, with chance
-    pairs across languages up to 0.645, a thin margin (``bench/README.md``).
+    pairs across languages up to 0.645, a thin margin (``bench/results/coordination-semantic.md``).
     """
 
     paraphrase: float = 0.8

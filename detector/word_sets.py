@@ -5,8 +5,9 @@ comparable text: URLs, mentions, emoji, punctuation and hashtags set aside; char
 Japanese, which have no spaces): close to the QUT coordination-network-toolkit's ``co_similar_tweet``, which takes
 the Jaccard of lower-cased tokens but keeps punctuation, emoji, hashtags and the pieces of URLs as tokens. Word
 bigrams (the earlier shingles) made one swapped word in a ten-word line cost two shingles of eleven (0.64), and a
-32-permutation estimate put about one pair in twenty that met the threshold under it (``bench/README.md``). MinHash
-over the word sets now only proposes candidates (LSH bands); ``WordSets.jaccard`` decides.
+32-permutation estimate put about one pair in twenty that met the threshold under it
+(``bench/results/coordination-toolkit.md``). MinHash over the word sets now only proposes candidates (LSH bands);
+``WordSets.jaccard`` decides.
 
 A set is stored as the sorted, distinct crc32 hashes of its words, all posts' concatenated (``hashes``) with each
 post's bounds in ``offsets``: about 4 bytes a word, and a merge of two sorted runs to compare.

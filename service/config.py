@@ -90,7 +90,9 @@ class Settings(BaseSettings):
         "a read that would pass it is not made. None: no cap.",
     )
     catalog_file: Path | None = Field(
-        default=None, description="Talking-point catalog YAML; the bundled one when unset."
+        default=None,
+        description="Talking-point catalog: a YAML file, or a folder laid out as the bundled one; the bundled one when "
+        "unset.",
     )
     declared_accounts_file: Path | None = Field(
         default=None, description="Declared state accounts YAML; the bundled list when unset."
@@ -169,7 +171,8 @@ class Settings(BaseSettings):
         ge=1,
         le=64,
         description="BLAS/OpenMP threads of the server process. One: a request's matrix products are small, and a "
-        "second BLAS thread mostly spins, costing a fresh score 2-10x its CPU on two cores (bench/README.md).",
+        "second BLAS thread mostly spins, costing a fresh score 2-10x its CPU on two cores "
+        "(bench/results/api-latency.md).",
     )
     job_batch_size: int = Field(
         default=20, ge=1, le=1000, description="Accounts a job worker scores and commits in one transaction."
