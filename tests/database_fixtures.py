@@ -5,7 +5,8 @@ run twice in one session, as ``[sqlite]`` and ``[postgres]``: ``make test`` star
 postgres``) and ``TEST_POSTGRES_URL`` names it (any database on it; the tests create and drop their own); without it
 the ``[postgres]`` runs skip. Each test gets its own database, cloned in milliseconds by ``CREATE DATABASE ...
 TEMPLATE`` from one that holds the migrated demo store, built once per worker when first needed. ``--database
-postgres`` runs every test on the server, ``--database sqlite`` none. Tests that need SQLite itself (its file, its
+postgres`` runs every test on the server, ``--database sqlite`` the service on SQLite only (the test of an
+empty Postgres database still runs when a server is set). Tests that need SQLite itself (its file, its
 locks) carry the ``sqlite_only`` marker and skip on Postgres.
 """
 

@@ -1,8 +1,8 @@
 """The same code on Postgres (``PARROTWATCH_DATABASE_URL``) from an empty database: migrations, scores, jobs, keys,
 catalog, feedback, audit, in one pass.
 
-Runs on the server ``TEST_POSTGRES_URL`` names (``make postgres`` starts one; ``make test`` sets it), in a database of
-its own; skipped without one. ``--database postgres`` runs the service's other tests there too.
+Runs on the server ``TEST_POSTGRES_URL`` names (``make postgres`` starts one; ``make test`` sets it), in an empty
+database of its own, once whatever ``--database`` says; skipped without a server.
 """
 
 from __future__ import annotations
@@ -13,13 +13,17 @@ import pytest
 
 
 @pytest.fixture
-def pg_settings(settings, postgres_database):
+def pg_settings(models_dir, postgres_database, tmp_path):
+    """Settings on the empty database (not ``settings``: that one holds the demo store, on the test's kind)."""
+    from database_fixtures import private_settings
+
     from ingest.database import open_database
     from ingest.jsonl import read_accounts
     from ingest.store import AccountStore
 
     store = AccountStore(open_database(postgres_database))
-    return settings.model_copy(update={"database_url": postgres_database}), store, read_accounts
+    settings = private_settings(tmp_path / "var", models_dir, None, postgres_database, "pw_test_postgres_admin_key")
+    return settings, store, read_accounts
 
 
 def test_the_service_runs_on_postgres(pg_settings, demo_dir, make_client, demo_roles) -> None:

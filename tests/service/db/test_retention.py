@@ -116,7 +116,7 @@ def score_ids(engine: Engine) -> set[int]:
 
 @pytest.fixture
 def engine(head_database_url: str) -> Iterator[Engine]:
-    """A database at head, of the run's kind (a SQLite file, or Postgres on ``--database postgres``)."""
+    """A database at head, of the test's kind (a SQLite file, or a Postgres database on its ``[postgres]`` run)."""
     url = head_database_url
     engine = open_database(url)
     yield engine

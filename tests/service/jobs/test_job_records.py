@@ -1,6 +1,6 @@
 """Recording a job's outcomes: workers that finish the last items of a job at the same moment still finish the job.
 
-Runs on SQLite and, with ``--database postgres``, on PostgreSQL, where two transactions really overlap: each used to
+Runs on SQLite and on PostgreSQL (``[postgres]``), where two transactions really overlap: each used to
 count the other's items as still pending, and the job stayed ``running`` with nothing left to claim (found by a
 restarted app whose two workers took the job's last two batches). Cancel and resume, likewise, write only over the
 state they read.
